@@ -5,3 +5,5 @@
 //! protocol-faithful Live server for tests and offline development.
 
 pub mod protocol;
+pub mod session;
+pub mod transport;
