@@ -3,3 +3,5 @@
 //! Layers (see README "Design"): `protocol` (wire types) → `session` (handle, events, phases)
 //! → `transport` (endpoints, TLS, connection loop) → `ffi` (the C ABI). `mock` is a
 //! protocol-faithful Live server for tests and offline development.
+
+pub mod mock;
