@@ -167,7 +167,7 @@ pub enum FaultKind {
     /// `goAway`, then close 1008 (GoAway reason) after `time_left_ms` if the client stays.
     GoAway,
     /// Close 1011 "Internal error occurred.".
-    #[serde(alias = "internal_error")]
+    #[serde(rename = "close_1011", alias = "internal_error")]
     Close1011,
     /// Drop the TCP connection without a close frame (the client sees 1006).
     DropTcp,
