@@ -18,6 +18,9 @@ const USAGE: &str = "usage: gemini-live-mock --port N [--host 127.0.0.1] [--conf
 [--strict] [--vertex] [--pretty] [--realtime] [--connection-lifetime-ms N] [--answer-audio-continuously] \
 [--threads N] [--exit-on-stdin-eof]";
 
+/// A flag's change to the config, applied after `--config` is loaded.
+type Override = Box<dyn FnOnce(&mut MockConfig)>;
+
 struct Args {
     config: MockConfig,
     threads: usize,
@@ -28,14 +31,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut host = "127.0.0.1".to_string();
     let mut port: Option<u16> = None;
     let mut config_path = None;
-    let mut overrides: Vec<Box<dyn FnOnce(&mut MockConfig)>> = Vec::new();
+    let mut overrides: Vec<Override> = Vec::new();
     let mut threads = 1;
     let mut exit_on_stdin_eof = false;
-    let value = |args: &mut dyn Iterator<Item = String>, flag: &str| args.next().ok_or(format!("{flag} needs a value"));
-    let number = |text: String, flag: &str| text.parse::<u64>().map_err(|_| format!("{flag}: not a number: {text}"));
+    let value = |args: &mut dyn Iterator<Item = String>, flag: &str| {
+        args.next().ok_or(format!("{flag} needs a value"))
+    };
+    let number = |text: String, flag: &str| {
+        text.parse::<u64>()
+            .map_err(|_| format!("{flag}: not a number: {text}"))
+    };
     while let Some(flag) = args.next() {
         match flag.as_str() {
-            "--port" => port = Some(number(value(&mut args, &flag)?, &flag)?.try_into().map_err(|_| "--port: out of range")?),
+            "--port" => {
+                port = Some(
+                    number(value(&mut args, &flag)?, &flag)?
+                        .try_into()
+                        .map_err(|_| "--port: out of range")?,
+                )
+            }
             "--host" => host = value(&mut args, &flag)?,
             "--config" => config_path = Some(value(&mut args, &flag)?),
             "--scenario" => {
@@ -46,7 +60,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--vertex" => overrides.push(Box::new(|c| c.vertex = true)),
             "--pretty" => overrides.push(Box::new(|c| c.pretty = true)),
             "--realtime" => overrides.push(Box::new(|c| c.realtime_output = true)),
-            "--answer-audio-continuously" => overrides.push(Box::new(|c| c.answer_audio_continuously = true)),
+            "--answer-audio-continuously" => {
+                overrides.push(Box::new(|c| c.answer_audio_continuously = true))
+            }
             "--connection-lifetime-ms" => {
                 let ms = number(value(&mut args, &flag)?, &flag)?;
                 overrides.push(Box::new(move |c| c.connection_lifetime_ms = Some(ms)));
@@ -68,8 +84,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     for apply in overrides {
         apply(&mut config);
     }
-    config.bind = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
-    Ok(Args { config, threads, exit_on_stdin_eof })
+    config.bind = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    Ok(Args {
+        config,
+        threads,
+        exit_on_stdin_eof,
+    })
 }
 
 fn main() -> ExitCode {
@@ -95,7 +119,11 @@ fn main() -> ExitCode {
             }
         };
         let mut stdout = std::io::stdout();
-        let _ = writeln!(stdout, "gemini-live-mock listening on {}", server.base_url());
+        let _ = writeln!(
+            stdout,
+            "gemini-live-mock listening on {}",
+            server.base_url()
+        );
         let _ = stdout.flush();
         if args.exit_on_stdin_eof {
             let (eof_tx, eof_rx) = tokio::sync::oneshot::channel();

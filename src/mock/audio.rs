@@ -19,13 +19,15 @@ const AMPLITUDE: f64 = 8_000.0;
 static ONE_PERIOD: Lazy<[i16; PERIOD]> = Lazy::new(|| {
     let mut samples = [0i16; PERIOD];
     for (i, s) in samples.iter_mut().enumerate() {
-        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round() as i16;
+        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round()
+            as i16;
     }
     samples
 });
 
 /// Cache of base64 chunks by length in samples; chunk lengths come from config, so only a few.
-static CHUNK_CACHE: Lazy<Mutex<HashMap<usize, Arc<str>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+static CHUNK_CACHE: Lazy<Mutex<HashMap<usize, Arc<str>>>> =
+    Lazy::new(|| Mutex::new(HashMap::new()));
 
 fn tone_pcm(start_sample: u64, samples: usize) -> Vec<u8> {
     let mut pcm = Vec::with_capacity(samples * 2);
@@ -45,7 +47,10 @@ pub(crate) fn tone_base64(start_sample: u64, samples: usize) -> Arc<str> {
     if cache.len() > 64 {
         cache.clear();
     }
-    cache.entry(samples).or_insert_with(|| STANDARD.encode(tone_pcm(0, samples)).into()).clone()
+    cache
+        .entry(samples)
+        .or_insert_with(|| STANDARD.encode(tone_pcm(0, samples)).into())
+        .clone()
 }
 
 /// The rate in `audio/pcm;rate=16000`; 16 kHz when absent.
@@ -63,7 +68,10 @@ pub(crate) fn rms(pcm: &[u8]) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    let sum: f64 = pcm.chunks_exact(2).map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])).powi(2)).sum();
+    let sum: f64 = pcm
+        .chunks_exact(2)
+        .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])).powi(2))
+        .sum();
     (sum / n as f64).sqrt()
 }
 

@@ -48,7 +48,13 @@ pub(crate) fn route(req: &Request) -> Option<Route> {
         .unwrap_or("v1beta")
         .to_string();
 
-    let mut route = Route { endpoint, version, key: None, token: None, bearer: None };
+    let mut route = Route {
+        endpoint,
+        version,
+        key: None,
+        token: None,
+        bearer: None,
+    };
     if let Some(query) = req.uri().query() {
         for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match name.as_ref() {
@@ -58,7 +64,12 @@ pub(crate) fn route(req: &Request) -> Option<Route> {
             }
         }
     }
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(key) = header("x-goog-api-key") {
         route.key = route.key.or_else(|| non_empty(key));
     }
@@ -89,11 +100,17 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
     match route.endpoint {
         Endpoint::Gemini => {
             let key = route.key.as_deref().ok_or_else(missing)?;
-            listed(&cfg.api_keys, key).then_some(None).ok_or_else(bad_key)
+            listed(&cfg.api_keys, key)
+                .then_some(None)
+                .ok_or_else(bad_key)
         }
         Endpoint::Constrained => {
             // The Python SDK sends the token as `Authorization: Token` and as `x-goog-api-key`.
-            let token = route.token.as_deref().or(route.key.as_deref()).ok_or_else(missing)?;
+            let token = route
+                .token
+                .as_deref()
+                .or(route.key.as_deref())
+                .ok_or_else(missing)?;
             if listed(&cfg.ephemeral_tokens, token) {
                 Ok(Some(token.to_string()))
             } else {
@@ -101,11 +118,13 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
             }
         }
         Endpoint::Vertex => match (&route.bearer, &route.key) {
-            (Some(bearer), _) => {
-                listed(&cfg.bearer_tokens, bearer).then_some(None).ok_or_else(|| Fatal::new(1007, wire::BAD_BEARER))
-            }
+            (Some(bearer), _) => listed(&cfg.bearer_tokens, bearer)
+                .then_some(None)
+                .ok_or_else(|| Fatal::new(1007, wire::BAD_BEARER)),
             // Vertex express mode: an API key.
-            (None, Some(key)) => listed(&cfg.api_keys, key).then_some(None).ok_or_else(bad_key),
+            (None, Some(key)) => listed(&cfg.api_keys, key)
+                .then_some(None)
+                .ok_or_else(bad_key),
             (None, None) => Err(missing()),
         },
     }

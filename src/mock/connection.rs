@@ -1,6 +1,7 @@
 //! One WebSocket connection: credentials, the setup handshake, then a single task that reads
 //! client frames and sends due outbox steps. No per-connection threads or extra tasks.
 
+use super::audio;
 use super::auth::{self, Endpoint, Route};
 use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
@@ -11,7 +12,6 @@ use super::resumption::ResumptionStore;
 use super::scenario::{Event, Scenario, ScenarioCursor};
 use super::stats::{push_recent, CloseRecord, MockStats, StatsHub, ToolResponseRecord};
 use super::wire::{self, Fatal};
-use super::audio;
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
@@ -60,7 +60,13 @@ struct Connection {
     stalled: bool,
 }
 
-pub(crate) async fn serve(ws: WebSocketStream<TcpStream>, route: Route, number: u64, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    ws: WebSocketStream<TcpStream>,
+    route: Route,
+    number: u64,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let cfg = shared.cfg.clone();
     let mut conn = Connection {
         ws,
@@ -102,9 +108,17 @@ impl Connection {
         if let Some(lifetime) = self.cfg().connection_lifetime_ms {
             let left = self.cfg().go_away_time_left_ms.min(lifetime);
             let start = Instant::now();
-            self.outbox.push(start + Duration::from_millis(lifetime - left), Step::Send(wire::go_away(left)), false);
+            self.outbox.push(
+                start + Duration::from_millis(lifetime - left),
+                Step::Send(wire::go_away(left)),
+                false,
+            );
             let reason = wire::GO_AWAY_EXPIRED.to_string();
-            self.outbox.push(start + Duration::from_millis(lifetime), Step::Close { code: 1008, reason }, false);
+            self.outbox.push(
+                start + Duration::from_millis(lifetime),
+                Step::Close { code: 1008, reason },
+                false,
+            );
         }
         loop {
             if !self.stalled {
@@ -112,7 +126,11 @@ impl Connection {
                     self.exec(step).await?;
                 }
             }
-            let due = if self.stalled { None } else { self.outbox.next_due() };
+            let due = if self.stalled {
+                None
+            } else {
+                self.outbox.next_due()
+            };
             tokio::select! {
                 _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
                 _ = until(due) => {}
@@ -159,9 +177,18 @@ impl Connection {
     async fn close(&mut self, fatal: Fatal) -> Flow {
         self.release();
         let reason = wire::truncate_reason(&fatal.reason);
-        let record = CloseRecord { connection: self.number, code: fatal.code, reason: reason.clone() };
-        self.shared.stats.update(|s| push_recent(&mut s.closes_sent, record));
-        let frame = CloseFrame { code: CloseCode::from(fatal.code), reason: reason.into() };
+        let record = CloseRecord {
+            connection: self.number,
+            code: fatal.code,
+            reason: reason.clone(),
+        };
+        self.shared
+            .stats
+            .update(|s| push_recent(&mut s.closes_sent, record));
+        let frame = CloseFrame {
+            code: CloseCode::from(fatal.code),
+            reason: reason.into(),
+        };
         if self.ws.send(Message::Close(Some(frame))).await.is_ok() {
             let drain = async { while let Some(Ok(_)) = self.ws.next().await {} };
             let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
@@ -209,7 +236,13 @@ impl Connection {
             None => {
                 // A new session consumes the ephemeral token; resuming does not.
                 if let Some(token) = &self.token {
-                    if !self.shared.used_tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(token.clone()) {
+                    if !self
+                        .shared
+                        .used_tokens
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(token.clone())
+                    {
                         return self.close(Fatal::new(1007, wire::TOKEN_USED)).await;
                     }
                 }
@@ -273,7 +306,9 @@ impl Connection {
         let result = model.handle(msg, !scripted, now, &mut self.outbox);
         let session_id = self.session_id.clone().unwrap_or_default();
         let state = &model.state;
-        self.shared.stats.update(|s| sync_session(s, &session_id, state));
+        self.shared
+            .stats
+            .update(|s| sync_session(s, &session_id, state));
         match result {
             Ok(()) => Ok(()),
             Err(fatal) => self.close(fatal).await,
@@ -324,7 +359,10 @@ impl Connection {
                         push_recent(&mut s.tool_responses, record);
                     }
                 }
-                ClientMsg::ContextUpdate { system_instruction: Some(text), .. } => {
+                ClientMsg::ContextUpdate {
+                    system_instruction: Some(text),
+                    ..
+                } => {
                     s.last_system_instruction = Some(text.clone());
                 }
                 ClientMsg::ContextUpdate { .. } | ClientMsg::Setup(_) => {}
@@ -337,7 +375,11 @@ impl Connection {
         let model = self.model.as_ref().expect("setup done");
         let session_id = self.session_id.as_deref().unwrap_or_default();
         let handle = self.shared.resumption.issue(session_id, &model.state);
-        let transparent = model.setup.resumption.as_ref().is_some_and(|r| r.transparent);
+        let transparent = model
+            .setup
+            .resumption
+            .as_ref()
+            .is_some_and(|r| r.transparent);
         let index = (transparent && model.state.messages > 0).then(|| model.state.messages - 1);
         wire::resumption_update(Some((&handle, index)))
     }
@@ -348,14 +390,19 @@ impl Connection {
                 self.count_sent(&value);
                 self.send_json(&value).await
             }
-            Step::TurnComplete { message, ends_reply } => {
+            Step::TurnComplete {
+                message,
+                ends_reply,
+            } => {
                 self.send_json(&message).await?;
                 let session_id = self.session_id.clone().unwrap_or_default();
                 self.shared.stats.update(|s| {
                     s.turns_completed += 1;
                     s.sessions.entry(session_id).or_default().turns_completed += 1;
                 });
-                let Some(model) = self.model.as_mut() else { return Ok(()) };
+                let Some(model) = self.model.as_mut() else {
+                    return Ok(());
+                };
                 if ends_reply {
                     model.reply_sent();
                 }
@@ -365,9 +412,14 @@ impl Connection {
                 }
                 Ok(())
             }
-            Step::Audio { start_sample, samples, transcript } => {
+            Step::Audio {
+                start_sample,
+                samples,
+                transcript,
+            } => {
                 let data = audio::tone_base64(start_sample, samples);
-                let part = json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
+                let part =
+                    json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
                 let mut message = wire::model_turn(part, self.vertex);
                 if let Some(text) = transcript {
                     message["serverContent"]["outputTranscription"] = json!({"text": text});
@@ -392,7 +444,11 @@ impl Connection {
                 let left = faults::time_left(&spec, default_left);
                 self.send_go_away(left).await?;
                 let reason = wire::GO_AWAY_EXPIRED.to_string();
-                self.outbox.push(Instant::now() + left, Step::Close { code: 1008, reason }, false);
+                self.outbox.push(
+                    Instant::now() + left,
+                    Step::Close { code: 1008, reason },
+                    false,
+                );
                 Ok(())
             }
             FaultKind::StallAfterGoAway => {
@@ -412,7 +468,10 @@ impl Connection {
                 Ok(())
             }
             FaultKind::MalformedFrame => self.send(wire::malformed_frame()).await,
-            FaultKind::OversizedFrame => self.send(wire::oversized_frame(faults::oversized_bytes(&spec))).await,
+            FaultKind::OversizedFrame => {
+                self.send(wire::oversized_frame(faults::oversized_bytes(&spec)))
+                    .await
+            }
         }
     }
 
@@ -424,7 +483,10 @@ impl Connection {
 
     /// Counts outgoing messages the stats report (tool calls, interruptions, goAways).
     fn count_sent(&self, value: &Value) {
-        let calls = value.pointer("/toolCall/functionCalls").and_then(Value::as_array).map_or(0, Vec::len) as u64;
+        let calls = value
+            .pointer("/toolCall/functionCalls")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len) as u64;
         let interrupted = value.pointer("/serverContent/interrupted").is_some();
         let go_away = value.get("goAway").is_some();
         if calls > 0 || interrupted || go_away {
@@ -475,5 +537,12 @@ fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
 fn new_session_id() -> String {
     let b: [u8; 16] = rand::thread_rng().gen();
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
 }

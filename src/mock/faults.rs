@@ -14,20 +14,33 @@ pub(crate) struct ConnectionFaults {
 
 impl ConnectionFaults {
     pub(crate) fn new(all: &[FaultSpec], connection: u64) -> Self {
-        let armed = all.iter().filter(|f| f.connection.map_or(true, |c| u64::from(c) == connection)).cloned().collect();
+        let armed = all
+            .iter()
+            .filter(|f| f.connection.map_or(true, |c| u64::from(c) == connection))
+            .cloned()
+            .collect();
         ConnectionFaults { armed }
     }
 
     /// At `setupComplete`: faults without a message trigger, each with its delay from now.
     pub(crate) fn take_timed(&mut self) -> Vec<(Duration, FaultSpec)> {
-        let (timed, rest) = self.armed.drain(..).partition(|f: &FaultSpec| f.after_messages.is_none());
+        let (timed, rest) = self
+            .armed
+            .drain(..)
+            .partition(|f: &FaultSpec| f.after_messages.is_none());
         self.armed = rest;
-        timed.into_iter().map(|f| (Duration::from_millis(f.after_ms.unwrap_or(0)), f)).collect()
+        timed
+            .into_iter()
+            .map(|f| (Duration::from_millis(f.after_ms.unwrap_or(0)), f))
+            .collect()
     }
 
     /// After the `count`-th client message following `setup` on this connection.
     pub(crate) fn take_after_message(&mut self, count: u64) -> Vec<FaultSpec> {
-        let (due, rest) = self.armed.drain(..).partition(|f: &FaultSpec| f.after_messages == Some(count));
+        let (due, rest) = self
+            .armed
+            .drain(..)
+            .partition(|f: &FaultSpec| f.after_messages == Some(count));
         self.armed = rest;
         due
     }
@@ -39,7 +52,8 @@ pub(crate) fn time_left(spec: &FaultSpec, default_ms: u64) -> Duration {
 }
 
 pub(crate) fn pong_delay(spec: &FaultSpec) -> Duration {
-    spec.delay_ms.map_or(DEFAULT_PONG_DELAY, Duration::from_millis)
+    spec.delay_ms
+        .map_or(DEFAULT_PONG_DELAY, Duration::from_millis)
 }
 
 pub(crate) fn oversized_bytes(spec: &FaultSpec) -> usize {

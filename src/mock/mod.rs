@@ -64,7 +64,9 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let stats = StatsHub::new();
         let shared = Arc::new(Shared {
-            resumption: ResumptionStore::new(Duration::from_millis(config.resumption_handle_ttl_ms)),
+            resumption: ResumptionStore::new(Duration::from_millis(
+                config.resumption_handle_ttl_ms,
+            )),
             cfg: Arc::new(config),
             scenario: Arc::new(scenario),
             stats: stats.clone(),
@@ -72,7 +74,12 @@ impl MockServer {
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::accept_loop(listener, shared, stopped));
-        Ok(MockServer { addr, stats, stop, task: Some(task) })
+        Ok(MockServer {
+            addr,
+            stats,
+            stop,
+            task: Some(task),
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -83,7 +90,11 @@ impl MockServer {
     pub fn base_url(&self) -> String {
         let mut addr = self.addr;
         if addr.ip().is_unspecified() {
-            addr.set_ip(if addr.is_ipv4() { [127, 0, 0, 1].into() } else { std::net::Ipv6Addr::LOCALHOST.into() });
+            addr.set_ip(if addr.is_ipv4() {
+                [127, 0, 0, 1].into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
         }
         format!("ws://{addr}")
     }
@@ -128,7 +139,10 @@ impl BlockingMockServer {
             .enable_all()
             .build()?;
         let server = runtime.block_on(MockServer::start(config))?;
-        Ok(BlockingMockServer { runtime, server: Some(server) })
+        Ok(BlockingMockServer {
+            runtime,
+            server: Some(server),
+        })
     }
 
     fn server(&self) -> &MockServer {

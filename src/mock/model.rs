@@ -127,7 +127,13 @@ pub(crate) struct Model {
 }
 
 impl Model {
-    pub(crate) fn new(cfg: Arc<MockConfig>, setup: SetupInfo, vertex: bool, state: SessionState, scenario: ScenarioCursor) -> Self {
+    pub(crate) fn new(
+        cfg: Arc<MockConfig>,
+        setup: SetupInfo,
+        vertex: bool,
+        state: SessionState,
+        scenario: ScenarioCursor,
+    ) -> Self {
         Model {
             vad: Vad::new(&setup.vad),
             cfg,
@@ -155,18 +161,32 @@ impl Model {
 
     /// Consumes a message into the session state and, if `react`, queues the model's answer
     /// (scenario lines matching the message pass `react = false`).
-    pub(crate) fn handle(&mut self, msg: ClientMsg, react: bool, now: Instant, out: &mut Outbox) -> Result<(), Fatal> {
+    pub(crate) fn handle(
+        &mut self,
+        msg: ClientMsg,
+        react: bool,
+        now: Instant,
+        out: &mut Outbox,
+    ) -> Result<(), Fatal> {
         self.state.messages += 1;
         match msg {
             ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
-            ClientMsg::ClientContent { turns, turn_complete } => {
+            ClientMsg::ClientContent {
+                turns,
+                turn_complete,
+            } => {
                 for (role, text) in &turns {
                     self.state.remember(role, text);
                 }
                 if react {
                     self.barge_in(now, out);
                     if turn_complete {
-                        let input = turns.iter().rev().find(|(role, _)| role == "user").map(|(_, t)| t.clone()).unwrap_or_default();
+                        let input = turns
+                            .iter()
+                            .rev()
+                            .find(|(role, _)| role == "user")
+                            .map(|(_, t)| t.clone())
+                            .unwrap_or_default();
                         self.user_turn(&input, text_tokens(&input), "TEXT", now, out);
                     }
                 }
@@ -180,7 +200,10 @@ impl Model {
             }
             ClientMsg::ToolResponse(responses) if react => self.tool_response(responses, now, out),
             ClientMsg::ToolResponse(_) => Ok(()),
-            ClientMsg::ContextUpdate { system_instruction, tools } => {
+            ClientMsg::ContextUpdate {
+                system_instruction,
+                tools,
+            } => {
                 if system_instruction.is_some() {
                     self.state.system_instruction = system_instruction;
                 }
@@ -208,7 +231,8 @@ impl Model {
             RealtimeItem::Text(text) => {
                 if let Some(rest) = text.strip_prefix("ping:") {
                     if react {
-                        let pong = wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
+                        let pong =
+                            wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
                         out.push(now, Step::Send(pong), false);
                     }
                     return;
@@ -219,17 +243,34 @@ impl Model {
                     self.user_turn(&text, text_tokens(&text), "TEXT", now, out);
                 }
             }
-            RealtimeItem::ActivityStart if react && self.setup.vad.disabled && self.activity.is_none() => {
+            RealtimeItem::ActivityStart
+                if react && self.setup.vad.disabled && self.activity.is_none() =>
+            {
                 self.activity = Some(0);
-                out.push(now, Step::Send(wire::voice_activity("ACTIVITY_START", self.state.audio_us)), false);
+                out.push(
+                    now,
+                    Step::Send(wire::voice_activity("ACTIVITY_START", self.state.audio_us)),
+                    false,
+                );
                 self.barge_in(now, out);
             }
             RealtimeItem::ActivityEnd if react && self.setup.vad.disabled => {
                 if let Some(speech_us) = self.activity.take() {
                     if speech_us == 0 {
-                        out.push(now, Step::Send(wire::voice_activity("ACTIVITY_END", self.state.audio_us)), false);
+                        out.push(
+                            now,
+                            Step::Send(wire::voice_activity("ACTIVITY_END", self.state.audio_us)),
+                            false,
+                        );
                         let message = wire::turn_complete(Some(json!({})));
-                        out.push(now, Step::TurnComplete { message, ends_reply: false }, false);
+                        out.push(
+                            now,
+                            Step::TurnComplete {
+                                message,
+                                ends_reply: false,
+                            },
+                            false,
+                        );
                         let reason = wire::PRECONDITION_FAILED.to_string();
                         out.push(now, Step::Close { code: 1007, reason }, false);
                     } else {
@@ -237,16 +278,32 @@ impl Model {
                     }
                 }
             }
-            RealtimeItem::AudioStreamEnd if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously => {
-                if let Some(VadEvent::End { offset_us, speech_us }) = self.vad.flush(self.state.audio_us) {
+            RealtimeItem::AudioStreamEnd
+                if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
+            {
+                if let Some(VadEvent::End {
+                    offset_us,
+                    speech_us,
+                }) = self.vad.flush(self.state.audio_us)
+                {
                     self.utterance_end(offset_us, speech_us, now, out);
                 }
             }
-            RealtimeItem::ActivityStart | RealtimeItem::ActivityEnd | RealtimeItem::AudioStreamEnd => {}
+            RealtimeItem::ActivityStart
+            | RealtimeItem::ActivityEnd
+            | RealtimeItem::AudioStreamEnd => {}
         }
     }
 
-    fn audio(&mut self, pcm: &[u8], rate: u32, start_us: u64, chunk_us: u64, now: Instant, out: &mut Outbox) {
+    fn audio(
+        &mut self,
+        pcm: &[u8],
+        rate: u32,
+        start_us: u64,
+        chunk_us: u64,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         if self.cfg.answer_audio_continuously {
             self.continuous_us += chunk_us;
             while self.continuous_us >= 1_000_000 {
@@ -266,10 +323,17 @@ impl Model {
             for event in events {
                 match event {
                     VadEvent::Start { offset_us } => {
-                        out.push(now, Step::Send(wire::voice_activity("ACTIVITY_START", offset_us)), false);
+                        out.push(
+                            now,
+                            Step::Send(wire::voice_activity("ACTIVITY_START", offset_us)),
+                            false,
+                        );
                         self.barge_in(now, out);
                     }
-                    VadEvent::End { offset_us, speech_us } => self.utterance_end(offset_us, speech_us, now, out),
+                    VadEvent::End {
+                        offset_us,
+                        speech_us,
+                    } => self.utterance_end(offset_us, speech_us, now, out),
                 }
             }
         }
@@ -277,27 +341,55 @@ impl Model {
 
     /// The end of an utterance: ack, transcription, then a user turn with the transcript.
     fn utterance_end(&mut self, offset_us: u64, speech_us: u64, now: Instant, out: &mut Outbox) {
-        out.push(now, Step::Send(wire::voice_activity("ACTIVITY_END", offset_us)), false);
+        out.push(
+            now,
+            Step::Send(wire::voice_activity("ACTIVITY_END", offset_us)),
+            false,
+        );
         let secs = speech_us as f64 / 1e6;
         let secs_text = format!("{secs:.2}");
-        let transcript = self.cfg.audio_transcript.replace("{secs:.2}", &secs_text).replace("{secs}", &secs_text);
+        let transcript = self
+            .cfg
+            .audio_transcript
+            .replace("{secs:.2}", &secs_text)
+            .replace("{secs}", &secs_text);
         if self.setup.input_transcription {
             let words: Vec<&str> = transcript.split_inclusive(' ').collect();
             let interim = words[..words.len().div_ceil(2)].concat();
             let interim = json!({"text": interim.trim_end()});
-            out.push(now, Step::Send(wire::server_content("interimInputTranscription", interim)), false);
+            out.push(
+                now,
+                Step::Send(wire::server_content("interimInputTranscription", interim)),
+                false,
+            );
             let done = json!({"text": transcript, "finished": true});
-            out.push(now, Step::Send(wire::server_content("inputTranscription", done)), false);
+            out.push(
+                now,
+                Step::Send(wire::server_content("inputTranscription", done)),
+                false,
+            );
         }
         self.state.remember("user", &transcript);
         self.user_turn(&transcript, (secs * 25.0).ceil() as u64, "AUDIO", now, out);
     }
 
-    fn user_turn(&mut self, input: &str, prompt_tokens: u64, prompt_modality: &str, now: Instant, out: &mut Outbox) {
+    fn user_turn(
+        &mut self,
+        input: &str,
+        prompt_tokens: u64,
+        prompt_modality: &str,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         if self.scenario.fire(&[Event::Turn], now, out) {
             return;
         }
-        let tool = self.state.tools.iter().find(|name| !name.is_empty() && input.contains(name.as_str())).cloned();
+        let tool = self
+            .state
+            .tools
+            .iter()
+            .find(|name| !name.is_empty() && input.contains(name.as_str()))
+            .cloned();
         match tool {
             Some(name) => self.call_tool(name, input, now, out),
             None => {
@@ -318,7 +410,12 @@ impl Model {
         self.pending.push(PendingCall { id, name });
     }
 
-    fn tool_response(&mut self, responses: Vec<FunctionResponse>, now: Instant, out: &mut Outbox) -> Result<(), Fatal> {
+    fn tool_response(
+        &mut self,
+        responses: Vec<FunctionResponse>,
+        now: Instant,
+        out: &mut Outbox,
+    ) -> Result<(), Fatal> {
         let mut results = Vec::new();
         for response in responses {
             let index = self.pending.iter().position(|call| match &response.id {
@@ -326,7 +423,11 @@ impl Model {
                 None => call.name == response.name,
             });
             let Some(index) = index else {
-                if response.id.as_ref().is_some_and(|id| self.cancelled.contains(id)) {
+                if response
+                    .id
+                    .as_ref()
+                    .is_some_and(|id| self.cancelled.contains(id))
+                {
                     continue;
                 }
                 return Err(Fatal::invalid_argument());
@@ -355,10 +456,18 @@ impl Model {
         }
         out.drop_replies();
         self.queued_replies = 0;
-        out.push(now, Step::Send(wire::server_content("interrupted", json!(true))), false);
+        out.push(
+            now,
+            Step::Send(wire::server_content("interrupted", json!(true))),
+            false,
+        );
         if !self.pending.is_empty() {
             let ids: Vec<String> = self.pending.drain(..).map(|call| call.id).collect();
-            out.push(now, Step::Send(json!({"toolCallCancellation": {"ids": ids}})), false);
+            out.push(
+                now,
+                Step::Send(json!({"toolCallCancellation": {"ids": ids}})),
+                false,
+            );
             for id in ids {
                 if self.cancelled.len() == CANCELLED_LIMIT {
                     self.cancelled.pop_front();
@@ -366,26 +475,74 @@ impl Model {
                 self.cancelled.push_back(id);
             }
         }
-        out.push(now, Step::TurnComplete { message: wire::turn_complete(None), ends_reply: false }, false);
+        out.push(
+            now,
+            Step::TurnComplete {
+                message: wire::turn_complete(None),
+                ends_reply: false,
+            },
+            false,
+        );
     }
 
-    fn reply(&mut self, text: &str, prompt_tokens: u64, prompt_modality: &str, now: Instant, out: &mut Outbox) {
+    fn reply(
+        &mut self,
+        text: &str,
+        prompt_tokens: u64,
+        prompt_modality: &str,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         self.state.remember("model", text);
         let fragments: Vec<&str> = text.split_inclusive(' ').collect();
         if self.setup.text_modality {
             let start = self.reply_start(now, out);
             self.queued_replies += 1;
             for part in fragments.chunks(3) {
-                out.push(start, Step::Send(wire::model_turn(json!([{"text": part.concat()}]), self.vertex)), true);
+                out.push(
+                    start,
+                    Step::Send(wire::model_turn(
+                        json!([{"text": part.concat()}]),
+                        self.vertex,
+                    )),
+                    true,
+                );
             }
-            out.push(start, Step::Send(wire::server_content("generationComplete", json!(true))), true);
-            let usage = wire::usage(prompt_tokens, text_tokens(text), prompt_modality, "TEXT", self.vertex);
-            out.push(start, Step::TurnComplete { message: wire::turn_complete(Some(usage)), ends_reply: true }, true);
+            out.push(
+                start,
+                Step::Send(wire::server_content("generationComplete", json!(true))),
+                true,
+            );
+            let usage = wire::usage(
+                prompt_tokens,
+                text_tokens(text),
+                prompt_modality,
+                "TEXT",
+                self.vertex,
+            );
+            out.push(
+                start,
+                Step::TurnComplete {
+                    message: wire::turn_complete(Some(usage)),
+                    ends_reply: true,
+                },
+                true,
+            );
         } else {
             let millis = (60 * fragments.len() as u64).max(240);
             let samples = (millis * OUTPUT_RATE / 1000) as usize;
-            let usage = wire::usage(prompt_tokens, (millis * 25).div_ceil(1000), prompt_modality, "AUDIO", self.vertex);
-            let transcript = if self.setup.output_transcription { fragments } else { Vec::new() };
+            let usage = wire::usage(
+                prompt_tokens,
+                (millis * 25).div_ceil(1000),
+                prompt_modality,
+                "AUDIO",
+                self.vertex,
+            );
+            let transcript = if self.setup.output_transcription {
+                fragments
+            } else {
+                Vec::new()
+            };
             let paced = self.cfg.realtime_output;
             self.audio_reply(samples, transcript, paced, usage, now, out);
         }
@@ -402,15 +559,30 @@ impl Model {
     }
 
     /// Queues `samples` of tone with transcript fragments spread over the chunks.
-    fn audio_reply(&mut self, samples: usize, transcript: Vec<&str>, paced: bool, usage: Value, now: Instant, out: &mut Outbox) {
+    fn audio_reply(
+        &mut self,
+        samples: usize,
+        transcript: Vec<&str>,
+        paced: bool,
+        usage: Value,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         let start = self.reply_start(now, out);
         self.queued_replies += 1;
         let chunk = (self.cfg.audio_chunk_ms.max(1) as usize * OUTPUT_RATE as usize / 1000).max(1);
         let chunks = samples.div_ceil(chunk);
-        let at = |sample: usize| if paced { start + Duration::from_micros(sample as u64 * 1_000_000 / OUTPUT_RATE) } else { start };
+        let at = |sample: usize| {
+            if paced {
+                start + Duration::from_micros(sample as u64 * 1_000_000 / OUTPUT_RATE)
+            } else {
+                start
+            }
+        };
         for i in 0..chunks {
             let first = i * chunk;
-            let words = &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
+            let words =
+                &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
             let step = Step::Audio {
                 start_sample: first as u64,
                 samples: chunk.min(samples - first),
@@ -419,8 +591,19 @@ impl Model {
             out.push(at(first), step, true);
         }
         let last = (chunks.saturating_sub(1)) * chunk;
-        out.push(at(last), Step::Send(wire::server_content("generationComplete", json!(true))), true);
-        out.push(at(samples), Step::TurnComplete { message: wire::turn_complete(Some(usage)), ends_reply: true }, true);
+        out.push(
+            at(last),
+            Step::Send(wire::server_content("generationComplete", json!(true))),
+            true,
+        );
+        out.push(
+            at(samples),
+            Step::TurnComplete {
+                message: wire::turn_complete(Some(usage)),
+                ends_reply: true,
+            },
+            true,
+        );
     }
 }
 

@@ -11,12 +11,22 @@ pub(crate) enum Step {
     /// A JSON server message.
     Send(Value),
     /// A `turnComplete` message; `ends_reply` is false for the one closing an interrupted turn.
-    TurnComplete { message: Value, ends_reply: bool },
+    TurnComplete {
+        message: Value,
+        ends_reply: bool,
+    },
     /// An output audio chunk, synthesised when sent (`start_sample` within the reply).
-    Audio { start_sample: u64, samples: usize, transcript: Option<String> },
+    Audio {
+        start_sample: u64,
+        samples: usize,
+        transcript: Option<String>,
+    },
     /// Scenario text sent as is.
     Raw(String),
-    Close { code: u16, reason: String },
+    Close {
+        code: u16,
+        reason: String,
+    },
     /// Drop the TCP connection without a close frame.
     Drop,
     Oversized(usize),
@@ -39,7 +49,11 @@ pub(crate) struct Outbox {
 impl Outbox {
     /// Inserts after every step due at or before `due`, so equal times keep their order.
     pub(crate) fn push(&mut self, due: Instant, step: Step, reply: bool) {
-        let at = self.queue.iter().position(|t| t.due > due).unwrap_or(self.queue.len());
+        let at = self
+            .queue
+            .iter()
+            .position(|t| t.due > due)
+            .unwrap_or(self.queue.len());
         self.queue.insert(at, Timed { due, step, reply });
     }
 

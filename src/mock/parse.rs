@@ -12,10 +12,16 @@ use serde_json::{Map, Value};
 #[derive(Debug)]
 pub(crate) enum ClientMsg {
     Setup(Box<SetupInfo>),
-    ClientContent { turns: Vec<(String, String)>, turn_complete: bool },
+    ClientContent {
+        turns: Vec<(String, String)>,
+        turn_complete: bool,
+    },
     RealtimeInput(Vec<RealtimeItem>),
     ToolResponse(Vec<FunctionResponse>),
-    ContextUpdate { system_instruction: Option<String>, tools: Option<Vec<String>> },
+    ContextUpdate {
+        system_instruction: Option<String>,
+        tools: Option<Vec<String>>,
+    },
 }
 
 #[derive(Debug)]
@@ -70,16 +76,36 @@ pub(crate) struct VadSettings {
 }
 
 /// Parses one frame's payload. `vertex` enables the Vertex-only fields in the strict table.
-pub(crate) fn parse(payload: &[u8], strict: bool, vertex: bool) -> Result<(ClientMsg, Value), Fatal> {
+pub(crate) fn parse(
+    payload: &[u8],
+    strict: bool,
+    vertex: bool,
+) -> Result<(ClientMsg, Value), Fatal> {
     let raw: Value = serde_json::from_slice(payload).map_err(|e| {
-        Fatal::new(1007, format!("Invalid JSON payload received. Unexpected token at line {} column {}.", e.line(), e.column()))
+        Fatal::new(
+            1007,
+            format!(
+                "Invalid JSON payload received. Unexpected token at line {} column {}.",
+                e.line(),
+                e.column()
+            ),
+        )
     })?;
     if !raw.is_object() {
-        return Err(Fatal::new(1007, "Invalid JSON payload received. Expected an object."));
+        return Err(Fatal::new(
+            1007,
+            "Invalid JSON payload received. Expected an object.",
+        ));
     }
     let norm = normalize(&raw, Ty::Root, "", strict, vertex)?;
     let obj = norm.as_object().expect("normalised object");
-    let known = ["setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate"];
+    let known = [
+        "setup",
+        "clientContent",
+        "realtimeInput",
+        "toolResponse",
+        "contextUpdate",
+    ];
     let mut kinds = known.iter().filter(|k| obj.contains_key(**k));
     let (Some(kind), None) = (kinds.next(), kinds.next()) else {
         // No message or two in one object (a oneof violation).
@@ -96,41 +122,64 @@ pub(crate) fn parse(payload: &[u8], strict: bool, vertex: bool) -> Result<(Clien
         "toolResponse" => ClientMsg::ToolResponse(tool_response(body)),
         _ => ClientMsg::ContextUpdate {
             system_instruction: body.get("systemInstruction").map(content_text),
-            tools: body.get("tools").map(|w| tool_names(w.get("tools").unwrap_or(&Value::Null))),
+            tools: body
+                .get("tools")
+                .map(|w| tool_names(w.get("tools").unwrap_or(&Value::Null))),
         },
     };
     Ok((msg, raw))
 }
 
 fn setup(body: &Value) -> Result<SetupInfo, Fatal> {
-    let model = body.get("model").and_then(Value::as_str).filter(|m| !m.is_empty()).ok_or_else(Fatal::invalid_argument)?;
+    let model = body
+        .get("model")
+        .and_then(Value::as_str)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(Fatal::invalid_argument)?;
     let modalities: Vec<String> = match body.pointer("/generationConfig/responseModalities") {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_ascii_uppercase).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_uppercase)
+            .collect(),
         Some(Value::String(one)) => vec![one.to_ascii_uppercase()],
         _ => Vec::new(),
     };
     let aad = body.pointer("/realtimeInputConfig/automaticActivityDetection");
     let aad_field = |name: &str| aad.and_then(|a| a.get(name));
-    let enum_is = |v: Option<&Value>, want: &str| v.and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(want));
+    let enum_is = |v: Option<&Value>, want: &str| {
+        v.and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case(want))
+    };
     Ok(SetupInfo {
         model: model.to_string(),
         text_modality: modalities.iter().any(|m| m == "TEXT"),
         system_instruction: body.get("systemInstruction").map(content_text),
         tools: body.get("tools").map(tool_names).unwrap_or_default(),
         resumption: body.get("sessionResumption").map(|r| ResumptionRequest {
-            handle: r.get("handle").and_then(Value::as_str).filter(|h| !h.is_empty()).map(String::from),
+            handle: r
+                .get("handle")
+                .and_then(Value::as_str)
+                .filter(|h| !h.is_empty())
+                .map(String::from),
             transparent: boolish(r.get("transparent")),
         }),
         input_transcription: body.get("inputAudioTranscription").is_some(),
         output_transcription: body.get("outputAudioTranscription").is_some(),
         vad: VadSettings {
             disabled: boolish(aad_field("disabled")),
-            start_high: !enum_is(aad_field("startOfSpeechSensitivity"), "START_SENSITIVITY_LOW"),
+            start_high: !enum_is(
+                aad_field("startOfSpeechSensitivity"),
+                "START_SENSITIVITY_LOW",
+            ),
             end_high: !enum_is(aad_field("endOfSpeechSensitivity"), "END_SENSITIVITY_LOW"),
             prefix_padding_ms: int64(aad_field("prefixPaddingMs")).unwrap_or(20),
             silence_duration_ms: int64(aad_field("silenceDurationMs")).unwrap_or(500),
         },
-        no_interruption: enum_is(body.pointer("/realtimeInputConfig/activityHandling"), "NO_INTERRUPTION"),
+        no_interruption: enum_is(
+            body.pointer("/realtimeInputConfig/activityHandling"),
+            "NO_INTERRUPTION",
+        ),
     })
 }
 
@@ -142,9 +191,17 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
         if is_audio {
             let data = b.get("data").and_then(Value::as_str).unwrap_or("");
             let pcm = decode_base64(data).ok_or_else(|| {
-                Fatal::new(1007, format!("Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."))
+                Fatal::new(
+                    1007,
+                    format!(
+                        "Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."
+                    ),
+                )
             })?;
-            items.push(RealtimeItem::Audio { pcm, rate: super::audio::rate_from_mime(mime) });
+            items.push(RealtimeItem::Audio {
+                pcm,
+                rate: super::audio::rate_from_mime(mime),
+            });
         } else {
             items.push(RealtimeItem::Video);
         }
@@ -177,17 +234,33 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
 }
 
 fn tool_response(body: &Value) -> Vec<FunctionResponse> {
-    let responses = body.get("functionResponses").map(one_or_many).unwrap_or_default();
+    let responses = body
+        .get("functionResponses")
+        .map(one_or_many)
+        .unwrap_or_default();
     responses
         .into_iter()
         .map(|r| {
-            let response = r.get("response").cloned().unwrap_or(Value::Object(Map::new()));
+            let response = r
+                .get("response")
+                .cloned()
+                .unwrap_or(Value::Object(Map::new()));
             let scheduling = r.get("scheduling").or_else(|| response.get("scheduling"));
             FunctionResponse {
-                id: r.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from),
-                name: r.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                id: r
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+                name: r
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
                 will_continue: boolish(r.get("willContinue")),
-                silent: scheduling.and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("SILENT")),
+                silent: scheduling
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("SILENT")),
                 response,
             }
         })
@@ -198,20 +271,36 @@ fn tool_response(body: &Value) -> Vec<FunctionResponse> {
 fn contents(turns: &Value) -> Vec<(String, String)> {
     one_or_many(turns)
         .into_iter()
-        .map(|t| (t.get("role").and_then(Value::as_str).unwrap_or("user").to_string(), content_text(t)))
+        .map(|t| {
+            (
+                t.get("role")
+                    .and_then(Value::as_str)
+                    .unwrap_or("user")
+                    .to_string(),
+                content_text(t),
+            )
+        })
         .collect()
 }
 
 /// The text parts of a `Content`, joined by newlines (each part is a paragraph).
 fn content_text(content: &Value) -> String {
     let parts = content.get("parts").map(one_or_many).unwrap_or_default();
-    parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join("\n")
+    parts
+        .iter()
+        .filter_map(|p| p.get("text").and_then(Value::as_str))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn tool_names(tools: &Value) -> Vec<String> {
     one_or_many(tools)
         .iter()
-        .flat_map(|t| t.get("functionDeclarations").map(one_or_many).unwrap_or_default())
+        .flat_map(|t| {
+            t.get("functionDeclarations")
+                .map(one_or_many)
+                .unwrap_or_default()
+        })
         .filter_map(|d| d.get("name").and_then(Value::as_str).map(String::from))
         .collect()
 }
@@ -246,7 +335,9 @@ fn int64(v: Option<&Value>) -> Option<u64> {
 pub(crate) fn decode_base64(data: &str) -> Option<Vec<u8>> {
     const ENGINE: GeneralPurpose = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true),
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
     );
     let standard: String = data
         .chars()
@@ -387,11 +478,26 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("enable_affective_dialog", Scalar),
             ("translation_config", TranslationConfig),
         ],
-        SpeechConfig => &[("voice_config", VoiceConfig), ("language_code", Scalar), ("multi_speaker_voice_config", Free)],
-        VoiceConfig => &[("prebuilt_voice_config", PrebuiltVoice), ("replicated_voice_config", Free), ("voice", Free)],
+        SpeechConfig => &[
+            ("voice_config", VoiceConfig),
+            ("language_code", Scalar),
+            ("multi_speaker_voice_config", Free),
+        ],
+        VoiceConfig => &[
+            ("prebuilt_voice_config", PrebuiltVoice),
+            ("replicated_voice_config", Free),
+            ("voice", Free),
+        ],
         PrebuiltVoice => &[("voice_name", Scalar)],
-        ThinkingConfig => &[("thinking_budget", Scalar), ("include_thoughts", Scalar), ("thinking_level", Scalar)],
-        TranslationConfig => &[("target_language_code", Scalar), ("echo_target_language", Scalar)],
+        ThinkingConfig => &[
+            ("thinking_budget", Scalar),
+            ("include_thoughts", Scalar),
+            ("thinking_level", Scalar),
+        ],
+        TranslationConfig => &[
+            ("target_language_code", Scalar),
+            ("echo_target_language", Scalar),
+        ],
         Content => &[("role", Scalar), ("parts", Part)],
         Part => &[
             ("text", Scalar),
@@ -406,8 +512,16 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("video_metadata", Free),
             ("media_resolution", Free),
         ],
-        Blob => &[("mime_type", Scalar), ("data", Scalar), ("display_name", Scalar)],
-        FileData => &[("mime_type", Scalar), ("file_uri", Scalar), ("display_name", Scalar)],
+        Blob => &[
+            ("mime_type", Scalar),
+            ("data", Scalar),
+            ("display_name", Scalar),
+        ],
+        FileData => &[
+            ("mime_type", Scalar),
+            ("file_uri", Scalar),
+            ("display_name", Scalar),
+        ],
         Tool => &[
             ("function_declarations", FunctionDeclaration),
             ("google_search", Free),
@@ -448,7 +562,10 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
         // `transparent` is Vertex-only: the Gemini API rejects it (probe, reference §2.1).
         SessionResumption if vertex => &[("handle", Scalar), ("transparent", Scalar)],
         SessionResumption => &[("handle", Scalar)],
-        Compression => &[("trigger_tokens", Scalar), ("sliding_window", SlidingWindow)],
+        Compression => &[
+            ("trigger_tokens", Scalar),
+            ("sliding_window", SlidingWindow),
+        ],
         SlidingWindow => &[("target_tokens", Scalar)],
         Transcription => &[
             ("language_codes", Scalar),
@@ -492,7 +609,13 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
 
 /// Renames keys to camelCase (outside `Free` subtrees) and, in strict mode, rejects unknown
 /// ones with the real reason: the path is in proto (snake_case) names with list indices.
-fn normalize(value: &Value, ty: Ty, path: &str, strict: bool, vertex: bool) -> Result<Value, Fatal> {
+fn normalize(
+    value: &Value,
+    ty: Ty,
+    path: &str,
+    strict: bool,
+    vertex: bool,
+) -> Result<Value, Fatal> {
     match value {
         Value::Array(items) if ty != Ty::Free => items
             .iter()
@@ -508,13 +631,24 @@ fn normalize(value: &Value, ty: Ty, path: &str, strict: bool, vertex: bool) -> R
                 let child_ty = match table.iter().find(|(name, _)| *name == proto_name) {
                     Some((_, t)) => *t,
                     None if strict => {
-                        let at = if path.is_empty() { String::new() } else { format!(" at '{path}'") };
+                        let at = if path.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" at '{path}'")
+                        };
                         return Err(Fatal::new(1007, format!("Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field.")));
                     }
                     None => Ty::Free,
                 };
-                let child_path = if path.is_empty() { proto_name } else { format!("{path}.{proto_name}") };
-                out.insert(camel(key), normalize(child, child_ty, &child_path, strict, vertex)?);
+                let child_path = if path.is_empty() {
+                    proto_name
+                } else {
+                    format!("{path}.{proto_name}")
+                };
+                out.insert(
+                    camel(key),
+                    normalize(child, child_ty, &child_path, strict, vertex)?,
+                );
             }
             Ok(Value::Object(out))
         }
@@ -528,7 +662,10 @@ mod tests {
 
     #[test]
     fn base64_alphabets() {
-        assert_eq!(decode_base64("AAH__vv8").unwrap(), vec![0, 1, 0xff, 0xfe, 0xfb, 0xfc]);
+        assert_eq!(
+            decode_base64("AAH__vv8").unwrap(),
+            vec![0, 1, 0xff, 0xfe, 0xfb, 0xfc]
+        );
         assert_eq!(decode_base64("AAH//w==").unwrap(), vec![0, 1, 0xff, 0xff]);
         assert_eq!(decode_base64("AAH__w").unwrap(), vec![0, 1, 0xff, 0xff]);
         assert!(decode_base64("@@@").is_none());
@@ -542,6 +679,11 @@ mod tests {
         assert!(parse(msg, true, true).is_ok());
         let msg = br#"{"tool_response":{"functionResponses":[{"id":"a","name":"n","response":{},"bogus":1}]}}"#;
         let err = parse(msg, true, false).unwrap_err();
-        assert!(err.reason.contains("at 'tool_response.function_responses[0]'"), "{}", err.reason);
+        assert!(
+            err.reason
+                .contains("at 'tool_response.function_responses[0]'"),
+            "{}",
+            err.reason
+        );
     }
 }

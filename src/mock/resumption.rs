@@ -36,7 +36,10 @@ pub(crate) struct ResumptionStore {
 
 impl ResumptionStore {
     pub(crate) fn new(ttl: Duration) -> Self {
-        ResumptionStore { ttl, inner: Mutex::new(Inner::default()) }
+        ResumptionStore {
+            ttl,
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -49,7 +52,11 @@ impl ResumptionStore {
         rand::thread_rng().fill_bytes(&mut bytes);
         let handle = URL_SAFE_NO_PAD.encode(bytes);
         let mut inner = self.lock();
-        let saved = Saved { session_id: session_id.to_string(), state: state.clone(), expires: Instant::now() + self.ttl };
+        let saved = Saved {
+            session_id: session_id.to_string(),
+            state: state.clone(),
+            expires: Instant::now() + self.ttl,
+        };
         inner.handles.insert(handle.clone(), saved);
         let list = inner.by_session.entry(session_id.to_string()).or_default();
         list.push_back(handle.clone());
@@ -62,10 +69,18 @@ impl ResumptionStore {
     }
 
     /// Looks a handle up and claims its session for `connection`.
-    pub(crate) fn resume(&self, handle: &str, connection: u64) -> Result<(String, SessionState), Fatal> {
+    pub(crate) fn resume(
+        &self,
+        handle: &str,
+        connection: u64,
+    ) -> Result<(String, SessionState), Fatal> {
         let mut inner = self.lock();
         let now = Instant::now();
-        let found = inner.handles.get(handle).filter(|s| s.expires > now).map(|s| (s.session_id.clone(), s.state.clone()));
+        let found = inner
+            .handles
+            .get(handle)
+            .filter(|s| s.expires > now)
+            .map(|s| (s.session_id.clone(), s.state.clone()));
         let (session_id, state) = found.ok_or_else(|| Fatal::new(1008, wire::SESSION_NOT_FOUND))?;
         if inner.open.contains_key(&session_id) {
             // The real service refuses a resume while the old socket is still open.

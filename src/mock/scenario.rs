@@ -45,7 +45,10 @@ impl Trigger {
             "setup" => Some(Trigger::Setup),
             "turn" => Some(Trigger::Turn),
             _ if MESSAGE_TRIGGERS.contains(&on) => Some(Trigger::Kind(on.to_string())),
-            _ => on.strip_prefix("message:").and_then(|n| n.trim().parse().ok()).map(Trigger::Message),
+            _ => on
+                .strip_prefix("message:")
+                .and_then(|n| n.trim().parse().ok())
+                .map(Trigger::Message),
         }
     }
 
@@ -77,20 +80,25 @@ impl Scenario {
                 if line.is_empty() || line.starts_with('#') {
                     continue;
                 }
-                let parsed = serde_json::from_str(line).map_err(|e| invalid(format!("{}:{}: {e}", path.display(), n + 1)))?;
+                let parsed = serde_json::from_str(line)
+                    .map_err(|e| invalid(format!("{}:{}: {e}", path.display(), n + 1)))?;
                 lines.push(parsed);
             }
         }
         let mut scenario = Scenario::default();
         for line in lines {
-            let trigger = Trigger::parse(&line.on).ok_or_else(|| invalid(format!("unknown scenario trigger {:?}", line.on)))?;
+            let trigger = Trigger::parse(&line.on)
+                .ok_or_else(|| invalid(format!("unknown scenario trigger {:?}", line.on)))?;
             let actions = usize::from(line.send.is_some())
                 + usize::from(line.raw.is_some())
                 + usize::from(line.close.is_some())
                 + usize::from(line.drop)
                 + usize::from(line.oversized_bytes.is_some());
             if actions != 1 {
-                return Err(invalid(format!("scenario line on {:?} needs exactly one action", line.on)));
+                return Err(invalid(format!(
+                    "scenario line on {:?} needs exactly one action",
+                    line.on
+                )));
             }
             scenario.lines.push((trigger, line));
         }
@@ -108,15 +116,24 @@ pub(crate) struct ScenarioCursor {
 impl ScenarioCursor {
     pub(crate) fn new(scenario: Arc<Scenario>, connection: u64) -> Self {
         let fired = vec![false; scenario.lines.len()];
-        ScenarioCursor { scenario, connection, fired }
+        ScenarioCursor {
+            scenario,
+            connection,
+            fired,
+        }
     }
 
     /// Queues the actions of every line matching one of `events`; true if any matched.
     pub(crate) fn fire(&mut self, events: &[Event], now: Instant, out: &mut Outbox) -> bool {
         let mut matched = false;
         for (i, (trigger, line)) in self.scenario.lines.iter().enumerate() {
-            let this_connection = line.connection.map_or(true, |c| u64::from(c) == self.connection);
-            if !this_connection || (line.once && self.fired[i]) || !events.iter().any(|e| trigger.matches(e)) {
+            let this_connection = line
+                .connection
+                .map_or(true, |c| u64::from(c) == self.connection);
+            if !this_connection
+                || (line.once && self.fired[i])
+                || !events.iter().any(|e| trigger.matches(e))
+            {
                 continue;
             }
             self.fired[i] = true;
@@ -126,7 +143,10 @@ impl ScenarioCursor {
             } else if let Some(raw) = &line.raw {
                 Step::Raw(raw.clone())
             } else if let Some(close) = &line.close {
-                Step::Close { code: close.code, reason: close.reason.clone() }
+                Step::Close {
+                    code: close.code,
+                    reason: close.reason.clone(),
+                }
             } else if line.drop {
                 Step::Drop
             } else {

@@ -43,7 +43,11 @@ impl Vad {
         let start_threshold = if settings.start_high { 300.0 } else { 1_000.0 };
         Vad {
             start_threshold,
-            silence_threshold: if settings.end_high { start_threshold } else { start_threshold / 2.0 },
+            silence_threshold: if settings.end_high {
+                start_threshold
+            } else {
+                start_threshold / 2.0
+            },
             prefix_us: settings.prefix_padding_ms.max(10) * 1000,
             silence_us: settings.silence_duration_ms.max(10) * 1000,
             carry: Vec::new(),
@@ -58,7 +62,13 @@ impl Vad {
     }
 
     /// Feeds one chunk that starts at session audio offset `offset_us`.
-    pub(crate) fn push(&mut self, pcm: &[u8], rate: u32, offset_us: u64, events: &mut Vec<VadEvent>) {
+    pub(crate) fn push(
+        &mut self,
+        pcm: &[u8],
+        rate: u32,
+        offset_us: u64,
+        events: &mut Vec<VadEvent>,
+    ) {
         let frame_bytes = (rate as usize / 100) * 2;
         if frame_bytes == 0 {
             return;
@@ -104,7 +114,9 @@ impl Vad {
                     self.utterance_start_us = self.run_start_us;
                     self.last_speech_end_us = start_us + FRAME_US;
                     self.silence_run_us = 0;
-                    events.push(VadEvent::Start { offset_us: self.run_start_us });
+                    events.push(VadEvent::Start {
+                        offset_us: self.run_start_us,
+                    });
                 }
             } else {
                 self.speech_run_us = 0;
@@ -126,7 +138,10 @@ impl Vad {
         self.in_speech = false;
         self.speech_run_us = 0;
         self.silence_run_us = 0;
-        VadEvent::End { offset_us, speech_us: self.last_speech_end_us - self.utterance_start_us }
+        VadEvent::End {
+            offset_us,
+            speech_us: self.last_speech_end_us - self.utterance_start_us,
+        }
     }
 
     /// `audioStreamEnd`: ends a pending utterance now.
@@ -146,18 +161,35 @@ mod tests {
     use super::*;
 
     fn settings() -> VadSettings {
-        VadSettings { disabled: false, start_high: true, end_high: true, prefix_padding_ms: 20, silence_duration_ms: 100 }
+        VadSettings {
+            disabled: false,
+            start_high: true,
+            end_high: true,
+            prefix_padding_ms: 20,
+            silence_duration_ms: 100,
+        }
     }
 
     #[test]
     fn detects_start_and_end() {
         let mut vad = Vad::new(&settings());
-        let loud: Vec<u8> = (0..3200).flat_map(|i| if i % 2 == 0 { 4000i16 } else { -4000 }.to_le_bytes()).collect();
+        let loud: Vec<u8> = (0..3200)
+            .flat_map(|i| if i % 2 == 0 { 4000i16 } else { -4000 }.to_le_bytes())
+            .collect();
         let quiet = vec![0u8; 6400];
         let mut events = Vec::new();
         vad.push(&quiet[..3200], 16_000, 0, &mut events);
         vad.push(&loud, 16_000, 100_000, &mut events);
         vad.push(&quiet, 16_000, 300_000, &mut events);
-        assert_eq!(events, vec![VadEvent::Start { offset_us: 100_000 }, VadEvent::End { offset_us: 400_000, speech_us: 200_000 }]);
+        assert_eq!(
+            events,
+            vec![
+                VadEvent::Start { offset_us: 100_000 },
+                VadEvent::End {
+                    offset_us: 400_000,
+                    speech_us: 200_000
+                }
+            ]
+        );
     }
 }

@@ -9,7 +9,8 @@ pub(crate) const INVALID_ARGUMENT: &str = "Request contains an invalid argument.
 pub(crate) const PRECONDITION_FAILED: &str = "Precondition check failed.";
 pub(crate) const INTERNAL_ERROR: &str = "Internal error occurred.";
 pub(crate) const BAD_API_KEY: &str = "API key not valid. Please pass a valid API key.";
-pub(crate) const TOKEN_USED: &str = "The auth token has already been used or has expired. Please create a new token.";
+pub(crate) const TOKEN_USED: &str =
+    "The auth token has already been used or has expired. Please create a new token.";
 pub(crate) const BAD_BEARER: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
 pub(crate) const MISSING_CREDENTIALS: &str = "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";
 pub(crate) const SESSION_NOT_FOUND: &str = "BidiGenerateContent session not found";
@@ -25,7 +26,10 @@ pub(crate) struct Fatal {
 
 impl Fatal {
     pub(crate) fn new(code: u16, reason: impl Into<String>) -> Self {
-        Fatal { code, reason: reason.into() }
+        Fatal {
+            code,
+            reason: reason.into(),
+        }
     }
     pub(crate) fn invalid_argument() -> Self {
         Fatal::new(1007, INVALID_ARGUMENT)
@@ -58,7 +62,9 @@ pub(crate) fn encode(value: &Value, pretty: bool) -> Message {
     } else {
         serde_json::to_vec(value)
     };
-    Message::Binary(Bytes::from(text.expect("serde_json::Value always serialises")))
+    Message::Binary(Bytes::from(
+        text.expect("serde_json::Value always serialises"),
+    ))
 }
 
 pub(crate) fn setup_complete(session_id: Option<&str>) -> Value {
@@ -113,7 +119,13 @@ pub(crate) fn resumption_update(handle: Option<(&str, Option<u64>)>) -> Value {
 }
 
 /// `usageMetadata` in Gemini API naming, or Vertex (generateContent) naming.
-pub(crate) fn usage(prompt: u64, response: u64, prompt_modality: &str, response_modality: &str, vertex: bool) -> Value {
+pub(crate) fn usage(
+    prompt: u64,
+    response: u64,
+    prompt_modality: &str,
+    response_modality: &str,
+    vertex: bool,
+) -> Value {
     let (count, details) = if vertex {
         ("candidatesTokenCount", "candidatesTokensDetails")
     } else {
@@ -149,7 +161,9 @@ pub(crate) fn oversized_frame(size: usize) -> Message {
 
 /// Truncated JSON, as a broken server or proxy could deliver.
 pub(crate) fn malformed_frame() -> Message {
-    Message::Binary(Bytes::from_static(br#"{"serverContent": {"modelTurn": {"parts": [{"te"#))
+    Message::Binary(Bytes::from_static(
+        br#"{"serverContent": {"modelTurn": {"parts": [{"te"#,
+    ))
 }
 
 #[cfg(test)]
