@@ -766,6 +766,68 @@ async fn barge_in_interrupts_reply_and_cancels_calls() {
 }
 
 #[tokio::test]
+async fn vad_speech_start_interrupts_and_no_interruption_queues() {
+    let server = start(MockConfig {
+        realtime_output: true,
+        audio_chunk_ms: 40,
+        ..Default::default()
+    })
+    .await;
+    let setup = json!({"model": "models/m", "realtimeInputConfig": {"automaticActivityDetection": {"silenceDurationMs": 100}}});
+    let mut ws = session(&server, setup).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "a long story with many many words to keep the tone going for a while"}})).await;
+    assert!(has(
+        &recv(&mut ws).await,
+        "/serverContent/modelTurn/parts/0/inlineData"
+    ));
+    stream_audio(&mut ws, &tone(100, 16_000)).await;
+    let before = recv_until(&mut ws, |m| has(m, "/serverContent/interrupted")).await;
+    assert_eq!(
+        before[before.len() - 2]["voiceActivity"]["type"],
+        "ACTIVITY_START"
+    );
+    assert_eq!(
+        recv(&mut ws).await,
+        json!({"serverContent": {"turnComplete": true}})
+    );
+    stream_audio(&mut ws, &silence(200, 16_000)).await;
+    let after = recv_until(&mut ws, |m| {
+        m.pointer("/voiceActivity/type") == Some(&json!("ACTIVITY_END"))
+    })
+    .await;
+    assert_eq!(
+        after.len(),
+        1,
+        "no audio of the old reply after interrupted: {after:?}"
+    );
+    recv_until(&mut ws, is_turn_complete).await;
+
+    // NO_INTERRUPTION: the second reply waits for the first.
+    let setup = json!({"model": "models/m", "outputAudioTranscription": {}, "realtimeInputConfig": {"activityHandling": "no_interruption"}});
+    let mut ws = session(&server, setup).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "first"}})).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "second"}})).await;
+    let transcript = |turn: &[Value]| -> String {
+        turn.iter()
+            .filter_map(|m| {
+                m.pointer("/serverContent/outputTranscription/text")
+                    .and_then(Value::as_str)
+            })
+            .collect()
+    };
+    let first = recv_until(&mut ws, is_turn_complete).await;
+    let second = recv_until(&mut ws, is_turn_complete).await;
+    assert_eq!(
+        (transcript(&first).as_str(), transcript(&second).as_str()),
+        ("You said: first", "You said: second")
+    );
+    assert!(first
+        .iter()
+        .chain(&second)
+        .all(|m| !has(m, "/serverContent/interrupted")));
+}
+
+#[tokio::test]
 async fn resumption_handles_restore_and_errors() {
     let server = start(MockConfig::default()).await;
     let setup = json!({"model": "models/m", "generationConfig": {"responseModalities": ["TEXT"]}, "sessionResumption": {}});

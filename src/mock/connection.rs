@@ -260,6 +260,9 @@ impl Connection {
             let session = s.sessions.entry(session_id.clone()).or_default();
             session.connections += 1;
             sync_session(s, &session_id, &model.state);
+            if let Some(text) = &model.state.system_instruction {
+                s.last_system_instruction = Some(text.clone());
+            }
         });
         self.model = Some(model);
         let complete = wire::setup_complete(self.vertex.then_some(session_id.as_str()));
@@ -526,11 +529,6 @@ fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
     session.audio_bytes = state.audio_bytes;
     session.audio_fnv1a64 = state.audio_hash;
     session.history_len = state.history.len() as u64;
-    if let Some(text) = &state.system_instruction {
-        if stats.last_system_instruction.as_deref() != Some(text) {
-            stats.last_system_instruction = Some(text.clone());
-        }
-    }
 }
 
 /// A random UUID-shaped id, like Vertex's `sessionId`.

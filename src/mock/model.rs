@@ -223,6 +223,9 @@ impl Model {
                 self.state.audio_bytes += pcm.len() as u64;
                 self.state.audio_hash = super::audio::fnv1a64(self.state.audio_hash, &pcm);
                 self.state.audio_us += chunk_us;
+                if let Some(inside) = self.activity.as_mut() {
+                    *inside += chunk_us;
+                }
                 if react {
                     self.audio(&pcm, rate, start_us, chunk_us, now, out);
                 }
@@ -243,41 +246,23 @@ impl Model {
                     self.user_turn(&text, text_tokens(&text), "TEXT", now, out);
                 }
             }
-            RealtimeItem::ActivityStart
-                if react && self.setup.vad.disabled && self.activity.is_none() =>
-            {
+            // The activity bracket is session state: it is tracked even when a scenario line
+            // replaces the acknowledgements.
+            RealtimeItem::ActivityStart if self.setup.vad.disabled && self.activity.is_none() => {
                 self.activity = Some(0);
-                out.push(
-                    now,
-                    Step::Send(wire::voice_activity("ACTIVITY_START", self.state.audio_us)),
-                    false,
-                );
-                self.barge_in(now, out);
-            }
-            RealtimeItem::ActivityEnd if react && self.setup.vad.disabled => {
-                if let Some(speech_us) = self.activity.take() {
-                    if speech_us == 0 {
-                        out.push(
-                            now,
-                            Step::Send(wire::voice_activity("ACTIVITY_END", self.state.audio_us)),
-                            false,
-                        );
-                        let message = wire::turn_complete(Some(json!({})));
-                        out.push(
-                            now,
-                            Step::TurnComplete {
-                                message,
-                                ends_reply: false,
-                            },
-                            false,
-                        );
-                        let reason = wire::PRECONDITION_FAILED.to_string();
-                        out.push(now, Step::Close { code: 1007, reason }, false);
-                    } else {
-                        self.utterance_end(self.state.audio_us, speech_us, now, out);
-                    }
+                if react {
+                    let ack = wire::voice_activity("ACTIVITY_START", self.state.audio_us);
+                    out.push(now, Step::Send(ack), false);
+                    self.barge_in(now, out);
                 }
             }
+            RealtimeItem::ActivityEnd if self.setup.vad.disabled => match self.activity.take() {
+                Some(0) if react => self.empty_activity(now, out),
+                Some(speech_us) if react => {
+                    self.utterance_end(self.state.audio_us, speech_us, now, out)
+                }
+                _ => {}
+            },
             RealtimeItem::AudioStreamEnd
                 if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
             {
@@ -313,11 +298,7 @@ impl Model {
                     self.audio_reply(OUTPUT_RATE as usize, Vec::new(), true, usage, now, out);
                 }
             }
-        } else if self.setup.vad.disabled {
-            if let Some(inside) = self.activity.as_mut() {
-                *inside += chunk_us;
-            }
-        } else {
+        } else if !self.setup.vad.disabled {
             let mut events = Vec::new();
             self.vad.push(pcm, rate, start_us, &mut events);
             for event in events {
@@ -337,6 +318,23 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// An activity without audio: the real service ends the turn, then fails the session.
+    fn empty_activity(&mut self, now: Instant, out: &mut Outbox) {
+        let ack = wire::voice_activity("ACTIVITY_END", self.state.audio_us);
+        out.push(now, Step::Send(ack), false);
+        let message = wire::turn_complete(Some(json!({})));
+        out.push(
+            now,
+            Step::TurnComplete {
+                message,
+                ends_reply: false,
+            },
+            false,
+        );
+        let reason = wire::PRECONDITION_FAILED.to_string();
+        out.push(now, Step::Close { code: 1007, reason }, false);
     }
 
     /// The end of an utterance: ack, transcription, then a user turn with the transcript.
@@ -443,7 +441,6 @@ impl Model {
         }
         if !results.is_empty() {
             let reply = results.join(" ");
-            self.state.remember("model", &reply);
             self.reply(&reply, text_tokens(&reply), "TEXT", now, out);
         }
         Ok(())

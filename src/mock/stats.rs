@@ -41,7 +41,7 @@ pub struct MockStats {
     pub last_setup: Option<Value>,
     /// Texts of `realtimeInput.text` (without `ping:` markers) and of `clientContent` turns.
     pub texts_received: VecDeque<String>,
-    /// Text of the current system instruction of the most recently updated session.
+    /// The system instruction of the latest `setup` or `contextUpdate` that carried one.
     pub last_system_instruction: Option<String>,
 }
 
