@@ -621,6 +621,37 @@ async fn vad_turn_with_input_transcription_and_audio_hash() {
 }
 
 #[tokio::test]
+async fn vertex_explicit_vad_signal() {
+    let server = start(MockConfig::default()).await;
+    let mut ws = connect(&server, VERTEX, &[("authorization", "Bearer t")]).await;
+    send(&mut ws, json!({"setup": {"model": "m", "explicitVadSignal": true, "generationConfig": {"responseModalities": ["TEXT"]},
+        "realtimeInputConfig": {"automaticActivityDetection": {"silenceDurationMs": 100}}}})).await;
+    recv(&mut ws).await;
+    let mut pcm = tone(300, 16_000);
+    pcm.extend(silence(200, 16_000));
+    stream_audio(&mut ws, &pcm).await;
+    let turn = recv_until(&mut ws, is_turn_complete).await;
+    let kinds: Vec<&str> = turn[..4]
+        .iter()
+        .map(|m| {
+            m.pointer("/voiceActivityDetectionSignal/vadSignalType")
+                .or(m.pointer("/voiceActivity/type"))
+                .and_then(Value::as_str)
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "VAD_SIGNAL_TYPE_SOS",
+            "ACTIVITY_START",
+            "VAD_SIGNAL_TYPE_EOS",
+            "ACTIVITY_END"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn manual_activity_and_empty_activity_precondition() {
     let server = start(MockConfig::default()).await;
     let setup = json!({"model": "models/m", "inputAudioTranscription": {}, "generationConfig": {"responseModalities": ["TEXT"]},

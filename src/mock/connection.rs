@@ -105,21 +105,6 @@ impl Connection {
             Ok(token) => self.token = token,
             Err(fatal) => return self.close(fatal).await,
         }
-        if let Some(lifetime) = self.cfg().connection_lifetime_ms {
-            let left = self.cfg().go_away_time_left_ms.min(lifetime);
-            let start = Instant::now();
-            self.outbox.push(
-                start + Duration::from_millis(lifetime - left),
-                Step::Send(wire::go_away(left)),
-                false,
-            );
-            let reason = wire::GO_AWAY_EXPIRED.to_string();
-            self.outbox.push(
-                start + Duration::from_millis(lifetime),
-                Step::Close { code: 1008, reason },
-                false,
-            );
-        }
         loop {
             if !self.stalled {
                 while let Some(step) = self.outbox.pop_due(Instant::now()) {
@@ -275,10 +260,26 @@ impl Connection {
         if let Some(model) = self.model.as_mut() {
             model.scenario.fire(&[Event::Setup], now, &mut self.outbox);
         }
+        self.arm_lifetime(now);
         for (delay, spec) in self.faults.take_timed() {
             self.outbox.push(now + delay, Step::Fault(spec), false);
         }
         Ok(())
+    }
+
+    /// The connection lifetime runs from `setupComplete`, so `goAway` never precedes it.
+    fn arm_lifetime(&mut self, now: Instant) {
+        let Some(lifetime) = self.cfg().connection_lifetime_ms else {
+            return;
+        };
+        let left = self.cfg().go_away_time_left_ms.min(lifetime);
+        let go_away_at = now + Duration::from_millis(lifetime - left);
+        self.outbox
+            .push(go_away_at, Step::Send(wire::go_away(left)), false);
+        let reason = wire::GO_AWAY_EXPIRED.to_string();
+        let close_at = now + Duration::from_millis(lifetime);
+        self.outbox
+            .push(close_at, Step::Close { code: 1008, reason }, false);
     }
 
     fn unknown_model(&self, model: &str) -> Option<Fatal> {

@@ -22,7 +22,9 @@
 //!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
 //!   `inputTranscription {text, finished:true}`; the text is `audio_transcript` (default
 //!   `"[speech {secs:.2}s]"`, the utterance length), and the reply follows with it as input.
-//!   `audioStreamEnd` ends a pending utterance at once.
+//!   `audioStreamEnd` ends a pending utterance at once. With Vertex `explicitVadSignal:true`,
+//!   `{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}` (and `…_EOS`)
+//!   precede the start and end acks.
 //! - **Manual activity** (`automaticActivityDetection.disabled:true`): `activityStart` /
 //!   `activityEnd` bracket the utterance and are acknowledged with `voiceActivity`; audio outside
 //!   only counts. A nested `activityStart` or a stray `activityEnd` is ignored. An empty activity
@@ -271,6 +273,7 @@ impl Model {
                     speech_us,
                 }) = self.vad.flush(self.state.audio_us)
                 {
+                    self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                     self.utterance_end(offset_us, speech_us, now, out);
                 }
             }
@@ -304,19 +307,28 @@ impl Model {
             for event in events {
                 match event {
                     VadEvent::Start { offset_us } => {
-                        out.push(
-                            now,
-                            Step::Send(wire::voice_activity("ACTIVITY_START", offset_us)),
-                            false,
-                        );
+                        self.vad_signal("VAD_SIGNAL_TYPE_SOS", now, out);
+                        let ack = wire::voice_activity("ACTIVITY_START", offset_us);
+                        out.push(now, Step::Send(ack), false);
                         self.barge_in(now, out);
                     }
                     VadEvent::End {
                         offset_us,
                         speech_us,
-                    } => self.utterance_end(offset_us, speech_us, now, out),
+                    } => {
+                        self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
+                        self.utterance_end(offset_us, speech_us, now, out);
+                    }
                 }
             }
+        }
+    }
+
+    /// Vertex `explicitVadSignal`: the server VAD's own start/end-of-speech events.
+    fn vad_signal(&self, kind: &str, now: Instant, out: &mut Outbox) {
+        if self.setup.explicit_vad_signal {
+            let signal = json!({"voiceActivityDetectionSignal": {"vadSignalType": kind}});
+            out.push(now, Step::Send(signal), false);
         }
     }
 

@@ -57,6 +57,8 @@ pub(crate) struct SetupInfo {
     pub output_transcription: bool,
     pub vad: VadSettings,
     pub no_interruption: bool,
+    /// Vertex `explicitVadSignal`: also send `voiceActivityDetectionSignal` SOS/EOS.
+    pub explicit_vad_signal: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +126,8 @@ pub(crate) fn parse(
             system_instruction: body.get("systemInstruction").map(content_text),
             tools: body
                 .get("tools")
-                .map(|w| tool_names(w.get("tools").unwrap_or(&Value::Null))),
+                // A bare list instead of the `{"tools": […]}` wrapper is accepted too.
+                .map(|w| tool_names(w.get("tools").unwrap_or(w))),
         },
     };
     Ok((msg, raw))
@@ -176,6 +179,7 @@ fn setup(body: &Value) -> Result<SetupInfo, Fatal> {
             prefix_padding_ms: int64(aad_field("prefixPaddingMs")).unwrap_or(20),
             silence_duration_ms: int64(aad_field("silenceDurationMs")).unwrap_or(500),
         },
+        explicit_vad_signal: boolish(body.get("explicitVadSignal")),
         no_interruption: enum_is(
             body.pointer("/realtimeInputConfig/activityHandling"),
             "NO_INTERRUPTION",
