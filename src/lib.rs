@@ -7,3 +7,4 @@
 pub mod protocol;
 pub mod session;
 pub mod transport;
+pub mod mock;
