@@ -4,7 +4,8 @@
 //! → `transport` (endpoints, TLS, connection loop) → `ffi` (the C ABI). `mock` is a
 //! protocol-faithful Live server for tests and offline development.
 
+pub mod ffi;
+pub mod mock;
 pub mod protocol;
 pub mod session;
 pub mod transport;
-pub mod mock;

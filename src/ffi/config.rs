@@ -1,0 +1,952 @@
+//! `gemini_live_config`: everything a session needs before it connects.
+//!
+//! A config is a plain value: setters validate and store, nothing connects until
+//! `gemini_live_session_new`, which copies the config (so it may be changed or freed right
+//! after, and reused for more sessions).
+
+use super::error::{gemini_live_result, Error};
+use super::ptr::{check_out, try_json, try_mut, try_nonempty_str, try_opt_str, write_out};
+use super::runtime;
+use crate::protocol::{
+    ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression, Modality,
+    Sensitivity, SessionConfig, SessionResumption,
+};
+use crate::transport::{Auth, BackpressureConfig, ConnectConfig, CredentialProvider, Endpoint, Secret};
+use serde_json::Value;
+use std::ffi::{c_char, c_void};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Session configuration (opaque). Create with `gemini_live_config_new`, free with
+/// `gemini_live_config_free`. Not thread-safe: do not call two functions on the same config
+/// concurrently (reading it in `gemini_live_session_new` from several threads at once is fine
+/// as long as nobody modifies it meanwhile).
+pub struct gemini_live_config {
+    _private: [u8; 0],
+}
+
+/// The response modality of a session (the service allows one per session).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_modality {
+    /// Leave it to the service (audio for native-audio models).
+    Unspecified = 0,
+    /// Text replies.
+    Text = 1,
+    /// Audio replies (24 kHz PCM16).
+    Audio = 2,
+}
+
+/// Sensitivity of the server's start- or end-of-speech detection.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_sensitivity {
+    /// The service default.
+    Default = 0,
+    High = 1,
+    Low = 2,
+}
+
+/// What user activity does to a reply in progress.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_activity_handling {
+    /// The service default (barge-in).
+    Default = 0,
+    /// Speech interrupts the model.
+    StartOfActivityInterrupts = 1,
+    /// The model finishes its reply.
+    NoInterruption = 2,
+}
+
+/// Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
+/// configured backend) before every connection attempt, including reconnects.
+///
+/// Write the credential's UTF-8 bytes (no NUL needed) into `buf`, which holds `cap` bytes,
+/// set `*out_len` to their number and return `GEMINI_LIVE_RESULT_OK`. Return any other result
+/// code to fail that attempt (the first connection then fails with
+/// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
+///
+/// Threads: runs on a library callback thread (`gemini-live-cb`), never on a network thread,
+/// possibly concurrently for different sessions; it may block (e.g. to fetch a token).
+/// `buf` and `out_len` are valid only during the call. Must not unwind or longjmp.
+pub type gemini_live_credential_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, buf: *mut c_char, cap: usize, out_len: *mut usize) -> u32,
+>;
+
+/// Size of the buffer handed to the credential callback.
+pub const GEMINI_LIVE_CREDENTIAL_MAX: usize = 16384;
+
+#[derive(Clone, Copy)]
+struct SendPtr(*mut c_void);
+// SAFETY: the pointer is only handed back to the application's own callback, which the
+// application documents as callable from any thread.
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+
+#[derive(Clone, Copy)]
+struct CredentialCallback {
+    f: unsafe extern "C" fn(*mut c_void, *mut c_char, usize, *mut usize) -> u32,
+    userdata: SendPtr,
+}
+
+impl CredentialCallback {
+    fn call(self) -> Result<Secret, String> {
+        let cb = self;
+        let result = runtime::run_on_callback_thread(move || {
+            let cb = cb; // capture the whole value (it is Send), not its raw-pointer field
+            let mut buf = vec![0u8; GEMINI_LIVE_CREDENTIAL_MAX];
+            let mut len = 0usize;
+            // SAFETY: `buf` holds `cap` writable bytes and `len` is a valid out-pointer; the
+            // application promised the callback is safe to call from any thread.
+            let code = unsafe { (cb.f)(cb.userdata.0, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
+            if code != 0 {
+                let name = gemini_live_result::from_u32(code)
+                    .map_or("an unknown code", |r| r.name().trim_end_matches('\0'));
+                return Err(format!("the credential callback returned {code} ({name})"));
+            }
+            if len == 0 || len > buf.len() {
+                return Err(format!(
+                    "the credential callback returned a length of {len} (must be 1..={})",
+                    buf.len()
+                ));
+            }
+            buf.truncate(len);
+            String::from_utf8(buf)
+                .map(Secret::new)
+                .map_err(|_| "the credential callback returned invalid UTF-8".to_owned())
+        });
+        result.unwrap_or_else(|| Err("the credential callback could not run".to_owned()))
+    }
+}
+
+#[derive(Clone)]
+enum Credentials {
+    None,
+    ApiKey(String),
+    EphemeralToken(String),
+    Vertex {
+        project: String,
+        location: String,
+        access_token: String,
+    },
+}
+
+/// The Rust side of `gemini_live_config`.
+#[derive(Clone)]
+pub(crate) struct Config {
+    session: SessionConfig,
+    credentials: Credentials,
+    credential_callback: Option<CredentialCallback>,
+    base_url: Option<String>,
+    allow_insecure: bool,
+    api_version: Option<String>,
+    ca_file: Option<PathBuf>,
+    connect_timeout: Duration,
+    setup_timeout: Duration,
+    send_queue: usize,
+    audio_pacing: Option<BackpressureConfig>,
+    reconnect_enabled: bool,
+    reconnect_max_attempts: u32,
+}
+
+/// Default model of a new config.
+pub const GEMINI_LIVE_DEFAULT_MODEL: &str = "gemini-2.5-flash-native-audio-preview-12-2025";
+
+impl Default for Config {
+    fn default() -> Self {
+        let defaults = ConnectConfig::new(SessionConfig::default(), Endpoint::gemini(""));
+        Config {
+            session: SessionConfig::new(GEMINI_LIVE_DEFAULT_MODEL),
+            credentials: Credentials::None,
+            credential_callback: None,
+            base_url: None,
+            allow_insecure: false,
+            api_version: None,
+            ca_file: None,
+            connect_timeout: defaults.connect_timeout,
+            setup_timeout: defaults.setup_timeout,
+            send_queue: defaults.send_queue,
+            audio_pacing: None,
+            reconnect_enabled: defaults.reconnect.enabled,
+            reconnect_max_attempts: defaults.reconnect.max_attempts,
+        }
+    }
+}
+
+impl Config {
+    /// The transport configuration for one session.
+    pub(crate) fn connect_config(&self) -> Result<ConnectConfig, Error> {
+        let secret = |s: &str| Secret::new(s);
+        let auth = match (&self.credentials, self.credential_callback.is_some()) {
+            (Credentials::None, false) => {
+                return Err(Error::new(
+                    gemini_live_result::Config,
+                    "no credentials: set an API key, an ephemeral token, Vertex credentials or a credential callback",
+                ))
+            }
+            (Credentials::None, true) => Auth::ApiKey(secret("")),
+            (Credentials::ApiKey(k), _) => Auth::ApiKey(secret(k)),
+            (Credentials::EphemeralToken(t), _) => Auth::EphemeralToken(secret(t)),
+            (
+                Credentials::Vertex {
+                    project,
+                    location,
+                    access_token,
+                },
+                _,
+            ) => Auth::Vertex {
+                project: project.clone(),
+                location: location.clone(),
+                access_token: secret(access_token),
+            },
+        };
+        if self.session.model.trim().is_empty() {
+            return Err(Error::new(gemini_live_result::Config, "no model set"));
+        }
+        let mut endpoint = Endpoint::with_auth(auth);
+        endpoint.base_url = self.base_url.clone();
+        endpoint.allow_insecure = self.allow_insecure;
+        endpoint.api_version = self.api_version.clone();
+        if let Some(cb) = self.credential_callback {
+            let provider: CredentialProvider = Arc::new(move || cb.call());
+            endpoint.credential_provider = Some(provider);
+        }
+        // Reject a base URL the transport would refuse now, with the transport's own message.
+        endpoint
+            .target(&self.session.model, Some(Secret::new("check")))
+            .map_err(Error::from)?;
+        let mut config = ConnectConfig::new(self.session.clone(), endpoint);
+        config.ca_file = self.ca_file.clone();
+        config.connect_timeout = self.connect_timeout;
+        config.setup_timeout = self.setup_timeout;
+        config.send_queue = self.send_queue;
+        config.audio_pacing = self.audio_pacing;
+        config.reconnect.enabled = self.reconnect_enabled;
+        config.reconnect.max_attempts = self.reconnect_max_attempts;
+        Ok(config)
+    }
+}
+
+/// # Safety
+/// `ptr` must be NULL or a live config from `gemini_live_config_new`.
+pub(crate) unsafe fn config_ref<'a>(ptr: *const gemini_live_config, name: &str) -> Result<&'a Config, Error> {
+    super::ptr::try_ref(ptr.cast::<Config>(), name)
+}
+
+unsafe fn config_mut<'a>(ptr: *mut gemini_live_config) -> Result<&'a mut Config, Error> {
+    try_mut(ptr.cast::<Config>(), "config")
+}
+
+fn bad_enum(name: &str, value: u32) -> Error {
+    Error::invalid(format!("`{name}` has no value {value}"))
+}
+
+/// Creates a config with the defaults: model `gemini-2.5-flash-native-audio-preview-12-2025`,
+/// the Gemini API, no credentials (set some before connecting), server-side voice activity
+/// detection, reconnect with resumption when session resumption is enabled (5 attempts), a
+/// send queue of 512 messages, a 10 s connect and a 15 s setup timeout, no audio pacing.
+///
+/// On success `*out` receives a new config that the caller owns and must free with
+/// `gemini_live_config_free`.
+///
+/// Errors: `GEMINI_LIVE_RESULT_NULL_ARGUMENT` (`out` is NULL).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_new(out: *mut *mut gemini_live_config) -> gemini_live_result {
+    crate::ffi_result! {
+        check_out(out, "out")?;
+        let config = Box::into_raw(Box::new(Config::default()));
+        unsafe { write_out(out, config.cast()) };
+        Ok(())
+    }
+}
+
+/// Frees a config. `NULL` is a no-op. Sessions created from it are not affected.
+/// Must not be called twice on the same pointer, nor concurrently with any other use of it.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_free(config: *mut gemini_live_config) {
+    crate::ffi_panic_boundary! {
+        if !config.is_null() {
+            drop(unsafe { Box::from_raw(config.cast::<Config>()) });
+        }
+    }
+}
+
+/// Uses the Gemini API with an API key (sent as the `x-goog-api-key` header). Replaces any
+/// credentials set before. The key is copied.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty key).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_api_key(
+    config: *mut gemini_live_config,
+    api_key: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let key = unsafe { try_nonempty_str(api_key, "api_key")? };
+        c.credentials = Credentials::ApiKey(key.to_owned());
+        Ok(())
+    }
+}
+
+/// Uses the Gemini API with an ephemeral token (`auth_tokens/...`), sent as
+/// `Authorization: Token ...` to the constrained endpoint (API version `v1alpha` unless set).
+/// Replaces any credentials set before. Tokens are often single-use: pair this with
+/// `gemini_live_config_set_credential_callback` to fetch a new one for every reconnect.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty token).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_ephemeral_token(
+    config: *mut gemini_live_config,
+    token: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let token = unsafe { try_nonempty_str(token, "token")? };
+        c.credentials = Credentials::EphemeralToken(token.to_owned());
+        Ok(())
+    }
+}
+
+/// Uses Vertex AI: `project`, `location` (`us-central1`, `global`, ...) and an OAuth2 access
+/// token sent as `Authorization: Bearer ...`. Replaces any credentials set before.
+/// `access_token` may be NULL when a credential callback supplies it.
+///
+/// Errors: `NULL_ARGUMENT` (config, project or location), `INVALID_UTF8`,
+/// `INVALID_ARGUMENT` (an empty string).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_vertex(
+    config: *mut gemini_live_config,
+    project: *const c_char,
+    location: *const c_char,
+    access_token: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let project = unsafe { try_nonempty_str(project, "project")? };
+        let location = unsafe { try_nonempty_str(location, "location")? };
+        let token = unsafe { try_opt_str(access_token, "access_token")? }.unwrap_or("");
+        c.credentials = Credentials::Vertex {
+            project: project.to_owned(),
+            location: location.to_owned(),
+            access_token: token.to_owned(),
+        };
+        Ok(())
+    }
+}
+
+/// Registers a callback asked for a fresh credential before every connection attempt (see
+/// `gemini_live_credential_callback`); it replaces the secret of the configured backend (the
+/// Gemini API with an API key when no backend was set). `callback` NULL removes it.
+///
+/// `userdata` is passed to the callback as is; it must stay valid until every session created
+/// from this config has been freed.
+///
+/// Errors: `NULL_ARGUMENT` (config).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_credential_callback(
+    config: *mut gemini_live_config,
+    callback: gemini_live_credential_callback,
+    userdata: *mut c_void,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.credential_callback = callback.map(|f| CredentialCallback { f, userdata: SendPtr(userdata) });
+        Ok(())
+    }
+}
+
+/// Replaces scheme, host and path prefix of the service URL, e.g. `ws://127.0.0.1:8080` (a
+/// mock server) or `https://proxy.example.com/gemini`. `http`/`ws` are plain text, allowed
+/// only to loopback hosts unless `gemini_live_config_set_allow_insecure(config, true)`.
+/// NULL restores the service's own URL.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (not a URL, or a scheme
+/// other than ws, wss, http, https).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_base_url(
+    config: *mut gemini_live_config,
+    base_url: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let Some(url) = (unsafe { try_opt_str(base_url, "base_url")? }) else {
+            c.base_url = None;
+            return Ok(());
+        };
+        let parsed = url::Url::parse(url).map_err(|e| Error::invalid(format!("`base_url` {url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "ws" | "wss" | "http" | "https") {
+            return Err(Error::invalid(format!(
+                "`base_url` scheme {:?} is not ws, wss, http or https",
+                parsed.scheme()
+            )));
+        }
+        c.base_url = Some(url.to_owned());
+        Ok(())
+    }
+}
+
+/// Allows plain-text `ws://`/`http://` base URLs to hosts other than loopback (off by default).
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_allow_insecure(
+    config: *mut gemini_live_config,
+    allow: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.allow_insecure = allow;
+        Ok(())
+    }
+}
+
+/// Overrides the API version in the URL (`v1beta` for API keys, `v1alpha` for ephemeral tokens,
+/// `v1beta1` for Vertex by default). NULL restores the default.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (empty or containing
+/// `/`).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_api_version(
+    config: *mut gemini_live_config,
+    api_version: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let v = unsafe { try_opt_str(api_version, "api_version")? };
+        if let Some(v) = v {
+            if v.is_empty() || !v.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-') {
+                return Err(Error::invalid(format!("`api_version` {v:?} is not a version name")));
+            }
+        }
+        c.api_version = v.map(str::to_owned);
+        Ok(())
+    }
+}
+
+/// Sets the model: an id (`gemini-2.5-flash-native-audio-preview-12-2025`) or a full name
+/// (`models/...`, `projects/.../models/...`).
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_model(
+    config: *mut gemini_live_config,
+    model: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let model = unsafe { try_nonempty_str(model, "model")? };
+        if model.trim().is_empty() {
+            return Err(Error::invalid("`model` is blank"));
+        }
+        c.session.model = model.to_owned();
+        Ok(())
+    }
+}
+
+/// Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not a modality).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_response_modality(
+    config: *mut gemini_live_config,
+    modality: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.response_modality = match modality {
+            0 => None,
+            1 => Some(Modality::Text),
+            2 => Some(Modality::Audio),
+            v => return Err(bad_enum("modality", v)),
+        };
+        Ok(())
+    }
+}
+
+/// Sets the prebuilt voice (`Puck`, `Kore`, ...). NULL restores the default voice.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (empty).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_voice(
+    config: *mut gemini_live_config,
+    voice: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.voice = opt_nonempty(unsafe { try_opt_str(voice, "voice")? }, "voice")?;
+        Ok(())
+    }
+}
+
+/// Sets the speech language as a BCP-47 code (`en-US`, `de-DE`). NULL restores the default.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (empty).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_language(
+    config: *mut gemini_live_config,
+    language_code: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.language_code = opt_nonempty(unsafe { try_opt_str(language_code, "language_code")? }, "language_code")?;
+        Ok(())
+    }
+}
+
+/// Sets the system instruction (plain text). NULL removes it.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_system_instruction(
+    config: *mut gemini_live_config,
+    text: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.system_instruction = unsafe { try_opt_str(text, "text")? }.map(str::to_owned);
+        Ok(())
+    }
+}
+
+/// Sets the sampling temperature, in [0, 2].
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (out of range or NaN).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_temperature(
+    config: *mut gemini_live_config,
+    temperature: f32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        if !(0.0..=2.0).contains(&temperature) {
+            return Err(Error::invalid(format!("`temperature` {temperature} is outside [0, 2]")));
+        }
+        c.session.generation.temperature = Some(temperature);
+        Ok(())
+    }
+}
+
+/// Asks for thought summaries (delivered as `GEMINI_LIVE_EVENT_KIND_THOUGHT` events).
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_include_thoughts(
+    config: *mut gemini_live_config,
+    include: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.session.generation.include_thoughts = Some(include);
+        Ok(())
+    }
+}
+
+/// Sets the tools: a JSON array of `Tool` objects, sent verbatim, e.g.
+/// `[{"functionDeclarations":[{"name":"get_weather","parameters":{...}}]},{"googleSearch":{}}]`.
+/// `"[]"` or NULL removes them.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_JSON` (not JSON, not an array, or
+/// an element that is not an object).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_tools_json(
+    config: *mut gemini_live_config,
+    tools_json: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.tools = if tools_json.is_null() {
+            Vec::new()
+        } else {
+            tools_array(unsafe { try_json(tools_json, "tools_json")? }, "tools_json")?
+        };
+        Ok(())
+    }
+}
+
+/// Validates a tools array.
+pub(crate) fn tools_array(value: Value, name: &str) -> Result<Vec<Value>, Error> {
+    let Value::Array(items) = value else {
+        return Err(Error::json(format!(
+            "`{name}` must be a JSON array of Tool objects"
+        )));
+    };
+    if let Some(i) = items.iter().position(|t| !t.is_object()) {
+        return Err(Error::json(format!("`{name}`[{i}] is not a JSON object")));
+    }
+    Ok(items)
+}
+
+/// Uses server-side voice activity detection with the given settings: sensitivities are
+/// `GEMINI_LIVE_SENSITIVITY_*` values, `prefix_padding_ms` and `silence_duration_ms` are
+/// milliseconds or -1 for the service default.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown sensitivity, negative duration other
+/// than -1).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_automatic_activity_detection(
+    config: *mut gemini_live_config,
+    start_sensitivity: u32,
+    end_sensitivity: u32,
+    prefix_padding_ms: i32,
+    silence_duration_ms: i32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let sensitivity = |v: u32, name: &str| match v {
+            0 => Ok(None),
+            1 => Ok(Some(Sensitivity::High)),
+            2 => Ok(Some(Sensitivity::Low)),
+            v => Err(bad_enum(name, v)),
+        };
+        let ms = |v: i32, name: &str| match v {
+            -1 => Ok(None),
+            v if v >= 0 => Ok(Some(v as u32)),
+            v => Err(Error::invalid(format!("`{name}` {v} is negative (use -1 for the default)"))),
+        };
+        c.session.activity_detection = ActivityDetection::Automatic(AutomaticActivityDetection {
+            start_sensitivity: sensitivity(start_sensitivity, "start_sensitivity")?,
+            end_sensitivity: sensitivity(end_sensitivity, "end_sensitivity")?,
+            prefix_padding_ms: ms(prefix_padding_ms, "prefix_padding_ms")?,
+            silence_duration_ms: ms(silence_duration_ms, "silence_duration_ms")?,
+        });
+        Ok(())
+    }
+}
+
+/// Turns server-side voice activity detection off (`manual` true): the application brackets
+/// each utterance with `gemini_live_session_send_activity_start`/`_end`. `manual` false
+/// restores automatic detection with default settings.
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_manual_activity_detection(
+    config: *mut gemini_live_config,
+    manual: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.session.activity_detection = if manual {
+            ActivityDetection::Manual
+        } else {
+            ActivityDetection::default()
+        };
+        Ok(())
+    }
+}
+
+/// Sets what user activity does to a reply in progress, a `GEMINI_LIVE_ACTIVITY_HANDLING_*`
+/// value.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown value).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_activity_handling(
+    config: *mut gemini_live_config,
+    handling: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.session.activity_handling = match handling {
+            0 => None,
+            1 => Some(ActivityHandling::StartOfActivityInterrupts),
+            2 => Some(ActivityHandling::NoInterruption),
+            v => return Err(bad_enum("handling", v)),
+        };
+        Ok(())
+    }
+}
+
+/// Asks for transcriptions of the user's audio (`INPUT_TRANSCRIPTION` events).
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_input_transcription(
+    config: *mut gemini_live_config,
+    enable: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.session.input_audio_transcription = enable;
+        Ok(())
+    }
+}
+
+/// Asks for transcriptions of the model's audio (`OUTPUT_TRANSCRIPTION` events).
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_output_transcription(
+    config: *mut gemini_live_config,
+    enable: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.session.output_audio_transcription = enable;
+        Ok(())
+    }
+}
+
+/// Enables session resumption (required for transparent reconnects): `handle` resumes an
+/// earlier session (NULL starts a new resumable one); `transparent` (Vertex only) asks for the
+/// index of the last consumed client message. `enable` false turns resumption off.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (empty handle).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_session_resumption(
+    config: *mut gemini_live_config,
+    enable: bool,
+    handle: *const c_char,
+    transparent: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let handle = opt_nonempty(unsafe { try_opt_str(handle, "handle")? }, "handle")?;
+        c.session.session_resumption = enable.then_some(SessionResumption { handle, transparent });
+        Ok(())
+    }
+}
+
+/// Enables sliding-window context compression (lets a session outlive the 15-minute cap):
+/// `trigger_tokens` and `target_tokens` are token counts or -1 for the service default.
+/// `enable` false turns it off.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (a count below -1, or target above trigger).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_context_window_compression(
+    config: *mut gemini_live_config,
+    enable: bool,
+    trigger_tokens: i64,
+    target_tokens: i64,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let count = |v: i64, name: &str| match v {
+            -1 => Ok(None),
+            v if v >= 0 => Ok(Some(v)),
+            v => Err(Error::invalid(format!("`{name}` {v} is negative (use -1 for the default)"))),
+        };
+        let trigger = count(trigger_tokens, "trigger_tokens")?;
+        let target = count(target_tokens, "target_tokens")?;
+        if let (Some(tr), Some(ta)) = (trigger, target) {
+            if ta > tr {
+                return Err(Error::invalid("`target_tokens` is above `trigger_tokens`"));
+            }
+        }
+        c.session.context_window_compression = enable.then_some(ContextWindowCompression {
+            trigger_tokens: trigger,
+            target_tokens: target,
+        });
+        Ok(())
+    }
+}
+
+/// Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
+/// (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
+/// put to sleep inside the send call (never on a library thread). `enable` false turns pacing
+/// off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
+/// queue fills.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (sample rate outside 8000..=48000, burst above
+/// 60000 ms).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_audio_pacing(
+    config: *mut gemini_live_config,
+    enable: bool,
+    sample_rate: u32,
+    burst_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let rate = if sample_rate == 0 { 16_000 } else { sample_rate };
+        if !(8_000..=48_000).contains(&rate) {
+            return Err(Error::invalid(format!("`sample_rate` {rate} is outside 8000..=48000")));
+        }
+        if burst_ms > 60_000 {
+            return Err(Error::invalid(format!("`burst_ms` {burst_ms} is above 60000")));
+        }
+        c.audio_pacing = enable.then(|| BackpressureConfig::realtime_pcm16(rate, burst_ms));
+        Ok(())
+    }
+}
+
+/// Sets the deadline for TCP + TLS + WebSocket upgrade, in milliseconds (default 10000).
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_connect_timeout_ms(
+    config: *mut gemini_live_config,
+    timeout_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.connect_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        Ok(())
+    }
+}
+
+/// Sets the deadline for `setupComplete` after `setup` is sent, in milliseconds (default 15000).
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_setup_timeout_ms(
+    config: *mut gemini_live_config,
+    timeout_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.setup_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        Ok(())
+    }
+}
+
+/// Trusts the CA certificates of a PEM file in addition to the system roots (TLS proxies, a
+/// TLS mock). The file is read and checked now. NULL removes it.
+///
+/// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `TLS` (unreadable, or no certificate in it).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_ca_file(
+    config: *mut gemini_live_config,
+    path: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let Some(path) = (unsafe { try_opt_str(path, "path")? }) else {
+            c.ca_file = None;
+            return Ok(());
+        };
+        let tls = |m: String| Error::new(gemini_live_result::Tls, m);
+        let pem = std::fs::read(path).map_err(|e| tls(format!("cannot read CA file {path}: {e}")))?;
+        let mut count = 0;
+        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+            cert.map_err(|e| tls(format!("bad PEM in CA file {path}: {e}")))?;
+            count += 1;
+        }
+        if count == 0 {
+            return Err(tls(format!("no certificates in CA file {path}")));
+        }
+        c.ca_file = Some(PathBuf::from(path));
+        Ok(())
+    }
+}
+
+/// Sets the outgoing queue length in messages (default 512). Sends that find it full fail
+/// with `GEMINI_LIVE_RESULT_QUEUE_FULL`.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0 or above 65536).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_send_queue_size(
+    config: *mut gemini_live_config,
+    messages: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        if messages == 0 || messages > 65_536 {
+            return Err(Error::invalid(format!("`messages` {messages} is outside 1..=65536")));
+        }
+        c.send_queue = messages as usize;
+        Ok(())
+    }
+}
+
+/// Sets the reconnect policy: when enabled (the default) and session resumption is on, a lost
+/// connection or a `goAway` leads to a transparent reconnect (`RECONNECTING`/`RECONNECTED`
+/// events), giving up after `max_attempts` consecutive failures.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (enabled with 0 attempts, or above 1000).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_reconnect(
+    config: *mut gemini_live_config,
+    enable: bool,
+    max_attempts: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        if enable && (max_attempts == 0 || max_attempts > 1000) {
+            return Err(Error::invalid(format!("`max_attempts` {max_attempts} is outside 1..=1000")));
+        }
+        c.reconnect_enabled = enable;
+        if enable {
+            c.reconnect_max_attempts = max_attempts;
+        }
+        Ok(())
+    }
+}
+
+/// Deep-merges a JSON object into the `setup` message, over the typed settings: objects merge
+/// key by key, other values replace, and `null` removes a key. For fields without a setter,
+/// e.g. `{"generationConfig":{"topK":3},"proactivity":{"proactiveAudio":true}}`. Successive
+/// calls accumulate.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not JSON, or not an object).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_merge_setup_json(
+    config: *mut gemini_live_config,
+    json: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let patch = unsafe { try_json(json, "json")? };
+        if !patch.is_object() {
+            return Err(Error::json("`json` must be a JSON object"));
+        }
+        let mut extra = Value::Object(std::mem::take(&mut c.session.extra_setup));
+        accumulate(&mut extra, &patch);
+        if let Value::Object(map) = extra {
+            c.session.extra_setup = map;
+        }
+        Ok(())
+    }
+}
+
+/// Merges `patch` into the accumulated extra setup, keeping `null`s: they remove the key from
+/// the final `setup` when `merge_json` applies the extra fields over the typed ones.
+fn accumulate(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (key, value) in p {
+                match t.get_mut(key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        accumulate(existing, value)
+                    }
+                    _ => {
+                        t.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merged_setup_nulls_remove_typed_fields() {
+        let mut c = Config::default();
+        c.session.generation.temperature = Some(0.5);
+        let mut extra = Value::Object(Default::default());
+        accumulate(&mut extra, &json!({"generationConfig": {"topK": 3}}));
+        accumulate(&mut extra, &json!({"generationConfig": {"temperature": null}}));
+        if let Value::Object(m) = extra {
+            c.session.extra_setup = m;
+        }
+        let setup = c.session.setup_object("models/m");
+        assert_eq!(setup["generationConfig"], json!({"topK": 3}));
+    }
+}
+
+fn positive_ms(ms: u32, name: &str) -> Result<Duration, Error> {
+    if ms == 0 {
+        return Err(Error::invalid(format!("`{name}` must be above 0")));
+    }
+    Ok(Duration::from_millis(u64::from(ms)))
+}
+
+fn opt_nonempty(value: Option<&str>, name: &str) -> Result<Option<String>, Error> {
+    match value {
+        Some("") => Err(Error::invalid(format!("`{name}` is empty"))),
+        v => Ok(v.map(str::to_owned)),
+    }
+}

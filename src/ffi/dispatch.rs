@@ -1,0 +1,140 @@
+//! Event delivery to C: one dispatcher per callback-mode session, on the callback pool.
+//!
+//! The session's connection loop pushes events into a bounded channel and waits when it is
+//! full (so a slow callback slows only its own session). The dispatcher, a long-lived blocking
+//! task on a `gemini-live-cb` thread, pops them and calls the callback one at a time, in order.
+//!
+//! Teardown (DESIGN §3.5): `gemini_live_session_free` sets `stop`, wakes the dispatcher and
+//! waits for `done`; the dispatcher checks `stop` before every callback, so no callback starts
+//! after `free` returns. A `free` from inside the session's own callback cannot wait for itself:
+//! it marks the teardown deferred and returns; the dispatcher stops after that callback returns
+//! and runs the finalizer itself.
+
+use super::event::{gemini_live_event, OwnedEvent};
+use super::runtime::{self, CallbackScope};
+use crate::session::SessionEvent;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use tokio::sync::{mpsc, Notify};
+
+/// The application's event callback (see `gemini_live_event_callback`).
+pub(crate) type EventFn = unsafe extern "C" fn(userdata: *mut c_void, event: *const gemini_live_event);
+/// The application's userdata finalizer.
+pub(crate) type FinalizerFn = unsafe extern "C" fn(userdata: *mut c_void);
+
+#[derive(Clone, Copy)]
+pub(crate) struct UserData(pub *mut c_void);
+// SAFETY: the pointer is only passed back to the application's callback and finalizer, which
+// the header documents as running on library threads.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+/// What the dispatcher and the session object share.
+pub(crate) struct Shared {
+    callback: Option<EventFn>,
+    userdata: UserData,
+    finalizer: Mutex<Option<FinalizerFn>>,
+    stop: AtomicBool,
+    deferred_free: AtomicBool,
+    wake: Notify,
+    done: Mutex<bool>,
+    done_cv: Condvar,
+}
+
+impl Shared {
+    pub fn new(callback: Option<EventFn>, userdata: *mut c_void, finalizer: Option<FinalizerFn>) -> Self {
+        Shared {
+            callback,
+            userdata: UserData(userdata),
+            finalizer: Mutex::new(finalizer),
+            stop: AtomicBool::new(false),
+            deferred_free: AtomicBool::new(false),
+            wake: Notify::new(),
+            done: Mutex::new(callback.is_none()),
+            done_cv: Condvar::new(),
+        }
+    }
+
+    /// Runs the userdata finalizer if it has not run yet.
+    pub fn finalize(&self) {
+        let f = self.finalizer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(f) = f {
+            // SAFETY: the application's finalizer, called exactly once with its own userdata.
+            unsafe { f(self.userdata.0) };
+        }
+    }
+
+    /// Asks the dispatcher to stop before its next callback.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// Marks the teardown as the dispatcher's job (free from inside the callback).
+    pub fn defer_free(&self) {
+        self.deferred_free.store(true, Ordering::SeqCst);
+        self.request_stop();
+    }
+
+    /// Waits until the dispatcher has made its last callback.
+    pub fn wait_done(&self) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        while !*done {
+            done = self.done_cv.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn mark_done(&self) {
+        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.done_cv.notify_all();
+    }
+}
+
+/// Starts the dispatcher of the session at address `session` (its identity for the
+/// in-callback check).
+pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<SessionEvent>) {
+    runtime::callbacks().spawn_blocking(move || run(shared, session, rx));
+}
+
+fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<SessionEvent>) {
+    let Some(callback) = shared.callback else {
+        shared.mark_done();
+        return;
+    };
+    loop {
+        if shared.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        // Wait for an event or a stop request (a permit stored by `notify_one` is not lost).
+        let next = runtime::callbacks().block_on(async {
+            tokio::select! {
+                biased;
+                _ = shared.wake.notified() => None,
+                event = rx.recv() => event,
+            }
+        });
+        let Some(event) = next else { break };
+        if shared.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let last = event.is_closed();
+        // One bad event must not kill the dispatcher: building the view is panic-guarded.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)));
+        if let Ok(owned) = built {
+            let _scope = CallbackScope::enter(session);
+            // SAFETY: the application's callback with its userdata; the event view and its
+            // storage live until the call returns. A callback must not unwind (documented);
+            // if it does, the process aborts at the `extern "C"` boundary.
+            unsafe { callback(shared.userdata.0, &owned.view) };
+        }
+        if last {
+            break;
+        }
+    }
+    drop(rx);
+    shared.mark_done();
+    if shared.deferred_free.load(Ordering::SeqCst) {
+        shared.finalize();
+    }
+}

@@ -1,0 +1,541 @@
+//! `gemini_live_event`: the C view of a session event, built without copying the payloads
+//! (audio points into the received buffer; strings get a NUL appended in place).
+
+use super::error::gemini_live_result;
+use super::session::gemini_live_phase;
+use crate::session::{CloseClass, ErrorCode, SessionEvent};
+use bytes::Bytes;
+use std::ffi::c_char;
+use std::ptr;
+
+/// What an event is about; selects which fields of `gemini_live_event` are set.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_event_kind {
+    /// `setupComplete` arrived; the session is ready. Fields: `id` (the server's session id,
+    /// Vertex only; NULL otherwise).
+    Connected = 1,
+    /// Model audio. Fields: `data`/`data_len` (16-bit little-endian mono PCM), `sample_rate`
+    /// (from the MIME type; 24000 when absent).
+    Audio = 2,
+    /// Model text. Fields: `text`.
+    Text = 3,
+    /// A thought summary (`gemini_live_config_set_include_thoughts`). Fields: `text`.
+    Thought = 4,
+    /// Transcription of the user's audio. Fields: `text`, `finished`, `interim` (an interim
+    /// transcription is replaced by a later one).
+    InputTranscription = 5,
+    /// Transcription of the model's audio, in fragments. Fields: `text`, `finished`.
+    OutputTranscription = 6,
+    /// The model asks for a function call; answer with `gemini_live_session_send_tool_response`
+    /// carrying `id`. Fields: `id`, `name`, `json` (the arguments object).
+    ToolCall = 7,
+    /// Earlier tool calls that should not run. Fields: `ids`/`ids_count` (array of ids) and
+    /// `json` (the same ids as a JSON array of strings).
+    ToolCallCancellation = 8,
+    /// The user interrupted the model: flush playback now. No fields.
+    Interrupted = 9,
+    /// The model finished generating (finish the UI here; `TURN_COMPLETE` may come later).
+    /// No fields.
+    GenerationComplete = 10,
+    /// The model's turn is over. Fields: `name` (the turn-complete reason, or NULL),
+    /// `text` (the interaction status, or NULL), `waiting_for_input`.
+    TurnComplete = 11,
+    /// Voice activity. Fields: `name` (the wire type: `ACTIVITY_START`, `ACTIVITY_END`,
+    /// `VAD_SIGNAL_TYPE_SOS`, `VAD_SIGNAL_TYPE_EOS`), `started`, `offset_ms` (-1 if absent).
+    VoiceActivity = 12,
+    /// Token usage. Fields: the `*_token_count` fields (-1 when absent) and `json` (the full
+    /// usage object, including per-modality details).
+    UsageMetadata = 13,
+    /// The server will close this connection soon (the library reconnects if it can).
+    /// Fields: `time_left_ms` (-1 if absent).
+    GoAway = 14,
+    /// A session resumption update. Fields: `id` (the new handle, or NULL), `resumable`,
+    /// `last_consumed_index` (-1 if absent).
+    ResumptionUpdate = 15,
+    /// The connection was lost or is being replaced. Fields: `attempt` (1-based), `text`
+    /// (the reason).
+    Reconnecting = 16,
+    /// A new connection is active. Fields: `resumed` (the server restored the session).
+    Reconnected = 17,
+    /// The session phase changed. Fields: `phase`.
+    PhaseChanged = 18,
+    /// Something went wrong. Fields: `result` (a `GEMINI_LIVE_RESULT_*` category), `error_kind`
+    /// (a `GEMINI_LIVE_ERROR_KIND_*`), `text` (the message), `fatal` (a `CLOSED` event follows).
+    Error = 19,
+    /// The session ended; this is always the last event. Fields: `close_code` (the WebSocket
+    /// close code; 1006 when the connection dropped without one), `text` (the server's reason,
+    /// verbatim; may be empty), `close_class`.
+    Closed = 20,
+    /// Server data with no event of its own (unknown fields, code execution, grounding).
+    /// Fields: `json`.
+    Raw = 21,
+}
+
+/// The category of an `ERROR` event.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_error_kind {
+    /// Not an error event.
+    None = 0,
+    /// A server frame could not be decoded; the session continues.
+    MalformedFrame = 1,
+    /// A server frame exceeded the size cap.
+    FrameTooLarge = 2,
+    /// The connection failed and could not be re-established.
+    Connection = 3,
+    /// The server closed with a fatal reason (bad key, unknown model, invalid payload).
+    ServerClosed = 4,
+    /// Outgoing audio was dropped from the replay buffer (see
+    /// `gemini_live_session_get_dropped_audio`).
+    ReplayOverflow = 5,
+    /// The reconnect budget ran out.
+    RetriesExhausted = 6,
+    /// An internal failure (a panic inside the session).
+    Internal = 7,
+}
+
+/// How a session ended.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_close_class {
+    /// Closed at the application's request (or a normal server close).
+    Normal = 0,
+    /// Retrying cannot help (bad credentials, unknown model, invalid payload).
+    Fatal = 1,
+    /// Transient (connection lost, reconnect budget exhausted): a new session may succeed.
+    Retryable = 2,
+}
+
+/// One event. A single flat struct: `kind` says which fields are set (see
+/// `gemini_live_event_kind`); the others are zero, NULL or -1.
+///
+/// Strings are UTF-8, NUL-terminated, with their length (excluding the NUL) in the matching
+/// `*_len` field. In a callback every pointer is borrowed and valid only until the callback
+/// returns; for an event from `gemini_live_session_next_event`, until `gemini_live_event_free`.
+/// Copy what you need to keep.
+///
+/// Forward compatibility: fields are only ever added at the end; `struct_size` is
+/// `sizeof(gemini_live_event)` of the library that built the event, so check
+/// `event->struct_size > offsetof(gemini_live_event, field)` before reading a field newer than
+/// the header you compiled against.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct gemini_live_event {
+    pub struct_size: usize,
+    pub kind: gemini_live_event_kind,
+    /// `PHASE_CHANGED`: the new phase.
+    pub phase: gemini_live_phase,
+    /// `ERROR`: the result-code category of the error.
+    pub result: gemini_live_result,
+    /// `ERROR`: the precise category.
+    pub error_kind: gemini_live_error_kind,
+    /// `TEXT`, `THOUGHT`, the transcriptions: the text. `ERROR`: the message. `CLOSED`: the
+    /// reason. `RECONNECTING`: the reason. `TURN_COMPLETE`: the interaction status or NULL.
+    pub text: *const c_char,
+    pub text_len: usize,
+    /// `TOOL_CALL`: the call id. `CONNECTED`: the server session id or NULL.
+    /// `RESUMPTION_UPDATE`: the new handle or NULL.
+    pub id: *const c_char,
+    pub id_len: usize,
+    /// `TOOL_CALL`: the function name. `VOICE_ACTIVITY`: the activity type.
+    /// `TURN_COMPLETE`: the reason or NULL.
+    pub name: *const c_char,
+    pub name_len: usize,
+    /// `TOOL_CALL`: the arguments object. `TOOL_CALL_CANCELLATION`: the ids array.
+    /// `USAGE_METADATA`: the usage object. `RAW`: the server data.
+    pub json: *const c_char,
+    pub json_len: usize,
+    /// `TOOL_CALL_CANCELLATION`: `ids_count` NUL-terminated ids.
+    pub ids: *const *const c_char,
+    pub ids_count: usize,
+    /// `AUDIO`: PCM16 little-endian mono bytes.
+    pub data: *const u8,
+    pub data_len: usize,
+    /// `AUDIO`: samples per second.
+    pub sample_rate: u32,
+    /// `RECONNECTING`: the attempt number, from 1.
+    pub attempt: u32,
+    /// `CLOSED`: the WebSocket close code.
+    pub close_code: u32,
+    /// `CLOSED`: a `GEMINI_LIVE_CLOSE_CLASS_*`.
+    pub close_class: gemini_live_close_class,
+    /// Transcriptions: the transcription of this utterance is complete.
+    pub finished: bool,
+    /// `INPUT_TRANSCRIPTION`: an interim transcription, replaced by a later one.
+    pub interim: bool,
+    /// `VOICE_ACTIVITY`: true for a start of speech, false for an end.
+    pub started: bool,
+    /// `TURN_COMPLETE`: the model waits for the user.
+    pub waiting_for_input: bool,
+    /// `RESUMPTION_UPDATE`: resuming now is possible.
+    pub resumable: bool,
+    /// `RECONNECTED`: the server restored the session state.
+    pub resumed: bool,
+    /// `ERROR`: a `CLOSED` event follows.
+    pub fatal: bool,
+    /// `VOICE_ACTIVITY`: the audio offset of the activity in ms, or -1.
+    pub offset_ms: i64,
+    /// `GO_AWAY`: milliseconds before the server closes, or -1.
+    pub time_left_ms: i64,
+    /// `RESUMPTION_UPDATE`: index of the last client message the server consumed, or -1.
+    pub last_consumed_index: i64,
+    /// `USAGE_METADATA`: token counts, -1 when absent.
+    pub prompt_token_count: i64,
+    pub cached_content_token_count: i64,
+    pub response_token_count: i64,
+    pub tool_use_prompt_token_count: i64,
+    pub thoughts_token_count: i64,
+    pub total_token_count: i64,
+}
+
+impl gemini_live_event {
+    fn empty(kind: gemini_live_event_kind) -> Self {
+        gemini_live_event {
+            struct_size: std::mem::size_of::<gemini_live_event>(),
+            kind,
+            phase: gemini_live_phase::Disconnected,
+            result: gemini_live_result::Ok,
+            error_kind: gemini_live_error_kind::None,
+            text: ptr::null(),
+            text_len: 0,
+            id: ptr::null(),
+            id_len: 0,
+            name: ptr::null(),
+            name_len: 0,
+            json: ptr::null(),
+            json_len: 0,
+            ids: ptr::null(),
+            ids_count: 0,
+            data: ptr::null(),
+            data_len: 0,
+            sample_rate: 0,
+            attempt: 0,
+            close_code: 0,
+            close_class: gemini_live_close_class::Normal,
+            finished: false,
+            interim: false,
+            started: false,
+            waiting_for_input: false,
+            resumable: false,
+            resumed: false,
+            fatal: false,
+            offset_ms: -1,
+            time_left_ms: -1,
+            last_consumed_index: -1,
+            prompt_token_count: -1,
+            cached_content_token_count: -1,
+            response_token_count: -1,
+            tool_use_prompt_token_count: -1,
+            thoughts_token_count: -1,
+            total_token_count: -1,
+        }
+    }
+}
+
+/// A string made NUL-terminated in place (at most one reallocation, no copy in the common
+/// case where the `String` has spare capacity).
+struct CText(Vec<u8>);
+
+impl CText {
+    fn new(s: String) -> (Self, usize) {
+        let len = s.len();
+        let mut v = s.into_bytes();
+        v.push(0);
+        (CText(v), len)
+    }
+    fn ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast()
+    }
+}
+
+/// An event plus the storage its pointers borrow from. `view` comes first so that a pointer to
+/// an `OwnedEvent` is a pointer to its `gemini_live_event` (the pull API relies on it).
+#[repr(C)]
+pub(crate) struct OwnedEvent {
+    pub view: gemini_live_event,
+    strings: Vec<CText>,
+    _audio: Option<Bytes>,
+    _id_ptrs: Vec<*const c_char>,
+}
+
+// SAFETY: the raw pointers point into the owned storage of the same value, which moves with it.
+unsafe impl Send for OwnedEvent {}
+
+impl OwnedEvent {
+    fn text(&mut self, s: String) -> (*const c_char, usize) {
+        let (c, len) = CText::new(s);
+        let p = c.ptr();
+        self.strings.push(c);
+        (p, len)
+    }
+
+    /// Builds the C view of `event`, taking ownership of its payloads.
+    pub fn new(event: SessionEvent) -> Box<OwnedEvent> {
+        use gemini_live_event_kind as K;
+        let mut o = Box::new(OwnedEvent {
+            view: gemini_live_event::empty(K::Raw),
+            strings: Vec::new(),
+            _audio: None,
+            _id_ptrs: Vec::new(),
+        });
+        macro_rules! set {
+            ($ptr:ident, $len:ident, $s:expr) => {{
+                let (p, l) = o.text($s);
+                o.view.$ptr = p;
+                o.view.$len = l;
+            }};
+        }
+        match event {
+            SessionEvent::PhaseChanged(p) => {
+                o.view.kind = K::PhaseChanged;
+                o.view.phase = gemini_live_phase::from(p);
+            }
+            SessionEvent::Connected { session_id } => {
+                o.view.kind = K::Connected;
+                if let Some(id) = session_id {
+                    set!(id, id_len, id);
+                }
+            }
+            SessionEvent::Audio { data, mime_type } => {
+                o.view.kind = K::Audio;
+                o.view.data = data.as_ptr();
+                o.view.data_len = data.len();
+                o.view.sample_rate = sample_rate(&mime_type);
+                o._audio = Some(data);
+            }
+            SessionEvent::Text(t) => {
+                o.view.kind = K::Text;
+                set!(text, text_len, t);
+            }
+            SessionEvent::Thought(t) => {
+                o.view.kind = K::Thought;
+                set!(text, text_len, t);
+            }
+            SessionEvent::InputTranscription {
+                text,
+                finished,
+                interim,
+            } => {
+                o.view.kind = K::InputTranscription;
+                set!(text, text_len, text);
+                o.view.finished = finished;
+                o.view.interim = interim;
+            }
+            SessionEvent::OutputTranscription { text, finished } => {
+                o.view.kind = K::OutputTranscription;
+                set!(text, text_len, text);
+                o.view.finished = finished;
+            }
+            SessionEvent::ToolCall { id, name, args_json } => {
+                o.view.kind = K::ToolCall;
+                set!(id, id_len, id);
+                set!(name, name_len, name);
+                set!(json, json_len, args_json);
+            }
+            SessionEvent::ToolCallCancellation { ids } => {
+                o.view.kind = K::ToolCallCancellation;
+                let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                set!(json, json_len, json);
+                let ptrs: Vec<*const c_char> = ids.into_iter().map(|id| o.text(id).0).collect();
+                o.view.ids = ptrs.as_ptr();
+                o.view.ids_count = ptrs.len();
+                o._id_ptrs = ptrs;
+            }
+            SessionEvent::Interrupted => o.view.kind = K::Interrupted,
+            SessionEvent::GenerationComplete => o.view.kind = K::GenerationComplete,
+            SessionEvent::TurnComplete {
+                reason,
+                interaction_status,
+                waiting_for_input,
+            } => {
+                o.view.kind = K::TurnComplete;
+                if let Some(r) = reason {
+                    set!(name, name_len, r);
+                }
+                if let Some(s) = interaction_status {
+                    set!(text, text_len, s);
+                }
+                o.view.waiting_for_input = waiting_for_input;
+            }
+            SessionEvent::VoiceActivity {
+                kind,
+                started,
+                audio_offset,
+            } => {
+                o.view.kind = K::VoiceActivity;
+                set!(name, name_len, kind);
+                o.view.started = started;
+                o.view.offset_ms = audio_offset.map_or(-1, millis);
+            }
+            SessionEvent::UsageMetadata(u) => {
+                o.view.kind = K::UsageMetadata;
+                let c = |v: Option<i64>| v.unwrap_or(-1);
+                o.view.prompt_token_count = c(u.prompt_token_count);
+                o.view.cached_content_token_count = c(u.cached_content_token_count);
+                o.view.response_token_count = c(u.response_token_count);
+                o.view.tool_use_prompt_token_count = c(u.tool_use_prompt_token_count);
+                o.view.thoughts_token_count = c(u.thoughts_token_count);
+                o.view.total_token_count = c(u.total_token_count);
+                set!(json, json_len, usage_json(&u));
+            }
+            SessionEvent::GoAway { time_left } => {
+                o.view.kind = K::GoAway;
+                o.view.time_left_ms = time_left.map_or(-1, millis);
+            }
+            SessionEvent::ResumptionUpdate {
+                handle,
+                resumable,
+                last_consumed_index,
+            } => {
+                o.view.kind = K::ResumptionUpdate;
+                if let Some(h) = handle {
+                    set!(id, id_len, h);
+                }
+                o.view.resumable = resumable;
+                o.view.last_consumed_index = last_consumed_index.unwrap_or(-1);
+            }
+            SessionEvent::Reconnecting { attempt, reason } => {
+                o.view.kind = K::Reconnecting;
+                o.view.attempt = attempt;
+                set!(text, text_len, reason);
+            }
+            SessionEvent::Reconnected { resumed } => {
+                o.view.kind = K::Reconnected;
+                o.view.resumed = resumed;
+            }
+            SessionEvent::Error { code, message, fatal } => {
+                o.view.kind = K::Error;
+                let (result, kind) = error_codes(code);
+                o.view.result = result;
+                o.view.error_kind = kind;
+                o.view.fatal = fatal;
+                set!(text, text_len, message);
+            }
+            SessionEvent::Raw(json) => {
+                o.view.kind = K::Raw;
+                set!(json, json_len, json);
+            }
+            SessionEvent::Closed { code, reason, class } => {
+                o.view.kind = K::Closed;
+                o.view.close_code = u32::from(code);
+                o.view.close_class = match class {
+                    CloseClass::Normal => gemini_live_close_class::Normal,
+                    CloseClass::Fatal => gemini_live_close_class::Fatal,
+                    CloseClass::Retryable => gemini_live_close_class::Retryable,
+                };
+                set!(text, text_len, reason);
+            }
+        }
+        o
+    }
+}
+
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn error_codes(code: ErrorCode) -> (gemini_live_result, gemini_live_error_kind) {
+    use gemini_live_error_kind as E;
+    use gemini_live_result as R;
+    match code {
+        ErrorCode::MalformedFrame => (R::Protocol, E::MalformedFrame),
+        ErrorCode::FrameTooLarge => (R::Protocol, E::FrameTooLarge),
+        ErrorCode::Connection => (R::ConnectFailed, E::Connection),
+        ErrorCode::ServerClosed => (R::ServerClosed, E::ServerClosed),
+        ErrorCode::ReplayOverflow => (R::QueueFull, E::ReplayOverflow),
+        ErrorCode::RetriesExhausted => (R::ConnectFailed, E::RetriesExhausted),
+        ErrorCode::Internal => (R::Internal, E::Internal),
+    }
+}
+
+fn usage_json(u: &crate::protocol::UsageMetadata) -> String {
+    use serde_json::{json, Map, Value};
+    let mut m = Map::new();
+    let fields = [
+        ("promptTokenCount", u.prompt_token_count),
+        ("cachedContentTokenCount", u.cached_content_token_count),
+        ("responseTokenCount", u.response_token_count),
+        ("toolUsePromptTokenCount", u.tool_use_prompt_token_count),
+        ("thoughtsTokenCount", u.thoughts_token_count),
+        ("totalTokenCount", u.total_token_count),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    }
+    let details = |d: &[crate::protocol::ModalityTokenCount]| {
+        Value::Array(
+            d.iter()
+                .map(|x| json!({"modality": x.modality, "tokenCount": x.token_count}))
+                .collect(),
+        )
+    };
+    if !u.prompt_tokens_details.is_empty() {
+        m.insert("promptTokensDetails".into(), details(&u.prompt_tokens_details));
+    }
+    if !u.response_tokens_details.is_empty() {
+        m.insert(
+            "responseTokensDetails".into(),
+            details(&u.response_tokens_details),
+        );
+    }
+    Value::Object(m).to_string()
+}
+
+/// The `rate=` parameter of an audio MIME type; 24000 when absent or unparsable.
+fn sample_rate(mime: &str) -> u32 {
+    mime.split(';')
+        .filter_map(|p| p.trim().strip_prefix("rate="))
+        .find_map(|r| r.trim().parse::<u32>().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(24_000)
+}
+
+/// Frees an event returned by `gemini_live_session_next_event`. NULL is a no-op. Never pass an
+/// event received in a callback (those are owned by the library). Thread: any; not twice.
+#[no_mangle]
+pub extern "C" fn gemini_live_event_free(event: *mut gemini_live_event) {
+    crate::ffi_panic_boundary! {
+        if !event.is_null() {
+            // SAFETY: pull events are `Box<OwnedEvent>` whose first field is the view.
+            drop(unsafe { Box::from_raw(event.cast::<OwnedEvent>()) });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn audio_points_into_the_received_buffer_and_rate_is_parsed() {
+        let data = Bytes::from(vec![1u8, 2, 3, 4]);
+        let p = data.as_ptr();
+        let e = OwnedEvent::new(SessionEvent::Audio {
+            data,
+            mime_type: "audio/pcm;rate=16000".into(),
+        });
+        assert_eq!(e.view.data, p);
+        assert_eq!(e.view.sample_rate, 16000);
+        assert_eq!(sample_rate("audio/pcm"), 24000);
+    }
+
+    #[test]
+    fn strings_are_nul_terminated_with_lengths() {
+        let e = OwnedEvent::new(SessionEvent::ToolCallCancellation {
+            ids: vec!["a".into(), "bc".into()],
+        });
+        assert_eq!(e.view.ids_count, 2);
+        let second = unsafe { CStr::from_ptr(*e.view.ids.add(1)) };
+        assert_eq!(second.to_str().unwrap(), "bc");
+        let json = unsafe { CStr::from_ptr(e.view.json) };
+        assert_eq!(json.to_str().unwrap(), r#"["a","bc"]"#);
+        assert_eq!(e.view.json_len, 10);
+    }
+}

@@ -1,0 +1,42 @@
+//! The C ABI (DESIGN §3), in the style of rustls-ffi: one module per C object, a panic boundary
+//! inside every exported function, checked pointers, a `repr(u32)` result enum and a
+//! thread-local last-error message. The header `include/gemini_live.h` is generated from these
+//! doc comments by cbindgen (see build.rs).
+//!
+//! Conventions (also in the README's "C API" section):
+//! - Every fallible function returns `gemini_live_result`; out-params are written only on
+//!   success; `gemini_live_last_error_message()` describes the last failure of the thread.
+//! - Every `_new` has a `_free`; `_free(NULL)` is a no-op. Inputs are copied before returning.
+//! - Send functions never wait on the network and may be called from any thread.
+//! - Events go to one callback per session, in order, on library callback threads, or are
+//!   pulled with `gemini_live_session_next_event`.
+
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+pub mod config;
+pub mod dispatch;
+pub mod error;
+pub mod event;
+pub mod mock;
+#[doc(hidden)]
+pub mod panic;
+pub(crate) mod ptr;
+pub(crate) mod runtime;
+pub mod session;
+pub mod version;
+
+use std::ffi::{c_char, CString};
+
+/// Frees a string the library returned as owned (`gemini_live_session_get_id`,
+/// `gemini_live_mock_server_stats_json`). NULL is a no-op. Never pass any other pointer.
+/// Thread: any; not twice.
+#[no_mangle]
+pub extern "C" fn gemini_live_string_free(string: *mut c_char) {
+    crate::ffi_panic_boundary! {
+        if !string.is_null() {
+            // SAFETY: strings returned as owned come from `CString::into_raw`.
+            drop(unsafe { CString::from_raw(string) });
+        }
+    }
+}

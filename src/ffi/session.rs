@@ -1,0 +1,670 @@
+//! `gemini_live_session`: a connected Live session, its send functions, events and teardown.
+
+use super::config::{config_ref, gemini_live_config, tools_array};
+use super::dispatch::{self, EventFn, FinalizerFn, Shared};
+use super::error::{gemini_live_result, Error};
+use super::event::{gemini_live_event, OwnedEvent};
+use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out, MAX_INPUT_BYTES};
+use super::runtime;
+use crate::protocol::{self, EncodedMessage, FunctionResponse, MessageKind, RealtimeInput, Scheduling};
+use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase};
+use serde_json::{json, Value};
+use std::ffi::{c_char, c_void, CString};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A Live session (opaque): connected by `gemini_live_session_new`, freed by
+/// `gemini_live_session_free`. Send functions and getters may be called from any thread,
+/// concurrently, including from inside the session's own event callback.
+pub struct gemini_live_session {
+    _private: [u8; 0],
+}
+
+/// Where a session is in its life.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_phase {
+    /// Created, not yet dialing.
+    Disconnected = 0,
+    /// TCP, TLS and the WebSocket upgrade are in progress.
+    Connecting = 1,
+    /// `setup` is sent; waiting for `setupComplete`.
+    SetupSent = 2,
+    /// Ready: messages flow both ways.
+    Active = 3,
+    /// The server announced the end of this connection (`goAway`).
+    GoingAway = 4,
+    /// The connection was lost or is being replaced.
+    Reconnecting = 5,
+    /// A graceful close was requested.
+    Closing = 6,
+    /// Terminal.
+    Closed = 7,
+}
+
+impl From<SessionPhase> for gemini_live_phase {
+    fn from(p: SessionPhase) -> Self {
+        use gemini_live_phase as P;
+        match p {
+            SessionPhase::Disconnected => P::Disconnected,
+            SessionPhase::Connecting => P::Connecting,
+            SessionPhase::SetupSent => P::SetupSent,
+            SessionPhase::Active => P::Active,
+            SessionPhase::GoingAway => P::GoingAway,
+            SessionPhase::Reconnecting => P::Reconnecting,
+            SessionPhase::Closing => P::Closing,
+            SessionPhase::Closed => P::Closed,
+        }
+    }
+}
+
+/// When a NON_BLOCKING function's result is folded into the conversation.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_scheduling {
+    /// No `scheduling` field (the service default).
+    None = 0,
+    Silent = 1,
+    WhenIdle = 2,
+    Interrupt = 3,
+}
+
+/// The event callback: `userdata` as registered, and one event, borrowed until the callback
+/// returns.
+///
+/// Threads: called on a library callback thread (`gemini-live-cb`), never on a network
+/// thread. Events of one session arrive in order, one at a time (never concurrently); events of
+/// different sessions may arrive concurrently on different threads. A slow callback delays only
+/// its own session (whose network reading waits for it), never other sessions.
+///
+/// Re-entrancy: the callback may call every send function, `gemini_live_session_close`, and
+/// `gemini_live_session_free` on its own session (the teardown then completes right after the
+/// callback returns), and may create or free other sessions. It must not call
+/// `gemini_live_session_next_event`. It must not unwind (C++ exceptions) or longjmp out.
+pub type gemini_live_event_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const gemini_live_event)>;
+
+/// The userdata finalizer, run exactly once after the last callback: on the thread calling
+/// `gemini_live_session_free`, or on the callback thread right after the callback returns when
+/// the callback itself freed the session.
+pub type gemini_live_userdata_free = Option<unsafe extern "C" fn(userdata: *mut c_void)>;
+
+/// `timeout_ms` value of `gemini_live_session_next_event` that waits without limit.
+pub const GEMINI_LIVE_TIMEOUT_INFINITE: u32 = u32::MAX;
+
+/// Events queued between the network and the application per session. When it is full the
+/// session stops reading from the network until the application catches up (nothing is lost).
+const EVENT_QUEUE: usize = 256;
+
+struct Pull {
+    rx: Mutex<mpsc::Receiver<SessionEvent>>,
+    closed_delivered: AtomicBool,
+}
+
+/// The Rust side of `gemini_live_session`.
+pub(crate) struct Session {
+    handle: SessionHandle,
+    /// Set by close and free: later sends fail with `CLOSED`.
+    closed: AtomicBool,
+    shared: Arc<Shared>,
+    pull: Option<Pull>,
+    send_queue: usize,
+}
+
+impl Session {
+    fn addr(&self) -> usize {
+        self as *const Session as usize
+    }
+
+    fn send(&self, message: EncodedMessage) -> Result<(), Error> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
+        self.handle.try_send_message(message).map_err(|e| match e {
+            SessionError::QueueFull => Error::new(
+                gemini_live_result::QueueFull,
+                format!(
+                    "the outgoing queue is full ({} messages); nothing was queued, retry later",
+                    self.send_queue
+                ),
+            ),
+            SessionError::ChannelClosed => Error::closed(),
+            other => Error::from(other),
+        })
+    }
+
+    /// Requests a graceful close (1000) without waiting.
+    fn request_close(&self) {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Err(SessionError::QueueFull) = self.handle.try_disconnect() {
+            let handle = self.handle.clone();
+            runtime::io().spawn(async move {
+                let _ = handle.disconnect().await;
+            });
+        }
+    }
+}
+
+unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session, Error> {
+    try_ref(ptr.cast::<Session>(), "session")
+}
+
+/// Connects a session and waits until it is ready (`setupComplete`) or has failed.
+///
+/// - `config`: read and copied; the caller keeps it.
+/// - `callback`: receives every event (see `gemini_live_event_callback`), starting with the
+///   `PHASE_CHANGED` events of the connection and `CONNECTED`, possibly before this function
+///   returns. NULL selects pull mode: fetch events with `gemini_live_session_next_event`.
+/// - `userdata`: passed to `callback` as is.
+/// - `userdata_free`: optional; called exactly once with `userdata` after the last callback
+///   (see `gemini_live_userdata_free`).
+/// - `out`: on success receives the session, owned by the caller, to be freed with
+///   `gemini_live_session_free`.
+///
+/// On failure nothing was created: the callback and the finalizer are never called and the
+/// caller keeps `userdata`.
+///
+/// Threads: any thread, including from inside another session's callback. It blocks the
+/// calling thread for at most the connect plus setup timeouts (plus the credential callback).
+///
+/// Errors: `NULL_ARGUMENT` (config, out), `CONFIG` (no credentials, no model, a base URL the
+/// insecure rule refuses), `CREDENTIAL` (the credential callback failed), `TLS`,
+/// `CONNECT_FAILED` (DNS, TCP, TLS, HTTP upgrade), `TIMEOUT` (connect or setup deadline),
+/// `SERVER_CLOSED` (the server refused the setup: bad key (1007), missing key (1008),
+/// unknown model...; the last error message holds the code and the verbatim reason),
+/// `PROTOCOL` (the server answered `setup` with something else).
+#[no_mangle]
+pub extern "C" fn gemini_live_session_new(
+    config: *const gemini_live_config,
+    callback: gemini_live_event_callback,
+    userdata: *mut c_void,
+    userdata_free: gemini_live_userdata_free,
+    out: *mut *mut gemini_live_session,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let config = unsafe { config_ref(config, "config")? };
+        check_out(out, "out")?;
+        let mut connect = config.connect_config()?;
+        let send_queue = connect.send_queue;
+        let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+        connect.event_listener = Some(tx);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+        // `connect` must run inside the IO runtime; this thread only waits (never block_on).
+        runtime::io().spawn(async move {
+            let _ = done_tx.send(crate::transport::connect(connect).await);
+        });
+        let handle = match done_rx.recv() {
+            Ok(Ok((handle, _broadcast))) => handle,
+            Ok(Err(e)) => return Err(Error::from(e)),
+            Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
+        };
+        let callback: Option<EventFn> = callback;
+        let finalizer: Option<FinalizerFn> = userdata_free;
+        let shared = Arc::new(Shared::new(callback, userdata, finalizer));
+        let (pull, dispatcher_rx) = if callback.is_some() {
+            (None, Some(rx))
+        } else {
+            (Some(Pull { rx: Mutex::new(rx), closed_delivered: AtomicBool::new(false) }), None)
+        };
+        let session = Box::new(Session {
+            handle,
+            closed: AtomicBool::new(false),
+            shared: shared.clone(),
+            pull,
+            send_queue,
+        });
+        let addr = session.addr();
+        if let Some(rx) = dispatcher_rx {
+            dispatch::start(shared, addr, rx);
+        }
+        unsafe { write_out(out, Box::into_raw(session).cast()) };
+        Ok(())
+    }
+}
+
+/// Requests a graceful close (WebSocket close 1000) and returns at once. Queued messages are
+/// still sent first; the `CLOSED` event follows. Later sends fail with
+/// `GEMINI_LIVE_RESULT_CLOSED`. Closing twice, or a session that already ended, is fine.
+/// The session must still be freed with `gemini_live_session_free`.
+///
+/// Threads: any, including the session's callback. Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_close(session: *mut gemini_live_session) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { session_ref(session)? }.request_close();
+        Ok(())
+    }
+}
+
+/// Closes the session if needed and frees it. NULL is a no-op.
+///
+/// When it returns, no callback of this session is running or will run, and the userdata
+/// finalizer has run (exactly once). It waits for a callback in progress on another thread to
+/// return, so do not call it while holding a lock your callback takes. Called from inside the
+/// session's own callback it returns at once: the callback must not touch the session after
+/// that, no further callback runs, and the finalizer runs on the callback thread right after
+/// the callback returns.
+///
+/// Pending pulled events stay valid until freed with `gemini_live_event_free`. The connection
+/// finishes its close handshake in the background. Do not call it twice, nor while another
+/// thread is still using the session (e.g. blocked in `gemini_live_session_next_event`; wake it
+/// with `gemini_live_session_close` first and wait for the `CLOSED` event).
+#[no_mangle]
+pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
+    crate::ffi_panic_boundary! {
+        if session.is_null() {
+            return;
+        }
+        // SAFETY: a pointer from `gemini_live_session_new`, freed once (documented).
+        let session = unsafe { Box::from_raw(session.cast::<Session>()) };
+        session.request_close();
+        let shared = session.shared.clone();
+        if runtime::in_callback_of(session.addr()) {
+            shared.defer_free();
+            drop(session);
+            return;
+        }
+        shared.request_stop();
+        drop(session);
+        shared.wait_done();
+        shared.finalize();
+    }
+}
+
+/// Sends PCM16 little-endian mono audio at `sample_rate` Hz (16000 recommended; 8000..=48000).
+/// The bytes are copied (and encoded) before the call returns; `len` must be even, non-zero and
+/// at most 16 MiB.
+///
+/// Never waits on the network. With audio pacing on (`gemini_live_config_set_audio_pacing`) a
+/// caller that runs ahead of real time is put to sleep here, on its own thread, for the time the
+/// pacing requires (so do not send large amounts from inside the callback with pacing on);
+/// without pacing a full queue returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
+///
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (empty, odd length,
+/// too large, bad sample rate), `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_audio(
+    session: *mut gemini_live_session,
+    pcm: *const u8,
+    len: usize,
+    sample_rate: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let pcm = unsafe { try_bytes(pcm, len, "pcm", MAX_INPUT_BYTES)? };
+        if pcm.len() % 2 != 0 {
+            return Err(Error::invalid(format!("`len` {} is odd; PCM16 needs whole samples", pcm.len())));
+        }
+        if !(8_000..=48_000).contains(&sample_rate) {
+            return Err(Error::invalid(format!("`sample_rate` {sample_rate} is outside 8000..=48000")));
+        }
+        if s.closed.load(Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
+        let message = protocol::encode_realtime(&RealtimeInput::Audio { pcm, sample_rate });
+        let wait = s.handle.reserve_audio(pcm.len());
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+        s.send(message)
+    }
+}
+
+/// Sends one video frame: `mime_type` must be `image/jpeg` or `image/png`. The bytes are copied.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, over
+/// 16 MiB, other MIME type), `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_video(
+    session: *mut gemini_live_session,
+    data: *const u8,
+    len: usize,
+    mime_type: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let data = unsafe { try_bytes(data, len, "data", MAX_INPUT_BYTES)? };
+        let mime_type = unsafe { try_str(mime_type, "mime_type")? };
+        if mime_type != "image/jpeg" && mime_type != "image/png" {
+            return Err(Error::invalid(format!("`mime_type` {mime_type:?} is not image/jpeg or image/png")));
+        }
+        s.send(protocol::encode_realtime(&RealtimeInput::Video { data, mime_type }))
+    }
+}
+
+/// Sends realtime text (`realtimeInput.text`): treated like speech, it ends the user's turn.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, too
+/// long), `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_realtime_text(
+    session: *mut gemini_live_session,
+    text: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let text = unsafe { super::ptr::try_nonempty_str(text, "text")? };
+        s.send(protocol::encode_realtime(&RealtimeInput::Text(text)))
+    }
+}
+
+/// Marks the start of user activity (manual activity detection only).
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_activity_start(
+    session: *mut gemini_live_session,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { session_ref(session)? }.send(protocol::encode_realtime(&RealtimeInput::ActivityStart))
+    }
+}
+
+/// Marks the end of user activity (manual activity detection only).
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_activity_end(
+    session: *mut gemini_live_session,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { session_ref(session)? }.send(protocol::encode_realtime(&RealtimeInput::ActivityEnd))
+    }
+}
+
+/// Tells the server the audio stream paused (automatic activity detection): a pending
+/// utterance ends now.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_audio_stream_end(
+    session: *mut gemini_live_session,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { session_ref(session)? }.send(protocol::encode_realtime(&RealtimeInput::AudioStreamEnd))
+    }
+}
+
+/// Sends `clientContent`: `turns_json` is a JSON array of `Content` objects
+/// (`[{"role":"user","parts":[{"text":"Hi"}]}]`), sent verbatim and appended to the history;
+/// `turn_complete` true starts generation.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an array of
+/// objects), `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_client_content(
+    session: *mut gemini_live_session,
+    turns_json: *const c_char,
+    turn_complete: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let turns = unsafe { try_json(turns_json, "turns_json")? };
+        let Value::Array(items) = &turns else {
+            return Err(Error::json("`turns_json` must be a JSON array of Content objects"));
+        };
+        if let Some(i) = items.iter().position(|t| !t.is_object()) {
+            return Err(Error::json(format!("`turns_json`[{i}] is not a JSON object")));
+        }
+        let value = json!({"clientContent": {"turns": turns, "turnComplete": turn_complete}});
+        let message = protocol::encode_raw(&value).ok_or_else(|| Error::json("unencodable turns"))?;
+        s.send(message)
+    }
+}
+
+/// Convenience for `clientContent` with one user turn holding `text`.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (too long),
+/// `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_client_text(
+    session: *mut gemini_live_session,
+    text: *const c_char,
+    turn_complete: bool,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let text = unsafe { try_str(text, "text")? };
+        s.send(protocol::encode_client_content(&[protocol::Content::text("user", text)], turn_complete))
+    }
+}
+
+/// Answers a tool call. `id` is the call's id from the `TOOL_CALL` event (required on the
+/// Gemini API; NULL omits it), `name` the function name, `response_json` a JSON object (by
+/// convention `{"output": ...}` or `{"error": ...}`), `scheduling` a `GEMINI_LIVE_SCHEDULING_*`
+/// value (`NONE` omits it), `will_continue` -1 (omit), 0 (false) or 1 (true: more responses to
+/// this call follow).
+///
+/// Threads: any. Errors: `NULL_ARGUMENT` (session, name, response_json), `INVALID_UTF8`,
+/// `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown scheduling,
+/// will_continue not -1/0/1), `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_tool_response(
+    session: *mut gemini_live_session,
+    id: *const c_char,
+    name: *const c_char,
+    response_json: *const c_char,
+    scheduling: u32,
+    will_continue: i32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let id = unsafe { try_opt_str(id, "id")? };
+        let name = unsafe { super::ptr::try_nonempty_str(name, "name")? };
+        let response = unsafe { try_json(response_json, "response_json")? };
+        if !response.is_object() {
+            return Err(Error::json("`response_json` must be a JSON object"));
+        }
+        let scheduling = match scheduling {
+            0 => None,
+            1 => Some(Scheduling::Silent),
+            2 => Some(Scheduling::WhenIdle),
+            3 => Some(Scheduling::Interrupt),
+            v => return Err(Error::invalid(format!("`scheduling` has no value {v}"))),
+        };
+        let will_continue = match will_continue {
+            -1 => None,
+            0 => Some(false),
+            1 => Some(true),
+            v => return Err(Error::invalid(format!("`will_continue` {v} is not -1, 0 or 1"))),
+        };
+        s.send(protocol::encode_tool_response(&[FunctionResponse {
+            id: id.map(str::to_owned),
+            name: name.to_owned(),
+            response,
+            scheduling,
+            will_continue,
+        }]))
+    }
+}
+
+/// Sends `contextUpdate`: replaces the system instruction and/or the tools mid-session.
+/// NULL leaves that part unchanged (at least one must be given); `tools_json` is a JSON array
+/// of Tool objects (`"[]"` clears the tools).
+///
+/// Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both NULL),
+/// `INVALID_UTF8`, `INVALID_JSON`, `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_context_update(
+    session: *mut gemini_live_session,
+    system_instruction: *const c_char,
+    tools_json: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let instruction = unsafe { try_opt_str(system_instruction, "system_instruction")? };
+        let tools = if tools_json.is_null() {
+            None
+        } else {
+            Some(tools_array(unsafe { try_json(tools_json, "tools_json")? }, "tools_json")?)
+        };
+        if instruction.is_none() && tools.is_none() {
+            return Err(Error::invalid("nothing to update: `system_instruction` and `tools_json` are both NULL"));
+        }
+        s.send(protocol::encode_context_update(instruction, tools.as_deref()))
+    }
+}
+
+/// Sends a client message built by the application: one JSON object with exactly one of the
+/// keys `clientContent`, `realtimeInput`, `toolResponse`, `contextUpdate` (camelCase or
+/// snake_case), sent as is.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not JSON, not an
+/// object, not exactly one known key; `setup` is refused), `INVALID_ARGUMENT` (too long),
+/// `QUEUE_FULL`, `CLOSED`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_raw_json(
+    session: *mut gemini_live_session,
+    json: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        let value = unsafe { try_json(json, "json")? };
+        let Some(obj) = value.as_object() else {
+            return Err(Error::json("`json` must be a JSON object"));
+        };
+        if obj.len() != 1 {
+            return Err(Error::json(format!("`json` must have exactly one top-level key, it has {}", obj.len())));
+        }
+        let message = protocol::encode_raw(&value).ok_or_else(|| Error::json("`json` must be a JSON object"))?;
+        if matches!(message.kind, MessageKind::Setup) {
+            return Err(Error::json("`setup` cannot be sent on an open session"));
+        }
+        let key = obj.keys().next().map(String::as_str).unwrap_or("");
+        let known = [
+            "clientContent", "client_content", "realtimeInput", "realtime_input",
+            "toolResponse", "tool_response", "contextUpdate", "context_update",
+        ];
+        if !known.contains(&key) {
+            return Err(Error::json(format!("unknown client message key {key:?}")));
+        }
+        s.send(message)
+    }
+}
+
+/// Pull mode (sessions created without a callback): waits up to `timeout_ms` milliseconds
+/// (0: do not wait; `GEMINI_LIVE_TIMEOUT_INFINITE`: no limit) for the next event. On success
+/// `*out` receives an event owned by the caller, freed with `gemini_live_event_free`.
+///
+/// Threads: any, but one puller at a time is the intended use (concurrent pullers are
+/// serialized). Must not be called from an event callback.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback), `TIMEOUT` (no
+/// event in time), `CLOSED` (the `CLOSED` event was already returned).
+#[no_mangle]
+pub extern "C" fn gemini_live_session_next_event(
+    session: *mut gemini_live_session,
+    timeout_ms: u32,
+    out: *mut *mut gemini_live_event,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        let Some(pull) = &s.pull else {
+            return Err(Error::invalid("the session delivers events to its callback; next_event is for sessions created without one"));
+        };
+        if pull.closed_delivered.load(Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
+        let mut rx = pull.rx.lock().unwrap_or_else(|e| e.into_inner());
+        if pull.closed_delivered.load(Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
+        let event = match rx.try_recv() {
+            Ok(e) => Some(e),
+            Err(mpsc::error::TryRecvError::Disconnected) => None,
+            Err(mpsc::error::TryRecvError::Empty) if timeout_ms == 0 => {
+                return Err(Error::new(gemini_live_result::Timeout, "no event within 0 ms"));
+            }
+            Err(mpsc::error::TryRecvError::Empty) => {
+                let wait = rx.recv();
+                let got = if timeout_ms == GEMINI_LIVE_TIMEOUT_INFINITE {
+                    runtime::callbacks().block_on(wait).map(Ok).unwrap_or(Err(()))
+                } else {
+                    match runtime::callbacks()
+                        .block_on(tokio::time::timeout(Duration::from_millis(u64::from(timeout_ms)), wait))
+                    {
+                        Ok(Some(e)) => Ok(e),
+                        Ok(None) => Err(()),
+                        Err(_) => {
+                            return Err(Error::new(
+                                gemini_live_result::Timeout,
+                                format!("no event within {timeout_ms} ms"),
+                            ))
+                        }
+                    }
+                };
+                got.ok()
+            }
+        };
+        let Some(event) = event else {
+            pull.closed_delivered.store(true, Ordering::SeqCst);
+            return Err(Error::closed());
+        };
+        if event.is_closed() {
+            pull.closed_delivered.store(true, Ordering::SeqCst);
+        }
+        let owned = OwnedEvent::new(event);
+        unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
+        Ok(())
+    }
+}
+
+/// Writes the current phase to `*out`.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_get_phase(
+    session: *const gemini_live_session,
+    out: *mut gemini_live_phase,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        unsafe { write_out(out, gemini_live_phase::from(s.handle.phase())) };
+        Ok(())
+    }
+}
+
+/// Writes the session id to `*out`: the server's id when it sent one (Vertex), else the
+/// library's local id (stable across reconnects). The string is owned by the caller and freed
+/// with `gemini_live_string_free`.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_get_id(
+    session: *const gemini_live_session,
+    out: *mut *mut c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        let id = s.handle.state.server_session_id().unwrap_or_else(|| s.handle.session_id().to_owned());
+        let c = CString::new(id).map_err(|_| Error::new(gemini_live_result::Internal, "session id holds a NUL"))?;
+        unsafe { write_out(out, c.into_raw()) };
+        Ok(())
+    }
+}
+
+/// Writes to `*out` how many audio messages were dropped from the reconnect replay buffer
+/// because of its bounds (0 unless reconnects happened under heavy load).
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_get_dropped_audio(
+    session: *const gemini_live_session,
+    out: *mut u64,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        unsafe { write_out(out, s.handle.state.dropped_audio.load(Ordering::Relaxed)) };
+        Ok(())
+    }
+}

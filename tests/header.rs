@@ -1,0 +1,71 @@
+//! The committed header must be exactly what build.rs generates, and its version macros must
+//! match Cargo.toml.
+
+const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/gemini_live.h"));
+
+#[test]
+fn committed_header_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/gemini_live.h");
+    if std::env::var_os("GEMINI_LIVE_UPDATE_HEADER").is_some() {
+        std::fs::write(path, GENERATED).expect("cannot write include/gemini_live.h");
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    if committed != GENERATED {
+        panic!(
+            "include/gemini_live.h is stale (it differs from the header build.rs generates).\n\
+             Refresh it with:\n\n    scripts/regen-header.sh\n\n\
+             (which runs `GEMINI_LIVE_UPDATE_HEADER=1 cargo test --test header`) and commit it."
+        );
+    }
+}
+
+fn define(name: &str) -> String {
+    let prefix = format!("#define {name} ");
+    GENERATED
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{name} missing from the header"))
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn version_macros_match_cargo_toml() {
+    let manifest = include_str!("../Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("version in Cargo.toml");
+    let parts: Vec<&str> = version.split(['.', '-']).collect();
+    assert_eq!(define("GEMINI_LIVE_VERSION_MAJOR"), parts[0]);
+    assert_eq!(define("GEMINI_LIVE_VERSION_MINOR"), parts[1]);
+    assert_eq!(define("GEMINI_LIVE_VERSION_PATCH"), parts[2]);
+    assert_eq!(define("GEMINI_LIVE_VERSION"), format!("\"{version}\""));
+    assert_eq!(
+        define("GEMINI_LIVE_VERSION_NUMBER"),
+        "((GEMINI_LIVE_VERSION_MAJOR << 16) | (GEMINI_LIVE_VERSION_MINOR << 8) | GEMINI_LIVE_VERSION_PATCH)"
+    );
+    let runtime = unsafe { std::ffi::CStr::from_ptr(gemini_live::ffi::version::gemini_live_version()) };
+    assert_eq!(runtime.to_str().unwrap(), version);
+}
+
+#[test]
+fn every_exported_function_is_documented() {
+    let lines: Vec<&str> = GENERATED.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let is_decl = line.contains(" gemini_live_")
+            && line.contains('(')
+            && !line.starts_with(' ')
+            && !line.starts_with("typedef")
+            && !line.starts_with('#')
+            && !line.starts_with('/');
+        if is_decl {
+            assert!(
+                i > 0 && lines[i - 1].trim_end().ends_with("*/"),
+                "undocumented: {line}"
+            );
+        }
+    }
+}
