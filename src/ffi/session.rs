@@ -587,9 +587,9 @@ pub extern "C" fn gemini_live_session_next_event(
                 let got = if timeout_ms == GEMINI_LIVE_TIMEOUT_INFINITE {
                     runtime::callbacks().block_on(wait).map(Ok).unwrap_or(Err(()))
                 } else {
-                    match runtime::callbacks()
-                        .block_on(tokio::time::timeout(Duration::from_millis(u64::from(timeout_ms)), wait))
-                    {
+                    // The timer is created inside `block_on`, where the runtime is current.
+                    let limit = Duration::from_millis(u64::from(timeout_ms));
+                    match runtime::callbacks().block_on(async { tokio::time::timeout(limit, wait).await }) {
                         Ok(Some(e)) => Ok(e),
                         Ok(None) => Err(()),
                         Err(_) => {
