@@ -19,7 +19,11 @@ fn cdylib_exports_only_gemini_live_symbols() {
     assert!(names.len() > 40, "too few symbols: {names:?}");
     let foreign: Vec<&&str> = names.iter().filter(|n| !n.starts_with("gemini_live_")).collect();
     assert!(foreign.is_empty(), "symbols outside gemini_live_*: {foreign:?}");
-    for f in ["gemini_live_session_new", "gemini_live_version", "gemini_live_mock_server_start"] {
+    for f in [
+        "gemini_live_session_new",
+        "gemini_live_version",
+        "gemini_live_mock_server_start",
+    ] {
         assert!(names.contains(&f), "{f} is not exported");
     }
 
