@@ -1,0 +1,548 @@
+//! One WebSocket connection: credentials, the setup handshake, then a single task that reads
+//! client frames and sends due outbox steps. No per-connection threads or extra tasks.
+
+use super::audio;
+use super::auth::{self, Endpoint, Route};
+use super::config::{FaultKind, FaultSpec, MockConfig};
+use super::faults::{self, ConnectionFaults};
+use super::model::{Model, SessionState};
+use super::outbox::{Outbox, Step};
+use super::parse::{self, ClientMsg, RealtimeItem, SetupInfo};
+use super::resumption::ResumptionStore;
+use super::scenario::{Event, Scenario, ScenarioCursor};
+use super::stats::{push_recent, CloseRecord, MockStats, StatsHub, ToolResponseRecord};
+use super::wire::{self, Fatal};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// State shared by all connections of a server.
+pub(crate) struct Shared {
+    pub cfg: Arc<MockConfig>,
+    pub scenario: Arc<Scenario>,
+    pub stats: StatsHub,
+    pub resumption: ResumptionStore,
+    /// Ephemeral tokens that already opened a session.
+    pub used_tokens: Mutex<HashSet<String>>,
+}
+
+/// The connection is over (a close was sent, the socket dropped, or the peer left).
+struct End;
+
+type Flow = Result<(), End>;
+
+struct Connection {
+    ws: WebSocketStream<TcpStream>,
+    shared: Arc<Shared>,
+    number: u64,
+    route: Route,
+    vertex: bool,
+    /// Ephemeral token to consume when this connection opens a new session.
+    token: Option<String>,
+    outbox: Outbox,
+    model: Option<Model>,
+    session_id: Option<String>,
+    /// Client messages after `setup` on this connection.
+    messages: u64,
+    faults: ConnectionFaults,
+    pong_delay: Option<Duration>,
+    stalled: bool,
+}
+
+pub(crate) async fn serve(
+    ws: WebSocketStream<TcpStream>,
+    route: Route,
+    number: u64,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let cfg = shared.cfg.clone();
+    let mut conn = Connection {
+        ws,
+        vertex: cfg.vertex || route.endpoint == Endpoint::Vertex,
+        faults: ConnectionFaults::new(&cfg.faults, number),
+        shared,
+        number,
+        route,
+        token: None,
+        outbox: Outbox::default(),
+        model: None,
+        session_id: None,
+        messages: 0,
+        pong_delay: None,
+        stalled: false,
+    };
+    let _ = conn.run(&mut shutdown).await;
+    conn.release();
+    conn.shared.stats.update(|s| s.connections_open -= 1);
+}
+
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Connection {
+    fn cfg(&self) -> &MockConfig {
+        &self.shared.cfg
+    }
+
+    async fn run(&mut self, shutdown: &mut watch::Receiver<bool>) -> Flow {
+        match auth::check(&self.route, self.cfg()) {
+            Ok(token) => self.token = token,
+            Err(fatal) => return self.close(fatal).await,
+        }
+        if let Some(lifetime) = self.cfg().connection_lifetime_ms {
+            let left = self.cfg().go_away_time_left_ms.min(lifetime);
+            let start = Instant::now();
+            self.outbox.push(
+                start + Duration::from_millis(lifetime - left),
+                Step::Send(wire::go_away(left)),
+                false,
+            );
+            let reason = wire::GO_AWAY_EXPIRED.to_string();
+            self.outbox.push(
+                start + Duration::from_millis(lifetime),
+                Step::Close { code: 1008, reason },
+                false,
+            );
+        }
+        loop {
+            if !self.stalled {
+                while let Some(step) = self.outbox.pop_due(Instant::now()) {
+                    self.exec(step).await?;
+                }
+            }
+            let due = if self.stalled {
+                None
+            } else {
+                self.outbox.next_due()
+            };
+            tokio::select! {
+                _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
+                _ = until(due) => {}
+                incoming = self.ws.next() => match incoming {
+                    Some(Ok(Message::Text(text))) => self.on_frame(text.as_bytes()).await?,
+                    Some(Ok(Message::Binary(data))) => self.on_frame(&data).await?,
+                    Some(Ok(Message::Ping(_))) => {
+                        // tungstenite queued the pong; it goes out with our next read or write,
+                        // so freezing the connection delays it.
+                        if let Some(delay) = self.pong_delay {
+                            tokio::select! {
+                                _ = tokio::time::sleep(delay) => {}
+                                _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
+                            }
+                        }
+                    }
+                    // Release before tungstenite's automatic close reply goes out, so a client
+                    // that resumes right after the close handshake never races the old socket.
+                    Some(Ok(Message::Close(_))) => self.release(),
+                    Some(Ok(_)) => {}
+                    None | Some(Err(_)) => return Err(End),
+                },
+            }
+        }
+    }
+
+    /// The session is no longer served by this connection (so it may be resumed elsewhere).
+    fn release(&mut self) {
+        if let Some(id) = self.session_id.take() {
+            self.shared.resumption.release(&id, self.number);
+        }
+    }
+
+    async fn send(&mut self, message: Message) -> Flow {
+        self.ws.send(message).await.map_err(|_| End)
+    }
+
+    async fn send_json(&mut self, value: &Value) -> Flow {
+        let message = wire::encode(value, self.cfg().pretty);
+        self.send(message).await
+    }
+
+    /// Sends a close frame (reason truncated to 123 bytes), then waits briefly for the peer's reply.
+    async fn close(&mut self, fatal: Fatal) -> Flow {
+        self.release();
+        let reason = wire::truncate_reason(&fatal.reason);
+        let record = CloseRecord {
+            connection: self.number,
+            code: fatal.code,
+            reason: reason.clone(),
+        };
+        self.shared
+            .stats
+            .update(|s| push_recent(&mut s.closes_sent, record));
+        let frame = CloseFrame {
+            code: CloseCode::from(fatal.code),
+            reason: reason.into(),
+        };
+        if self.ws.send(Message::Close(Some(frame))).await.is_ok() {
+            let drain = async { while let Some(Ok(_)) = self.ws.next().await {} };
+            let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+        }
+        Err(End)
+    }
+
+    async fn on_frame(&mut self, payload: &[u8]) -> Flow {
+        if self.stalled {
+            return Ok(());
+        }
+        let (msg, raw) = match parse::parse(payload, self.cfg().strict, self.vertex) {
+            Ok(parsed) => parsed,
+            Err(fatal) => return self.close(fatal).await,
+        };
+        match (msg, self.model.is_some()) {
+            (ClientMsg::Setup(setup), false) => self.on_setup(*setup, raw).await,
+            // `setup` must come first, and only once.
+            (ClientMsg::Setup(_), true) | (_, false) => self.close(Fatal::invalid_argument()).await,
+            (msg, true) => self.on_message(msg).await,
+        }
+    }
+
+    async fn on_setup(&mut self, setup: SetupInfo, raw: Value) -> Flow {
+        let raw_setup = raw.get("setup").cloned();
+        self.shared.stats.update(|s| {
+            s.messages.setup += 1;
+            s.last_setup = raw_setup;
+        });
+        if let Some(fatal) = self.unknown_model(&setup.model) {
+            return self.close(fatal).await;
+        }
+        let handle = setup.resumption.as_ref().and_then(|r| r.handle.clone());
+        let (session_id, state) = match handle {
+            Some(handle) => match self.shared.resumption.resume(&handle, self.number) {
+                Ok(found) => {
+                    self.shared.stats.update(|s| s.resumptions_ok += 1);
+                    found
+                }
+                Err(fatal) => {
+                    self.shared.stats.update(|s| s.resumptions_failed += 1);
+                    return self.close(fatal).await;
+                }
+            },
+            None => {
+                // A new session consumes the ephemeral token; resuming does not.
+                if let Some(token) = &self.token {
+                    if !self
+                        .shared
+                        .used_tokens
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(token.clone())
+                    {
+                        return self.close(Fatal::new(1007, wire::TOKEN_USED)).await;
+                    }
+                }
+                let id = new_session_id();
+                self.shared.resumption.open(&id, self.number);
+                (id, SessionState::new(&setup))
+            }
+        };
+        self.session_id = Some(session_id.clone());
+        let resumable = setup.resumption.is_some();
+        let cursor = ScenarioCursor::new(self.shared.scenario.clone(), self.number);
+        let model = Model::new(self.shared.cfg.clone(), setup, self.vertex, state, cursor);
+        self.shared.stats.update(|s| {
+            s.setups_completed += 1;
+            let session = s.sessions.entry(session_id.clone()).or_default();
+            session.connections += 1;
+            sync_session(s, &session_id, &model.state);
+        });
+        self.model = Some(model);
+        let complete = wire::setup_complete(self.vertex.then_some(session_id.as_str()));
+        self.send_json(&complete).await?;
+        if resumable {
+            let update = self.resumable_update();
+            self.send_json(&update).await?;
+        }
+        let now = Instant::now();
+        if let Some(model) = self.model.as_mut() {
+            model.scenario.fire(&[Event::Setup], now, &mut self.outbox);
+        }
+        for (delay, spec) in self.faults.take_timed() {
+            self.outbox.push(now + delay, Step::Fault(spec), false);
+        }
+        Ok(())
+    }
+
+    fn unknown_model(&self, model: &str) -> Option<Fatal> {
+        let known = &self.cfg().known_models;
+        let id = |name: &str| name.rsplit('/').next().unwrap_or(name).to_string();
+        if known.is_empty() || known.iter().any(|k| id(k) == id(model)) {
+            return None;
+        }
+        let reason = format!(
+            "{model} is not found for API version {}, or is not supported for bidiGenerateContent. Call ModelService.ListModels to see the list of available models and their supported methods.",
+            self.route.version
+        );
+        Some(Fatal::new(1008, reason))
+    }
+
+    async fn on_message(&mut self, msg: ClientMsg) -> Flow {
+        self.messages += 1;
+        let kinds = message_kinds(&msg);
+        self.record(&msg, &kinds);
+        let now = Instant::now();
+        for spec in self.faults.take_after_message(self.messages) {
+            self.outbox.push(now, Step::Fault(spec), false);
+        }
+        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(k)).collect();
+        events.push(Event::Message(self.messages));
+        let model = self.model.as_mut().expect("setup done");
+        let scripted = model.scenario.fire(&events, now, &mut self.outbox);
+        let result = model.handle(msg, !scripted, now, &mut self.outbox);
+        let session_id = self.session_id.clone().unwrap_or_default();
+        let state = &model.state;
+        self.shared
+            .stats
+            .update(|s| sync_session(s, &session_id, state));
+        match result {
+            Ok(()) => Ok(()),
+            Err(fatal) => self.close(fatal).await,
+        }
+    }
+
+    /// Message counters, texts and tool responses for the stats.
+    fn record(&self, msg: &ClientMsg, kinds: &[&'static str]) {
+        let session_id = self.session_id.clone().unwrap_or_default();
+        self.shared.stats.update(|s| {
+            for kind in kinds {
+                let counter = match *kind {
+                    "clientContent" => &mut s.messages.client_content,
+                    "realtimeInput.audio" => &mut s.messages.realtime_audio,
+                    "realtimeInput.video" => &mut s.messages.realtime_video,
+                    "realtimeInput.text" => &mut s.messages.realtime_text,
+                    "activityStart" => &mut s.messages.activity_start,
+                    "activityEnd" => &mut s.messages.activity_end,
+                    "audioStreamEnd" => &mut s.messages.audio_stream_end,
+                    "toolResponse" => &mut s.messages.tool_response,
+                    _ => &mut s.messages.context_update,
+                };
+                *counter += 1;
+            }
+            match msg {
+                ClientMsg::ClientContent { turns, .. } => {
+                    for (_, text) in turns {
+                        push_recent(&mut s.texts_received, text.clone());
+                    }
+                }
+                ClientMsg::RealtimeInput(items) => {
+                    for item in items {
+                        if let RealtimeItem::Text(text) = item {
+                            if !text.starts_with("ping:") {
+                                push_recent(&mut s.texts_received, text.clone());
+                            }
+                        }
+                    }
+                }
+                ClientMsg::ToolResponse(responses) => {
+                    for r in responses {
+                        let record = ToolResponseRecord {
+                            session_id: session_id.clone(),
+                            id: r.id.clone(),
+                            name: r.name.clone(),
+                            response: r.response.clone(),
+                        };
+                        push_recent(&mut s.tool_responses, record);
+                    }
+                }
+                ClientMsg::ContextUpdate {
+                    system_instruction: Some(text),
+                    ..
+                } => {
+                    s.last_system_instruction = Some(text.clone());
+                }
+                ClientMsg::ContextUpdate { .. } | ClientMsg::Setup(_) => {}
+            }
+        });
+    }
+
+    /// A resumable `sessionResumptionUpdate` with a fresh handle for the current state.
+    fn resumable_update(&self) -> Value {
+        let model = self.model.as_ref().expect("setup done");
+        let session_id = self.session_id.as_deref().unwrap_or_default();
+        let handle = self.shared.resumption.issue(session_id, &model.state);
+        let transparent = model
+            .setup
+            .resumption
+            .as_ref()
+            .is_some_and(|r| r.transparent);
+        let index = (transparent && model.state.messages > 0).then(|| model.state.messages - 1);
+        wire::resumption_update(Some((&handle, index)))
+    }
+
+    async fn exec(&mut self, step: Step) -> Flow {
+        match step {
+            Step::Send(value) => {
+                self.count_sent(&value);
+                self.send_json(&value).await
+            }
+            Step::TurnComplete {
+                message,
+                ends_reply,
+            } => {
+                self.send_json(&message).await?;
+                let session_id = self.session_id.clone().unwrap_or_default();
+                self.shared.stats.update(|s| {
+                    s.turns_completed += 1;
+                    s.sessions.entry(session_id).or_default().turns_completed += 1;
+                });
+                let Some(model) = self.model.as_mut() else {
+                    return Ok(());
+                };
+                if ends_reply {
+                    model.reply_sent();
+                }
+                if model.setup.resumption.is_some() && model.between_turns() {
+                    let update = self.resumable_update();
+                    self.send_json(&update).await?;
+                }
+                Ok(())
+            }
+            Step::Audio {
+                start_sample,
+                samples,
+                transcript,
+            } => {
+                let data = audio::tone_base64(start_sample, samples);
+                let part =
+                    json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
+                let mut message = wire::model_turn(part, self.vertex);
+                if let Some(text) = transcript {
+                    message["serverContent"]["outputTranscription"] = json!({"text": text});
+                }
+                self.send_json(&message).await
+            }
+            Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
+            Step::Close { code, reason } => self.close(Fatal::new(code, reason)).await,
+            Step::Drop => {
+                self.release();
+                Err(End)
+            }
+            Step::Oversized(size) => self.send(wire::oversized_frame(size)).await,
+            Step::Fault(spec) => self.fault(spec).await,
+        }
+    }
+
+    async fn fault(&mut self, spec: FaultSpec) -> Flow {
+        let default_left = self.cfg().go_away_time_left_ms;
+        match spec.kind {
+            FaultKind::GoAway => {
+                let left = faults::time_left(&spec, default_left);
+                self.send_go_away(left).await?;
+                let reason = wire::GO_AWAY_EXPIRED.to_string();
+                self.outbox.push(
+                    Instant::now() + left,
+                    Step::Close { code: 1008, reason },
+                    false,
+                );
+                Ok(())
+            }
+            FaultKind::StallAfterGoAway => {
+                let left = faults::time_left(&spec, default_left);
+                self.send_go_away(left).await?;
+                self.stalled = true;
+                self.outbox.clear();
+                Ok(())
+            }
+            FaultKind::Close1011 => self.close(Fatal::new(1011, wire::INTERNAL_ERROR)).await,
+            FaultKind::DropTcp => {
+                self.release();
+                Err(End)
+            }
+            FaultKind::PongDelay => {
+                self.pong_delay = Some(faults::pong_delay(&spec));
+                Ok(())
+            }
+            FaultKind::MalformedFrame => self.send(wire::malformed_frame()).await,
+            FaultKind::OversizedFrame => {
+                self.send(wire::oversized_frame(faults::oversized_bytes(&spec)))
+                    .await
+            }
+        }
+    }
+
+    async fn send_go_away(&mut self, time_left: Duration) -> Flow {
+        let message = wire::go_away(time_left.as_millis() as u64);
+        self.count_sent(&message);
+        self.send_json(&message).await
+    }
+
+    /// Counts outgoing messages the stats report (tool calls, interruptions, goAways).
+    fn count_sent(&self, value: &Value) {
+        let calls = value
+            .pointer("/toolCall/functionCalls")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len) as u64;
+        let interrupted = value.pointer("/serverContent/interrupted").is_some();
+        let go_away = value.get("goAway").is_some();
+        if calls > 0 || interrupted || go_away {
+            self.shared.stats.update(|s| {
+                s.tool_calls_sent += calls;
+                s.interruptions += u64::from(interrupted);
+                s.go_aways_sent += u64::from(go_away);
+            });
+        }
+    }
+}
+
+/// Scenario trigger names (and stats kinds) of a message.
+fn message_kinds(msg: &ClientMsg) -> Vec<&'static str> {
+    match msg {
+        ClientMsg::Setup(_) => Vec::new(),
+        ClientMsg::ClientContent { .. } => vec!["clientContent"],
+        ClientMsg::ToolResponse(_) => vec!["toolResponse"],
+        ClientMsg::ContextUpdate { .. } => vec!["contextUpdate"],
+        ClientMsg::RealtimeInput(items) => items
+            .iter()
+            .map(|item| match item {
+                RealtimeItem::Audio { .. } => "realtimeInput.audio",
+                RealtimeItem::Video => "realtimeInput.video",
+                RealtimeItem::Text(_) => "realtimeInput.text",
+                RealtimeItem::ActivityStart => "activityStart",
+                RealtimeItem::ActivityEnd => "activityEnd",
+                RealtimeItem::AudioStreamEnd => "audioStreamEnd",
+            })
+            .collect(),
+    }
+}
+
+/// Mirrors the session state's counters into the stats.
+fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
+    let session = stats.sessions.entry(session_id.to_string()).or_default();
+    session.audio_bytes = state.audio_bytes;
+    session.audio_fnv1a64 = state.audio_hash;
+    session.history_len = state.history.len() as u64;
+    if let Some(text) = &state.system_instruction {
+        if stats.last_system_instruction.as_deref() != Some(text) {
+            stats.last_system_instruction = Some(text.clone());
+        }
+    }
+}
+
+/// A random UUID-shaped id, like Vertex's `sessionId`.
+fn new_session_id() -> String {
+    let b: [u8; 16] = rand::thread_rng().gen();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}

@@ -1,0 +1,612 @@
+//! The mock's built-in model. It is deterministic, so tests can assert exact frames.
+//!
+//! - **Text turns.** A user turn is a `clientContent` with `turnComplete:true` (its input is the
+//!   text of its last `user` turn) or a `realtimeInput.text`. The reply is `reply_text` (default
+//!   `"You said: {input}"`).
+//! - **TEXT modality** (`responseModalities` contains `TEXT`): the reply is sent as `modelTurn`
+//!   text parts of three words each, then `{"serverContent":{"generationComplete":true}}`, then
+//!   `{"serverContent":{"turnComplete":true},"usageMetadata":{…}}`.
+//! - **AUDIO modality** (the default): a 400 Hz tone, 24 kHz PCM16LE mono, lasting 60 ms per word
+//!   of the reply (at least 240 ms), in `inlineData` chunks of `audio_chunk_ms` (default 240 ms =
+//!   11,520 bytes, mimeType `audio/pcm;rate=24000`). With `outputAudioTranscription` each chunk's
+//!   message also carries an `outputTranscription` fragment; the fragments concatenate to the
+//!   reply text. Then `generationComplete`, then `turnComplete` + `usageMetadata`. With
+//!   `realtime_output` chunks are paced in real time and `turnComplete` waits for the playback
+//!   time; otherwise everything is sent at once.
+//! - **Usage.** Text counts 1 token per 4 characters (at least 1), audio 25 tokens per second.
+//!   Gemini naming (`responseTokenCount`), or Vertex naming (`candidatesTokenCount`, `trafficType`).
+//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through the energy VAD
+//!   documented in `vad.rs`. Speech start sends
+//!   `{"serverContent":{},"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.230s"}}`
+//!   (offsets count all audio received in the session). Speech end sends `ACTIVITY_END`, then, with
+//!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
+//!   `inputTranscription {text, finished:true}`; the text is `audio_transcript` (default
+//!   `"[speech {secs:.2}s]"`, the utterance length), and the reply follows with it as input.
+//!   `audioStreamEnd` ends a pending utterance at once.
+//! - **Manual activity** (`automaticActivityDetection.disabled:true`): `activityStart` /
+//!   `activityEnd` bracket the utterance and are acknowledged with `voiceActivity`; audio outside
+//!   only counts. A nested `activityStart` or a stray `activityEnd` is ignored. An empty activity
+//!   gets `{"serverContent":{"turnComplete":true},"usageMetadata":{}}` then close 1007
+//!   "Precondition check failed.". With automatic detection on, activity signals are ignored.
+//! - **Tool calls.** If the user input contains the name of a declared function (setup `tools` or
+//!   the latest `contextUpdate`), the model sends
+//!   `{"toolCall":{"functionCalls":[{"id":"function-call-N","name":…,"args":{"input":<text>}}]}}`
+//!   (N counts per session from 1) and waits. A `toolResponse` answering a pending id (or, without
+//!   an id, a pending name) gets the reply `"Tool {name} returned {response JSON}"`; with
+//!   `willContinue:true` the call stays pending; `scheduling:"SILENT"` (sibling of `response` or
+//!   inside it) produces no reply. An id never issued closes 1007 "Request contains an invalid
+//!   argument."; a response to a cancelled call is ignored.
+//! - **Barge-in.** User activity (VAD speech start, `activityStart`, realtime text, any
+//!   `clientContent`) while a reply is queued or a call is pending sends `interrupted`, then
+//!   `toolCallCancellation` for pending calls, then `turnComplete`, and drops the rest of the old
+//!   reply. With `activityHandling:"NO_INTERRUPTION"` the new reply queues after the current one.
+//! - **Latency marker** (mock extension): `realtimeInput.text` starting with `ping:` is answered at
+//!   once with `{"serverContent":{"modelTurn":{"parts":[{"text":"pong:<rest>"}]}}}`, nothing else.
+//! - **Load mode** (`answer_audio_continuously`): VAD is off; every 1 s of received audio is
+//!   answered with 1 s of tone, paced in real time, then `generationComplete` and `turnComplete`.
+//!   At most two answers are queued; further ones are skipped, so memory stays bounded.
+//! - **Resumption.** With `sessionResumption` in setup, `{"sessionResumptionUpdate":{}}` starts
+//!   every reply and tool call; a resumable handle follows `setupComplete` and every `turnComplete`
+//!   after which nothing is queued or pending. With `transparent:true`,
+//!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
+//!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
+//!   omitted while no message was consumed.
+//! - The session keeps the last 64 history entries.
+
+use super::audio::OUTPUT_RATE;
+use super::config::MockConfig;
+use super::outbox::{Outbox, Step};
+use super::parse::{ClientMsg, FunctionResponse, RealtimeItem, SetupInfo};
+use super::scenario::{Event, ScenarioCursor};
+use super::vad::{Vad, VadEvent};
+use super::wire::{self, Fatal};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+const HISTORY_LIMIT: usize = 64;
+const CANCELLED_LIMIT: usize = 64;
+
+/// What a resumption handle restores.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionState {
+    pub history: VecDeque<(String, String)>,
+    pub audio_bytes: u64,
+    pub audio_hash: u64,
+    /// Duration of all audio received, for `audioOffset`.
+    pub audio_us: u64,
+    pub tool_calls: u64,
+    pub tools: Vec<String>,
+    pub system_instruction: Option<String>,
+    /// Client messages consumed after `setup`, across connections.
+    pub messages: u64,
+}
+
+impl SessionState {
+    pub(crate) fn new(setup: &SetupInfo) -> Self {
+        SessionState {
+            history: VecDeque::new(),
+            audio_bytes: 0,
+            audio_hash: super::audio::FNV_OFFSET,
+            audio_us: 0,
+            tool_calls: 0,
+            tools: setup.tools.clone(),
+            system_instruction: setup.system_instruction.clone(),
+            messages: 0,
+        }
+    }
+
+    fn remember(&mut self, role: &str, text: &str) {
+        if self.history.len() == HISTORY_LIMIT {
+            self.history.pop_front();
+        }
+        self.history.push_back((role.to_string(), text.to_string()));
+    }
+}
+
+struct PendingCall {
+    id: String,
+    name: String,
+}
+
+pub(crate) struct Model {
+    cfg: Arc<MockConfig>,
+    pub setup: SetupInfo,
+    vertex: bool,
+    pub state: SessionState,
+    vad: Vad,
+    /// Audio (µs) inside the open manual activity.
+    activity: Option<u64>,
+    pending: Vec<PendingCall>,
+    cancelled: VecDeque<String>,
+    queued_replies: u32,
+    continuous_us: u64,
+    pub scenario: ScenarioCursor,
+}
+
+impl Model {
+    pub(crate) fn new(
+        cfg: Arc<MockConfig>,
+        setup: SetupInfo,
+        vertex: bool,
+        state: SessionState,
+        scenario: ScenarioCursor,
+    ) -> Self {
+        Model {
+            vad: Vad::new(&setup.vad),
+            cfg,
+            setup,
+            vertex,
+            state,
+            activity: None,
+            pending: Vec::new(),
+            cancelled: VecDeque::new(),
+            queued_replies: 0,
+            continuous_us: 0,
+            scenario,
+        }
+    }
+
+    /// Nothing queued or pending: a resumable handle may be issued.
+    pub(crate) fn between_turns(&self) -> bool {
+        self.queued_replies == 0 && self.pending.is_empty()
+    }
+
+    /// A reply's final `turnComplete` went out.
+    pub(crate) fn reply_sent(&mut self) {
+        self.queued_replies = self.queued_replies.saturating_sub(1);
+    }
+
+    /// Consumes a message into the session state and, if `react`, queues the model's answer
+    /// (scenario lines matching the message pass `react = false`).
+    pub(crate) fn handle(
+        &mut self,
+        msg: ClientMsg,
+        react: bool,
+        now: Instant,
+        out: &mut Outbox,
+    ) -> Result<(), Fatal> {
+        self.state.messages += 1;
+        match msg {
+            ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
+            ClientMsg::ClientContent {
+                turns,
+                turn_complete,
+            } => {
+                for (role, text) in &turns {
+                    self.state.remember(role, text);
+                }
+                if react {
+                    self.barge_in(now, out);
+                    if turn_complete {
+                        let input = turns
+                            .iter()
+                            .rev()
+                            .find(|(role, _)| role == "user")
+                            .map(|(_, t)| t.clone())
+                            .unwrap_or_default();
+                        self.user_turn(&input, text_tokens(&input), "TEXT", now, out);
+                    }
+                }
+                Ok(())
+            }
+            ClientMsg::RealtimeInput(items) => {
+                for item in items {
+                    self.realtime(item, react, now, out);
+                }
+                Ok(())
+            }
+            ClientMsg::ToolResponse(responses) if react => self.tool_response(responses, now, out),
+            ClientMsg::ToolResponse(_) => Ok(()),
+            ClientMsg::ContextUpdate {
+                system_instruction,
+                tools,
+            } => {
+                if system_instruction.is_some() {
+                    self.state.system_instruction = system_instruction;
+                }
+                if let Some(tools) = tools {
+                    self.state.tools = tools;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn realtime(&mut self, item: RealtimeItem, react: bool, now: Instant, out: &mut Outbox) {
+        match item {
+            RealtimeItem::Audio { pcm, rate } => {
+                let start_us = self.state.audio_us;
+                let chunk_us = (pcm.len() / 2) as u64 * 1_000_000 / u64::from(rate);
+                self.state.audio_bytes += pcm.len() as u64;
+                self.state.audio_hash = super::audio::fnv1a64(self.state.audio_hash, &pcm);
+                self.state.audio_us += chunk_us;
+                if react {
+                    self.audio(&pcm, rate, start_us, chunk_us, now, out);
+                }
+            }
+            RealtimeItem::Video => {}
+            RealtimeItem::Text(text) => {
+                if let Some(rest) = text.strip_prefix("ping:") {
+                    if react {
+                        let pong =
+                            wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
+                        out.push(now, Step::Send(pong), false);
+                    }
+                    return;
+                }
+                self.state.remember("user", &text);
+                if react {
+                    self.barge_in(now, out);
+                    self.user_turn(&text, text_tokens(&text), "TEXT", now, out);
+                }
+            }
+            RealtimeItem::ActivityStart
+                if react && self.setup.vad.disabled && self.activity.is_none() =>
+            {
+                self.activity = Some(0);
+                out.push(
+                    now,
+                    Step::Send(wire::voice_activity("ACTIVITY_START", self.state.audio_us)),
+                    false,
+                );
+                self.barge_in(now, out);
+            }
+            RealtimeItem::ActivityEnd if react && self.setup.vad.disabled => {
+                if let Some(speech_us) = self.activity.take() {
+                    if speech_us == 0 {
+                        out.push(
+                            now,
+                            Step::Send(wire::voice_activity("ACTIVITY_END", self.state.audio_us)),
+                            false,
+                        );
+                        let message = wire::turn_complete(Some(json!({})));
+                        out.push(
+                            now,
+                            Step::TurnComplete {
+                                message,
+                                ends_reply: false,
+                            },
+                            false,
+                        );
+                        let reason = wire::PRECONDITION_FAILED.to_string();
+                        out.push(now, Step::Close { code: 1007, reason }, false);
+                    } else {
+                        self.utterance_end(self.state.audio_us, speech_us, now, out);
+                    }
+                }
+            }
+            RealtimeItem::AudioStreamEnd
+                if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
+            {
+                if let Some(VadEvent::End {
+                    offset_us,
+                    speech_us,
+                }) = self.vad.flush(self.state.audio_us)
+                {
+                    self.utterance_end(offset_us, speech_us, now, out);
+                }
+            }
+            RealtimeItem::ActivityStart
+            | RealtimeItem::ActivityEnd
+            | RealtimeItem::AudioStreamEnd => {}
+        }
+    }
+
+    fn audio(
+        &mut self,
+        pcm: &[u8],
+        rate: u32,
+        start_us: u64,
+        chunk_us: u64,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
+        if self.cfg.answer_audio_continuously {
+            self.continuous_us += chunk_us;
+            while self.continuous_us >= 1_000_000 {
+                self.continuous_us -= 1_000_000;
+                if self.queued_replies < 2 {
+                    let usage = wire::usage(25, 25, "AUDIO", "AUDIO", self.vertex);
+                    self.audio_reply(OUTPUT_RATE as usize, Vec::new(), true, usage, now, out);
+                }
+            }
+        } else if self.setup.vad.disabled {
+            if let Some(inside) = self.activity.as_mut() {
+                *inside += chunk_us;
+            }
+        } else {
+            let mut events = Vec::new();
+            self.vad.push(pcm, rate, start_us, &mut events);
+            for event in events {
+                match event {
+                    VadEvent::Start { offset_us } => {
+                        out.push(
+                            now,
+                            Step::Send(wire::voice_activity("ACTIVITY_START", offset_us)),
+                            false,
+                        );
+                        self.barge_in(now, out);
+                    }
+                    VadEvent::End {
+                        offset_us,
+                        speech_us,
+                    } => self.utterance_end(offset_us, speech_us, now, out),
+                }
+            }
+        }
+    }
+
+    /// The end of an utterance: ack, transcription, then a user turn with the transcript.
+    fn utterance_end(&mut self, offset_us: u64, speech_us: u64, now: Instant, out: &mut Outbox) {
+        out.push(
+            now,
+            Step::Send(wire::voice_activity("ACTIVITY_END", offset_us)),
+            false,
+        );
+        let secs = speech_us as f64 / 1e6;
+        let secs_text = format!("{secs:.2}");
+        let transcript = self
+            .cfg
+            .audio_transcript
+            .replace("{secs:.2}", &secs_text)
+            .replace("{secs}", &secs_text);
+        if self.setup.input_transcription {
+            let words: Vec<&str> = transcript.split_inclusive(' ').collect();
+            let interim = words[..words.len().div_ceil(2)].concat();
+            let interim = json!({"text": interim.trim_end()});
+            out.push(
+                now,
+                Step::Send(wire::server_content("interimInputTranscription", interim)),
+                false,
+            );
+            let done = json!({"text": transcript, "finished": true});
+            out.push(
+                now,
+                Step::Send(wire::server_content("inputTranscription", done)),
+                false,
+            );
+        }
+        self.state.remember("user", &transcript);
+        self.user_turn(&transcript, (secs * 25.0).ceil() as u64, "AUDIO", now, out);
+    }
+
+    fn user_turn(
+        &mut self,
+        input: &str,
+        prompt_tokens: u64,
+        prompt_modality: &str,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
+        if self.scenario.fire(&[Event::Turn], now, out) {
+            return;
+        }
+        let tool = self
+            .state
+            .tools
+            .iter()
+            .find(|name| !name.is_empty() && input.contains(name.as_str()))
+            .cloned();
+        match tool {
+            Some(name) => self.call_tool(name, input, now, out),
+            None => {
+                let reply = self.cfg.reply_text.replace("{input}", input);
+                self.reply(&reply, prompt_tokens, prompt_modality, now, out);
+            }
+        }
+    }
+
+    fn call_tool(&mut self, name: String, input: &str, now: Instant, out: &mut Outbox) {
+        self.state.tool_calls += 1;
+        let id = format!("function-call-{}", self.state.tool_calls);
+        if self.setup.resumption.is_some() {
+            out.push(now, Step::Send(wire::resumption_update(None)), false);
+        }
+        let call = json!({"toolCall": {"functionCalls": [{"id": id, "name": name, "args": {"input": input}}]}});
+        out.push(now, Step::Send(call), false);
+        self.pending.push(PendingCall { id, name });
+    }
+
+    fn tool_response(
+        &mut self,
+        responses: Vec<FunctionResponse>,
+        now: Instant,
+        out: &mut Outbox,
+    ) -> Result<(), Fatal> {
+        let mut results = Vec::new();
+        for response in responses {
+            let index = self.pending.iter().position(|call| match &response.id {
+                Some(id) => &call.id == id,
+                None => call.name == response.name,
+            });
+            let Some(index) = index else {
+                if response
+                    .id
+                    .as_ref()
+                    .is_some_and(|id| self.cancelled.contains(id))
+                {
+                    continue;
+                }
+                return Err(Fatal::invalid_argument());
+            };
+            let name = if response.will_continue {
+                self.pending[index].name.clone()
+            } else {
+                self.pending.remove(index).name
+            };
+            if !response.silent {
+                results.push(format!("Tool {name} returned {}", response.response));
+            }
+        }
+        if !results.is_empty() {
+            let reply = results.join(" ");
+            self.state.remember("model", &reply);
+            self.reply(&reply, text_tokens(&reply), "TEXT", now, out);
+        }
+        Ok(())
+    }
+
+    /// Barge-in: drop the queued reply, cancel pending calls, end the turn.
+    fn barge_in(&mut self, now: Instant, out: &mut Outbox) {
+        if self.setup.no_interruption || self.between_turns() {
+            return;
+        }
+        out.drop_replies();
+        self.queued_replies = 0;
+        out.push(
+            now,
+            Step::Send(wire::server_content("interrupted", json!(true))),
+            false,
+        );
+        if !self.pending.is_empty() {
+            let ids: Vec<String> = self.pending.drain(..).map(|call| call.id).collect();
+            out.push(
+                now,
+                Step::Send(json!({"toolCallCancellation": {"ids": ids}})),
+                false,
+            );
+            for id in ids {
+                if self.cancelled.len() == CANCELLED_LIMIT {
+                    self.cancelled.pop_front();
+                }
+                self.cancelled.push_back(id);
+            }
+        }
+        out.push(
+            now,
+            Step::TurnComplete {
+                message: wire::turn_complete(None),
+                ends_reply: false,
+            },
+            false,
+        );
+    }
+
+    fn reply(
+        &mut self,
+        text: &str,
+        prompt_tokens: u64,
+        prompt_modality: &str,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
+        self.state.remember("model", text);
+        let fragments: Vec<&str> = text.split_inclusive(' ').collect();
+        if self.setup.text_modality {
+            let start = self.reply_start(now, out);
+            self.queued_replies += 1;
+            for part in fragments.chunks(3) {
+                out.push(
+                    start,
+                    Step::Send(wire::model_turn(
+                        json!([{"text": part.concat()}]),
+                        self.vertex,
+                    )),
+                    true,
+                );
+            }
+            out.push(
+                start,
+                Step::Send(wire::server_content("generationComplete", json!(true))),
+                true,
+            );
+            let usage = wire::usage(
+                prompt_tokens,
+                text_tokens(text),
+                prompt_modality,
+                "TEXT",
+                self.vertex,
+            );
+            out.push(
+                start,
+                Step::TurnComplete {
+                    message: wire::turn_complete(Some(usage)),
+                    ends_reply: true,
+                },
+                true,
+            );
+        } else {
+            let millis = (60 * fragments.len() as u64).max(240);
+            let samples = (millis * OUTPUT_RATE / 1000) as usize;
+            let usage = wire::usage(
+                prompt_tokens,
+                (millis * 25).div_ceil(1000),
+                prompt_modality,
+                "AUDIO",
+                self.vertex,
+            );
+            let transcript = if self.setup.output_transcription {
+                fragments
+            } else {
+                Vec::new()
+            };
+            let paced = self.cfg.realtime_output;
+            self.audio_reply(samples, transcript, paced, usage, now, out);
+        }
+    }
+
+    /// Replies queue behind replies still being sent (`NO_INTERRUPTION`, load mode).
+    /// A reply opens with the non-resumable update when resumption is on.
+    fn reply_start(&self, now: Instant, out: &mut Outbox) -> Instant {
+        let start = out.reply_tail().map_or(now, |tail| tail.max(now));
+        if self.setup.resumption.is_some() {
+            out.push(start, Step::Send(wire::resumption_update(None)), true);
+        }
+        start
+    }
+
+    /// Queues `samples` of tone with transcript fragments spread over the chunks.
+    fn audio_reply(
+        &mut self,
+        samples: usize,
+        transcript: Vec<&str>,
+        paced: bool,
+        usage: Value,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
+        let start = self.reply_start(now, out);
+        self.queued_replies += 1;
+        let chunk = (self.cfg.audio_chunk_ms.max(1) as usize * OUTPUT_RATE as usize / 1000).max(1);
+        let chunks = samples.div_ceil(chunk);
+        let at = |sample: usize| {
+            if paced {
+                start + Duration::from_micros(sample as u64 * 1_000_000 / OUTPUT_RATE)
+            } else {
+                start
+            }
+        };
+        for i in 0..chunks {
+            let first = i * chunk;
+            let words =
+                &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
+            let step = Step::Audio {
+                start_sample: first as u64,
+                samples: chunk.min(samples - first),
+                transcript: (!transcript.is_empty()).then(|| words.concat()),
+            };
+            out.push(at(first), step, true);
+        }
+        let last = (chunks.saturating_sub(1)) * chunk;
+        out.push(
+            at(last),
+            Step::Send(wire::server_content("generationComplete", json!(true))),
+            true,
+        );
+        out.push(
+            at(samples),
+            Step::TurnComplete {
+                message: wire::turn_complete(Some(usage)),
+                ends_reply: true,
+            },
+            true,
+        );
+    }
+}
+
+fn text_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4).max(1)
+}
