@@ -33,9 +33,16 @@ fn faults() -> Vec<gemini_live::mock::FaultSpec> {
 
 #[tokio::test]
 async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
-    let mock = mock(MockConfig { faults: faults(), ..MockConfig::default() }).await;
+    let mock = mock(MockConfig {
+        faults: faults(),
+        ..MockConfig::default()
+    })
+    .await;
     let mut session_config = text_session();
-    session_config.session_resumption = Some(SessionResumption { handle: None, transparent: true });
+    session_config.session_resumption = Some(SessionResumption {
+        handle: None,
+        transparent: true,
+    });
     let mut config = client_config(&mock, session_config);
     let fetched = Arc::new(AtomicUsize::new(0));
     let counter = fetched.clone();
@@ -55,7 +62,14 @@ async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
     let total = sent.len() as u64;
     let hash = fnv1a64(&sent);
     let all_arrived = mock
-        .wait_for(|s| s.sessions.values().any(|x| x.audio_bytes == total && x.connections >= 4), DEADLINE)
+        .wait_for(
+            |s| {
+                s.sessions
+                    .values()
+                    .any(|x| x.audio_bytes == total && x.connections >= 4)
+            },
+            DEADLINE,
+        )
         .await;
     let stats = mock.stats();
     assert!(all_arrived, "audio did not all arrive: {stats:#?}");
@@ -64,14 +78,27 @@ async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
     assert_eq!(stats.resumptions_ok, 3);
 
     // The session is still one session: a turn works, and the app saw three resumed reconnects.
-    session.send_client_content(vec![Content::text("user", "still there?")], true).await.unwrap();
-    let seen = until(&mut rx, "the reply", |e| matches!(e, SessionEvent::TurnComplete { .. })).await;
-    let resumed = seen.iter().filter(|e| matches!(e, SessionEvent::Reconnected { resumed: true })).count();
+    session
+        .send_client_content(vec![Content::text("user", "still there?")], true)
+        .await
+        .unwrap();
+    let seen = until(&mut rx, "the reply", |e| {
+        matches!(e, SessionEvent::TurnComplete { .. })
+    })
+    .await;
+    let resumed = seen
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::Reconnected { resumed: true }))
+        .count();
     assert_eq!(resumed, 3, "{seen:#?}");
     assert!(seen.iter().any(|e| matches!(e, SessionEvent::GoAway { .. })));
     assert!(!seen.iter().any(SessionEvent::is_closed));
     assert_eq!(session.phase(), SessionPhase::Active);
-    assert_eq!(fetched.load(Ordering::SeqCst), 4, "a fresh credential for every connection");
+    assert_eq!(
+        fetched.load(Ordering::SeqCst),
+        4,
+        "a fresh credential for every connection"
+    );
     assert_eq!(session.state.dropped_audio.load(Ordering::Relaxed), 0);
 }
 
@@ -79,7 +106,10 @@ async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
 async fn an_unknown_handle_is_fatal_and_not_retried() {
     let mock = mock(MockConfig::default()).await;
     let mut session_config = text_session();
-    session_config.session_resumption = Some(SessionResumption { handle: Some("no-such-handle".into()), transparent: false });
+    session_config.session_resumption = Some(SessionResumption {
+        handle: Some("no-such-handle".into()),
+        transparent: false,
+    });
     match connect(client_config(&mock, session_config)).await {
         Err(gemini_live::session::SessionError::ServerClosed { code: 1008, reason }) => {
             assert_eq!(reason, "BidiGenerateContent session not found")
@@ -96,7 +126,11 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
         {"kind": "drop_tcp", "connection": 1, "after_messages": 1}
     ]))
     .unwrap();
-    let mock = mock(MockConfig { faults, ..MockConfig::default() }).await;
+    let mock = mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await;
     let mut session_config = text_session();
     session_config.session_resumption = Some(SessionResumption::default());
     let mut config = client_config(&mock, session_config);
@@ -114,8 +148,17 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
     let (session, mut rx) = connect(config).await.unwrap();
     session.send_text("hello").await.unwrap();
     let seen = until(&mut rx, "closed", SessionEvent::is_closed).await;
-    let reconnecting = seen.iter().filter(|e| matches!(e, SessionEvent::Reconnecting { .. })).count();
+    let reconnecting = seen
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::Reconnecting { .. }))
+        .count();
     assert_eq!(reconnecting, 3);
     assert!(seen.iter().any(|e| matches!(e, SessionEvent::Error { code: ErrorCode::RetriesExhausted, fatal: true, message } if message.contains("token service unavailable"))));
-    assert!(matches!(seen.last(), Some(SessionEvent::Closed { class: CloseClass::Retryable, .. })));
+    assert!(matches!(
+        seen.last(),
+        Some(SessionEvent::Closed {
+            class: CloseClass::Retryable,
+            ..
+        })
+    ));
 }

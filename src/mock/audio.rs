@@ -19,15 +19,13 @@ const AMPLITUDE: f64 = 8_000.0;
 static ONE_PERIOD: Lazy<[i16; PERIOD]> = Lazy::new(|| {
     let mut samples = [0i16; PERIOD];
     for (i, s) in samples.iter_mut().enumerate() {
-        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round()
-            as i16;
+        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round() as i16;
     }
     samples
 });
 
 /// Cache of base64 chunks by length in samples; chunk lengths come from config, so only a few.
-static CHUNK_CACHE: Lazy<Mutex<HashMap<usize, Arc<str>>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
+static CHUNK_CACHE: Lazy<Mutex<HashMap<usize, Arc<str>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
 
 fn tone_pcm(start_sample: u64, samples: usize) -> Vec<u8> {
     let mut pcm = Vec::with_capacity(samples * 2);

@@ -69,11 +69,7 @@ impl ResumptionStore {
     }
 
     /// Looks a handle up and claims its session for `connection`.
-    pub(crate) fn resume(
-        &self,
-        handle: &str,
-        connection: u64,
-    ) -> Result<(String, SessionState), Fatal> {
+    pub(crate) fn resume(&self, handle: &str, connection: u64) -> Result<(String, SessionState), Fatal> {
         let mut inner = self.lock();
         let now = Instant::now();
         let found = inner

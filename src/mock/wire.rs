@@ -62,9 +62,7 @@ pub(crate) fn encode(value: &Value, pretty: bool) -> Message {
     } else {
         serde_json::to_vec(value)
     };
-    Message::Binary(Bytes::from(
-        text.expect("serde_json::Value always serialises"),
-    ))
+    Message::Binary(Bytes::from(text.expect("serde_json::Value always serialises")))
 }
 
 pub(crate) fn setup_complete(session_id: Option<&str>) -> Value {

@@ -27,8 +27,13 @@ pub fn client_config(mock: &MockServer, session: SessionConfig) -> ConnectConfig
     ConnectConfig::new(session, endpoint)
 }
 
-pub async fn open(mock: &MockServer, session: SessionConfig) -> (SessionHandle, broadcast::Receiver<SessionEvent>) {
-    connect(client_config(mock, session)).await.expect("session connects")
+pub async fn open(
+    mock: &MockServer,
+    session: SessionConfig,
+) -> (SessionHandle, broadcast::Receiver<SessionEvent>) {
+    connect(client_config(mock, session))
+        .await
+        .expect("session connects")
 }
 
 /// Receives events until one matches, returning it and everything before it.
@@ -55,7 +60,10 @@ pub async fn until(
     })
     .await;
     assert!(result.is_ok(), "timed out waiting for {what}; saw {seen:#?}");
-    assert!(seen.last().is_some_and(&pred), "event stream ended before {what}; saw {seen:#?}");
+    assert!(
+        seen.last().is_some_and(&pred),
+        "event stream ended before {what}; saw {seen:#?}"
+    );
     seen
 }
 
