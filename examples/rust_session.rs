@@ -11,7 +11,8 @@ use std::time::Duration;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let model = std::env::var("GEMINI_MODEL").unwrap_or_else(|_| "gemini-2.5-flash-native-audio-preview-12-2025".into());
+    let model = std::env::var("GEMINI_MODEL")
+        .unwrap_or_else(|_| "gemini-2.5-flash-native-audio-preview-12-2025".into());
     let mut session = SessionConfig::new(model);
     session.response_modality = Some(Modality::Audio);
     session.output_audio_transcription = true;
@@ -27,7 +28,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let (handle, mut events) = connect(ConnectConfig::new(session, endpoint)).await?;
-    handle.send_client_content(vec![Content::text("user", "Hello, who are you?")], true).await?;
+    handle
+        .send_client_content(vec![Content::text("user", "Hello, who are you?")], true)
+        .await?;
     let mut audio_bytes = 0;
     let finished = tokio::time::timeout(Duration::from_secs(30), async {
         while let Ok(event) = events.recv().await {
