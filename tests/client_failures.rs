@@ -306,3 +306,25 @@ fn api_keys_never_appear_in_debug_output() {
     let config = gemini_live::transport::ConnectConfig::new(text_session(), endpoint);
     assert!(!format!("{config:?}").contains("SuperSecret"));
 }
+
+#[tokio::test]
+async fn a_late_pong_never_kills_a_healthy_session() {
+    let fault: FaultSpec = serde_json::from_str(r#"{"kind":"pong_delay","delay_ms":1500}"#).unwrap();
+    let mock = mock(MockConfig {
+        faults: vec![fault],
+        ..MockConfig::default()
+    })
+    .await;
+    let mut config = client_config(&mock, text_session());
+    config.ping_interval = Some(Duration::from_millis(50));
+    let (session, mut rx) = connect(config).await.unwrap();
+    session.send_text("are you still there").await.unwrap();
+    let seen = until(&mut rx, "the reply", |e| {
+        matches!(e, SessionEvent::TurnComplete { .. })
+    })
+    .await;
+    assert!(!seen
+        .iter()
+        .any(|e| matches!(e, SessionEvent::Closed { .. } | SessionEvent::Error { .. })));
+    assert_eq!(session.phase(), gemini_live::session::SessionPhase::Active);
+}

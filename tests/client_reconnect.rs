@@ -162,3 +162,32 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
         })
     ));
 }
+
+#[tokio::test]
+async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
+    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+        {"kind": "stall_after_go_away", "connection": 1, "after_messages": 1, "time_left_ms": 600}
+    ]))
+    .unwrap();
+    let mock = mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption::default());
+    let (session, mut rx) = open(&mock, session_config).await;
+    session.send_text("first").await.unwrap();
+    until(&mut rx, "goAway", |e| matches!(e, SessionEvent::GoAway { .. })).await;
+    session.send_text("second").await.unwrap();
+    let seen = until(
+        &mut rx,
+        "the reply on the new connection",
+        |e| matches!(e, SessionEvent::Text(t) if t.contains("second")),
+    )
+    .await;
+    assert!(seen
+        .iter()
+        .any(|e| matches!(e, SessionEvent::Reconnected { resumed: true })));
+    assert_eq!(mock.stats().resumptions_ok, 1);
+}
