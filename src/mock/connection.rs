@@ -1,7 +1,6 @@
 //! One WebSocket connection: credentials, the setup handshake, then a single task that reads
 //! client frames and sends due outbox steps. No per-connection threads or extra tasks.
 
-use super::audio;
 use super::auth::{self, Endpoint, Route};
 use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
@@ -15,7 +14,7 @@ use super::wire::{self, Fatal};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -197,8 +196,7 @@ impl Connection {
         }
     }
 
-    async fn on_setup(&mut self, setup: SetupInfo, raw: Value) -> Flow {
-        let raw_setup = raw.get("setup").cloned();
+    async fn on_setup(&mut self, setup: SetupInfo, raw_setup: Option<Value>) -> Flow {
         self.shared.stats.update(|s| {
             s.messages.setup += 1;
             s.last_setup = raw_setup;
@@ -421,14 +419,10 @@ impl Connection {
                 samples,
                 transcript,
             } => {
-                let data = audio::tone_base64(start_sample, samples);
-                let part =
-                    json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
-                let mut message = wire::model_turn(part, self.vertex);
-                if let Some(text) = transcript {
-                    message["serverContent"]["outputTranscription"] = json!({"text": text});
-                }
-                self.send_json(&message).await
+                let pretty = self.cfg().pretty;
+                let frame =
+                    wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
+                self.send(frame).await
             }
             Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
             Step::Close { code, reason } => self.close(Fatal::new(code, reason)).await,
