@@ -172,6 +172,7 @@ impl Model {
     ) -> Result<(), Fatal> {
         self.state.messages += 1;
         match msg {
+            // The connection rejects a second `setup` before it gets here; same answer anyway.
             ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
             ClientMsg::ClientContent {
                 turns,
@@ -200,8 +201,7 @@ impl Model {
                 }
                 Ok(())
             }
-            ClientMsg::ToolResponse(responses) if react => self.tool_response(responses, now, out),
-            ClientMsg::ToolResponse(_) => Ok(()),
+            ClientMsg::ToolResponse(responses) => self.tool_response(responses, react, now, out),
             ClientMsg::ContextUpdate {
                 system_instruction,
                 tools,
@@ -420,9 +420,12 @@ impl Model {
         self.pending.push(PendingCall { id, name });
     }
 
+    /// Answered calls stop being pending even when a scenario replaces the reply (`react`
+    /// false), so the session can become resumable again.
     fn tool_response(
         &mut self,
         responses: Vec<FunctionResponse>,
+        react: bool,
         now: Instant,
         out: &mut Outbox,
     ) -> Result<(), Fatal> {
@@ -440,6 +443,9 @@ impl Model {
                 {
                     continue;
                 }
+                if !react {
+                    continue;
+                }
                 return Err(Fatal::invalid_argument());
             };
             let name = if response.will_continue {
@@ -451,7 +457,7 @@ impl Model {
                 results.push(format!("Tool {name} returned {}", response.response));
             }
         }
-        if !results.is_empty() {
+        if react && !results.is_empty() {
             let reply = results.join(" ");
             self.reply(&reply, text_tokens(&reply), "TEXT", now, out);
         }
