@@ -892,6 +892,14 @@ async fn resumption_handles_restore_and_errors() {
         (1011, "Internal error occurred.".to_string())
     );
 
+    // Audio after the last handle is not in the saved state: resuming rolls it back, and the
+    // client's replay then counts every byte exactly once.
+    let pcm = silence(100, 16_000);
+    stream_audio(&mut ws, &pcm).await;
+    wait(&server, |s| {
+        s.sessions.values().any(|v| v.audio_bytes == 3_200)
+    })
+    .await;
     ws.close(None).await.unwrap();
     assert!(matches!(
         next(&mut ws).await,
@@ -904,6 +912,15 @@ async fn resumption_handles_restore_and_errors() {
         &recv(&mut resumed).await,
         "/sessionResumptionUpdate/newHandle"
     ));
+    wait(&server, |s| s.sessions.values().any(|v| v.audio_bytes == 0)).await;
+    stream_audio(&mut resumed, &pcm).await;
+    let hash = fnv1a64(&pcm);
+    wait(&server, |s| {
+        s.sessions
+            .values()
+            .any(|v| v.audio_bytes == 3_200 && v.audio_fnv1a64 == hash)
+    })
+    .await;
     let stats = server.stats();
     assert_eq!(stats.sessions.len(), 1);
     let session_stats = stats.sessions.values().next().unwrap();
