@@ -601,7 +601,8 @@ impl Model {
             let step = Step::Audio {
                 start_sample: first as u64,
                 samples: chunk.min(samples - first),
-                transcript: (!transcript.is_empty()).then(|| words.concat()),
+                // Chunks without a word of their own carry no transcription field.
+                transcript: (!words.is_empty()).then(|| words.concat()),
             };
             out.push(at(first), step, true);
         }
