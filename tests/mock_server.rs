@@ -964,6 +964,28 @@ async fn resumption_handles_restore_and_errors() {
 }
 
 #[tokio::test]
+async fn resume_right_after_dropping_the_socket() {
+    let server = start(MockConfig::default()).await;
+    let mut ws = session(
+        &server,
+        json!({"model": "models/m", "sessionResumption": {}}),
+    )
+    .await;
+    let handle = recv(&mut ws).await["sessionResumptionUpdate"]["newHandle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    drop(ws); // no close frame: the mock learns of it from the FIN
+    let mut again = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
+    send(
+        &mut again,
+        json!({"setup": {"model": "models/m", "sessionResumption": {"handle": handle}}}),
+    )
+    .await;
+    assert_eq!(recv(&mut again).await, json!({"setupComplete": {}}));
+}
+
+#[tokio::test]
 async fn handle_ttl_expires() {
     let server = start(MockConfig {
         resumption_handle_ttl_ms: 0,

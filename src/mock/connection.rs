@@ -206,7 +206,7 @@ impl Connection {
         }
         let handle = setup.resumption.as_ref().and_then(|r| r.handle.clone());
         let (session_id, state) = match handle {
-            Some(handle) => match self.shared.resumption.resume(&handle, self.number) {
+            Some(handle) => match self.shared.resumption.resume(&handle, self.number).await {
                 Ok(found) => {
                     self.shared.stats.update(|s| s.resumptions_ok += 1);
                     found
