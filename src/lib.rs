@@ -5,3 +5,6 @@
 //! protocol-faithful Live server for tests and offline development.
 
 pub mod mock;
+pub mod protocol;
+pub mod session;
+pub mod transport;

@@ -17,8 +17,7 @@ const AMPLITUDE: f64 = 8_000.0;
 static ONE_PERIOD: Lazy<[i16; PERIOD]> = Lazy::new(|| {
     let mut samples = [0i16; PERIOD];
     for (i, s) in samples.iter_mut().enumerate() {
-        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round()
-            as i16;
+        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round() as i16;
     }
     samples
 });

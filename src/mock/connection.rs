@@ -308,9 +308,7 @@ impl Connection {
         let result = model.handle(msg, !scripted, now, &mut self.outbox);
         let session_id = self.session_id.clone().unwrap_or_default();
         let state = &model.state;
-        self.shared
-            .stats
-            .update(|s| sync_session(s, &session_id, state));
+        self.shared.stats.update(|s| sync_session(s, &session_id, state));
         match result {
             Ok(()) => Ok(()),
             Err(fatal) => self.close(fatal).await,
@@ -377,11 +375,7 @@ impl Connection {
         let model = self.model.as_ref().expect("setup done");
         let session_id = self.session_id.as_deref().unwrap_or_default();
         let handle = self.shared.resumption.issue(session_id, &model.state);
-        let transparent = model
-            .setup
-            .resumption
-            .as_ref()
-            .is_some_and(|r| r.transparent);
+        let transparent = model.setup.resumption.as_ref().is_some_and(|r| r.transparent);
         let index = (transparent && model.state.messages > 0).then(|| model.state.messages - 1);
         wire::resumption_update(Some((&handle, index)))
     }
@@ -392,10 +386,7 @@ impl Connection {
                 self.count_sent(&value);
                 self.send_json(&value).await
             }
-            Step::TurnComplete {
-                message,
-                ends_reply,
-            } => {
+            Step::TurnComplete { message, ends_reply } => {
                 self.send_json(&message).await?;
                 let session_id = self.session_id.clone().unwrap_or_default();
                 self.shared.stats.update(|s| {
@@ -420,8 +411,7 @@ impl Connection {
                 transcript,
             } => {
                 let pretty = self.cfg().pretty;
-                let frame =
-                    wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
+                let frame = wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
                 self.send(frame).await
             }
             Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
@@ -442,11 +432,8 @@ impl Connection {
                 let left = faults::time_left(&spec, default_left);
                 self.send_go_away(left).await?;
                 let reason = wire::GO_AWAY_EXPIRED.to_string();
-                self.outbox.push(
-                    Instant::now() + left,
-                    Step::Close { code: 1008, reason },
-                    false,
-                );
+                self.outbox
+                    .push(Instant::now() + left, Step::Close { code: 1008, reason }, false);
                 Ok(())
             }
             FaultKind::StallAfterGoAway => {

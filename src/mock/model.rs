@@ -174,10 +174,7 @@ impl Model {
         match msg {
             // The connection rejects a second `setup` before it gets here; same answer anyway.
             ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
-            ClientMsg::ClientContent {
-                turns,
-                turn_complete,
-            } => {
+            ClientMsg::ClientContent { turns, turn_complete } => {
                 for (role, text) in &turns {
                     self.state.remember(role, text);
                 }
@@ -236,8 +233,7 @@ impl Model {
             RealtimeItem::Text(text) => {
                 if let Some(rest) = text.strip_prefix("ping:") {
                     if react {
-                        let pong =
-                            wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
+                        let pong = wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
                         out.push(now, Step::Send(pong), false);
                     }
                     return;
@@ -260,38 +256,22 @@ impl Model {
             }
             RealtimeItem::ActivityEnd if self.setup.vad.disabled => match self.activity.take() {
                 Some(0) if react => self.empty_activity(now, out),
-                Some(speech_us) if react => {
-                    self.utterance_end(self.state.audio_us, speech_us, now, out)
-                }
+                Some(speech_us) if react => self.utterance_end(self.state.audio_us, speech_us, now, out),
                 _ => {}
             },
             RealtimeItem::AudioStreamEnd
                 if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
             {
-                if let Some(VadEvent::End {
-                    offset_us,
-                    speech_us,
-                }) = self.vad.flush(self.state.audio_us)
-                {
+                if let Some(VadEvent::End { offset_us, speech_us }) = self.vad.flush(self.state.audio_us) {
                     self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                     self.utterance_end(offset_us, speech_us, now, out);
                 }
             }
-            RealtimeItem::ActivityStart
-            | RealtimeItem::ActivityEnd
-            | RealtimeItem::AudioStreamEnd => {}
+            RealtimeItem::ActivityStart | RealtimeItem::ActivityEnd | RealtimeItem::AudioStreamEnd => {}
         }
     }
 
-    fn audio(
-        &mut self,
-        pcm: &[u8],
-        rate: u32,
-        start_us: u64,
-        chunk_us: u64,
-        now: Instant,
-        out: &mut Outbox,
-    ) {
+    fn audio(&mut self, pcm: &[u8], rate: u32, start_us: u64, chunk_us: u64, now: Instant, out: &mut Outbox) {
         if self.cfg.answer_audio_continuously {
             self.continuous_us += chunk_us;
             while self.continuous_us >= 1_000_000 {
@@ -312,10 +292,7 @@ impl Model {
                         out.push(now, Step::Send(ack), false);
                         self.barge_in(now, out);
                     }
-                    VadEvent::End {
-                        offset_us,
-                        speech_us,
-                    } => {
+                    VadEvent::End { offset_us, speech_us } => {
                         self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                         self.utterance_end(offset_us, speech_us, now, out);
                     }
@@ -415,7 +392,8 @@ impl Model {
         if self.setup.resumption.is_some() {
             out.push(now, Step::Send(wire::resumption_update(None)), false);
         }
-        let call = json!({"toolCall": {"functionCalls": [{"id": id, "name": name, "args": {"input": input}}]}});
+        let call =
+            json!({"toolCall": {"functionCalls": [{"id": id, "name": name, "args": {"input": input}}]}});
         out.push(now, Step::Send(call), false);
         self.pending.push(PendingCall { id, name });
     }
@@ -436,11 +414,7 @@ impl Model {
                 None => call.name == response.name,
             });
             let Some(index) = index else {
-                if response
-                    .id
-                    .as_ref()
-                    .is_some_and(|id| self.cancelled.contains(id))
-                {
+                if response.id.as_ref().is_some_and(|id| self.cancelled.contains(id)) {
                     continue;
                 }
                 if !react {
@@ -516,10 +490,7 @@ impl Model {
             for part in fragments.chunks(3) {
                 out.push(
                     start,
-                    Step::Send(wire::model_turn(
-                        json!([{"text": part.concat()}]),
-                        self.vertex,
-                    )),
+                    Step::Send(wire::model_turn(json!([{"text": part.concat()}]), self.vertex)),
                     true,
                 );
             }
@@ -596,8 +567,7 @@ impl Model {
         };
         for i in 0..chunks {
             let first = i * chunk;
-            let words =
-                &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
+            let words = &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
             let step = Step::Audio {
                 start_sample: first as u64,
                 samples: chunk.min(samples - first),

@@ -80,11 +80,7 @@ pub(crate) struct VadSettings {
 }
 
 /// Parses one frame's payload. `vertex` enables the Vertex-only fields in the strict table.
-pub(crate) fn parse(
-    payload: &[u8],
-    strict: bool,
-    vertex: bool,
-) -> Result<(ClientMsg, Option<Value>), Fatal> {
+pub(crate) fn parse(payload: &[u8], strict: bool, vertex: bool) -> Result<(ClientMsg, Option<Value>), Fatal> {
     let raw: Value = serde_json::from_slice(payload).map_err(|e| {
         Fatal::new(
             1007,
@@ -175,10 +171,7 @@ fn setup(body: &Value) -> Result<SetupInfo, Fatal> {
         output_transcription: body.get("outputAudioTranscription").is_some(),
         vad: VadSettings {
             disabled: boolish(aad_field("disabled")),
-            start_high: !enum_is(
-                aad_field("startOfSpeechSensitivity"),
-                "START_SENSITIVITY_LOW",
-            ),
+            start_high: !enum_is(aad_field("startOfSpeechSensitivity"), "START_SENSITIVITY_LOW"),
             end_high: !enum_is(aad_field("endOfSpeechSensitivity"), "END_SENSITIVITY_LOW"),
             prefix_padding_ms: int64(aad_field("prefixPaddingMs")).unwrap_or(20),
             silence_duration_ms: int64(aad_field("silenceDurationMs")).unwrap_or(500),
@@ -201,9 +194,7 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
             let pcm = decode_base64(data).ok_or_else(|| {
                 Fatal::new(
                     1007,
-                    format!(
-                        "Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."
-                    ),
+                    format!("Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."),
                 )
             })?;
             items.push(RealtimeItem::Audio {
@@ -242,17 +233,11 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
 }
 
 fn tool_response(body: &Value) -> Vec<FunctionResponse> {
-    let responses = body
-        .get("functionResponses")
-        .map(one_or_many)
-        .unwrap_or_default();
+    let responses = body.get("functionResponses").map(one_or_many).unwrap_or_default();
     responses
         .into_iter()
         .map(|r| {
-            let response = r
-                .get("response")
-                .cloned()
-                .unwrap_or(Value::Object(Map::new()));
+            let response = r.get("response").cloned().unwrap_or(Value::Object(Map::new()));
             let scheduling = r.get("scheduling").or_else(|| response.get("scheduling"));
             FunctionResponse {
                 id: r
@@ -260,11 +245,7 @@ fn tool_response(body: &Value) -> Vec<FunctionResponse> {
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())
                     .map(String::from),
-                name: r
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
+                name: r.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
                 will_continue: boolish(r.get("willContinue")),
                 silent: scheduling
                     .and_then(Value::as_str)
@@ -304,11 +285,7 @@ fn content_text(content: &Value) -> String {
 fn tool_names(tools: &Value) -> Vec<String> {
     one_or_many(tools)
         .iter()
-        .flat_map(|t| {
-            t.get("functionDeclarations")
-                .map(one_or_many)
-                .unwrap_or_default()
-        })
+        .flat_map(|t| t.get("functionDeclarations").map(one_or_many).unwrap_or_default())
         .filter_map(|d| d.get("name").and_then(Value::as_str).map(String::from))
         .collect()
 }
@@ -512,10 +489,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("include_thoughts", Scalar),
             ("thinking_level", Scalar),
         ],
-        TranslationConfig => &[
-            ("target_language_code", Scalar),
-            ("echo_target_language", Scalar),
-        ],
+        TranslationConfig => &[("target_language_code", Scalar), ("echo_target_language", Scalar)],
         Content => &[("role", Scalar), ("parts", Part)],
         Part => &[
             ("text", Scalar),
@@ -530,11 +504,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("video_metadata", Free),
             ("media_resolution", Free),
         ],
-        Blob => &[
-            ("mime_type", Scalar),
-            ("data", Scalar),
-            ("display_name", Scalar),
-        ],
+        Blob => &[("mime_type", Scalar), ("data", Scalar), ("display_name", Scalar)],
         FileData => &[
             ("mime_type", Scalar),
             ("file_uri", Scalar),
@@ -580,10 +550,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
         // `transparent` is Vertex-only: the Gemini API rejects it (probe, reference §2.1).
         SessionResumption if vertex => &[("handle", Scalar), ("transparent", Scalar)],
         SessionResumption => &[("handle", Scalar)],
-        Compression => &[
-            ("trigger_tokens", Scalar),
-            ("sliding_window", SlidingWindow),
-        ],
+        Compression => &[("trigger_tokens", Scalar), ("sliding_window", SlidingWindow)],
         SlidingWindow => &[("target_tokens", Scalar)],
         Transcription => &[
             ("language_codes", Scalar),
@@ -628,13 +595,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
 /// Renames keys to camelCase (outside `Free` subtrees) and, in strict mode, rejects unknown
 /// ones with the real reason: the path is in proto (snake_case) names with list indices. Takes
 /// the value by move and reuses one path buffer, as this runs for every audio chunk.
-fn normalize(
-    value: Value,
-    ty: Ty,
-    path: &mut String,
-    strict: bool,
-    vertex: bool,
-) -> Result<Value, Fatal> {
+fn normalize(value: Value, ty: Ty, path: &mut String, strict: bool, vertex: bool) -> Result<Value, Fatal> {
     match value {
         Value::Array(items) if ty != Ty::Free => {
             let mut out = Vec::with_capacity(items.len());
@@ -703,11 +664,11 @@ mod tests {
         let err = parse(msg, true, false).unwrap_err();
         assert_eq!(err.reason, "Invalid JSON payload received. Unknown name \"transparent\" at 'setup.session_resumption': Cannot find field.");
         assert!(parse(msg, true, true).is_ok());
-        let msg = br#"{"tool_response":{"functionResponses":[{"id":"a","name":"n","response":{},"bogus":1}]}}"#;
+        let msg =
+            br#"{"tool_response":{"functionResponses":[{"id":"a","name":"n","response":{},"bogus":1}]}}"#;
         let err = parse(msg, true, false).unwrap_err();
         assert!(
-            err.reason
-                .contains("at 'tool_response.function_responses[0]'"),
+            err.reason.contains("at 'tool_response.function_responses[0]'"),
             "{}",
             err.reason
         );

@@ -127,12 +127,8 @@ impl ScenarioCursor {
     pub(crate) fn fire(&mut self, events: &[Event], now: Instant, out: &mut Outbox) -> bool {
         let mut matched = false;
         for (i, (trigger, line)) in self.scenario.lines.iter().enumerate() {
-            let this_connection = line
-                .connection
-                .map_or(true, |c| u64::from(c) == self.connection);
-            if !this_connection
-                || (line.once && self.fired[i])
-                || !events.iter().any(|e| trigger.matches(e))
+            let this_connection = line.connection.map_or(true, |c| u64::from(c) == self.connection);
+            if !this_connection || (line.once && self.fired[i]) || !events.iter().any(|e| trigger.matches(e))
             {
                 continue;
             }

@@ -118,11 +118,7 @@ impl StatsHub {
     }
 
     /// Evaluates `pred` under the lock after every change until it holds or `timeout` passes.
-    pub(crate) async fn wait_for<F: Fn(&MockStats) -> bool>(
-        &self,
-        pred: F,
-        timeout: Duration,
-    ) -> bool {
+    pub(crate) async fn wait_for<F: Fn(&MockStats) -> bool>(&self, pred: F, timeout: Duration) -> bool {
         let mut rx = self.version.subscribe();
         let check = |hub: &StatsHub| pred(&hub.stats.lock().unwrap_or_else(|e| e.into_inner()));
         let wait = async {

@@ -1,0 +1,160 @@
+//! Conversation content shared by client and server messages: `Content`, `Part`, `Blob`,
+//! function calls and responses.
+//!
+//! Encoding writes canonical camelCase and standard base64; decoding also accepts the proto
+//! field names (snake_case) and URL-safe base64, as the service does.
+
+use super::lenient;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+/// One turn of conversation: a role (`user` or `model`) and its parts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub parts: Vec<Part>,
+}
+
+impl Content {
+    /// A turn holding one text part.
+    pub fn text(role: &str, text: impl Into<String>) -> Self {
+        Content {
+            role: Some(role.to_owned()),
+            parts: vec![Part::text(text)],
+        }
+    }
+}
+
+/// One part of a turn. Exactly one payload field is normally set; unknown part kinds decode
+/// to a part with every known field empty and are surfaced raw by the session layer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Part {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Set on thought summaries (when `includeThoughts` is on).
+    #[serde(default, deserialize_with = "lenient::flag", skip_serializing_if = "is_false")]
+    pub thought: bool,
+    #[serde(default, alias = "thought_signature", skip_serializing_if = "Option::is_none")]
+    pub thought_signature: Option<String>,
+    #[serde(default, alias = "inline_data", skip_serializing_if = "Option::is_none")]
+    pub inline_data: Option<Blob>,
+    #[serde(default, alias = "function_call", skip_serializing_if = "Option::is_none")]
+    pub function_call: Option<FunctionCall>,
+    #[serde(default, alias = "executable_code", skip_serializing_if = "Option::is_none")]
+    pub executable_code: Option<Value>,
+    #[serde(
+        default,
+        alias = "code_execution_result",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code_execution_result: Option<Value>,
+    #[serde(default, alias = "file_data", skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<Value>,
+}
+
+impl Part {
+    pub fn text(text: impl Into<String>) -> Self {
+        Part {
+            text: Some(text.into()),
+            ..Part::default()
+        }
+    }
+}
+
+/// Inline bytes with their MIME type (`audio/pcm;rate=16000`, `image/jpeg`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Blob {
+    #[serde(default, alias = "mime_type")]
+    pub mime_type: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient::base64_bytes",
+        serialize_with = "standard_base64"
+    )]
+    pub data: Vec<u8>,
+}
+
+/// A function the model asks the application to run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionCall {
+    /// `function-call-<digits>` on the Gemini API, a UUID on Vertex.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// The arguments object, kept verbatim (user data: its keys are never rewritten).
+    #[serde(default)]
+    pub args: Value,
+}
+
+/// When a NON_BLOCKING function's result is folded into the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scheduling {
+    Silent,
+    WhenIdle,
+    Interrupt,
+}
+
+/// The application's answer to a [`FunctionCall`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionResponse {
+    /// The id of the call answered; required on the Gemini API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    /// The result object; by convention `{"output": ...}` or `{"error": ...}`.
+    pub response: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<Scheduling>,
+    /// Gemini API only: more responses for this call will follow.
+    #[serde(default, alias = "will_continue", skip_serializing_if = "Option::is_none")]
+    pub will_continue: Option<bool>,
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
+}
+
+fn standard_base64<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&STANDARD.encode(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_accepts_snake_case_and_url_safe_base64() {
+        let b: Blob =
+            serde_json::from_str(r#"{"data":"AAH__w==","mime_type":"audio/pcm;rate=16000"}"#).unwrap();
+        assert_eq!(b.data, vec![0, 1, 0xff, 0xff]);
+        assert_eq!(b.mime_type, "audio/pcm;rate=16000");
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"mimeType":"audio/pcm;rate=16000","data":"AAH//w=="}"#
+        );
+    }
+
+    #[test]
+    fn function_response_encodes_camel_case_siblings() {
+        let r = FunctionResponse {
+            id: Some("fc-1".into()),
+            name: "get_weather".into(),
+            response: serde_json::json!({"output": "sunny"}),
+            scheduling: Some(Scheduling::Interrupt),
+            will_continue: Some(true),
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"id":"fc-1","name":"get_weather","response":{"output":"sunny"},"scheduling":"INTERRUPT","willContinue":true}"#
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! Wire types for every Live client and server message.
+//!
+//! This layer knows nothing of sockets or threads: it turns typed values into canonical JSON
+//! and lenient JSON into typed values.
+
+mod client;
+mod content;
+pub mod lenient;
+mod server;
+mod setup;
+
+pub use client::{
+    encode_client_content, encode_context_update, encode_raw, encode_realtime, encode_setup,
+    encode_tool_response, EncodedMessage, MessageKind, RealtimeInput,
+};
+pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Scheduling};
+pub use server::{
+    DecodeError, GoAway, ModalityTokenCount, ServerContent, ServerMessage, SessionResumptionUpdate,
+    SetupComplete, ToolCall, ToolCallCancellation, Transcription, UsageMetadata, VoiceActivity,
+    VoiceActivityDetectionSignal,
+};
+pub use setup::{
+    merge_json, ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression,
+    GenerationConfig, Modality, Sensitivity, SessionConfig, SessionResumption,
+};

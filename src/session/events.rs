@@ -1,0 +1,146 @@
+//! Commands going down to the transport and events coming up from it.
+
+use super::state::SessionPhase;
+use crate::protocol::{EncodedMessage, UsageMetadata};
+use bytes::Bytes;
+use std::time::Duration;
+
+/// What the handle asks the connection loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionCommand {
+    /// Write this client message (already encoded on the caller's thread).
+    Send(EncodedMessage),
+    /// Close gracefully (WebSocket close 1000) and end the session.
+    Disconnect,
+}
+
+/// Whether a server close ends the session or may be retried with resumption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseClass {
+    /// Normal close requested by this client.
+    Normal,
+    /// Retrying cannot help: bad credentials, unknown model, invalid payload, ...
+    Fatal,
+    /// Transient: goAway deadline, 1011, dropped connection, server-side cancel.
+    Retryable,
+}
+
+/// One thing an application reacts to. Audio and text are delivered as they arrive, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionEvent {
+    /// The phase changed.
+    PhaseChanged(SessionPhase),
+    /// `setupComplete` arrived; `session_id` is the server's (Vertex only).
+    Connected {
+        session_id: Option<String>,
+    },
+    /// Model audio: 16-bit little-endian mono PCM (24 kHz from the service).
+    Audio {
+        data: Bytes,
+        mime_type: String,
+    },
+    /// Model text.
+    Text(String),
+    /// A thought summary (`includeThoughts`).
+    Thought(String),
+    /// Transcription of the user's audio. `interim` ones are replaced by later ones.
+    InputTranscription {
+        text: String,
+        finished: bool,
+        interim: bool,
+    },
+    /// Transcription of the model's audio, in fragments.
+    OutputTranscription {
+        text: String,
+        finished: bool,
+    },
+    /// The model asks for a function call; answer with a tool response carrying `id`.
+    ToolCall {
+        id: String,
+        name: String,
+        args_json: String,
+    },
+    /// Earlier tool calls that should not have been executed.
+    ToolCallCancellation {
+        ids: Vec<String>,
+    },
+    /// The user interrupted the model: flush playback now.
+    Interrupted,
+    /// The model finished generating (finish the UI here; `TurnComplete` may come later).
+    GenerationComplete,
+    /// The model's turn is over.
+    TurnComplete {
+        reason: Option<String>,
+        interaction_status: Option<String>,
+        waiting_for_input: bool,
+    },
+    /// Voice activity: `kind` is the wire value (`ACTIVITY_START`, `ACTIVITY_END`,
+    /// `VAD_SIGNAL_TYPE_SOS`, `VAD_SIGNAL_TYPE_EOS`); `started` is true for a start.
+    VoiceActivity {
+        kind: String,
+        started: bool,
+        audio_offset: Option<Duration>,
+    },
+    UsageMetadata(UsageMetadata),
+    /// The server will close this connection after `time_left`.
+    GoAway {
+        time_left: Option<Duration>,
+    },
+    /// A new resumption handle (or the news that resuming is not possible right now).
+    ResumptionUpdate {
+        handle: Option<String>,
+        resumable: bool,
+        last_consumed_index: Option<i64>,
+    },
+    /// The connection was lost or is being replaced; attempt `attempt` starts.
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+    /// A new connection is active; `resumed` says whether the server restored the session.
+    Reconnected {
+        resumed: bool,
+    },
+    /// Something went wrong; a fatal error is followed by `Closed`.
+    Error {
+        code: ErrorCode,
+        message: String,
+        fatal: bool,
+    },
+    /// Server data with no event of its own (unknown fields, code execution parts,
+    /// grounding metadata), as JSON text.
+    Raw(String),
+    /// The session ended. `code` is the WebSocket close code (1006 when the connection
+    /// dropped without one); `reason` is the server's text, verbatim.
+    Closed {
+        code: u16,
+        reason: String,
+        class: CloseClass,
+    },
+}
+
+/// Machine-readable category of an [`SessionEvent::Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A server frame could not be decoded; the session continues.
+    MalformedFrame,
+    /// A server frame exceeded the size cap.
+    FrameTooLarge,
+    /// The connection failed and could not be re-established.
+    Connection,
+    /// The server closed with a fatal reason.
+    ServerClosed,
+    /// Outgoing messages were dropped from the replay buffer (see the drop counter).
+    ReplayOverflow,
+    /// The retry budget ran out.
+    RetriesExhausted,
+    /// An internal failure (a panic inside the session task).
+    Internal,
+}
+
+impl SessionEvent {
+    /// True for the terminal event.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, SessionEvent::Closed { .. })
+    }
+}

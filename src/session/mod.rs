@@ -1,0 +1,16 @@
+//! The session layer: the handle applications hold, the commands it sends down, the events
+//! that come up, and the phase state machine. Knows nothing of WebSockets or C.
+
+mod errors;
+mod events;
+mod from_server;
+mod handle;
+mod state;
+mod traits;
+
+pub use errors::SessionError;
+pub use events::{CloseClass, ErrorCode, SessionCommand, SessionEvent};
+pub use from_server::events_from_message;
+pub use handle::{SessionHandle, DEFAULT_INPUT_SAMPLE_RATE};
+pub use state::{SessionPhase, SessionState};
+pub use traits::{SessionReader, SessionWriter};

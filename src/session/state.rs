@@ -1,0 +1,163 @@
+//! The session phase state machine.
+//!
+//! Phases move forward only along the edges in [`SessionPhase::can_become`]; the transport
+//! drives them and every change is published on a watch channel and as an event.
+
+use super::errors::SessionError;
+use super::events::SessionEvent;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, watch};
+
+/// Where a session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum SessionPhase {
+    /// Created, not yet dialing.
+    Disconnected = 0,
+    /// TCP, TLS and the WebSocket upgrade are in progress.
+    Connecting = 1,
+    /// `setup` is sent; waiting for `setupComplete`.
+    SetupSent = 2,
+    /// Ready: messages flow both ways.
+    Active = 3,
+    /// The server announced the end of this connection (`goAway`).
+    GoingAway = 4,
+    /// The connection was lost or is being replaced; a new one is being set up.
+    Reconnecting = 5,
+    /// A graceful close was requested.
+    Closing = 6,
+    /// Terminal.
+    Closed = 7,
+}
+
+impl SessionPhase {
+    /// Whether `self → next` is a legal transition.
+    pub fn can_become(self, next: SessionPhase) -> bool {
+        use SessionPhase::*;
+        match (self, next) {
+            (Closed, _) => false,
+            (_, Closed) => true,
+            (Disconnected, Connecting) => true,
+            (Connecting, SetupSent) | (Reconnecting, SetupSent) => true,
+            (SetupSent, Active) | (SetupSent, Reconnecting) => true,
+            (Active, GoingAway) | (Active, Reconnecting) => true,
+            (GoingAway, Reconnecting) => true,
+            (Connecting | SetupSent | Active | GoingAway | Reconnecting, Closing) => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        self == SessionPhase::Closed
+    }
+}
+
+/// State shared by every clone of a session handle and by its connection loop.
+pub struct SessionState {
+    /// A local identifier for this session, stable across reconnects (log correlation).
+    pub session_id: String,
+    phase_tx: watch::Sender<SessionPhase>,
+    event_tx: Option<broadcast::Sender<SessionEvent>>,
+    /// The server's own session id (Vertex sends one in `setupComplete`).
+    server_session_id: Mutex<Option<String>>,
+    /// Serializes transitions so that check-then-set is atomic.
+    transition_lock: Mutex<()>,
+    /// Audio messages dropped from the replay buffer because of its bounds.
+    pub dropped_audio: Arc<AtomicU64>,
+}
+
+impl SessionState {
+    /// State without event emission.
+    pub fn new(phase_tx: watch::Sender<SessionPhase>) -> Self {
+        Self::build(phase_tx, None)
+    }
+
+    /// State that emits [`SessionEvent::PhaseChanged`] on every transition.
+    pub fn with_events(
+        phase_tx: watch::Sender<SessionPhase>,
+        event_tx: broadcast::Sender<SessionEvent>,
+    ) -> Self {
+        Self::build(phase_tx, Some(event_tx))
+    }
+
+    fn build(
+        phase_tx: watch::Sender<SessionPhase>,
+        event_tx: Option<broadcast::Sender<SessionEvent>>,
+    ) -> Self {
+        SessionState {
+            session_id: new_session_id(),
+            phase_tx,
+            event_tx,
+            server_session_id: Mutex::new(None),
+            transition_lock: Mutex::new(()),
+            dropped_audio: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn phase(&self) -> SessionPhase {
+        *self.phase_tx.borrow()
+    }
+
+    /// Moves to `next`, or fails with [`SessionError::InvalidTransition`] and changes nothing.
+    pub fn transition_to(&self, next: SessionPhase) -> Result<(), SessionError> {
+        let _guard = self.transition_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let from = self.phase();
+        if !from.can_become(next) {
+            return Err(SessionError::InvalidTransition { from, to: next });
+        }
+        self.phase_tx.send_replace(next);
+        if let Some(tx) = &self.event_tx {
+            let _ = tx.send(SessionEvent::PhaseChanged(next));
+        }
+        Ok(())
+    }
+
+    pub fn server_session_id(&self) -> Option<String> {
+        self.server_session_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_server_session_id(&self, id: Option<String>) {
+        *self.server_session_id.lock().unwrap_or_else(|e| e.into_inner()) = id;
+    }
+}
+
+fn new_session_id() -> String {
+    format!("{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_transitions_are_rejected_and_leave_the_phase() {
+        let (tx, _rx) = watch::channel(SessionPhase::Disconnected);
+        let state = SessionState::new(tx);
+        assert_eq!(
+            state.transition_to(SessionPhase::Active),
+            Err(SessionError::InvalidTransition {
+                from: SessionPhase::Disconnected,
+                to: SessionPhase::Active
+            })
+        );
+        assert_eq!(state.phase(), SessionPhase::Disconnected);
+        for p in [
+            SessionPhase::Connecting,
+            SessionPhase::SetupSent,
+            SessionPhase::Active,
+            SessionPhase::GoingAway,
+        ] {
+            state.transition_to(p).unwrap();
+        }
+        state.transition_to(SessionPhase::Reconnecting).unwrap();
+        state.transition_to(SessionPhase::SetupSent).unwrap();
+        state.transition_to(SessionPhase::Active).unwrap();
+        state.transition_to(SessionPhase::Closed).unwrap();
+        assert!(state.transition_to(SessionPhase::Connecting).is_err());
+        assert!(state.transition_to(SessionPhase::Closed).is_err());
+    }
+}

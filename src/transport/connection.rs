@@ -1,0 +1,160 @@
+//! Opening one connection: TCP, TLS, the WebSocket upgrade, `setup` and `setupComplete`.
+
+use super::close::classify;
+use super::config::ConnectConfig;
+use super::endpoint::ConnectTarget;
+use super::tls;
+use crate::protocol::{encode_setup, ServerMessage, SessionResumption};
+use crate::session::{CloseClass, SessionError};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Why an attempt failed, with the close class when the server closed it.
+#[derive(Debug)]
+pub struct AttemptError {
+    pub error: SessionError,
+    pub class: CloseClass,
+}
+
+impl AttemptError {
+    fn retryable(error: SessionError) -> Self {
+        AttemptError {
+            error,
+            class: CloseClass::Retryable,
+        }
+    }
+    fn fatal(error: SessionError) -> Self {
+        AttemptError {
+            error,
+            class: CloseClass::Fatal,
+        }
+    }
+}
+
+/// An open, set-up connection.
+pub struct Established {
+    pub socket: Socket,
+    pub server_session_id: Option<String>,
+    /// Frames that arrived together with `setupComplete` (in the same message), already
+    /// decoded; the caller emits their events after `Connected`.
+    pub setup_message: ServerMessage,
+}
+
+/// Sends `setup` on a dialed socket and waits for `setupComplete`. `resumption` replaces the
+/// configured resumption settings (to resume by handle).
+pub async fn handshake(
+    mut socket: Socket,
+    config: &ConnectConfig,
+    model_name: &str,
+    resumption: Option<&SessionResumption>,
+) -> Result<Established, AttemptError> {
+    let mut session = config.session.clone();
+    if let Some(r) = resumption {
+        session.session_resumption = Some(r.clone());
+    }
+    let setup = encode_setup(session.setup_object(model_name));
+    socket
+        .send(Message::Text(setup.json.into()))
+        .await
+        .map_err(|e| AttemptError::retryable(SessionError::Connect(format!("sending setup: {e}"))))?;
+    match tokio::time::timeout(config.setup_timeout, await_setup_complete(&mut socket)).await {
+        Ok(Ok(message)) => {
+            let server_session_id = message.setup_complete.as_ref().and_then(|s| s.session_id.clone());
+            Ok(Established {
+                socket,
+                server_session_id,
+                setup_message: message,
+            })
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_) => {
+            let _ = socket.close(None).await;
+            Err(AttemptError::retryable(SessionError::Timeout(format!(
+                "no setupComplete within {:?}",
+                config.setup_timeout
+            ))))
+        }
+    }
+}
+
+/// Opens TCP, TLS and the WebSocket to `target`.
+pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Socket, AttemptError> {
+    let mut request = target
+        .url
+        .as_str()
+        .into_client_request()
+        .map_err(|e| AttemptError::fatal(SessionError::Config(format!("request: {e}"))))?;
+    for (name, value) in &target.headers {
+        let name: tokio_tungstenite::tungstenite::http::HeaderName = name
+            .parse()
+            .map_err(|_| AttemptError::fatal(SessionError::Config(format!("bad header name {name:?}"))))?;
+        let value = HeaderValue::from_str(&value.value)
+            .map_err(|_| AttemptError::fatal(SessionError::Config(format!("bad value for header {name}"))))?;
+        request.headers_mut().insert(name, value);
+    }
+    let connector = if target.url.scheme() == "wss" {
+        Connector::Rustls(tls::config_for(config.ca_file.as_deref()).map_err(AttemptError::fatal)?)
+    } else {
+        Connector::Plain
+    };
+    let ws_config = WebSocketConfig::default()
+        .max_message_size(Some(config.max_frame_bytes))
+        .max_frame_size(Some(config.max_frame_bytes));
+    let dial =
+        tokio_tungstenite::connect_async_tls_with_config(request, Some(ws_config), true, Some(connector));
+    match tokio::time::timeout(config.connect_timeout, dial).await {
+        Ok(Ok((socket, _response))) => Ok(socket),
+        Ok(Err(e)) => Err(AttemptError::retryable(SessionError::Connect(e.to_string()))),
+        Err(_) => Err(AttemptError::retryable(SessionError::Timeout(format!(
+            "connecting took longer than {:?}",
+            config.connect_timeout
+        )))),
+    }
+}
+
+/// Reads until `setupComplete`. A close before it is the server's verdict on the setup
+/// (bad key, unknown model, unknown handle...) and is classified by its reason.
+async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, AttemptError> {
+    loop {
+        let frame = match socket.next().await {
+            Some(Ok(frame)) => frame,
+            Some(Err(e)) => return Err(AttemptError::retryable(SessionError::Connect(e.to_string()))),
+            None => {
+                return Err(AttemptError::retryable(SessionError::ServerClosed {
+                    code: 1006,
+                    reason: "connection closed before setupComplete".into(),
+                }))
+            }
+        };
+        let payload: &[u8] = match &frame {
+            Message::Text(t) => t.as_bytes(),
+            Message::Binary(b) => b,
+            Message::Close(close) => {
+                let (code, reason) = close
+                    .as_ref()
+                    .map(|c| (u16::from(c.code), c.reason.to_string()))
+                    .unwrap_or((1005, String::new()));
+                return Err(AttemptError {
+                    class: classify(code, &reason),
+                    error: SessionError::ServerClosed { code, reason },
+                });
+            }
+            _ => continue,
+        };
+        let message = ServerMessage::decode(payload)
+            .map_err(|e| AttemptError::fatal(SessionError::Protocol(format!("first server message: {e}"))))?;
+        if message.setup_complete.is_some() {
+            return Ok(message);
+        }
+        return Err(AttemptError::fatal(SessionError::Protocol(
+            "the server answered setup with something other than setupComplete".into(),
+        )));
+    }
+}

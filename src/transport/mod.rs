@@ -1,0 +1,105 @@
+//! The transport: endpoints and auth, TLS, the connection loop (one reader, one writer per
+//! connection), keepalive, goAway, reconnect with session resumption, and replay.
+
+mod close;
+mod config;
+mod connection;
+mod emitter;
+mod endpoint;
+mod pacing;
+mod replay;
+pub mod runtime;
+mod secret;
+mod supervisor;
+mod tls;
+
+pub use close::classify;
+pub use config::{ConnectConfig, ReconnectPolicy};
+pub use endpoint::{Auth, Endpoint};
+pub use pacing::{BackpressureConfig, TokenBucket};
+pub use secret::{CredentialProvider, Secret};
+
+use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState};
+use emitter::Emitter;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc, watch};
+
+/// Opens a session: connects, sends `setup`, waits for `setupComplete`, then runs the
+/// connection loop on the current tokio runtime.
+///
+/// Returns the handle and a receiver subscribed before the first event, so it sees
+/// `Connected` and everything after it. A failure to connect or a server refusal of the setup
+/// is returned as the error (the server's close reason verbatim in
+/// [`SessionError::ServerClosed`]); nothing is retried on the first connection.
+pub async fn connect(
+    config: ConnectConfig,
+) -> Result<(SessionHandle, broadcast::Receiver<SessionEvent>), SessionError> {
+    let (event_tx, event_rx) = broadcast::channel(config.event_capacity.max(1));
+    let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
+    let state = Arc::new(SessionState::with_events(phase_tx, event_tx.clone()));
+    let emitter = Emitter::new(state.clone(), event_tx.clone(), config.event_listener.clone());
+    let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
+    let mut handle = SessionHandle::new(command_tx, event_tx, state.clone(), phase_rx);
+    if let Some(pacing) = config.audio_pacing {
+        handle = handle.with_audio_pacing(pacing);
+    }
+
+    emitter.phase(SessionPhase::Connecting).await;
+    let established = match open_first(&config, &emitter).await {
+        Ok(established) => established,
+        Err(error) => {
+            emitter.phase(SessionPhase::Closed).await;
+            return Err(error);
+        }
+    };
+    state.set_server_session_id(established.server_session_id.clone());
+    emitter.phase(SessionPhase::Active).await;
+    let mut events = Vec::new();
+    crate::session::events_from_message(established.setup_message.clone(), &mut events);
+    for event in events {
+        emitter.emit(event).await;
+    }
+
+    let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
+    let task = tokio::spawn(async move {
+        // A panic inside the session becomes an error event followed by a closed event.
+        if AssertUnwindSafe(supervisor.run(established))
+            .catch_unwind()
+            .await
+            .is_err()
+        {
+            emitter
+                .emit(SessionEvent::Error {
+                    code: crate::session::ErrorCode::Internal,
+                    message: "internal error: the session task panicked".into(),
+                    fatal: true,
+                })
+                .await;
+            emitter.phase(SessionPhase::Closed).await;
+            emitter
+                .emit(SessionEvent::Closed {
+                    code: 1011,
+                    reason: "internal error".into(),
+                    class: crate::session::CloseClass::Fatal,
+                })
+                .await;
+        }
+    });
+    handle.set_task(task);
+    Ok((handle, event_rx))
+}
+
+async fn open_first(
+    config: &ConnectConfig,
+    emitter: &Emitter,
+) -> Result<connection::Established, SessionError> {
+    let fresh = supervisor::fresh_credential(config).await.map_err(|e| e.error)?;
+    let target = config.endpoint.target(&config.session.model, fresh)?;
+    let socket = connection::dial(config, &target).await.map_err(|e| e.error)?;
+    emitter.phase(SessionPhase::SetupSent).await;
+    connection::handshake(socket, config, &target.model_name, None)
+        .await
+        .map_err(|e| e.error)
+}
