@@ -15,8 +15,12 @@
 //!   time; otherwise everything is sent at once.
 //! - **Usage.** Text counts 1 token per 4 characters (at least 1), audio 25 tokens per second.
 //!   Gemini naming (`responseTokenCount`), or Vertex naming (`candidatesTokenCount`, `trafficType`).
-//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through the energy VAD
-//!   documented in `vad.rs`. Speech start sends
+//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through an energy VAD
+//!   on 10 ms frames: a frame is speech when its RMS is ≥ 300 (`START_SENSITIVITY_HIGH`, the
+//!   default) or ≥ 1,000 (`START_SENSITIVITY_LOW`); speech starts after `prefixPaddingMs` (default
+//!   20) of speech frames and ends after `silenceDurationMs` (default 500) of frames below that
+//!   threshold (`END_SENSITIVITY_HIGH`, the default) or below half of it (`END_SENSITIVITY_LOW`).
+//!   Speech start sends
 //!   `{"serverContent":{},"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.230s"}}`
 //!   (offsets count all audio received in the session). Speech end sends `ACTIVITY_END`, then, with
 //!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
@@ -52,7 +56,12 @@
 //!   after which nothing is queued or pending. With `transparent:true`,
 //!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
 //!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
-//!   omitted while no message was consumed.
+//!   omitted while no message was consumed. Resuming restores what was saved with the handle:
+//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction
+//!   and message index. Handles live `resumption_handle_ttl_ms` (2 h); an unknown or expired one
+//!   closes 1008 "BidiGenerateContent session not found"; a resume while another connection still
+//!   serves the session closes the new one 1011 "Internal error occurred." (after waiting up to
+//!   200 ms for the old one to go away).
 //! - The session keeps the last 64 history entries.
 
 use super::audio::OUTPUT_RATE;
