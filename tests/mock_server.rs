@@ -1127,10 +1127,16 @@ fn blocking_server_runs_its_own_runtime() {
     });
     assert!(server.wait_for(|s| s.setups_completed == 1, DEADLINE));
     assert_eq!(client.join().unwrap(), json!({"setupComplete": {}}));
-    assert_eq!(
-        serde_json::to_value(server.stats()).unwrap()["connections_accepted"],
-        1
-    );
+    let json = serde_json::to_value(server.stats()).unwrap();
+    assert_eq!(json["connections_accepted"], 1);
+    let session = json["sessions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(session["audio_fnv1a64_hex"], "cbf29ce484222325"); // no audio yet: the FNV offset basis
     server.shutdown();
 }
 

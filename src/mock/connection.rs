@@ -509,7 +509,10 @@ fn message_kinds(msg: &ClientMsg) -> Vec<&'static str> {
 fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
     let session = stats.sessions.entry(session_id.to_string()).or_default();
     session.audio_bytes = state.audio_bytes;
-    session.audio_fnv1a64 = state.audio_hash;
+    if session.audio_fnv1a64 != state.audio_hash || session.audio_fnv1a64_hex.is_empty() {
+        session.audio_fnv1a64 = state.audio_hash;
+        session.audio_fnv1a64_hex = format!("{:016x}", state.audio_hash);
+    }
     session.history_len = state.history.len() as u64;
 }
 

@@ -54,6 +54,8 @@ pub struct SessionStats {
     pub audio_bytes: u64,
     /// FNV-1a 64 of the concatenated decoded audio bytes.
     pub audio_fnv1a64: u64,
+    /// The same hash as 16 lowercase hex digits, for JSON readers that turn numbers into doubles.
+    pub audio_fnv1a64_hex: String,
     /// Turns in the session history.
     pub history_len: u64,
     /// Connections that served this session.
