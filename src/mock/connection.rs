@@ -6,7 +6,7 @@ use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
 use super::model::{Model, SessionState};
 use super::outbox::{Outbox, Step};
-use super::parse::{self, ClientMsg, RealtimeItem, SetupInfo};
+use super::parse::{self, ClientMsg, MessageKind, RealtimeItem, SetupInfo};
 use super::resumption::ResumptionStore;
 use super::scenario::{Event, Scenario, ScenarioCursor};
 use super::stats::{push_recent, CloseRecord, MockStats, StatsHub, ToolResponseRecord};
@@ -295,13 +295,13 @@ impl Connection {
 
     async fn on_message(&mut self, msg: ClientMsg) -> Flow {
         self.messages += 1;
-        let kinds = message_kinds(&msg);
+        let kinds = msg.kinds();
         self.record(&msg, &kinds);
         let now = Instant::now();
         for spec in self.faults.take_after_message(self.messages) {
             self.outbox.push(now, Step::Fault(spec), false);
         }
-        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(k)).collect();
+        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(*k)).collect();
         events.push(Event::Message(self.messages));
         let model = self.model.as_mut().expect("setup done");
         let scripted = model.scenario.fire(&events, now, &mut self.outbox);
@@ -316,20 +316,21 @@ impl Connection {
     }
 
     /// Message counters, texts and tool responses for the stats.
-    fn record(&self, msg: &ClientMsg, kinds: &[&'static str]) {
+    fn record(&self, msg: &ClientMsg, kinds: &[MessageKind]) {
         let session_id = self.session_id.clone().unwrap_or_default();
         self.shared.stats.update(|s| {
             for kind in kinds {
-                let counter = match *kind {
-                    "clientContent" => &mut s.messages.client_content,
-                    "realtimeInput.audio" => &mut s.messages.realtime_audio,
-                    "realtimeInput.video" => &mut s.messages.realtime_video,
-                    "realtimeInput.text" => &mut s.messages.realtime_text,
-                    "activityStart" => &mut s.messages.activity_start,
-                    "activityEnd" => &mut s.messages.activity_end,
-                    "audioStreamEnd" => &mut s.messages.audio_stream_end,
-                    "toolResponse" => &mut s.messages.tool_response,
-                    _ => &mut s.messages.context_update,
+                let m = &mut s.messages;
+                let counter = match kind {
+                    MessageKind::ClientContent => &mut m.client_content,
+                    MessageKind::Audio => &mut m.realtime_audio,
+                    MessageKind::Video => &mut m.realtime_video,
+                    MessageKind::Text => &mut m.realtime_text,
+                    MessageKind::ActivityStart => &mut m.activity_start,
+                    MessageKind::ActivityEnd => &mut m.activity_end,
+                    MessageKind::AudioStreamEnd => &mut m.audio_stream_end,
+                    MessageKind::ToolResponse => &mut m.tool_response,
+                    MessageKind::ContextUpdate => &mut m.context_update,
                 };
                 *counter += 1;
             }
@@ -481,27 +482,6 @@ impl Connection {
                 s.go_aways_sent += u64::from(go_away);
             });
         }
-    }
-}
-
-/// Scenario trigger names (and stats kinds) of a message.
-fn message_kinds(msg: &ClientMsg) -> Vec<&'static str> {
-    match msg {
-        ClientMsg::Setup(_) => Vec::new(),
-        ClientMsg::ClientContent { .. } => vec!["clientContent"],
-        ClientMsg::ToolResponse(_) => vec!["toolResponse"],
-        ClientMsg::ContextUpdate { .. } => vec!["contextUpdate"],
-        ClientMsg::RealtimeInput(items) => items
-            .iter()
-            .map(|item| match item {
-                RealtimeItem::Audio { .. } => "realtimeInput.audio",
-                RealtimeItem::Video => "realtimeInput.video",
-                RealtimeItem::Text(_) => "realtimeInput.text",
-                RealtimeItem::ActivityStart => "activityStart",
-                RealtimeItem::ActivityEnd => "activityEnd",
-                RealtimeItem::AudioStreamEnd => "audioStreamEnd",
-            })
-            .collect(),
     }
 }
 

@@ -26,6 +26,72 @@ pub(crate) enum ClientMsg {
     },
 }
 
+/// A kind of client message (one `realtimeInput` may carry several): what the stats count and
+/// what scenario lines trigger on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MessageKind {
+    ClientContent,
+    Audio,
+    Video,
+    Text,
+    ActivityStart,
+    ActivityEnd,
+    AudioStreamEnd,
+    ToolResponse,
+    ContextUpdate,
+}
+
+impl MessageKind {
+    pub(crate) const ALL: [MessageKind; 9] = [
+        MessageKind::ClientContent,
+        MessageKind::Audio,
+        MessageKind::Video,
+        MessageKind::Text,
+        MessageKind::ActivityStart,
+        MessageKind::ActivityEnd,
+        MessageKind::AudioStreamEnd,
+        MessageKind::ToolResponse,
+        MessageKind::ContextUpdate,
+    ];
+
+    /// The scenario trigger name.
+    pub(crate) fn trigger(self) -> &'static str {
+        match self {
+            MessageKind::ClientContent => "clientContent",
+            MessageKind::Audio => "realtimeInput.audio",
+            MessageKind::Video => "realtimeInput.video",
+            MessageKind::Text => "realtimeInput.text",
+            MessageKind::ActivityStart => "activityStart",
+            MessageKind::ActivityEnd => "activityEnd",
+            MessageKind::AudioStreamEnd => "audioStreamEnd",
+            MessageKind::ToolResponse => "toolResponse",
+            MessageKind::ContextUpdate => "contextUpdate",
+        }
+    }
+}
+
+impl ClientMsg {
+    pub(crate) fn kinds(&self) -> Vec<MessageKind> {
+        match self {
+            ClientMsg::Setup(_) => Vec::new(),
+            ClientMsg::ClientContent { .. } => vec![MessageKind::ClientContent],
+            ClientMsg::ToolResponse(_) => vec![MessageKind::ToolResponse],
+            ClientMsg::ContextUpdate { .. } => vec![MessageKind::ContextUpdate],
+            ClientMsg::RealtimeInput(items) => items
+                .iter()
+                .map(|item| match item {
+                    RealtimeItem::Audio { .. } => MessageKind::Audio,
+                    RealtimeItem::Video => MessageKind::Video,
+                    RealtimeItem::Text(_) => MessageKind::Text,
+                    RealtimeItem::ActivityStart => MessageKind::ActivityStart,
+                    RealtimeItem::ActivityEnd => MessageKind::ActivityEnd,
+                    RealtimeItem::AudioStreamEnd => MessageKind::AudioStreamEnd,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum RealtimeItem {
     Audio { pcm: Vec<u8>, rate: u32 },
