@@ -566,6 +566,37 @@ async fn vad_turn_with_input_transcription_and_audio_hash() {
 }
 
 #[tokio::test]
+async fn vertex_explicit_vad_signal() {
+    let server = start(MockConfig::default()).await;
+    let mut ws = connect(&server, VERTEX, &[("authorization", "Bearer t")]).await;
+    send(&mut ws, json!({"setup": {"model": "m", "explicitVadSignal": true, "generationConfig": {"responseModalities": ["TEXT"]},
+        "realtimeInputConfig": {"automaticActivityDetection": {"silenceDurationMs": 100}}}})).await;
+    recv(&mut ws).await;
+    let mut pcm = tone(300, 16_000);
+    pcm.extend(silence(200, 16_000));
+    stream_audio(&mut ws, &pcm).await;
+    let turn = recv_until(&mut ws, is_turn_complete).await;
+    let kinds: Vec<&str> = turn[..4]
+        .iter()
+        .map(|m| {
+            m.pointer("/voiceActivityDetectionSignal/vadSignalType")
+                .or(m.pointer("/voiceActivity/type"))
+                .and_then(Value::as_str)
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "VAD_SIGNAL_TYPE_SOS",
+            "ACTIVITY_START",
+            "VAD_SIGNAL_TYPE_EOS",
+            "ACTIVITY_END"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn manual_activity_and_empty_activity_precondition() {
     let server = start(MockConfig::default()).await;
     let setup = json!({"model": "models/m", "inputAudioTranscription": {}, "generationConfig": {"responseModalities": ["TEXT"]},
@@ -699,6 +730,68 @@ async fn barge_in_interrupts_reply_and_cancels_calls() {
 }
 
 #[tokio::test]
+async fn vad_speech_start_interrupts_and_no_interruption_queues() {
+    let server = start(MockConfig {
+        realtime_output: true,
+        audio_chunk_ms: 40,
+        ..Default::default()
+    })
+    .await;
+    let setup = json!({"model": "models/m", "realtimeInputConfig": {"automaticActivityDetection": {"silenceDurationMs": 100}}});
+    let mut ws = session(&server, setup).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "a long story with many many words to keep the tone going for a while"}})).await;
+    assert!(has(
+        &recv(&mut ws).await,
+        "/serverContent/modelTurn/parts/0/inlineData"
+    ));
+    stream_audio(&mut ws, &tone(100, 16_000)).await;
+    let before = recv_until(&mut ws, |m| has(m, "/serverContent/interrupted")).await;
+    assert_eq!(
+        before[before.len() - 2]["voiceActivity"]["type"],
+        "ACTIVITY_START"
+    );
+    assert_eq!(
+        recv(&mut ws).await,
+        json!({"serverContent": {"turnComplete": true}})
+    );
+    stream_audio(&mut ws, &silence(200, 16_000)).await;
+    let after = recv_until(&mut ws, |m| {
+        m.pointer("/voiceActivity/type") == Some(&json!("ACTIVITY_END"))
+    })
+    .await;
+    assert_eq!(
+        after.len(),
+        1,
+        "no audio of the old reply after interrupted: {after:?}"
+    );
+    recv_until(&mut ws, is_turn_complete).await;
+
+    // NO_INTERRUPTION: the second reply waits for the first.
+    let setup = json!({"model": "models/m", "outputAudioTranscription": {}, "realtimeInputConfig": {"activityHandling": "no_interruption"}});
+    let mut ws = session(&server, setup).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "first"}})).await;
+    send(&mut ws, json!({"realtimeInput": {"text": "second"}})).await;
+    let transcript = |turn: &[Value]| -> String {
+        turn.iter()
+            .filter_map(|m| {
+                m.pointer("/serverContent/outputTranscription/text")
+                    .and_then(Value::as_str)
+            })
+            .collect()
+    };
+    let first = recv_until(&mut ws, is_turn_complete).await;
+    let second = recv_until(&mut ws, is_turn_complete).await;
+    assert_eq!(
+        (transcript(&first).as_str(), transcript(&second).as_str()),
+        ("You said: first", "You said: second")
+    );
+    assert!(first
+        .iter()
+        .chain(&second)
+        .all(|m| !has(m, "/serverContent/interrupted")));
+}
+
+#[tokio::test]
 async fn resumption_handles_restore_and_errors() {
     let server = start(MockConfig::default()).await;
     let setup = json!({"model": "models/m", "generationConfig": {"responseModalities": ["TEXT"]}, "sessionResumption": {}});
@@ -731,6 +824,11 @@ async fn resumption_handles_restore_and_errors() {
         (1011, "Internal error occurred.".to_string())
     );
 
+    // Audio after the last handle is not in the saved state: resuming rolls it back, and the
+    // client's replay then counts every byte exactly once.
+    let pcm = silence(100, 16_000);
+    stream_audio(&mut ws, &pcm).await;
+    wait(&server, |s| s.sessions.values().any(|v| v.audio_bytes == 3_200)).await;
     ws.close(None).await.unwrap();
     assert!(matches!(next(&mut ws).await, Frame::Gone | Frame::Close(..)));
     let mut resumed = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
@@ -740,6 +838,15 @@ async fn resumption_handles_restore_and_errors() {
         &recv(&mut resumed).await,
         "/sessionResumptionUpdate/newHandle"
     ));
+    wait(&server, |s| s.sessions.values().any(|v| v.audio_bytes == 0)).await;
+    stream_audio(&mut resumed, &pcm).await;
+    let hash = fnv1a64(&pcm);
+    wait(&server, |s| {
+        s.sessions
+            .values()
+            .any(|v| v.audio_bytes == 3_200 && v.audio_fnv1a64 == hash)
+    })
+    .await;
     let stats = server.stats();
     assert_eq!(stats.sessions.len(), 1);
     let session_stats = stats.sessions.values().next().unwrap();
@@ -774,6 +881,24 @@ async fn resumption_handles_restore_and_errors() {
         update["sessionResumptionUpdate"]["lastConsumedClientMessageIndex"],
         "1"
     );
+}
+
+#[tokio::test]
+async fn resume_right_after_dropping_the_socket() {
+    let server = start(MockConfig::default()).await;
+    let mut ws = session(&server, json!({"model": "models/m", "sessionResumption": {}})).await;
+    let handle = recv(&mut ws).await["sessionResumptionUpdate"]["newHandle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    drop(ws); // no close frame: the mock learns of it from the FIN
+    let mut again = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
+    send(
+        &mut again,
+        json!({"setup": {"model": "models/m", "sessionResumption": {"handle": handle}}}),
+    )
+    .await;
+    assert_eq!(recv(&mut again).await, json!({"setupComplete": {}}));
 }
 
 #[tokio::test]
@@ -1002,10 +1127,16 @@ fn blocking_server_runs_its_own_runtime() {
     });
     assert!(server.wait_for(|s| s.setups_completed == 1, DEADLINE));
     assert_eq!(client.join().unwrap(), json!({"setupComplete": {}}));
-    assert_eq!(
-        serde_json::to_value(server.stats()).unwrap()["connections_accepted"],
-        1
-    );
+    let json = serde_json::to_value(server.stats()).unwrap();
+    assert_eq!(json["connections_accepted"], 1);
+    let session = json["sessions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(session["audio_fnv1a64_hex"], "cbf29ce484222325"); // no audio yet: the FNV offset basis
     server.shutdown();
 }
 

@@ -8,7 +8,8 @@
 //! Prints exactly one line, `gemini-live-mock listening on ws://HOST:PORT`, once bound. Runs until
 //! killed (SIGINT/SIGTERM keep their default action: the process exits at once) or, with
 //! `--exit-on-stdin-eof`, until stdin closes (then connections get a 1001 close first).
-//! Flags override the `--config` file (a JSON [`MockConfig`]).
+//! Flags override the `--config` file (a JSON [`MockConfig`]); the bind address always comes from
+//! `--host`/`--port`. `--threads` sets the runtime's worker threads (default 1).
 
 use gemini_live::mock::{MockConfig, MockServer};
 use std::io::{Read, Write};

@@ -48,7 +48,8 @@ pub struct MockConfig {
     pub answer_audio_continuously: bool,
     /// Lifetime of resumption handles, default 2 h.
     pub resumption_handle_ttl_ms: u64,
-    /// Connection lifetime; `goAway` is sent `go_away_time_left_ms` before it, then close 1008.
+    /// Connection lifetime from `setupComplete`; `goAway` is sent `go_away_time_left_ms` before
+    /// its end, then close 1008 at the end.
     pub connection_lifetime_ms: Option<u64>,
     /// `timeLeft` announced by the lifetime `goAway`, default 50 s, capped to the lifetime.
     pub go_away_time_left_ms: u64,

@@ -1,13 +1,12 @@
 //! One WebSocket connection: credentials, the setup handshake, then a single task that reads
 //! client frames and sends due outbox steps. No per-connection threads or extra tasks.
 
-use super::audio;
 use super::auth::{self, Endpoint, Route};
 use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
 use super::model::{Model, SessionState};
 use super::outbox::{Outbox, Step};
-use super::parse::{self, ClientMsg, RealtimeItem, SetupInfo};
+use super::parse::{self, ClientMsg, MessageKind, RealtimeItem, SetupInfo};
 use super::resumption::ResumptionStore;
 use super::scenario::{Event, Scenario, ScenarioCursor};
 use super::stats::{push_recent, CloseRecord, MockStats, StatsHub, ToolResponseRecord};
@@ -15,7 +14,7 @@ use super::wire::{self, Fatal};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -104,21 +103,6 @@ impl Connection {
         match auth::check(&self.route, self.cfg()) {
             Ok(token) => self.token = token,
             Err(fatal) => return self.close(fatal).await,
-        }
-        if let Some(lifetime) = self.cfg().connection_lifetime_ms {
-            let left = self.cfg().go_away_time_left_ms.min(lifetime);
-            let start = Instant::now();
-            self.outbox.push(
-                start + Duration::from_millis(lifetime - left),
-                Step::Send(wire::go_away(left)),
-                false,
-            );
-            let reason = wire::GO_AWAY_EXPIRED.to_string();
-            self.outbox.push(
-                start + Duration::from_millis(lifetime),
-                Step::Close { code: 1008, reason },
-                false,
-            );
         }
         loop {
             if !self.stalled {
@@ -212,8 +196,7 @@ impl Connection {
         }
     }
 
-    async fn on_setup(&mut self, setup: SetupInfo, raw: Value) -> Flow {
-        let raw_setup = raw.get("setup").cloned();
+    async fn on_setup(&mut self, setup: SetupInfo, raw_setup: Option<Value>) -> Flow {
         self.shared.stats.update(|s| {
             s.messages.setup += 1;
             s.last_setup = raw_setup;
@@ -223,7 +206,7 @@ impl Connection {
         }
         let handle = setup.resumption.as_ref().and_then(|r| r.handle.clone());
         let (session_id, state) = match handle {
-            Some(handle) => match self.shared.resumption.resume(&handle, self.number) {
+            Some(handle) => match self.shared.resumption.resume(&handle, self.number).await {
                 Ok(found) => {
                     self.shared.stats.update(|s| s.resumptions_ok += 1);
                     found
@@ -260,6 +243,9 @@ impl Connection {
             let session = s.sessions.entry(session_id.clone()).or_default();
             session.connections += 1;
             sync_session(s, &session_id, &model.state);
+            if let Some(text) = &model.state.system_instruction {
+                s.last_system_instruction = Some(text.clone());
+            }
         });
         self.model = Some(model);
         let complete = wire::setup_complete(self.vertex.then_some(session_id.as_str()));
@@ -272,10 +258,26 @@ impl Connection {
         if let Some(model) = self.model.as_mut() {
             model.scenario.fire(&[Event::Setup], now, &mut self.outbox);
         }
+        self.arm_lifetime(now);
         for (delay, spec) in self.faults.take_timed() {
             self.outbox.push(now + delay, Step::Fault(spec), false);
         }
         Ok(())
+    }
+
+    /// The connection lifetime runs from `setupComplete`, so `goAway` never precedes it.
+    fn arm_lifetime(&mut self, now: Instant) {
+        let Some(lifetime) = self.cfg().connection_lifetime_ms else {
+            return;
+        };
+        let left = self.cfg().go_away_time_left_ms.min(lifetime);
+        let go_away_at = now + Duration::from_millis(lifetime - left);
+        self.outbox
+            .push(go_away_at, Step::Send(wire::go_away(left)), false);
+        let reason = wire::GO_AWAY_EXPIRED.to_string();
+        let close_at = now + Duration::from_millis(lifetime);
+        self.outbox
+            .push(close_at, Step::Close { code: 1008, reason }, false);
     }
 
     fn unknown_model(&self, model: &str) -> Option<Fatal> {
@@ -293,13 +295,13 @@ impl Connection {
 
     async fn on_message(&mut self, msg: ClientMsg) -> Flow {
         self.messages += 1;
-        let kinds = message_kinds(&msg);
+        let kinds = msg.kinds();
         self.record(&msg, &kinds);
         let now = Instant::now();
         for spec in self.faults.take_after_message(self.messages) {
             self.outbox.push(now, Step::Fault(spec), false);
         }
-        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(k)).collect();
+        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(*k)).collect();
         events.push(Event::Message(self.messages));
         let model = self.model.as_mut().expect("setup done");
         let scripted = model.scenario.fire(&events, now, &mut self.outbox);
@@ -314,20 +316,21 @@ impl Connection {
     }
 
     /// Message counters, texts and tool responses for the stats.
-    fn record(&self, msg: &ClientMsg, kinds: &[&'static str]) {
+    fn record(&self, msg: &ClientMsg, kinds: &[MessageKind]) {
         let session_id = self.session_id.clone().unwrap_or_default();
         self.shared.stats.update(|s| {
             for kind in kinds {
-                let counter = match *kind {
-                    "clientContent" => &mut s.messages.client_content,
-                    "realtimeInput.audio" => &mut s.messages.realtime_audio,
-                    "realtimeInput.video" => &mut s.messages.realtime_video,
-                    "realtimeInput.text" => &mut s.messages.realtime_text,
-                    "activityStart" => &mut s.messages.activity_start,
-                    "activityEnd" => &mut s.messages.activity_end,
-                    "audioStreamEnd" => &mut s.messages.audio_stream_end,
-                    "toolResponse" => &mut s.messages.tool_response,
-                    _ => &mut s.messages.context_update,
+                let m = &mut s.messages;
+                let counter = match kind {
+                    MessageKind::ClientContent => &mut m.client_content,
+                    MessageKind::Audio => &mut m.realtime_audio,
+                    MessageKind::Video => &mut m.realtime_video,
+                    MessageKind::Text => &mut m.realtime_text,
+                    MessageKind::ActivityStart => &mut m.activity_start,
+                    MessageKind::ActivityEnd => &mut m.activity_end,
+                    MessageKind::AudioStreamEnd => &mut m.audio_stream_end,
+                    MessageKind::ToolResponse => &mut m.tool_response,
+                    MessageKind::ContextUpdate => &mut m.context_update,
                 };
                 *counter += 1;
             }
@@ -408,13 +411,9 @@ impl Connection {
                 samples,
                 transcript,
             } => {
-                let data = audio::tone_base64(start_sample, samples);
-                let part = json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
-                let mut message = wire::model_turn(part, self.vertex);
-                if let Some(text) = transcript {
-                    message["serverContent"]["outputTranscription"] = json!({"text": text});
-                }
-                self.send_json(&message).await
+                let pretty = self.cfg().pretty;
+                let frame = wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
+                self.send(frame).await
             }
             Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
             Step::Close { code, reason } => self.close(Fatal::new(code, reason)).await,
@@ -486,38 +485,15 @@ impl Connection {
     }
 }
 
-/// Scenario trigger names (and stats kinds) of a message.
-fn message_kinds(msg: &ClientMsg) -> Vec<&'static str> {
-    match msg {
-        ClientMsg::Setup(_) => Vec::new(),
-        ClientMsg::ClientContent { .. } => vec!["clientContent"],
-        ClientMsg::ToolResponse(_) => vec!["toolResponse"],
-        ClientMsg::ContextUpdate { .. } => vec!["contextUpdate"],
-        ClientMsg::RealtimeInput(items) => items
-            .iter()
-            .map(|item| match item {
-                RealtimeItem::Audio { .. } => "realtimeInput.audio",
-                RealtimeItem::Video => "realtimeInput.video",
-                RealtimeItem::Text(_) => "realtimeInput.text",
-                RealtimeItem::ActivityStart => "activityStart",
-                RealtimeItem::ActivityEnd => "activityEnd",
-                RealtimeItem::AudioStreamEnd => "audioStreamEnd",
-            })
-            .collect(),
-    }
-}
-
 /// Mirrors the session state's counters into the stats.
 fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
     let session = stats.sessions.entry(session_id.to_string()).or_default();
     session.audio_bytes = state.audio_bytes;
-    session.audio_fnv1a64 = state.audio_hash;
-    session.history_len = state.history.len() as u64;
-    if let Some(text) = &state.system_instruction {
-        if stats.last_system_instruction.as_deref() != Some(text) {
-            stats.last_system_instruction = Some(text.clone());
-        }
+    if session.audio_fnv1a64 != state.audio_hash || session.audio_fnv1a64_hex.is_empty() {
+        session.audio_fnv1a64 = state.audio_hash;
+        session.audio_fnv1a64_hex = format!("{:016x}", state.audio_hash);
     }
+    session.history_len = state.history.len() as u64;
 }
 
 /// A random UUID-shaped id, like Vertex's `sessionId`.

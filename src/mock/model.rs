@@ -15,14 +15,20 @@
 //!   time; otherwise everything is sent at once.
 //! - **Usage.** Text counts 1 token per 4 characters (at least 1), audio 25 tokens per second.
 //!   Gemini naming (`responseTokenCount`), or Vertex naming (`candidatesTokenCount`, `trafficType`).
-//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through the energy VAD
-//!   documented in `vad.rs`. Speech start sends
+//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through an energy VAD
+//!   on 10 ms frames: a frame is speech when its RMS is ≥ 300 (`START_SENSITIVITY_HIGH`, the
+//!   default) or ≥ 1,000 (`START_SENSITIVITY_LOW`); speech starts after `prefixPaddingMs` (default
+//!   20) of speech frames and ends after `silenceDurationMs` (default 500) of frames below that
+//!   threshold (`END_SENSITIVITY_HIGH`, the default) or below half of it (`END_SENSITIVITY_LOW`).
+//!   Speech start sends
 //!   `{"serverContent":{},"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.230s"}}`
 //!   (offsets count all audio received in the session). Speech end sends `ACTIVITY_END`, then, with
 //!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
 //!   `inputTranscription {text, finished:true}`; the text is `audio_transcript` (default
 //!   `"[speech {secs:.2}s]"`, the utterance length), and the reply follows with it as input.
-//!   `audioStreamEnd` ends a pending utterance at once.
+//!   `audioStreamEnd` ends a pending utterance at once. With Vertex `explicitVadSignal:true`,
+//!   `{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}` (and `…_EOS`)
+//!   precede the start and end acks.
 //! - **Manual activity** (`automaticActivityDetection.disabled:true`): `activityStart` /
 //!   `activityEnd` bracket the utterance and are acknowledged with `voiceActivity`; audio outside
 //!   only counts. A nested `activityStart` or a stray `activityEnd` is ignored. An empty activity
@@ -50,7 +56,12 @@
 //!   after which nothing is queued or pending. With `transparent:true`,
 //!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
 //!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
-//!   omitted while no message was consumed.
+//!   omitted while no message was consumed. Resuming restores what was saved with the handle:
+//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction
+//!   and message index. Handles live `resumption_handle_ttl_ms` (2 h); an unknown or expired one
+//!   closes 1008 "BidiGenerateContent session not found"; a resume while another connection still
+//!   serves the session closes the new one 1011 "Internal error occurred." (after waiting up to
+//!   200 ms for the old one to go away).
 //! - The session keeps the last 64 history entries.
 
 use super::audio::OUTPUT_RATE;
@@ -170,6 +181,7 @@ impl Model {
     ) -> Result<(), Fatal> {
         self.state.messages += 1;
         match msg {
+            // The connection rejects a second `setup` before it gets here; same answer anyway.
             ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
             ClientMsg::ClientContent { turns, turn_complete } => {
                 for (role, text) in &turns {
@@ -195,8 +207,7 @@ impl Model {
                 }
                 Ok(())
             }
-            ClientMsg::ToolResponse(responses) if react => self.tool_response(responses, now, out),
-            ClientMsg::ToolResponse(_) => Ok(()),
+            ClientMsg::ToolResponse(responses) => self.tool_response(responses, react, now, out),
             ClientMsg::ContextUpdate {
                 system_instruction,
                 tools,
@@ -220,6 +231,9 @@ impl Model {
                 self.state.audio_bytes += pcm.len() as u64;
                 self.state.audio_hash = super::audio::fnv1a64(self.state.audio_hash, &pcm);
                 self.state.audio_us += chunk_us;
+                if let Some(inside) = self.activity.as_mut() {
+                    *inside += chunk_us;
+                }
                 if react {
                     self.audio(&pcm, rate, start_us, chunk_us, now, out);
                 }
@@ -239,43 +253,26 @@ impl Model {
                     self.user_turn(&text, text_tokens(&text), "TEXT", now, out);
                 }
             }
-            RealtimeItem::ActivityStart if react && self.setup.vad.disabled && self.activity.is_none() => {
+            // The activity bracket is session state: it is tracked even when a scenario line
+            // replaces the acknowledgements.
+            RealtimeItem::ActivityStart if self.setup.vad.disabled && self.activity.is_none() => {
                 self.activity = Some(0);
-                out.push(
-                    now,
-                    Step::Send(wire::voice_activity("ACTIVITY_START", self.state.audio_us)),
-                    false,
-                );
-                self.barge_in(now, out);
-            }
-            RealtimeItem::ActivityEnd if react && self.setup.vad.disabled => {
-                if let Some(speech_us) = self.activity.take() {
-                    if speech_us == 0 {
-                        out.push(
-                            now,
-                            Step::Send(wire::voice_activity("ACTIVITY_END", self.state.audio_us)),
-                            false,
-                        );
-                        let message = wire::turn_complete(Some(json!({})));
-                        out.push(
-                            now,
-                            Step::TurnComplete {
-                                message,
-                                ends_reply: false,
-                            },
-                            false,
-                        );
-                        let reason = wire::PRECONDITION_FAILED.to_string();
-                        out.push(now, Step::Close { code: 1007, reason }, false);
-                    } else {
-                        self.utterance_end(self.state.audio_us, speech_us, now, out);
-                    }
+                if react {
+                    let ack = wire::voice_activity("ACTIVITY_START", self.state.audio_us);
+                    out.push(now, Step::Send(ack), false);
+                    self.barge_in(now, out);
                 }
             }
+            RealtimeItem::ActivityEnd if self.setup.vad.disabled => match self.activity.take() {
+                Some(0) if react => self.empty_activity(now, out),
+                Some(speech_us) if react => self.utterance_end(self.state.audio_us, speech_us, now, out),
+                _ => {}
+            },
             RealtimeItem::AudioStreamEnd
                 if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
             {
                 if let Some(VadEvent::End { offset_us, speech_us }) = self.vad.flush(self.state.audio_us) {
+                    self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                     self.utterance_end(offset_us, speech_us, now, out);
                 }
             }
@@ -293,29 +290,49 @@ impl Model {
                     self.audio_reply(OUTPUT_RATE as usize, Vec::new(), true, usage, now, out);
                 }
             }
-        } else if self.setup.vad.disabled {
-            if let Some(inside) = self.activity.as_mut() {
-                *inside += chunk_us;
-            }
-        } else {
+        } else if !self.setup.vad.disabled {
             let mut events = Vec::new();
             self.vad.push(pcm, rate, start_us, &mut events);
             for event in events {
                 match event {
                     VadEvent::Start { offset_us } => {
-                        out.push(
-                            now,
-                            Step::Send(wire::voice_activity("ACTIVITY_START", offset_us)),
-                            false,
-                        );
+                        self.vad_signal("VAD_SIGNAL_TYPE_SOS", now, out);
+                        let ack = wire::voice_activity("ACTIVITY_START", offset_us);
+                        out.push(now, Step::Send(ack), false);
                         self.barge_in(now, out);
                     }
                     VadEvent::End { offset_us, speech_us } => {
-                        self.utterance_end(offset_us, speech_us, now, out)
+                        self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
+                        self.utterance_end(offset_us, speech_us, now, out);
                     }
                 }
             }
         }
+    }
+
+    /// Vertex `explicitVadSignal`: the server VAD's own start/end-of-speech events.
+    fn vad_signal(&self, kind: &str, now: Instant, out: &mut Outbox) {
+        if self.setup.explicit_vad_signal {
+            let signal = json!({"voiceActivityDetectionSignal": {"vadSignalType": kind}});
+            out.push(now, Step::Send(signal), false);
+        }
+    }
+
+    /// An activity without audio: the real service ends the turn, then fails the session.
+    fn empty_activity(&mut self, now: Instant, out: &mut Outbox) {
+        let ack = wire::voice_activity("ACTIVITY_END", self.state.audio_us);
+        out.push(now, Step::Send(ack), false);
+        let message = wire::turn_complete(Some(json!({})));
+        out.push(
+            now,
+            Step::TurnComplete {
+                message,
+                ends_reply: false,
+            },
+            false,
+        );
+        let reason = wire::PRECONDITION_FAILED.to_string();
+        out.push(now, Step::Close { code: 1007, reason }, false);
     }
 
     /// The end of an utterance: ack, transcription, then a user turn with the transcript.
@@ -390,9 +407,12 @@ impl Model {
         self.pending.push(PendingCall { id, name });
     }
 
+    /// Answered calls stop being pending even when a scenario replaces the reply (`react`
+    /// false), so the session can become resumable again.
     fn tool_response(
         &mut self,
         responses: Vec<FunctionResponse>,
+        react: bool,
         now: Instant,
         out: &mut Outbox,
     ) -> Result<(), Fatal> {
@@ -406,6 +426,9 @@ impl Model {
                 if response.id.as_ref().is_some_and(|id| self.cancelled.contains(id)) {
                     continue;
                 }
+                if !react {
+                    continue;
+                }
                 return Err(Fatal::invalid_argument());
             };
             let name = if response.will_continue {
@@ -417,9 +440,8 @@ impl Model {
                 results.push(format!("Tool {name} returned {}", response.response));
             }
         }
-        if !results.is_empty() {
+        if react && !results.is_empty() {
             let reply = results.join(" ");
-            self.state.remember("model", &reply);
             self.reply(&reply, text_tokens(&reply), "TEXT", now, out);
         }
         Ok(())
@@ -558,7 +580,8 @@ impl Model {
             let step = Step::Audio {
                 start_sample: first as u64,
                 samples: chunk.min(samples - first),
-                transcript: (!transcript.is_empty()).then(|| words.concat()),
+                // Chunks without a word of their own carry no transcription field.
+                transcript: (!words.is_empty()).then(|| words.concat()),
             };
             out.push(at(first), step, true);
         }

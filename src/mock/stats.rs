@@ -41,7 +41,7 @@ pub struct MockStats {
     pub last_setup: Option<Value>,
     /// Texts of `realtimeInput.text` (without `ping:` markers) and of `clientContent` turns.
     pub texts_received: VecDeque<String>,
-    /// Text of the current system instruction of the most recently updated session.
+    /// The system instruction of the latest `setup` or `contextUpdate` that carried one.
     pub last_system_instruction: Option<String>,
 }
 
@@ -54,6 +54,8 @@ pub struct SessionStats {
     pub audio_bytes: u64,
     /// FNV-1a 64 of the concatenated decoded audio bytes.
     pub audio_fnv1a64: u64,
+    /// The same hash as 16 lowercase hex digits, for JSON readers that turn numbers into doubles.
+    pub audio_fnv1a64_hex: String,
     /// Turns in the session history.
     pub history_len: u64,
     /// Connections that served this session.
