@@ -48,16 +48,7 @@ async fn text_turn_streams_text_then_generation_complete_usage_and_turn_complete
         matches!(e, SessionEvent::TurnComplete { .. })
     })
     .await;
-    let text: String = seen
-        .iter()
-        .filter_map(|e| {
-            if let SessionEvent::Text(t) = e {
-                Some(t.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let text = model_text(&seen);
     assert_eq!(text.trim(), "You said: Hello there");
     let pos = |f: fn(&SessionEvent) -> bool| seen.iter().position(f).unwrap();
     let last_text = seen
@@ -94,16 +85,7 @@ async fn history_seeding_does_not_start_a_turn_and_realtime_text_does() {
         matches!(e, SessionEvent::TurnComplete { .. })
     })
     .await;
-    let text: String = seen
-        .iter()
-        .filter_map(|e| {
-            if let SessionEvent::Text(t) = e {
-                Some(t.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let text = model_text(&seen);
     assert_eq!(text.trim(), "You said: and of Italy?");
     let stats = mock.stats();
     assert_eq!(
@@ -256,16 +238,7 @@ async fn tool_call_round_trip_and_context_update() {
         matches!(e, SessionEvent::TurnComplete { .. })
     })
     .await;
-    let text: String = seen
-        .iter()
-        .filter_map(|e| {
-            if let SessionEvent::Text(t) = e {
-                Some(t.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let text = model_text(&seen);
     assert!(text.contains("Tool get_weather returned"), "{text}");
     assert_eq!(mock.stats().tool_responses[0].response["output"], "sunny, 21C");
 

@@ -91,3 +91,17 @@ pub fn fnv1a64(data: &[u8]) -> u64 {
     }
     h
 }
+
+/// The model text of a run of events, concatenated.
+pub fn model_text(events: &[SessionEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| {
+            if let SessionEvent::Text(t) = e {
+                Some(t.as_str())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
