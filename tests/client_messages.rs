@@ -343,6 +343,7 @@ async fn raw_messages_and_resumption_updates() {
         .any(|e| matches!(e, SessionEvent::ResumptionUpdate { resumable: false, .. })));
     session.disconnect().await.unwrap();
     let seen = until(&mut rx, "closed", SessionEvent::is_closed).await;
+    assert!(seen.contains(&SessionEvent::PhaseChanged(SessionPhase::Closing)));
     assert!(matches!(
         seen.last(),
         Some(SessionEvent::Closed { code: 1000, .. })

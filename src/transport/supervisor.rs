@@ -190,7 +190,10 @@ impl Supervisor {
                     self.commands = Some(commands);
                     stop_tx = None;
                     match exit {
-                        WriterExit::Disconnect => break wait_for_close_reply(&mut stream).await,
+                        WriterExit::Disconnect => {
+                            self.emitter.phase(SessionPhase::Closing).await;
+                            break wait_for_close_reply(&mut stream).await;
+                        }
                         WriterExit::Stopped => unreachable!("the writer is only stopped after the loop"),
                         WriterExit::Failed(e) => break ConnectionEnd::Lost {
                             code: 1006, reason: e, class: CloseClass::Retryable, error: None,
