@@ -42,6 +42,9 @@ static void hook(recorder *r, const gemini_live_event *ev) {
       snprintf(text, sizeof text, "ping:cb%d", n);
       CHECK_OK(gemini_live_session_send_realtime_text(r->session, text));
     }
+    pthread_mutex_lock(&r->mu); /* tell the waiting main thread */
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
   } else if (strcmp(ev->text, "pong:block") == 0) {
     pthread_mutex_lock(&gate_mu);
     gate_entered = 1;
@@ -86,8 +89,13 @@ int main(void) {
 
   /* sends from inside the callback */
   CHECK_OK(gemini_live_session_send_realtime_text(sa, "ping:cb0"));
-  wait_kind(&a, GEMINI_LIVE_EVENT_KIND_TEXT, THREADS * PER_THREAD + CHAIN, WAIT_MS, "callback chain");
+  struct timespec cdl = deadline_in(WAIT_MS);
+  pthread_mutex_lock(&a.mu);
+  while (atomic_load(&chain_sent) < CHAIN)
+    if (pthread_cond_timedwait(&a.cv, &a.mu, &cdl) == ETIMEDOUT) FAIL("callback chain stopped");
+  pthread_mutex_unlock(&a.mu);
   CHECK(atomic_load(&chain_sent) == CHAIN);
+  CHECK(count_of(&a, GEMINI_LIVE_EVENT_KIND_TEXT) == THREADS * PER_THREAD + CHAIN);
 
   /* A's callback blocks; B still round-trips */
   CHECK_OK(gemini_live_session_send_realtime_text(sa, "ping:block"));
