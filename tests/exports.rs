@@ -7,6 +7,20 @@ fn cdylib_exports_only_gemini_live_symbols() {
     // target/<profile>/deps/exports-HASH → target/<profile>/libgemini_live.so
     let exe = std::env::current_exe().unwrap();
     let lib = exe.parent().unwrap().parent().unwrap().join("libgemini_live.so");
+    if !lib.exists() {
+        // `cargo test` alone builds the rlib the tests link; build the shared library too.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args([
+                "build",
+                "--lib",
+                "--manifest-path",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+            ])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the shared library failed");
+    }
     assert!(lib.exists(), "{} not built", lib.display());
     let out = std::process::Command::new("nm")
         .args(["-D", "--defined-only"])
