@@ -71,7 +71,7 @@ fn main() -> ExitCode {
     let free_s = (clock::now_ns() - t_free) as f64 / 1e9;
 
     let floor = if args.floor {
-        match floor::run(&url, args.seconds.min(30.0), args.ping_hz.max(5.0)) {
+        match floor::run(&url, args.sessions, args.seconds, args.warmup, args.ping_hz) {
             Ok(f) => Some(f),
             Err(e) => {
                 eprintln!("gemini-live-load: floor: {e}");
@@ -138,13 +138,18 @@ fn main() -> ExitCode {
     });
     if let Some(f) = &floor {
         let fr = Samples::new(f.rtts.clone());
+        let floor_cpu_per_session_minute = f.cpu_s / (n * f.window_s / 60.0);
         out["floor"] = json!({
+            "sessions": args.sessions,
             "samples": fr.len(),
             "lost_pongs": f.pings.saturating_sub(f.rtts.len() as u64),
             "p50_ms": report::num(fr.pct_ms(50.0)),
             "p99_ms": report::num(fr.pct_ms(99.0)),
             "rtt_p50_ratio": report::ratio(rtts.pct_ms(50.0), fr.pct_ms(50.0)),
             "rtt_p99_ratio": report::ratio(rtts.pct_ms(99.0), fr.pct_ms(99.0)),
+            "cpu_s_per_session_minute": report::num(floor_cpu_per_session_minute),
+            "core_fraction": report::num(f.cpu_s / f.window_s),
+            "client_cpu_ratio": report::ratio(ticks.cpu_window / session_minutes, floor_cpu_per_session_minute),
         });
     }
     report::print(&out, args.json);
