@@ -14,7 +14,7 @@ venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet "google-genai==${GOOGLE_GENAI_VERSION:-3.6.1}"
+    "$venv/bin/pip" install --quiet "google-genai==${GOOGLE_GENAI_VERSION:-3.3.0}"
 fi
 if [ -z "${MOCK_URL:-}" ]; then
     (cd "$root" && cargo build --release --quiet --bin gemini-live-mock)
