@@ -36,7 +36,11 @@ fn main() -> ExitCode {
             }
         },
     };
-    let url = args.mock_url.clone().or(mock.as_ref().map(|m| m.url.clone())).unwrap_or_default();
+    let url = args
+        .mock_url
+        .clone()
+        .or(mock.as_ref().map(|m| m.url.clone()))
+        .unwrap_or_default();
 
     // The library, through the C ABI.
     let config = match sessions::Config::new(&url) {
@@ -64,7 +68,10 @@ fn main() -> ExitCode {
     let ticks = ticker::run(&sessions, &plan);
     let loss = drain::drain(&sessions, &ticks.chunks_ok, &ticks.pings_ok, 5.0);
     let rtts = Samples::new(
-        sessions.iter().flat_map(|s| std::mem::take(&mut *s.counters.rtts.lock().unwrap())).collect(),
+        sessions
+            .iter()
+            .flat_map(|s| std::mem::take(&mut *s.counters.rtts.lock().unwrap()))
+            .collect(),
     );
     let t_free = clock::now_ns();
     drop(sessions);
@@ -85,7 +92,7 @@ fn main() -> ExitCode {
     drop(mock);
 
     let n = args.sessions as f64;
-    let lateness = Samples::new(ticks.lateness);
+    let lateness = &ticks.lateness;
     let session_minutes = n * ticks.window_secs / 60.0;
     let rss_per_session = (ticks.rss_steady.saturating_sub(rss_baseline)) as f64 / n;
     let mut out = json!({

@@ -72,7 +72,9 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         }
     }
     if a.sessions == 0 || a.seconds <= 0.0 || !(a.ping_hz > 0.0 && a.ping_hz <= 50.0) {
-        return Err(format!("need --sessions >= 1, --seconds > 0, 0 < --ping-hz <= 50\n{USAGE}"));
+        return Err(format!(
+            "need --sessions >= 1, --seconds > 0, 0 < --ping-hz <= 50\n{USAGE}"
+        ));
     }
     a.warmup = a.warmup.clamp(0.0, a.seconds / 2.0);
     a.connect_threads = a.connect_threads.max(1);

@@ -30,7 +30,8 @@ fn expected_turns(chunks: u64) -> u64 {
 pub fn drain(sessions: &[Session], chunks: &[u64], pings: &[u64], timeout_s: f64) -> Loss {
     let deadline = now_ns() + (timeout_s * 1e9) as u64;
     let complete = |i: usize, s: &Session| {
-        s.counters.turns.load(Relaxed) >= expected_turns(chunks[i]) && s.counters.pongs.load(Relaxed) >= pings[i]
+        s.counters.turns.load(Relaxed) >= expected_turns(chunks[i])
+            && s.counters.pongs.load(Relaxed) >= pings[i]
     };
     while now_ns() < deadline && !sessions.iter().enumerate().all(|(i, s)| complete(i, s)) {
         std::thread::sleep(std::time::Duration::from_millis(20));

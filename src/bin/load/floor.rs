@@ -14,7 +14,8 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
-pub const PATH: &str = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=floor";
+pub const PATH: &str =
+    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=floor";
 const SETUP: &str =
     r#"{"setup":{"model":"models/gemini-live-load","generationConfig":{"responseModalities":["AUDIO"]}}}"#;
 
@@ -30,7 +31,13 @@ pub struct FloorReport {
 
 /// Streams audio and pings for `seconds` on `sessions` raw connections to `base_url`
 /// (connection i starts ⌊i·20/N⌋ ms into the period, like the library's sessions).
-pub fn run(base_url: &str, sessions: usize, seconds: f64, warmup: f64, ping_hz: f64) -> Result<FloorReport, String> {
+pub fn run(
+    base_url: &str,
+    sessions: usize,
+    seconds: f64,
+    warmup: f64,
+    ping_hz: f64,
+) -> Result<FloorReport, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -83,7 +90,9 @@ type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<t
 async fn open(url: &str) -> Result<Ws, String> {
     // TCP_NODELAY, as the library sets it: without it Nagle holds the ping behind the audio frame.
     // The library's buffer sizes too, so the floor pays no 128 KiB memset per read.
-    let config = WebSocketConfig::default().read_buffer_size(16 * 1024).write_buffer_size(0);
+    let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .write_buffer_size(0);
     let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
         .await
         .map_err(|e| e.to_string())?;

@@ -30,7 +30,13 @@ impl MockProcess {
         let config_path = std::env::temp_dir().join(format!("gemini-live-load-{}.json", std::process::id()));
         std::fs::write(&config_path, MOCK_CONFIG).map_err(|e| format!("{}: {e}", config_path.display()))?;
         let mut child = Command::new(&bin)
-            .args(["--port", "0", "--exit-on-stdin-eof", "--threads", &threads.to_string()])
+            .args([
+                "--port",
+                "0",
+                "--exit-on-stdin-eof",
+                "--threads",
+                &threads.to_string(),
+            ])
             .arg("--config")
             .arg(&config_path)
             .stdin(Stdio::piped())
@@ -39,14 +45,20 @@ impl MockProcess {
             .map_err(|e| format!("{}: {e}", bin.display()))?;
         let mut line = String::new();
         let stdout = child.stdout.take().ok_or("no stdout")?;
-        BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
         let url = line
             .trim()
             .rsplit_once(' ')
             .map(|(_, u)| u.to_string())
             .filter(|u| u.starts_with("ws://"))
             .ok_or_else(|| format!("unexpected mock output: {line:?}"))?;
-        Ok(MockProcess { child, url, config_path })
+        Ok(MockProcess {
+            child,
+            url,
+            config_path,
+        })
     }
 
     pub fn pid(&self) -> u32 {

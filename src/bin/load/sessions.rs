@@ -86,7 +86,10 @@ impl Config {
         let url = CString::new(base_url).map_err(|e| e.to_string())?;
         let model = CString::new("models/gemini-live-load").unwrap();
         check(gemini_live_config_set_api_key(cfg.0, key.as_ptr()), "set_api_key")?;
-        check(gemini_live_config_set_base_url(cfg.0, url.as_ptr()), "set_base_url")?;
+        check(
+            gemini_live_config_set_base_url(cfg.0, url.as_ptr()),
+            "set_base_url",
+        )?;
         check(gemini_live_config_set_model(cfg.0, model.as_ptr()), "set_model")?;
         check(
             gemini_live_config_set_response_modality(cfg.0, gemini_live_modality::Audio as u32),
@@ -166,5 +169,8 @@ pub fn connect_all(config: &Config, n: usize, threads: usize) -> Result<Vec<Sess
     if let Some(e) = failure.into_inner().unwrap() {
         return Err(e);
     }
-    Ok(slots.into_iter().map(|s| s.into_inner().unwrap().expect("connected")).collect())
+    Ok(slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap().expect("connected"))
+        .collect())
 }

@@ -5,6 +5,7 @@
 
 use super::clock::{now_ns, sleep_until};
 use super::sessions::Session;
+use super::stats::Histogram;
 use super::usage;
 use gemini_live::ffi::error::gemini_live_result;
 
@@ -28,9 +29,8 @@ pub struct TickReport {
     pub pings_ok: Vec<u64>,
     pub send_errors: u64,
     pub late_chunks: u64,
-    pub max_late_ns: u64,
-    /// Lateness samples (ns) of every chunk, for percentiles.
-    pub lateness: Vec<u64>,
+    /// Lateness of every chunk.
+    pub lateness: Histogram,
     pub cpu_window: f64,
     /// CPU of this driver thread alone (the application's share, not the library's).
     pub driver_cpu_window: f64,
@@ -56,7 +56,6 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
     let mut r = TickReport {
         chunks_ok: vec![0; sessions.len()],
         pings_ok: vec![0; sessions.len()],
-        lateness: Vec::with_capacity((ticks * n) as usize),
         ..TickReport::default()
     };
     let mut ping_buf = Vec::with_capacity(32);
@@ -89,8 +88,7 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
             sleep_until(due);
             let res = s.send_audio(&pcm);
             let late = now_ns().saturating_sub(due);
-            r.lateness.push(late);
-            r.max_late_ns = r.max_late_ns.max(late);
+            r.lateness.record(late);
             if late > LATE_NS {
                 r.late_chunks += 1;
             }

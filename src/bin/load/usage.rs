@@ -18,11 +18,17 @@ pub fn cpu_seconds(pid: &str) -> f64 {
 /// Resident set size of this process in bytes (`/proc/self/statm`, pages of 4 KiB).
 pub fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
 /// OS threads of this process.
 pub fn threads() -> u64 {
-    std::fs::read_dir("/proc/self/task").map(|d| d.count() as u64).unwrap_or(0)
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count() as u64)
+        .unwrap_or(0)
 }
