@@ -17,10 +17,12 @@ run() { # name, args...
     local name="$1"; shift
     for _ in $(seq "$runs"); do "$load" "$@" --json >> "$out/$name.jsonl" || true; done
 }
-rm -f "$out"/*.jsonl
+rm -f "$out"/n1.jsonl "$out"/n100.jsonl "$out"/n1000.jsonl "$out"/n1000-aligned.jsonl "$out"/python100.jsonl
 run n1 --sessions 1 --seconds 15 --warmup 2 --ping-hz 20 --floor
 run n100 --sessions 100 --seconds 15 --warmup 3 --floor
 run n1000 --sessions 1000 --seconds 20 --warmup 5 --floor
+# The same with every session starting in the same 20 ms (answers arrive in bursts).
+run n1000-aligned --sessions 1000 --seconds 20 --warmup 5 --floor --start-spread-ms 20
 for _ in $(seq "$runs"); do
     "$here/run-python-peer.sh" --sessions 100 --seconds 15 --warmup 3 --json >> "$out/python100.jsonl" || true
 done

@@ -27,14 +27,15 @@ def main(d):
           "| floor p50 | floor p99 | p50 × floor | p99 × floor | mock cores |")
     print("|" + "---|" * 17)
     rust = {}
-    for name in ["n1", "n100", "n1000"]:
+    for name in ["n1", "n100", "n1000", "n1000-aligned"]:
         p = d / f"{name}.jsonl"
         if not p.exists():
             continue
         rows = load(p)
         rust[name] = rows
         n = rows[0]["run"]["sessions"]
-        print(f"| {n} | {len(rows)} | {med(rows,'cpu','client_core_fraction'):.3f} "
+        label = f"{n} (aligned starts)" if name.endswith("aligned") else f"{n}"
+        print(f"| {label} | {len(rows)} | {med(rows,'cpu','client_core_fraction'):.3f} "
               f"| {med(rows,'cpu','client_cpu_s_per_session_minute'):.4f} "
               f"| {med(rows,'floor','cpu_s_per_session_minute'):.4f} "
               f"| {med(rows,'floor','client_cpu_ratio'):.2f} "

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] [--floor] [--json]
-//!     [--ping-hz F] [--warmup S] [--mock-threads N] [--mock-bin PATH] [--connect-threads N]
+//!     [--ping-hz F] [--warmup S] [--start-spread-ms MS] [--mock-threads N] [--mock-bin PATH]
+//!     [--connect-threads N]
 //! ```
 //! Exit status: 0 when nothing was lost and no send failed, 1 otherwise, 2 on a usage or setup
 //! error. See BENCHMARKS.md for what each figure means.
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         seconds: args.seconds,
         warmup: args.warmup,
         ping_hz: args.ping_hz,
+        start_spread_ms: args.start_spread_ms,
         other_pid: mock.as_ref().map(|m| m.pid()),
     };
     let ticks = ticker::run(&sessions, &plan);
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
     let free_s = (clock::now_ns() - t_free) as f64 / 1e9;
 
     let floor = if args.floor {
-        match floor::run(&url, args.sessions, args.seconds, args.warmup, args.ping_hz) {
+        match floor::run(&url, &args) {
             Ok(f) => Some(f),
             Err(e) => {
                 eprintln!("gemini-live-load: floor: {e}");
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
         "run": {
             "sessions": args.sessions,
             "seconds": args.seconds,
+            "start_spread_ms": args.start_spread_ms,
             "window_s": ticks.window_secs,
             "connect_all_s": connect_s,
             "free_all_s": free_s,

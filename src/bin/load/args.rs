@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] \
-[--floor] [--json] [--ping-hz F] [--warmup S] [--mock-threads N] [--mock-bin PATH] [--connect-threads N]";
+[--floor] [--json] [--ping-hz F] [--warmup S] [--start-spread-ms MS] [--mock-threads N] [--mock-bin PATH] \
+[--connect-threads N]";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Args {
     pub mock_bin: Option<PathBuf>,
     /// Threads calling `gemini_live_session_new` in parallel while connecting.
     pub connect_threads: usize,
+    /// Session start offsets span this many ms (20 = every session starts in the same period).
+    pub start_spread_ms: u64,
 }
 
 impl Default for Args {
@@ -43,6 +46,7 @@ impl Default for Args {
             mock_threads: 1,
             mock_bin: None,
             connect_threads: 4,
+            start_spread_ms: 1000,
         }
     }
 }
@@ -67,6 +71,7 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--mock-threads" => a.mock_threads = num(val(&mut it, &flag)?, &flag)?,
             "--mock-bin" => a.mock_bin = Some(val(&mut it, &flag)?.into()),
             "--connect-threads" => a.connect_threads = num(val(&mut it, &flag)?, &flag)?,
+            "--start-spread-ms" => a.start_spread_ms = num(val(&mut it, &flag)?, &flag)?,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }

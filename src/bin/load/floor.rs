@@ -4,6 +4,7 @@
 //! beyond a byte search for `pong:`. Its CPU is what any client pays for the same traffic on
 //! this machine: syscalls, loopback TCP, WebSocket framing and masking.
 
+use super::args::Args;
 use super::clock::now_ns;
 use super::ticker::{CHUNK_BYTES, CHUNK_NS};
 use super::usage;
@@ -29,15 +30,11 @@ pub struct FloorReport {
     pub window_s: f64,
 }
 
-/// Streams audio and pings for `seconds` on `sessions` raw connections to `base_url`
-/// (connection i starts ⌊i·20/N⌋ ms into the period, like the library's sessions).
-pub fn run(
-    base_url: &str,
-    sessions: usize,
-    seconds: f64,
-    warmup: f64,
-    ping_hz: f64,
-) -> Result<FloorReport, String> {
+/// Streams audio and pings for `--seconds` on `--sessions` raw connections to `base_url`, on
+/// the library run's schedule (connection i starts ⌊i·spread/N⌋ ms after the first).
+pub fn run(base_url: &str, args: &Args) -> Result<FloorReport, String> {
+    let (sessions, seconds, ping_hz) = (args.sessions, args.seconds, args.ping_hz);
+    let spread = args.start_spread_ms.max(20) as usize;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -53,13 +50,17 @@ pub fn run(
             .into_iter()
             .enumerate()
             .map(|(i, ws)| {
-                let offset = Duration::from_millis((i * 20 / sessions) as u64);
+                let offset = Duration::from_millis((i * spread / sessions) as u64);
                 let phase = i as u64;
                 tokio::spawn(session(ws, start + offset, phase, seconds, ping_hz))
             })
             .collect();
         // The CPU window: the same steady part of the schedule as the library's.
-        tokio::time::sleep_until(start + Duration::from_secs_f64(warmup)).await;
+        // Every connection running and past the warm-up, as for the library.
+        let first = args
+            .warmup
+            .max(((sessions - 1) * spread / sessions) as f64 / 1000.0);
+        tokio::time::sleep_until(start + Duration::from_secs_f64(first)).await;
         let cpu0 = usage::cpu_seconds("self");
         let t0 = now_ns();
         tokio::time::sleep_until(start + Duration::from_secs_f64(seconds)).await;

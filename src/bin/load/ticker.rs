@@ -1,7 +1,13 @@
 //! The one timer thread that drives every session: each session streams 16 kHz PCM16 in 20 ms
-//! chunks on its own phase (session i is offset by ⌊i·20/N⌋ ms, so the sends spread evenly over
-//! each period), and sends a `ping:` marker every `1/ping_hz` s, also spread over sessions.
-//! Lateness is the time from a chunk's scheduled instant to the return of its send call.
+//! chunks in real time and sends a `ping:` marker every `1/ping_hz` s.
+//!
+//! Session i starts ⌊i·spread/N⌋ ms after the first (`--start-spread-ms`, default 1,000), as
+//! sessions that were not all opened in the same instant would: their sends then spread evenly
+//! over each 20 ms period, and the mock's answers (one per second of audio, in 200 ms chunks)
+//! spread over time instead of arriving for all sessions in the same 20 ms. Every session sends
+//! the same number of chunks. Sends are grouped on whole milliseconds (one wake-up per ms, not
+//! one per session). Lateness is the time from a chunk's scheduled instant to the return of
+//! its send call.
 
 use super::clock::{now_ns, sleep_until};
 use super::sessions::Session;
@@ -19,6 +25,8 @@ pub struct Plan {
     pub seconds: f64,
     pub warmup: f64,
     pub ping_hz: f64,
+    /// Session start offsets span this many ms (at least 20).
+    pub start_spread_ms: u64,
     /// A process whose CPU is sampled over the same window (the spawned mock).
     pub other_pid: Option<u32>,
 }
@@ -74,17 +82,36 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
             r.driver_cpu_window += driver;
         }
     };
+    // Session i: first tick `start[i]`, offset `within[i]` ms inside each 20 ms period.
+    let spread = plan.start_spread_ms.max(20);
+    let phase_ms: Vec<u64> = (0..n).map(|i| i * spread / n).collect();
+    let chunk_ms = CHUNK_NS / 1_000_000;
+    let mut order: Vec<usize> = (0..sessions.len()).collect();
+    order.sort_by_key(|&i| (phase_ms[i] % chunk_ms, i));
+    let last_start = phase_ms.iter().map(|p| p / chunk_ms).max().unwrap_or(0);
+    // The CPU window: every session running and past the warm-up.
+    let window_first = warm_ticks.max(last_start).min(ticks.saturating_sub(1));
     let t0 = now_ns() + CHUNK_NS;
     let mut window_start = 0;
-    for k in 0..ticks {
-        if k == warm_ticks {
+    for k in 0..ticks + last_start {
+        if k == window_first {
             sample(&mut r, true);
             window_start = now_ns();
         }
+        if k == ticks {
+            sample(&mut r, false);
+            r.window_secs = (now_ns() - window_start) as f64 / 1e9;
+            r.rss_steady = usage::rss_bytes();
+            r.threads_steady = usage::threads();
+        }
         let tick_start = t0 + k * CHUNK_NS;
-        for (i, s) in sessions.iter().enumerate() {
-            // Whole-millisecond phases: sessions share ~1 wake-up per ms instead of one each.
-            let due = tick_start + (i as u64 * 20 / n) * 1_000_000;
+        for &i in &order {
+            let s = &sessions[i];
+            let first = phase_ms[i] / chunk_ms;
+            if k < first || k >= first + ticks {
+                continue;
+            }
+            let due = tick_start + (phase_ms[i] % chunk_ms) * 1_000_000;
             sleep_until(due);
             let res = s.send_audio(&pcm);
             let late = now_ns().saturating_sub(due);
@@ -106,9 +133,12 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
             }
         }
     }
-    sample(&mut r, false);
-    r.window_secs = (now_ns() - window_start) as f64 / 1e9;
-    r.rss_steady = usage::rss_bytes();
-    r.threads_steady = usage::threads();
+    if last_start == 0 {
+        // No start spread beyond one period: the window ends with the loop.
+        sample(&mut r, false);
+        r.window_secs = (now_ns() - window_start) as f64 / 1e9;
+        r.rss_steady = usage::rss_bytes();
+        r.threads_steady = usage::threads();
+    }
     r
 }
