@@ -3,14 +3,14 @@
 N sessions through `client.aio.live.connect` against the mock (Vertex "proxy" mode: a custom
 base URL with no project/location is used verbatim as the WebSocket URL, so a plain ws:// mock
 works). One shared timer task streams 16 kHz PCM16 in 20 ms chunks to every session in real
-time (session i offset by floor(i*20/N) ms, like the Rust tool) and sends a `ping:<ns>` realtime
+time (session i starts floor(i*spread/N) ms after the first, like the Rust tool) and sends a `ping:<ns>` realtime
 text once per second per session; one receive task per session counts audio bytes and pongs.
 
 Prints CPU seconds per session-minute of this Python process over the steady window (after a
 warm-up), chunks late by more than 20 ms, lost audio (the same deterministic expectation as the
 Rust tool: 48,000 bytes per full second of audio sent) and the ping round trip.
 
-  python_peer.py --mock-url ws://127.0.0.1:PORT [--sessions N] [--seconds S] [--warmup S] [--json]
+  python_peer.py --mock-url ws://127.0.0.1:PORT [--sessions N] [--seconds S] [--warmup S] [--start-spread-ms MS] [--json]
 """
 
 import argparse
@@ -69,6 +69,7 @@ async def main():
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--warmup", type=float, default=2.0)
+    ap.add_argument("--start-spread-ms", type=int, default=1000)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
 
@@ -94,15 +95,26 @@ async def main():
     blob = types.Blob(data=pcm, mime_type="audio/pcm;rate=16000")
     ticks = round(a.seconds * 1e9 / CHUNK_NS)
     warm = round(a.warmup * 1e9 / CHUNK_NS)
+    # The Rust tool's schedule: session i starts floor(i*spread/N) ms after the first.
+    phase = [i * max(20, a.start_spread_ms) // n for i in range(n)]
+    order = sorted(range(n), key=lambda i: (phase[i] % 20, i))
+    last_start = max(p // 20 for p in phase)
+    first_window = min(max(warm, last_start), ticks - 1)
     late, lateness_max = 0, 0
     t0 = time.monotonic_ns() + CHUNK_NS
     cpu0 = wall0 = None
-    for k in range(ticks):
-        if k == warm:
+    cpu = window = 0.0
+    for k in range(ticks + last_start):
+        if k == first_window:
             cpu0, wall0 = time.process_time(), time.monotonic_ns()
+        if k == ticks:
+            cpu, window = time.process_time() - cpu0, (time.monotonic_ns() - wall0) / 1e9
         base = t0 + k * CHUNK_NS
-        for i, p in enumerate(peers):
-            due = base + (i * 20 // n) * 1_000_000
+        for i in order:
+            if not phase[i] // 20 <= k < phase[i] // 20 + ticks:
+                continue
+            p = peers[i]
+            due = base + (phase[i] % 20) * 1_000_000
             now = time.monotonic_ns()
             if due > now:
                 await asyncio.sleep((due - now) / 1e9)
@@ -114,8 +126,8 @@ async def main():
             if (k + i) % 50 == 0:
                 p.pings += 1
                 await p.session.send_realtime_input(text=f"ping:{time.monotonic_ns()}")
-    cpu = time.process_time() - cpu0
-    window = (time.monotonic_ns() - wall0) / 1e9
+    if last_start == 0:
+        cpu, window = time.process_time() - cpu0, (time.monotonic_ns() - wall0) / 1e9
 
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not all(
