@@ -36,9 +36,9 @@ type ActivityHandling uint32
 
 // Activity handling values.
 const (
-	ActivityHandlingDefault                  ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_DEFAULT
+	ActivityHandlingDefault                   ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_DEFAULT
 	ActivityHandlingStartOfActivityInterrupts ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_START_OF_ACTIVITY_INTERRUPTS
-	ActivityHandlingNoInterruption           ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION
+	ActivityHandlingNoInterruption            ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION
 )
 
 // Scheduling says when a NON_BLOCKING function's result is folded into the conversation.

@@ -357,7 +357,9 @@ func (s *Session) SendClientText(text string, turnComplete bool) error {
 
 // ActivityStart marks the start of user activity (Config.ManualActivity only).
 func (s *Session) ActivityStart() error {
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_send_activity_start(p) })
+	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
+		return C.gemini_live_session_send_activity_start(p)
+	})
 }
 
 // ActivityEnd marks the end of user activity (Config.ManualActivity only).
@@ -479,7 +481,9 @@ func (s *Session) ID() (string, error) {
 // DroppedAudio returns how many audio messages the reconnect replay buffer dropped.
 func (s *Session) DroppedAudio() (uint64, error) {
 	var n C.uint64_t
-	err := s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_get_dropped_audio(p, &n) })
+	err := s.do(func(p *C.gemini_live_session) C.gemini_live_result {
+		return C.gemini_live_session_get_dropped_audio(p, &n)
+	})
 	return uint64(n), err
 }
 
