@@ -16,6 +16,9 @@ cargo test
 step "C API: C tests (plain, ASan+UBSan, valgrind) and header check"
 bash tests/c/run.sh
 
+step "Go binding: gofmt, go vet, go test -race"
+bash bindings/go/test.sh
+
 step "fuzz (bounded)"
 bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
 
