@@ -13,8 +13,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-const GEMINI: &str =
-    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+const GEMINI: &str = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 const CONSTRAINED: &str =
     "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
 const VERTEX: &str = "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent";
@@ -50,9 +49,7 @@ async fn connect(server: &MockServer, path: &str, headers: &[(&'static str, &str
 }
 
 async fn send(ws: &mut Ws, value: Value) {
-    ws.send(Message::Text(value.to_string().into()))
-        .await
-        .unwrap();
+    ws.send(Message::Text(value.to_string().into())).await.unwrap();
 }
 
 async fn next(ws: &mut Ws) -> Frame {
@@ -184,8 +181,7 @@ async fn paths_and_auth_forms() {
     for path in [
         format!("{GEMINI}?key=good"),
         format!("/{GEMINI}?key=good"),
-        "/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent?key=good"
-            .to_string(),
+        "/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent?key=good".to_string(),
     ] {
         let mut ws = connect(&server, &path, &[]).await;
         send(&mut ws, setup.clone()).await;
@@ -203,19 +199,8 @@ async fn paths_and_auth_forms() {
     )
     .await;
     let complete = recv(&mut ws).await;
-    assert_eq!(
-        complete["setupComplete"]["sessionId"]
-            .as_str()
-            .unwrap()
-            .len(),
-        36
-    );
-    let mut ws = connect(
-        &server,
-        &format!("/{VERTEX}"),
-        &[("x-goog-api-key", "good")],
-    )
-    .await;
+    assert_eq!(complete["setupComplete"]["sessionId"].as_str().unwrap().len(), 36);
+    let mut ws = connect(&server, &format!("/{VERTEX}"), &[("x-goog-api-key", "good")]).await;
     send(&mut ws, setup.clone()).await;
     assert!(has(&recv(&mut ws).await, "/setupComplete/sessionId"));
 
@@ -238,18 +223,14 @@ async fn paths_and_auth_forms() {
             && reason.ends_with("or other form of API c")
     );
 
-    let err =
-        tokio_tungstenite::connect_async(format!("{}/ws/unknown?key=good", server.base_url()))
-            .await
-            .unwrap_err();
+    let err = tokio_tungstenite::connect_async(format!("{}/ws/unknown?key=good", server.base_url()))
+        .await
+        .unwrap_err();
     match err {
         WsError::Http(response) => assert_eq!(response.status(), 404),
         other => panic!("expected HTTP 404, got {other:?}"),
     }
-    wait(&server, |s| {
-        s.closes_sent.len() == 3 && s.setups_completed == 6
-    })
-    .await;
+    wait(&server, |s| s.closes_sent.len() == 3 && s.setups_completed == 6).await;
     server.shutdown().await;
 }
 
@@ -274,28 +255,15 @@ async fn ephemeral_token_is_single_use_but_resume_is_free() {
         .unwrap()
         .to_string();
 
-    let mut second = connect(
-        &server,
-        CONSTRAINED,
-        &[("authorization", "Token auth_tokens/t1")],
-    )
-    .await;
+    let mut second = connect(&server, CONSTRAINED, &[("authorization", "Token auth_tokens/t1")]).await;
     send(&mut second, setup.clone()).await;
     let (code, reason) = expect_close(&mut second).await;
     assert_eq!(code, 1007);
     assert!(reason.contains("expired"), "{reason}");
 
     first.close(None).await.unwrap();
-    assert!(matches!(
-        next(&mut first).await,
-        Frame::Gone | Frame::Close(..)
-    ));
-    let mut resumed = connect(
-        &server,
-        CONSTRAINED,
-        &[("authorization", "Token auth_tokens/t1")],
-    )
-    .await;
+    assert!(matches!(next(&mut first).await, Frame::Gone | Frame::Close(..)));
+    let mut resumed = connect(&server, CONSTRAINED, &[("authorization", "Token auth_tokens/t1")]).await;
     send(
         &mut resumed,
         json!({"setup": {"model": "models/m", "sessionResumption": {"handle": handle}}}),
@@ -324,15 +292,10 @@ async fn setup_must_come_first_and_json_must_parse() {
     );
 
     let mut ws = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
-    ws.send(Message::Text("{\"setup\": {".into()))
-        .await
-        .unwrap();
+    ws.send(Message::Text("{\"setup\": {".into())).await.unwrap();
     let (code, reason) = expect_close(&mut ws).await;
     assert_eq!(code, 1007);
-    assert!(
-        reason.starts_with("Invalid JSON payload received."),
-        "{reason}"
-    );
+    assert!(reason.starts_with("Invalid JSON payload received."), "{reason}");
 
     let mut ws = session(&server, json!({"model": "models/m"})).await;
     send(&mut ws, json!({"setup": {"model": "models/m"}})).await;
@@ -369,11 +332,7 @@ async fn strict_mode_rejects_unknown_fields_with_the_real_reason() {
         (1007, "Invalid JSON payload received. Unknown name \"transparent\" at 'setup.session_resumption': Cannot find field.".to_string())
     );
     let mut ws = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
-    send(
-        &mut ws,
-        json!({"setup": {"model": "models/m", "bogusField": 1}}),
-    )
-    .await;
+    send(&mut ws, json!({"setup": {"model": "models/m", "bogusField": 1}})).await;
     assert_eq!(
         expect_close(&mut ws).await.1,
         "Invalid JSON payload received. Unknown name \"bogusField\" at 'setup': Cannot find field."
@@ -407,10 +366,7 @@ async fn python_spellings_and_reference_vectors() {
 
     // Vector 7: one 20 ms chunk in three encodings; vector 8: manual bracket, video, text.
     send(&mut ws, json!({"realtimeInput":{"activityStart":{}}})).await;
-    assert_eq!(
-        recv(&mut ws).await["voiceActivity"]["type"],
-        "ACTIVITY_START"
-    );
+    assert_eq!(recv(&mut ws).await["voiceActivity"]["type"], "ACTIVITY_START");
     send(
         &mut ws,
         json!({"realtimeInput":{"audio":{"data":"AAH//w==","mimeType":"audio/pcm;rate=16000"}}}),
@@ -421,7 +377,11 @@ async fn python_spellings_and_reference_vectors() {
         json!({"realtime_input":{"audio":{"data":"AAH__w==","mime_type":"audio/pcm;rate=16000"}}}),
     )
     .await;
-    send(&mut ws, json!({"realtimeInput":{"mediaChunks":[{"mimeType":"audio/pcm;rate=16000","data":"AAH//w"}]}})).await;
+    send(
+        &mut ws,
+        json!({"realtimeInput":{"mediaChunks":[{"mimeType":"audio/pcm;rate=16000","data":"AAH//w"}]}}),
+    )
+    .await;
     send(
         &mut ws,
         json!({"realtimeInput":{"video":{"data":"/9j/4A==","mimeType":"image/jpeg"}}}),
@@ -444,10 +404,7 @@ async fn python_spellings_and_reference_vectors() {
         json!({"realtimeInput":{"text":"call get_weather please"}}),
     )
     .await;
-    let call = recv_until(&mut ws, |m| has(m, "/toolCall"))
-        .await
-        .pop()
-        .unwrap();
+    let call = recv_until(&mut ws, |m| has(m, "/toolCall")).await.pop().unwrap();
     let id = call["toolCall"]["functionCalls"][0]["id"]
         .as_str()
         .unwrap()
@@ -480,14 +437,8 @@ async fn text_turn_sequence_gemini_and_vertex_naming() {
     send(&mut ws, json!({"clientContent":{"turns":[{"parts":[{"text":"Hello what should we talk about?"}],"role":"user"}],"turnComplete":true}})).await;
     let turn = recv_until(&mut ws, is_turn_complete).await;
     let n = turn.len();
-    assert!(
-        n >= 4,
-        "several fragments, generationComplete, turnComplete"
-    );
-    assert_eq!(
-        model_text(&turn),
-        "You said: Hello what should we talk about?"
-    );
+    assert!(n >= 4, "several fragments, generationComplete, turnComplete");
+    assert_eq!(model_text(&turn), "You said: Hello what should we talk about?");
     assert!(turn[..n - 2]
         .iter()
         .all(|m| has(m, "/serverContent/modelTurn/parts/0/text")));
@@ -512,10 +463,7 @@ async fn text_turn_sequence_gemini_and_vertex_naming() {
     send(&mut ws, json!({"realtimeInput": {"text": "hi"}})).await;
     let turn = recv_until(&mut ws, is_turn_complete).await;
     assert_eq!(turn[0]["serverContent"]["modelTurn"]["role"], "model");
-    assert!(has(
-        turn.last().unwrap(),
-        "/usageMetadata/candidatesTokenCount"
-    ));
+    assert!(has(turn.last().unwrap(), "/usageMetadata/candidatesTokenCount"));
 }
 
 #[tokio::test]
@@ -607,10 +555,7 @@ async fn vad_turn_with_input_transcription_and_audio_hash() {
 
     // audioStreamEnd ends a pending utterance at once.
     stream_audio(&mut ws, &tone(300, 16_000)).await;
-    assert_eq!(
-        recv(&mut ws).await["voiceActivity"]["type"],
-        "ACTIVITY_START"
-    );
+    assert_eq!(recv(&mut ws).await["voiceActivity"]["type"], "ACTIVITY_START");
     send(&mut ws, json!({"realtimeInput": {"audioStreamEnd": true}})).await;
     let turn = recv_until(&mut ws, is_turn_complete).await;
     assert_eq!(turn[0]["voiceActivity"]["type"], "ACTIVITY_END");
@@ -713,10 +658,7 @@ async fn tool_call_round_trip_context_update_and_wrong_id() {
     send(&mut ws, json!({"realtimeInput": {"text": "lookup it"}})).await;
     let call = recv(&mut ws).await;
     assert_eq!(call["toolCall"]["functionCalls"][0]["name"], "lookup");
-    assert_eq!(
-        call["toolCall"]["functionCalls"][0]["id"],
-        "function-call-2"
-    );
+    assert_eq!(call["toolCall"]["functionCalls"][0]["id"], "function-call-2");
     assert_eq!(
         server.stats().last_system_instruction.as_deref(),
         Some("Be terse")
@@ -763,16 +705,10 @@ async fn barge_in_interrupts_reply_and_cancels_calls() {
         json!({"serverContent": {"turnComplete": true}})
     );
     let next_turn = recv_until(&mut ws, is_turn_complete).await;
-    assert!(next_turn
-        .iter()
-        .all(|m| !has(m, "/serverContent/interrupted")));
+    assert!(next_turn.iter().all(|m| !has(m, "/serverContent/interrupted")));
 
     // A pending tool call is cancelled: interrupted, toolCallCancellation, turnComplete.
-    send(
-        &mut ws,
-        json!({"realtimeInput": {"text": "get_weather now"}}),
-    )
-    .await;
+    send(&mut ws, json!({"realtimeInput": {"text": "get_weather now"}})).await;
     assert!(has(&recv(&mut ws).await, "/toolCall"));
     send(&mut ws, json!({"clientContent": {"turns": [{"role": "user", "parts": [{"text": "never mind"}]}], "turnComplete": true}})).await;
     assert_eq!(
@@ -790,10 +726,7 @@ async fn barge_in_interrupts_reply_and_cancels_calls() {
     // A late response to the cancelled call is ignored, not fatal.
     send(&mut ws, json!({"toolResponse": {"functionResponses": [{"id": "function-call-1", "name": "get_weather", "response": {}}]}})).await;
     recv_until(&mut ws, is_turn_complete).await;
-    wait(&server, |s| {
-        s.interruptions == 2 && s.messages.tool_response == 1
-    })
-    .await;
+    wait(&server, |s| s.interruptions == 2 && s.messages.tool_response == 1).await;
 }
 
 #[tokio::test]
@@ -869,8 +802,7 @@ async fn resumption_handles_restore_and_errors() {
     let turn = recv_until(&mut ws, is_turn_complete).await;
     assert_eq!(turn[0], json!({"sessionResumptionUpdate": {}}));
     assert!(
-        turn.iter()
-            .all(|m| !has(m, "/sessionResumptionUpdate/newHandle")),
+        turn.iter().all(|m| !has(m, "/sessionResumptionUpdate/newHandle")),
         "no handle during generation"
     );
     let update = recv(&mut ws).await;
@@ -892,11 +824,13 @@ async fn resumption_handles_restore_and_errors() {
         (1011, "Internal error occurred.".to_string())
     );
 
+    // Audio after the last handle is not in the saved state: resuming rolls it back, and the
+    // client's replay then counts every byte exactly once.
+    let pcm = silence(100, 16_000);
+    stream_audio(&mut ws, &pcm).await;
+    wait(&server, |s| s.sessions.values().any(|v| v.audio_bytes == 3_200)).await;
     ws.close(None).await.unwrap();
-    assert!(matches!(
-        next(&mut ws).await,
-        Frame::Gone | Frame::Close(..)
-    ));
+    assert!(matches!(next(&mut ws).await, Frame::Gone | Frame::Close(..)));
     let mut resumed = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
     send(&mut resumed, resume).await;
     assert_eq!(recv(&mut resumed).await, json!({"setupComplete": {}}));
@@ -904,13 +838,19 @@ async fn resumption_handles_restore_and_errors() {
         &recv(&mut resumed).await,
         "/sessionResumptionUpdate/newHandle"
     ));
+    wait(&server, |s| s.sessions.values().any(|v| v.audio_bytes == 0)).await;
+    stream_audio(&mut resumed, &pcm).await;
+    let hash = fnv1a64(&pcm);
+    wait(&server, |s| {
+        s.sessions
+            .values()
+            .any(|v| v.audio_bytes == 3_200 && v.audio_fnv1a64 == hash)
+    })
+    .await;
     let stats = server.stats();
     assert_eq!(stats.sessions.len(), 1);
     let session_stats = stats.sessions.values().next().unwrap();
-    assert_eq!(
-        (session_stats.history_len, session_stats.connections),
-        (2, 2)
-    );
+    assert_eq!((session_stats.history_len, session_stats.connections), (2, 2));
 
     let mut unknown = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
     send(
@@ -922,10 +862,7 @@ async fn resumption_handles_restore_and_errors() {
         expect_close(&mut unknown).await,
         (1008, "BidiGenerateContent session not found".to_string())
     );
-    wait(&server, |s| {
-        s.resumptions_ok == 1 && s.resumptions_failed == 2
-    })
-    .await;
+    wait(&server, |s| s.resumptions_ok == 1 && s.resumptions_failed == 2).await;
 
     // Transparent mode (Vertex): the index of the last consumed message, as a string.
     let mut vx = connect(&server, VERTEX, &[("authorization", "Bearer t")]).await;
@@ -947,17 +884,31 @@ async fn resumption_handles_restore_and_errors() {
 }
 
 #[tokio::test]
+async fn resume_right_after_dropping_the_socket() {
+    let server = start(MockConfig::default()).await;
+    let mut ws = session(&server, json!({"model": "models/m", "sessionResumption": {}})).await;
+    let handle = recv(&mut ws).await["sessionResumptionUpdate"]["newHandle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    drop(ws); // no close frame: the mock learns of it from the FIN
+    let mut again = connect(&server, &format!("{GEMINI}?key=k"), &[]).await;
+    send(
+        &mut again,
+        json!({"setup": {"model": "models/m", "sessionResumption": {"handle": handle}}}),
+    )
+    .await;
+    assert_eq!(recv(&mut again).await, json!({"setupComplete": {}}));
+}
+
+#[tokio::test]
 async fn handle_ttl_expires() {
     let server = start(MockConfig {
         resumption_handle_ttl_ms: 0,
         ..Default::default()
     })
     .await;
-    let mut ws = session(
-        &server,
-        json!({"model": "models/m", "sessionResumption": {}}),
-    )
-    .await;
+    let mut ws = session(&server, json!({"model": "models/m", "sessionResumption": {}})).await;
     let handle = recv(&mut ws).await["sessionResumptionUpdate"]["newHandle"]
         .as_str()
         .unwrap()
@@ -982,10 +933,7 @@ async fn go_away_then_close_at_connection_lifetime() {
     .await;
     let started = Instant::now();
     let mut ws = session(&server, json!({"model": "models/m"})).await;
-    assert_eq!(
-        recv(&mut ws).await,
-        json!({"goAway": {"timeLeft": "0.300s"}})
-    );
+    assert_eq!(recv(&mut ws).await, json!({"goAway": {"timeLeft": "0.300s"}}));
     assert!(started.elapsed() >= Duration::from_millis(250));
     let (code, reason) = expect_close(&mut ws).await;
     assert!(started.elapsed() >= Duration::from_millis(550));
@@ -1005,8 +953,7 @@ async fn fault_kinds() {
         {"connection": 6, "kind": "oversized_frame", "bytes": 100000},
         {"connection": 7, "kind": "pong_delay", "delay_ms": 300}
     ]);
-    let config: MockConfig =
-        serde_json::from_value(json!({"faults": faults, "reply_text": "ok"})).unwrap();
+    let config: MockConfig = serde_json::from_value(json!({"faults": faults, "reply_text": "ok"})).unwrap();
     let server = start(config).await;
     let setup = json!({"model": "models/m", "generationConfig": {"responseModalities": ["TEXT"]}});
 
@@ -1023,10 +970,7 @@ async fn fault_kinds() {
     assert!(matches!(next(&mut ws).await, Frame::Gone));
 
     let mut ws = session(&server, setup.clone()).await;
-    assert_eq!(
-        recv(&mut ws).await,
-        json!({"goAway": {"timeLeft": "0.200s"}})
-    );
+    assert_eq!(recv(&mut ws).await, json!({"goAway": {"timeLeft": "0.200s"}}));
     assert_eq!(expect_close(&mut ws).await.0, 1008);
 
     let mut ws = session(&server, setup.clone()).await;
@@ -1106,10 +1050,7 @@ async fn scenario_file_lines() {
     assert!(started.elapsed() >= Duration::from_millis(45));
     send(&mut ws, json!({"realtimeInput": {"text": "again"}})).await;
     // message:2 replaces the reply with a close (the text line also fires first).
-    assert_eq!(
-        expect_close(&mut ws).await,
-        (1011, "scripted close".to_string())
-    );
+    assert_eq!(expect_close(&mut ws).await, (1011, "scripted close".to_string()));
 
     let mut ws = session(&server, json!({"model": "models/m"})).await;
     assert_eq!(model_text(&[recv(&mut ws).await]), "welcome");
@@ -1186,10 +1127,16 @@ fn blocking_server_runs_its_own_runtime() {
     });
     assert!(server.wait_for(|s| s.setups_completed == 1, DEADLINE));
     assert_eq!(client.join().unwrap(), json!({"setupComplete": {}}));
-    assert_eq!(
-        serde_json::to_value(server.stats()).unwrap()["connections_accepted"],
-        1
-    );
+    let json = serde_json::to_value(server.stats()).unwrap();
+    assert_eq!(json["connections_accepted"], 1);
+    let session = json["sessions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(session["audio_fnv1a64_hex"], "cbf29ce484222325"); // no audio yet: the FNV offset basis
     server.shutdown();
 }
 
@@ -1205,9 +1152,7 @@ async fn binary_prints_its_url_and_serves() {
     let stdout = child.stdout.take().unwrap();
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
+        std::io::BufReader::new(stdout).read_line(&mut line).map(|_| line)
     });
     let line = tokio::time::timeout(DEADLINE, line)
         .await

@@ -8,13 +8,15 @@
 //! Prints exactly one line, `gemini-live-mock listening on ws://HOST:PORT`, once bound. Runs until
 //! killed (SIGINT/SIGTERM keep their default action: the process exits at once) or, with
 //! `--exit-on-stdin-eof`, until stdin closes (then connections get a 1001 close first).
-//! Flags override the `--config` file (a JSON [`MockConfig`]).
+//! Flags override the `--config` file (a JSON [`MockConfig`]); the bind address always comes from
+//! `--host`/`--port`. `--threads` sets the runtime's worker threads (default 1).
 
 use gemini_live::mock::{MockConfig, MockServer};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gemini-live-mock --port N [--host 127.0.0.1] [--config config.json] [--scenario file.jsonl] \
+const USAGE: &str =
+    "usage: gemini-live-mock --port N [--host 127.0.0.1] [--config config.json] [--scenario file.jsonl] \
 [--strict] [--vertex] [--pretty] [--realtime] [--connection-lifetime-ms N] [--answer-audio-continuously] \
 [--threads N] [--exit-on-stdin-eof]";
 
@@ -60,9 +62,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--vertex" => overrides.push(Box::new(|c| c.vertex = true)),
             "--pretty" => overrides.push(Box::new(|c| c.pretty = true)),
             "--realtime" => overrides.push(Box::new(|c| c.realtime_output = true)),
-            "--answer-audio-continuously" => {
-                overrides.push(Box::new(|c| c.answer_audio_continuously = true))
-            }
+            "--answer-audio-continuously" => overrides.push(Box::new(|c| c.answer_audio_continuously = true)),
             "--connection-lifetime-ms" => {
                 let ms = number(value(&mut args, &flag)?, &flag)?;
                 overrides.push(Box::new(move |c| c.connection_lifetime_ms = Some(ms)));
@@ -119,11 +119,7 @@ fn main() -> ExitCode {
             }
         };
         let mut stdout = std::io::stdout();
-        let _ = writeln!(
-            stdout,
-            "gemini-live-mock listening on {}",
-            server.base_url()
-        );
+        let _ = writeln!(stdout, "gemini-live-mock listening on {}", server.base_url());
         let _ = stdout.flush();
         if args.exit_on_stdin_eof {
             let (eof_tx, eof_rx) = tokio::sync::oneshot::channel();

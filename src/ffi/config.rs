@@ -917,6 +917,20 @@ fn accumulate(target: &mut Value, patch: &Value) {
     }
 }
 
+fn positive_ms(ms: u32, name: &str) -> Result<Duration, Error> {
+    if ms == 0 {
+        return Err(Error::invalid(format!("`{name}` must be above 0")));
+    }
+    Ok(Duration::from_millis(u64::from(ms)))
+}
+
+fn opt_nonempty(value: Option<&str>, name: &str) -> Result<Option<String>, Error> {
+    match value {
+        Some("") => Err(Error::invalid(format!("`{name}` is empty"))),
+        v => Ok(v.map(str::to_owned)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,19 +948,5 @@ mod tests {
         }
         let setup = c.session.setup_object("models/m");
         assert_eq!(setup["generationConfig"], json!({"topK": 3}));
-    }
-}
-
-fn positive_ms(ms: u32, name: &str) -> Result<Duration, Error> {
-    if ms == 0 {
-        return Err(Error::invalid(format!("`{name}` must be above 0")));
-    }
-    Ok(Duration::from_millis(u64::from(ms)))
-}
-
-fn opt_nonempty(value: Option<&str>, name: &str) -> Result<Option<String>, Error> {
-    match value {
-        Some("") => Err(Error::invalid(format!("`{name}` is empty"))),
-        v => Ok(v.map(str::to_owned)),
     }
 }

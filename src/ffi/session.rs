@@ -120,8 +120,15 @@ impl Session {
         self as *const Session as usize
     }
 
+    /// Closed by the application, or ended (the phase turns `Closed` before the `CLOSED`
+    /// event is emitted, so a send after that event always fails, even while the connection
+    /// loop is still winding down).
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst) || self.handle.phase().is_terminal()
+    }
+
     fn send(&self, message: EncodedMessage) -> Result<(), Error> {
-        if self.closed.load(Ordering::SeqCst) {
+        if self.is_closed() {
             return Err(Error::closed());
         }
         self.handle.try_send_message(message).map_err(|e| match e {
@@ -304,7 +311,7 @@ pub extern "C" fn gemini_live_session_send_audio(
         if !(8_000..=48_000).contains(&sample_rate) {
             return Err(Error::invalid(format!("`sample_rate` {sample_rate} is outside 8000..=48000")));
         }
-        if s.closed.load(Ordering::SeqCst) {
+        if s.is_closed() {
             return Err(Error::closed());
         }
         let message = protocol::encode_realtime(&RealtimeInput::Audio { pcm, sample_rate });
@@ -587,9 +594,9 @@ pub extern "C" fn gemini_live_session_next_event(
                 let got = if timeout_ms == GEMINI_LIVE_TIMEOUT_INFINITE {
                     runtime::callbacks().block_on(wait).map(Ok).unwrap_or(Err(()))
                 } else {
-                    match runtime::callbacks()
-                        .block_on(tokio::time::timeout(Duration::from_millis(u64::from(timeout_ms)), wait))
-                    {
+                    // The timer is created inside `block_on`, where the runtime is current.
+                    let limit = Duration::from_millis(u64::from(timeout_ms));
+                    match runtime::callbacks().block_on(async { tokio::time::timeout(limit, wait).await }) {
                         Ok(Some(e)) => Ok(e),
                         Ok(None) => Err(()),
                         Err(_) => {

@@ -3,31 +3,24 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 /// Output audio is always 24 kHz PCM16LE mono, like the real service's.
 pub(crate) const OUTPUT_RATE: u64 = 24_000;
 pub(crate) const OUTPUT_MIME: &str = "audio/pcm;rate=24000";
 
 /// 400 Hz at 24 kHz has an integer period of 60 samples, so every chunk that starts on a period
-/// boundary is identical and its base64 can be cached: 1,000 load-test sessions then cost almost
-/// no CPU for synthesis.
+/// boundary is identical and its frame can be cached (see `wire::audio_chunk`): 1,000 load-test
+/// sessions then cost almost no CPU for synthesis and encoding.
 const PERIOD: usize = 60;
 const AMPLITUDE: f64 = 8_000.0;
 
 static ONE_PERIOD: Lazy<[i16; PERIOD]> = Lazy::new(|| {
     let mut samples = [0i16; PERIOD];
     for (i, s) in samples.iter_mut().enumerate() {
-        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round()
-            as i16;
+        *s = (AMPLITUDE * (2.0 * std::f64::consts::PI * i as f64 / PERIOD as f64).sin()).round() as i16;
     }
     samples
 });
-
-/// Cache of base64 chunks by length in samples; chunk lengths come from config, so only a few.
-static CHUNK_CACHE: Lazy<Mutex<HashMap<usize, Arc<str>>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
 
 fn tone_pcm(start_sample: u64, samples: usize) -> Vec<u8> {
     let mut pcm = Vec::with_capacity(samples * 2);
@@ -39,18 +32,13 @@ fn tone_pcm(start_sample: u64, samples: usize) -> Vec<u8> {
 }
 
 /// Base64 of `samples` tone samples starting at `start_sample` of the reply.
-pub(crate) fn tone_base64(start_sample: u64, samples: usize) -> Arc<str> {
-    if start_sample % PERIOD as u64 != 0 {
-        return STANDARD.encode(tone_pcm(start_sample, samples)).into();
-    }
-    let mut cache = CHUNK_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() > 64 {
-        cache.clear();
-    }
-    cache
-        .entry(samples)
-        .or_insert_with(|| STANDARD.encode(tone_pcm(0, samples)).into())
-        .clone()
+pub(crate) fn tone_base64(start_sample: u64, samples: usize) -> String {
+    STANDARD.encode(tone_pcm(start_sample, samples))
+}
+
+/// Chunks starting here have the same samples as a chunk starting at 0.
+pub(crate) fn starts_on_period(start_sample: u64) -> bool {
+    start_sample % PERIOD as u64 == 0
 }
 
 /// The rate in `audio/pcm;rate=16000`; 16 kHz when absent.
@@ -93,8 +81,8 @@ mod tests {
     #[test]
     fn tone_and_helpers() {
         assert_eq!(tone_pcm(0, 5760).len(), 11_520);
-        assert_eq!(&*tone_base64(5760, 120), STANDARD.encode(tone_pcm(0, 120)));
-        assert_eq!(&*tone_base64(7, 120), STANDARD.encode(tone_pcm(7, 120)));
+        assert!(starts_on_period(5760) && !starts_on_period(7));
+        assert_eq!(tone_base64(5760, 120), tone_base64(0, 120));
         assert_eq!(rate_from_mime("audio/pcm;rate=24000"), 24_000);
         assert_eq!(rate_from_mime("audio/pcm"), 16_000);
         assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);

@@ -100,9 +100,7 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
     match route.endpoint {
         Endpoint::Gemini => {
             let key = route.key.as_deref().ok_or_else(missing)?;
-            listed(&cfg.api_keys, key)
-                .then_some(None)
-                .ok_or_else(bad_key)
+            listed(&cfg.api_keys, key).then_some(None).ok_or_else(bad_key)
         }
         Endpoint::Constrained => {
             // The Python SDK sends the token as `Authorization: Token` and as `x-goog-api-key`.
@@ -122,9 +120,7 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
                 .then_some(None)
                 .ok_or_else(|| Fatal::new(1007, wire::BAD_BEARER)),
             // Vertex express mode: an API key.
-            (None, Some(key)) => listed(&cfg.api_keys, key)
-                .then_some(None)
-                .ok_or_else(bad_key),
+            (None, Some(key)) => listed(&cfg.api_keys, key).then_some(None).ok_or_else(bad_key),
             (None, None) => Err(missing()),
         },
     }

@@ -1,13 +1,12 @@
 //! One WebSocket connection: credentials, the setup handshake, then a single task that reads
 //! client frames and sends due outbox steps. No per-connection threads or extra tasks.
 
-use super::audio;
 use super::auth::{self, Endpoint, Route};
 use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
 use super::model::{Model, SessionState};
 use super::outbox::{Outbox, Step};
-use super::parse::{self, ClientMsg, RealtimeItem, SetupInfo};
+use super::parse::{self, ClientMsg, MessageKind, RealtimeItem, SetupInfo};
 use super::resumption::ResumptionStore;
 use super::scenario::{Event, Scenario, ScenarioCursor};
 use super::stats::{push_recent, CloseRecord, MockStats, StatsHub, ToolResponseRecord};
@@ -15,7 +14,7 @@ use super::wire::{self, Fatal};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -197,8 +196,7 @@ impl Connection {
         }
     }
 
-    async fn on_setup(&mut self, setup: SetupInfo, raw: Value) -> Flow {
-        let raw_setup = raw.get("setup").cloned();
+    async fn on_setup(&mut self, setup: SetupInfo, raw_setup: Option<Value>) -> Flow {
         self.shared.stats.update(|s| {
             s.messages.setup += 1;
             s.last_setup = raw_setup;
@@ -208,7 +206,7 @@ impl Connection {
         }
         let handle = setup.resumption.as_ref().and_then(|r| r.handle.clone());
         let (session_id, state) = match handle {
-            Some(handle) => match self.shared.resumption.resume(&handle, self.number) {
+            Some(handle) => match self.shared.resumption.resume(&handle, self.number).await {
                 Ok(found) => {
                     self.shared.stats.update(|s| s.resumptions_ok += 1);
                     found
@@ -297,22 +295,20 @@ impl Connection {
 
     async fn on_message(&mut self, msg: ClientMsg) -> Flow {
         self.messages += 1;
-        let kinds = message_kinds(&msg);
+        let kinds = msg.kinds();
         self.record(&msg, &kinds);
         let now = Instant::now();
         for spec in self.faults.take_after_message(self.messages) {
             self.outbox.push(now, Step::Fault(spec), false);
         }
-        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(k)).collect();
+        let mut events: Vec<Event> = kinds.iter().map(|k| Event::Kind(*k)).collect();
         events.push(Event::Message(self.messages));
         let model = self.model.as_mut().expect("setup done");
         let scripted = model.scenario.fire(&events, now, &mut self.outbox);
         let result = model.handle(msg, !scripted, now, &mut self.outbox);
         let session_id = self.session_id.clone().unwrap_or_default();
         let state = &model.state;
-        self.shared
-            .stats
-            .update(|s| sync_session(s, &session_id, state));
+        self.shared.stats.update(|s| sync_session(s, &session_id, state));
         match result {
             Ok(()) => Ok(()),
             Err(fatal) => self.close(fatal).await,
@@ -320,20 +316,21 @@ impl Connection {
     }
 
     /// Message counters, texts and tool responses for the stats.
-    fn record(&self, msg: &ClientMsg, kinds: &[&'static str]) {
+    fn record(&self, msg: &ClientMsg, kinds: &[MessageKind]) {
         let session_id = self.session_id.clone().unwrap_or_default();
         self.shared.stats.update(|s| {
             for kind in kinds {
-                let counter = match *kind {
-                    "clientContent" => &mut s.messages.client_content,
-                    "realtimeInput.audio" => &mut s.messages.realtime_audio,
-                    "realtimeInput.video" => &mut s.messages.realtime_video,
-                    "realtimeInput.text" => &mut s.messages.realtime_text,
-                    "activityStart" => &mut s.messages.activity_start,
-                    "activityEnd" => &mut s.messages.activity_end,
-                    "audioStreamEnd" => &mut s.messages.audio_stream_end,
-                    "toolResponse" => &mut s.messages.tool_response,
-                    _ => &mut s.messages.context_update,
+                let m = &mut s.messages;
+                let counter = match kind {
+                    MessageKind::ClientContent => &mut m.client_content,
+                    MessageKind::Audio => &mut m.realtime_audio,
+                    MessageKind::Video => &mut m.realtime_video,
+                    MessageKind::Text => &mut m.realtime_text,
+                    MessageKind::ActivityStart => &mut m.activity_start,
+                    MessageKind::ActivityEnd => &mut m.activity_end,
+                    MessageKind::AudioStreamEnd => &mut m.audio_stream_end,
+                    MessageKind::ToolResponse => &mut m.tool_response,
+                    MessageKind::ContextUpdate => &mut m.context_update,
                 };
                 *counter += 1;
             }
@@ -379,11 +376,7 @@ impl Connection {
         let model = self.model.as_ref().expect("setup done");
         let session_id = self.session_id.as_deref().unwrap_or_default();
         let handle = self.shared.resumption.issue(session_id, &model.state);
-        let transparent = model
-            .setup
-            .resumption
-            .as_ref()
-            .is_some_and(|r| r.transparent);
+        let transparent = model.setup.resumption.as_ref().is_some_and(|r| r.transparent);
         let index = (transparent && model.state.messages > 0).then(|| model.state.messages - 1);
         wire::resumption_update(Some((&handle, index)))
     }
@@ -394,10 +387,7 @@ impl Connection {
                 self.count_sent(&value);
                 self.send_json(&value).await
             }
-            Step::TurnComplete {
-                message,
-                ends_reply,
-            } => {
+            Step::TurnComplete { message, ends_reply } => {
                 self.send_json(&message).await?;
                 let session_id = self.session_id.clone().unwrap_or_default();
                 self.shared.stats.update(|s| {
@@ -421,14 +411,9 @@ impl Connection {
                 samples,
                 transcript,
             } => {
-                let data = audio::tone_base64(start_sample, samples);
-                let part =
-                    json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": &*data}}]);
-                let mut message = wire::model_turn(part, self.vertex);
-                if let Some(text) = transcript {
-                    message["serverContent"]["outputTranscription"] = json!({"text": text});
-                }
-                self.send_json(&message).await
+                let pretty = self.cfg().pretty;
+                let frame = wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
+                self.send(frame).await
             }
             Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
             Step::Close { code, reason } => self.close(Fatal::new(code, reason)).await,
@@ -448,11 +433,8 @@ impl Connection {
                 let left = faults::time_left(&spec, default_left);
                 self.send_go_away(left).await?;
                 let reason = wire::GO_AWAY_EXPIRED.to_string();
-                self.outbox.push(
-                    Instant::now() + left,
-                    Step::Close { code: 1008, reason },
-                    false,
-                );
+                self.outbox
+                    .push(Instant::now() + left, Step::Close { code: 1008, reason }, false);
                 Ok(())
             }
             FaultKind::StallAfterGoAway => {
@@ -503,32 +485,14 @@ impl Connection {
     }
 }
 
-/// Scenario trigger names (and stats kinds) of a message.
-fn message_kinds(msg: &ClientMsg) -> Vec<&'static str> {
-    match msg {
-        ClientMsg::Setup(_) => Vec::new(),
-        ClientMsg::ClientContent { .. } => vec!["clientContent"],
-        ClientMsg::ToolResponse(_) => vec!["toolResponse"],
-        ClientMsg::ContextUpdate { .. } => vec!["contextUpdate"],
-        ClientMsg::RealtimeInput(items) => items
-            .iter()
-            .map(|item| match item {
-                RealtimeItem::Audio { .. } => "realtimeInput.audio",
-                RealtimeItem::Video => "realtimeInput.video",
-                RealtimeItem::Text(_) => "realtimeInput.text",
-                RealtimeItem::ActivityStart => "activityStart",
-                RealtimeItem::ActivityEnd => "activityEnd",
-                RealtimeItem::AudioStreamEnd => "audioStreamEnd",
-            })
-            .collect(),
-    }
-}
-
 /// Mirrors the session state's counters into the stats.
 fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
     let session = stats.sessions.entry(session_id.to_string()).or_default();
     session.audio_bytes = state.audio_bytes;
-    session.audio_fnv1a64 = state.audio_hash;
+    if session.audio_fnv1a64 != state.audio_hash || session.audio_fnv1a64_hex.is_empty() {
+        session.audio_fnv1a64 = state.audio_hash;
+        session.audio_fnv1a64_hex = format!("{:016x}", state.audio_hash);
+    }
     session.history_len = state.history.len() as u64;
 }
 

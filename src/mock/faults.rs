@@ -52,8 +52,7 @@ pub(crate) fn time_left(spec: &FaultSpec, default_ms: u64) -> Duration {
 }
 
 pub(crate) fn pong_delay(spec: &FaultSpec) -> Duration {
-    spec.delay_ms
-        .map_or(DEFAULT_PONG_DELAY, Duration::from_millis)
+    spec.delay_ms.map_or(DEFAULT_PONG_DELAY, Duration::from_millis)
 }
 
 pub(crate) fn oversized_bytes(spec: &FaultSpec) -> usize {

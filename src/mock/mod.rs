@@ -64,9 +64,7 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let stats = StatsHub::new();
         let shared = Arc::new(Shared {
-            resumption: ResumptionStore::new(Duration::from_millis(
-                config.resumption_handle_ttl_ms,
-            )),
+            resumption: ResumptionStore::new(Duration::from_millis(config.resumption_handle_ttl_ms)),
             cfg: Arc::new(config),
             scenario: Arc::new(scenario),
             stats: stats.clone(),

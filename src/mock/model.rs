@@ -15,8 +15,12 @@
 //!   time; otherwise everything is sent at once.
 //! - **Usage.** Text counts 1 token per 4 characters (at least 1), audio 25 tokens per second.
 //!   Gemini naming (`responseTokenCount`), or Vertex naming (`candidatesTokenCount`, `trafficType`).
-//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through the energy VAD
-//!   documented in `vad.rs`. Speech start sends
+//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through an energy VAD
+//!   on 10 ms frames: a frame is speech when its RMS is ≥ 300 (`START_SENSITIVITY_HIGH`, the
+//!   default) or ≥ 1,000 (`START_SENSITIVITY_LOW`); speech starts after `prefixPaddingMs` (default
+//!   20) of speech frames and ends after `silenceDurationMs` (default 500) of frames below that
+//!   threshold (`END_SENSITIVITY_HIGH`, the default) or below half of it (`END_SENSITIVITY_LOW`).
+//!   Speech start sends
 //!   `{"serverContent":{},"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.230s"}}`
 //!   (offsets count all audio received in the session). Speech end sends `ACTIVITY_END`, then, with
 //!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
@@ -52,7 +56,12 @@
 //!   after which nothing is queued or pending. With `transparent:true`,
 //!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
 //!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
-//!   omitted while no message was consumed.
+//!   omitted while no message was consumed. Resuming restores what was saved with the handle:
+//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction
+//!   and message index. Handles live `resumption_handle_ttl_ms` (2 h); an unknown or expired one
+//!   closes 1008 "BidiGenerateContent session not found"; a resume while another connection still
+//!   serves the session closes the new one 1011 "Internal error occurred." (after waiting up to
+//!   200 ms for the old one to go away).
 //! - The session keeps the last 64 history entries.
 
 use super::audio::OUTPUT_RATE;
@@ -172,11 +181,9 @@ impl Model {
     ) -> Result<(), Fatal> {
         self.state.messages += 1;
         match msg {
+            // The connection rejects a second `setup` before it gets here; same answer anyway.
             ClientMsg::Setup(_) => Err(Fatal::invalid_argument()),
-            ClientMsg::ClientContent {
-                turns,
-                turn_complete,
-            } => {
+            ClientMsg::ClientContent { turns, turn_complete } => {
                 for (role, text) in &turns {
                     self.state.remember(role, text);
                 }
@@ -200,8 +207,7 @@ impl Model {
                 }
                 Ok(())
             }
-            ClientMsg::ToolResponse(responses) if react => self.tool_response(responses, now, out),
-            ClientMsg::ToolResponse(_) => Ok(()),
+            ClientMsg::ToolResponse(responses) => self.tool_response(responses, react, now, out),
             ClientMsg::ContextUpdate {
                 system_instruction,
                 tools,
@@ -236,8 +242,7 @@ impl Model {
             RealtimeItem::Text(text) => {
                 if let Some(rest) = text.strip_prefix("ping:") {
                     if react {
-                        let pong =
-                            wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
+                        let pong = wire::model_turn(json!([{"text": format!("pong:{rest}")}]), false);
                         out.push(now, Step::Send(pong), false);
                     }
                     return;
@@ -260,38 +265,22 @@ impl Model {
             }
             RealtimeItem::ActivityEnd if self.setup.vad.disabled => match self.activity.take() {
                 Some(0) if react => self.empty_activity(now, out),
-                Some(speech_us) if react => {
-                    self.utterance_end(self.state.audio_us, speech_us, now, out)
-                }
+                Some(speech_us) if react => self.utterance_end(self.state.audio_us, speech_us, now, out),
                 _ => {}
             },
             RealtimeItem::AudioStreamEnd
                 if react && !self.setup.vad.disabled && !self.cfg.answer_audio_continuously =>
             {
-                if let Some(VadEvent::End {
-                    offset_us,
-                    speech_us,
-                }) = self.vad.flush(self.state.audio_us)
-                {
+                if let Some(VadEvent::End { offset_us, speech_us }) = self.vad.flush(self.state.audio_us) {
                     self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                     self.utterance_end(offset_us, speech_us, now, out);
                 }
             }
-            RealtimeItem::ActivityStart
-            | RealtimeItem::ActivityEnd
-            | RealtimeItem::AudioStreamEnd => {}
+            RealtimeItem::ActivityStart | RealtimeItem::ActivityEnd | RealtimeItem::AudioStreamEnd => {}
         }
     }
 
-    fn audio(
-        &mut self,
-        pcm: &[u8],
-        rate: u32,
-        start_us: u64,
-        chunk_us: u64,
-        now: Instant,
-        out: &mut Outbox,
-    ) {
+    fn audio(&mut self, pcm: &[u8], rate: u32, start_us: u64, chunk_us: u64, now: Instant, out: &mut Outbox) {
         if self.cfg.answer_audio_continuously {
             self.continuous_us += chunk_us;
             while self.continuous_us >= 1_000_000 {
@@ -312,10 +301,7 @@ impl Model {
                         out.push(now, Step::Send(ack), false);
                         self.barge_in(now, out);
                     }
-                    VadEvent::End {
-                        offset_us,
-                        speech_us,
-                    } => {
+                    VadEvent::End { offset_us, speech_us } => {
                         self.vad_signal("VAD_SIGNAL_TYPE_EOS", now, out);
                         self.utterance_end(offset_us, speech_us, now, out);
                     }
@@ -415,14 +401,18 @@ impl Model {
         if self.setup.resumption.is_some() {
             out.push(now, Step::Send(wire::resumption_update(None)), false);
         }
-        let call = json!({"toolCall": {"functionCalls": [{"id": id, "name": name, "args": {"input": input}}]}});
+        let call =
+            json!({"toolCall": {"functionCalls": [{"id": id, "name": name, "args": {"input": input}}]}});
         out.push(now, Step::Send(call), false);
         self.pending.push(PendingCall { id, name });
     }
 
+    /// Answered calls stop being pending even when a scenario replaces the reply (`react`
+    /// false), so the session can become resumable again.
     fn tool_response(
         &mut self,
         responses: Vec<FunctionResponse>,
+        react: bool,
         now: Instant,
         out: &mut Outbox,
     ) -> Result<(), Fatal> {
@@ -433,11 +423,10 @@ impl Model {
                 None => call.name == response.name,
             });
             let Some(index) = index else {
-                if response
-                    .id
-                    .as_ref()
-                    .is_some_and(|id| self.cancelled.contains(id))
-                {
+                if response.id.as_ref().is_some_and(|id| self.cancelled.contains(id)) {
+                    continue;
+                }
+                if !react {
                     continue;
                 }
                 return Err(Fatal::invalid_argument());
@@ -451,7 +440,7 @@ impl Model {
                 results.push(format!("Tool {name} returned {}", response.response));
             }
         }
-        if !results.is_empty() {
+        if react && !results.is_empty() {
             let reply = results.join(" ");
             self.reply(&reply, text_tokens(&reply), "TEXT", now, out);
         }
@@ -510,10 +499,7 @@ impl Model {
             for part in fragments.chunks(3) {
                 out.push(
                     start,
-                    Step::Send(wire::model_turn(
-                        json!([{"text": part.concat()}]),
-                        self.vertex,
-                    )),
+                    Step::Send(wire::model_turn(json!([{"text": part.concat()}]), self.vertex)),
                     true,
                 );
             }
@@ -590,12 +576,12 @@ impl Model {
         };
         for i in 0..chunks {
             let first = i * chunk;
-            let words =
-                &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
+            let words = &transcript[i * transcript.len() / chunks..(i + 1) * transcript.len() / chunks];
             let step = Step::Audio {
                 start_sample: first as u64,
                 samples: chunk.min(samples - first),
-                transcript: (!transcript.is_empty()).then(|| words.concat()),
+                // Chunks without a word of their own carry no transcription field.
+                transcript: (!words.is_empty()).then(|| words.concat()),
             };
             out.push(at(first), step, true);
         }

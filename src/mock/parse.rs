@@ -7,6 +7,8 @@ use super::wire::Fatal;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt::Write;
 
 /// A client message after normalisation.
 #[derive(Debug)]
@@ -22,6 +24,72 @@ pub(crate) enum ClientMsg {
         system_instruction: Option<String>,
         tools: Option<Vec<String>>,
     },
+}
+
+/// A kind of client message (one `realtimeInput` may carry several): what the stats count and
+/// what scenario lines trigger on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MessageKind {
+    ClientContent,
+    Audio,
+    Video,
+    Text,
+    ActivityStart,
+    ActivityEnd,
+    AudioStreamEnd,
+    ToolResponse,
+    ContextUpdate,
+}
+
+impl MessageKind {
+    pub(crate) const ALL: [MessageKind; 9] = [
+        MessageKind::ClientContent,
+        MessageKind::Audio,
+        MessageKind::Video,
+        MessageKind::Text,
+        MessageKind::ActivityStart,
+        MessageKind::ActivityEnd,
+        MessageKind::AudioStreamEnd,
+        MessageKind::ToolResponse,
+        MessageKind::ContextUpdate,
+    ];
+
+    /// The scenario trigger name.
+    pub(crate) fn trigger(self) -> &'static str {
+        match self {
+            MessageKind::ClientContent => "clientContent",
+            MessageKind::Audio => "realtimeInput.audio",
+            MessageKind::Video => "realtimeInput.video",
+            MessageKind::Text => "realtimeInput.text",
+            MessageKind::ActivityStart => "activityStart",
+            MessageKind::ActivityEnd => "activityEnd",
+            MessageKind::AudioStreamEnd => "audioStreamEnd",
+            MessageKind::ToolResponse => "toolResponse",
+            MessageKind::ContextUpdate => "contextUpdate",
+        }
+    }
+}
+
+impl ClientMsg {
+    pub(crate) fn kinds(&self) -> Vec<MessageKind> {
+        match self {
+            ClientMsg::Setup(_) => Vec::new(),
+            ClientMsg::ClientContent { .. } => vec![MessageKind::ClientContent],
+            ClientMsg::ToolResponse(_) => vec![MessageKind::ToolResponse],
+            ClientMsg::ContextUpdate { .. } => vec![MessageKind::ContextUpdate],
+            ClientMsg::RealtimeInput(items) => items
+                .iter()
+                .map(|item| match item {
+                    RealtimeItem::Audio { .. } => MessageKind::Audio,
+                    RealtimeItem::Video => MessageKind::Video,
+                    RealtimeItem::Text(_) => MessageKind::Text,
+                    RealtimeItem::ActivityStart => MessageKind::ActivityStart,
+                    RealtimeItem::ActivityEnd => MessageKind::ActivityEnd,
+                    RealtimeItem::AudioStreamEnd => MessageKind::AudioStreamEnd,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -78,11 +146,7 @@ pub(crate) struct VadSettings {
 }
 
 /// Parses one frame's payload. `vertex` enables the Vertex-only fields in the strict table.
-pub(crate) fn parse(
-    payload: &[u8],
-    strict: bool,
-    vertex: bool,
-) -> Result<(ClientMsg, Value), Fatal> {
+pub(crate) fn parse(payload: &[u8], strict: bool, vertex: bool) -> Result<(ClientMsg, Option<Value>), Fatal> {
     let raw: Value = serde_json::from_slice(payload).map_err(|e| {
         Fatal::new(
             1007,
@@ -99,7 +163,9 @@ pub(crate) fn parse(
             "Invalid JSON payload received. Expected an object.",
         ));
     }
-    let norm = normalize(&raw, Ty::Root, "", strict, vertex)?;
+    // Only `setup` is kept as received (for the stats); everything else is normalised in place.
+    let raw_setup = raw.get("setup").cloned();
+    let norm = normalize(raw, Ty::Root, &mut String::new(), strict, vertex)?;
     let obj = norm.as_object().expect("normalised object");
     let known = [
         "setup",
@@ -130,7 +196,7 @@ pub(crate) fn parse(
                 .map(|w| tool_names(w.get("tools").unwrap_or(w))),
         },
     };
-    Ok((msg, raw))
+    Ok((msg, raw_setup))
 }
 
 fn setup(body: &Value) -> Result<SetupInfo, Fatal> {
@@ -171,10 +237,7 @@ fn setup(body: &Value) -> Result<SetupInfo, Fatal> {
         output_transcription: body.get("outputAudioTranscription").is_some(),
         vad: VadSettings {
             disabled: boolish(aad_field("disabled")),
-            start_high: !enum_is(
-                aad_field("startOfSpeechSensitivity"),
-                "START_SENSITIVITY_LOW",
-            ),
+            start_high: !enum_is(aad_field("startOfSpeechSensitivity"), "START_SENSITIVITY_LOW"),
             end_high: !enum_is(aad_field("endOfSpeechSensitivity"), "END_SENSITIVITY_LOW"),
             prefix_padding_ms: int64(aad_field("prefixPaddingMs")).unwrap_or(20),
             silence_duration_ms: int64(aad_field("silenceDurationMs")).unwrap_or(500),
@@ -197,9 +260,7 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
             let pcm = decode_base64(data).ok_or_else(|| {
                 Fatal::new(
                     1007,
-                    format!(
-                        "Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."
-                    ),
+                    format!("Invalid value at '{field}.data' (TYPE_BYTES), Base64 decoding failed."),
                 )
             })?;
             items.push(RealtimeItem::Audio {
@@ -238,17 +299,11 @@ fn realtime(body: &Value) -> Result<Vec<RealtimeItem>, Fatal> {
 }
 
 fn tool_response(body: &Value) -> Vec<FunctionResponse> {
-    let responses = body
-        .get("functionResponses")
-        .map(one_or_many)
-        .unwrap_or_default();
+    let responses = body.get("functionResponses").map(one_or_many).unwrap_or_default();
     responses
         .into_iter()
         .map(|r| {
-            let response = r
-                .get("response")
-                .cloned()
-                .unwrap_or(Value::Object(Map::new()));
+            let response = r.get("response").cloned().unwrap_or(Value::Object(Map::new()));
             let scheduling = r.get("scheduling").or_else(|| response.get("scheduling"));
             FunctionResponse {
                 id: r
@@ -256,11 +311,7 @@ fn tool_response(body: &Value) -> Vec<FunctionResponse> {
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())
                     .map(String::from),
-                name: r
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
+                name: r.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
                 will_continue: boolish(r.get("willContinue")),
                 silent: scheduling
                     .and_then(Value::as_str)
@@ -300,11 +351,7 @@ fn content_text(content: &Value) -> String {
 fn tool_names(tools: &Value) -> Vec<String> {
     one_or_many(tools)
         .iter()
-        .flat_map(|t| {
-            t.get("functionDeclarations")
-                .map(one_or_many)
-                .unwrap_or_default()
-        })
+        .flat_map(|t| t.get("functionDeclarations").map(one_or_many).unwrap_or_default())
         .filter_map(|d| d.get("name").and_then(Value::as_str).map(String::from))
         .collect()
 }
@@ -343,9 +390,16 @@ pub(crate) fn decode_base64(data: &str) -> Option<Vec<u8>> {
             .with_decode_padding_mode(DecodePaddingMode::Indifferent)
             .with_decode_allow_trailing_bits(true),
     );
+    let clean = |c: &char| !c.is_ascii_whitespace();
+    if data
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+    {
+        return ENGINE.decode(data).ok();
+    }
     let standard: String = data
         .chars()
-        .filter(|c| !c.is_ascii_whitespace())
+        .filter(clean)
         .map(|c| match c {
             '-' => '+',
             '_' => '/',
@@ -355,7 +409,10 @@ pub(crate) fn decode_base64(data: &str) -> Option<Vec<u8>> {
     ENGINE.decode(standard).ok()
 }
 
-fn snake(key: &str) -> String {
+fn snake(key: &str) -> Cow<'_, str> {
+    if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(key);
+    }
     let mut out = String::with_capacity(key.len() + 4);
     for c in key.chars() {
         if c.is_ascii_uppercase() {
@@ -365,7 +422,7 @@ fn snake(key: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn camel(key: &str) -> String {
@@ -498,10 +555,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("include_thoughts", Scalar),
             ("thinking_level", Scalar),
         ],
-        TranslationConfig => &[
-            ("target_language_code", Scalar),
-            ("echo_target_language", Scalar),
-        ],
+        TranslationConfig => &[("target_language_code", Scalar), ("echo_target_language", Scalar)],
         Content => &[("role", Scalar), ("parts", Part)],
         Part => &[
             ("text", Scalar),
@@ -516,11 +570,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("video_metadata", Free),
             ("media_resolution", Free),
         ],
-        Blob => &[
-            ("mime_type", Scalar),
-            ("data", Scalar),
-            ("display_name", Scalar),
-        ],
+        Blob => &[("mime_type", Scalar), ("data", Scalar), ("display_name", Scalar)],
         FileData => &[
             ("mime_type", Scalar),
             ("file_uri", Scalar),
@@ -566,10 +616,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
         // `transparent` is Vertex-only: the Gemini API rejects it (probe, reference §2.1).
         SessionResumption if vertex => &[("handle", Scalar), ("transparent", Scalar)],
         SessionResumption => &[("handle", Scalar)],
-        Compression => &[
-            ("trigger_tokens", Scalar),
-            ("sliding_window", SlidingWindow),
-        ],
+        Compression => &[("trigger_tokens", Scalar), ("sliding_window", SlidingWindow)],
         SlidingWindow => &[("target_tokens", Scalar)],
         Transcription => &[
             ("language_codes", Scalar),
@@ -612,26 +659,25 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
 }
 
 /// Renames keys to camelCase (outside `Free` subtrees) and, in strict mode, rejects unknown
-/// ones with the real reason: the path is in proto (snake_case) names with list indices.
-fn normalize(
-    value: &Value,
-    ty: Ty,
-    path: &str,
-    strict: bool,
-    vertex: bool,
-) -> Result<Value, Fatal> {
+/// ones with the real reason: the path is in proto (snake_case) names with list indices. Takes
+/// the value by move and reuses one path buffer, as this runs for every audio chunk.
+fn normalize(value: Value, ty: Ty, path: &mut String, strict: bool, vertex: bool) -> Result<Value, Fatal> {
     match value {
-        Value::Array(items) if ty != Ty::Free => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| normalize(item, ty, &format!("{path}[{i}]"), strict, vertex))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
+        Value::Array(items) if ty != Ty::Free => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                out.push(normalize(item, ty, path, strict, vertex)?);
+                path.truncate(len);
+            }
+            Ok(Value::Array(out))
+        }
         Value::Object(map) if !matches!(ty, Ty::Free | Ty::Scalar) => {
             let table = fields(ty, vertex);
             let mut out = Map::with_capacity(map.len());
             for (key, child) in map {
-                let proto_name = snake(key);
+                let proto_name = snake(&key);
                 let child_ty = match table.iter().find(|(name, _)| *name == proto_name) {
                     Some((_, t)) => *t,
                     None if strict => {
@@ -640,23 +686,26 @@ fn normalize(
                         } else {
                             format!(" at '{path}'")
                         };
-                        return Err(Fatal::new(1007, format!("Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field.")));
+                        let reason = format!(
+                            "Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field."
+                        );
+                        return Err(Fatal::new(1007, reason));
                     }
                     None => Ty::Free,
                 };
-                let child_path = if path.is_empty() {
-                    proto_name
-                } else {
-                    format!("{path}.{proto_name}")
-                };
-                out.insert(
-                    camel(key),
-                    normalize(child, child_ty, &child_path, strict, vertex)?,
-                );
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&proto_name);
+                let child = normalize(child, child_ty, path, strict, vertex)?;
+                path.truncate(len);
+                let key = if key.contains('_') { camel(&key) } else { key };
+                out.insert(key, child);
             }
             Ok(Value::Object(out))
         }
-        other => Ok(other.clone()),
+        other => Ok(other),
     }
 }
 
@@ -681,11 +730,11 @@ mod tests {
         let err = parse(msg, true, false).unwrap_err();
         assert_eq!(err.reason, "Invalid JSON payload received. Unknown name \"transparent\" at 'setup.session_resumption': Cannot find field.");
         assert!(parse(msg, true, true).is_ok());
-        let msg = br#"{"tool_response":{"functionResponses":[{"id":"a","name":"n","response":{},"bogus":1}]}}"#;
+        let msg =
+            br#"{"tool_response":{"functionResponses":[{"id":"a","name":"n","response":{},"bogus":1}]}}"#;
         let err = parse(msg, true, false).unwrap_err();
         assert!(
-            err.reason
-                .contains("at 'tool_response.function_responses[0]'"),
+            err.reason.contains("at 'tool_response.function_responses[0]'"),
             "{}",
             err.reason
         );

@@ -12,8 +12,11 @@ use rand::RngCore;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 
 const HANDLES_PER_SESSION: usize = 8;
+/// How long a resume waits for the session's previous connection to close.
+const RELEASE_GRACE: Duration = Duration::from_millis(200);
 
 struct Saved {
     session_id: String,
@@ -32,6 +35,8 @@ struct Inner {
 pub(crate) struct ResumptionStore {
     ttl: Duration,
     inner: Mutex<Inner>,
+    /// Wakes resumes waiting for the old connection of their session to go away.
+    released: Notify,
 }
 
 impl ResumptionStore {
@@ -39,6 +44,7 @@ impl ResumptionStore {
         ResumptionStore {
             ttl,
             inner: Mutex::new(Inner::default()),
+            released: Notify::new(),
         }
     }
 
@@ -68,12 +74,33 @@ impl ResumptionStore {
         handle
     }
 
-    /// Looks a handle up and claims its session for `connection`.
-    pub(crate) fn resume(
+    /// Looks a handle up and claims its session for `connection`. If another connection still
+    /// serves the session, waits up to [`RELEASE_GRACE`] for it to go away (a client that just
+    /// dropped its socket may reconnect before the old connection's task saw the FIN), then
+    /// refuses with 1011 like the real service.
+    pub(crate) async fn resume(
         &self,
         handle: &str,
         connection: u64,
     ) -> Result<(String, SessionState), Fatal> {
+        let deadline = tokio::time::Instant::now() + RELEASE_GRACE;
+        loop {
+            // Registered before the check, so a release in between is not missed.
+            let released = self.released.notified();
+            tokio::pin!(released);
+            released.as_mut().enable();
+            match self.try_resume(handle, connection) {
+                Err(busy) if busy.code == 1011 && tokio::time::Instant::now() < deadline => {
+                    if tokio::time::timeout_at(deadline, released).await.is_err() {
+                        return Err(busy);
+                    }
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn try_resume(&self, handle: &str, connection: u64) -> Result<(String, SessionState), Fatal> {
         let mut inner = self.lock();
         let now = Instant::now();
         let found = inner
@@ -83,7 +110,6 @@ impl ResumptionStore {
             .map(|s| (s.session_id.clone(), s.state.clone()));
         let (session_id, state) = found.ok_or_else(|| Fatal::new(1008, wire::SESSION_NOT_FOUND))?;
         if inner.open.contains_key(&session_id) {
-            // The real service refuses a resume while the old socket is still open.
             return Err(Fatal::new(1011, wire::INTERNAL_ERROR));
         }
         inner.open.insert(session_id.clone(), connection);
@@ -100,6 +126,7 @@ impl ResumptionStore {
         let mut inner = self.lock();
         if inner.open.get(session_id) == Some(&connection) {
             inner.open.remove(session_id);
+            self.released.notify_waiters();
         }
     }
 }

@@ -3,30 +3,18 @@
 
 use super::config::{MockConfig, ScenarioLine};
 use super::outbox::{Outbox, Step};
+use super::parse::MessageKind;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Triggers naming a client message kind.
-pub(crate) const MESSAGE_TRIGGERS: &[&str] = &[
-    "clientContent",
-    "realtimeInput.audio",
-    "realtimeInput.video",
-    "realtimeInput.text",
-    "activityStart",
-    "activityEnd",
-    "audioStreamEnd",
-    "toolResponse",
-    "contextUpdate",
-];
-
 /// What happened, matched against the lines' `on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Event<'a> {
+pub(crate) enum Event {
     Setup,
     Turn,
-    Kind(&'a str),
+    Kind(MessageKind),
     /// The N-th client message after `setup` on this connection (1-based).
     Message(u64),
 }
@@ -35,7 +23,7 @@ pub(crate) enum Event<'a> {
 enum Trigger {
     Setup,
     Turn,
-    Kind(String),
+    Kind(MessageKind),
     Message(u64),
 }
 
@@ -44,11 +32,13 @@ impl Trigger {
         match on {
             "setup" => Some(Trigger::Setup),
             "turn" => Some(Trigger::Turn),
-            _ if MESSAGE_TRIGGERS.contains(&on) => Some(Trigger::Kind(on.to_string())),
-            _ => on
-                .strip_prefix("message:")
-                .and_then(|n| n.trim().parse().ok())
-                .map(Trigger::Message),
+            _ => match on.strip_prefix("message:") {
+                Some(n) => n.trim().parse().ok().map(Trigger::Message),
+                None => MessageKind::ALL
+                    .into_iter()
+                    .find(|k| k.trigger() == on)
+                    .map(Trigger::Kind),
+            },
         }
     }
 
@@ -127,12 +117,8 @@ impl ScenarioCursor {
     pub(crate) fn fire(&mut self, events: &[Event], now: Instant, out: &mut Outbox) -> bool {
         let mut matched = false;
         for (i, (trigger, line)) in self.scenario.lines.iter().enumerate() {
-            let this_connection = line
-                .connection
-                .map_or(true, |c| u64::from(c) == self.connection);
-            if !this_connection
-                || (line.once && self.fired[i])
-                || !events.iter().any(|e| trigger.matches(e))
+            let this_connection = line.connection.map_or(true, |c| u64::from(c) == self.connection);
+            if !this_connection || (line.once && self.fired[i]) || !events.iter().any(|e| trigger.matches(e))
             {
                 continue;
             }

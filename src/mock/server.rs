@@ -16,11 +16,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// On shutdown, connections get this long to finish their close handshakes.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
-pub(crate) async fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    shutdown: watch::Receiver<bool>,
-) {
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
     let mut tasks = JoinSet::new();
     let mut stop = shutdown.clone();
     loop {

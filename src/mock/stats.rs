@@ -54,6 +54,8 @@ pub struct SessionStats {
     pub audio_bytes: u64,
     /// FNV-1a 64 of the concatenated decoded audio bytes.
     pub audio_fnv1a64: u64,
+    /// The same hash as 16 lowercase hex digits, for JSON readers that turn numbers into doubles.
+    pub audio_fnv1a64_hex: String,
     /// Turns in the session history.
     pub history_len: u64,
     /// Connections that served this session.
@@ -118,11 +120,7 @@ impl StatsHub {
     }
 
     /// Evaluates `pred` under the lock after every change until it holds or `timeout` passes.
-    pub(crate) async fn wait_for<F: Fn(&MockStats) -> bool>(
-        &self,
-        pred: F,
-        timeout: Duration,
-    ) -> bool {
+    pub(crate) async fn wait_for<F: Fn(&MockStats) -> bool>(&self, pred: F, timeout: Duration) -> bool {
         let mut rx = self.version.subscribe();
         let check = |hub: &StatsHub| pred(&hub.stats.lock().unwrap_or_else(|e| e.into_inner()));
         let wait = async {

@@ -62,13 +62,7 @@ impl Vad {
     }
 
     /// Feeds one chunk that starts at session audio offset `offset_us`.
-    pub(crate) fn push(
-        &mut self,
-        pcm: &[u8],
-        rate: u32,
-        offset_us: u64,
-        events: &mut Vec<VadEvent>,
-    ) {
+    pub(crate) fn push(&mut self, pcm: &[u8], rate: u32, offset_us: u64, events: &mut Vec<VadEvent>) {
         let frame_bytes = (rate as usize / 100) * 2;
         if frame_bytes == 0 {
             return;

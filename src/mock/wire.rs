@@ -1,8 +1,12 @@
 //! Server message builders and the wire-format details shared by the mock's modules:
 //! proto3 Duration strings, close reasons (RFC 6455: at most 123 bytes), frame encoding.
 
+use super::audio;
 use bytes::Bytes;
+use once_cell::sync::Lazy;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
 pub(crate) const INVALID_ARGUMENT: &str = "Request contains an invalid argument.";
@@ -57,14 +61,57 @@ pub(crate) fn duration_string(micros: u64) -> String {
 
 /// Every server frame is binary UTF-8 JSON, like the real service's.
 pub(crate) fn encode(value: &Value, pretty: bool) -> Message {
+    Message::Binary(encode_bytes(value, pretty))
+}
+
+fn encode_bytes(value: &Value, pretty: bool) -> Bytes {
     let text = if pretty {
         serde_json::to_vec_pretty(value)
     } else {
         serde_json::to_vec(value)
     };
-    Message::Binary(Bytes::from(
-        text.expect("serde_json::Value always serialises"),
-    ))
+    Bytes::from(text.expect("serde_json::Value always serialises"))
+}
+
+/// Encoded frames of untranscribed tone chunks by (samples, vertex, pretty). They are identical
+/// across sessions, so load mode sends shared `Bytes` instead of re-serialising ~15 KB each time.
+static TONE_FRAMES: Lazy<Mutex<HashMap<ToneFrameKey, Bytes>>> = Lazy::new(Default::default);
+
+/// (samples, vertex, pretty)
+type ToneFrameKey = (usize, bool, bool);
+
+/// A `modelTurn` message with one output audio chunk and, optionally, its transcription.
+pub(crate) fn audio_chunk(
+    start_sample: u64,
+    samples: usize,
+    transcript: Option<String>,
+    vertex: bool,
+    pretty: bool,
+) -> Message {
+    let cacheable = transcript.is_none() && audio::starts_on_period(start_sample);
+    let build = || {
+        let data = audio::tone_base64(start_sample, samples);
+        let part = json!([{"inlineData": {"mimeType": audio::OUTPUT_MIME, "data": data}}]);
+        let mut message = model_turn(part, vertex);
+        if let Some(text) = &transcript {
+            message["serverContent"]["outputTranscription"] = json!({"text": text});
+        }
+        encode_bytes(&message, pretty)
+    };
+    if !cacheable {
+        return Message::Binary(build());
+    }
+    let mut frames = TONE_FRAMES.lock().unwrap_or_else(|e| e.into_inner());
+    // Chunk sizes come from the config, so this stays tiny; the bound is a safety net.
+    if frames.len() > 64 {
+        frames.clear();
+    }
+    Message::Binary(
+        frames
+            .entry((samples, vertex, pretty))
+            .or_insert_with(build)
+            .clone(),
+    )
 }
 
 pub(crate) fn setup_complete(session_id: Option<&str>) -> Value {

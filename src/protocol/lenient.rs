@@ -4,24 +4,31 @@
 //! alphabet (the Python SDK uses URL-safe), and omits default values. These helpers accept every
 //! spelling we have seen so that decoding never fails on a legal variation.
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
 
-/// Decodes base64 in the standard or URL-safe alphabet, padded or not.
+/// Standard alphabet, padding optional.
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+/// URL-safe alphabet (the Python SDK's), padding optional.
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Decodes base64 in the standard or URL-safe alphabet, padded or not. The standard alphabet
+/// is tried first (what the service sends), so the common case is a single pass.
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    let url_safe = text.bytes().any(|b| b == b'-' || b == b'_');
-    let padded = text.ends_with('=') || text.len() % 4 == 0;
-    let engine = match (url_safe, padded) {
-        (false, true) => &STANDARD,
-        (false, false) => &STANDARD_NO_PAD,
-        (true, true) => &URL_SAFE,
-        (true, false) => &URL_SAFE_NO_PAD,
-    };
-    engine.decode(text)
+    STANDARD_LENIENT
+        .decode(text)
+        .or_else(|e| URL_SAFE_LENIENT.decode(text).map_err(|_| e))
 }
 
 /// Parses a proto3 JSON duration: `"50s"`, `"6.680s"`, `"0s"`, or a bare number of seconds.
@@ -106,10 +113,20 @@ pub fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>,
     })
 }
 
-/// Bytes from base64 in either alphabet.
+/// Bytes from base64 in either alphabet, decoded straight from the input buffer when the
+/// JSON string has no escapes (the usual case: no intermediate copy of the text).
 pub fn base64_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-    let text: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(d)?;
-    decode_base64(&text).map_err(de::Error::custom)
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a base64 string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+            decode_base64(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V)
 }
 
 #[cfg(test)]

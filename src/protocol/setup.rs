@@ -85,10 +85,26 @@ pub struct GenerationConfig {
     pub top_k: Option<u32>,
     pub max_output_tokens: Option<u32>,
     pub seed: Option<i64>,
+    pub presence_penalty: Option<f32>,
+    pub frequency_penalty: Option<f32>,
+    pub candidate_count: Option<u32>,
+    /// `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`.
     pub media_resolution: Option<String>,
+    /// 2.5 native audio: token budget (0 turns thinking off).
     pub thinking_budget: Option<i32>,
+    /// 3.x models: `MINIMAL`, `LOW`, `MEDIUM` or `HIGH`.
+    pub thinking_level: Option<String>,
     pub include_thoughts: Option<bool>,
     pub enable_affective_dialog: Option<bool>,
+    /// Live translation: `(targetLanguageCode, echoTargetLanguage)`.
+    pub translation: Option<(String, bool)>,
+}
+
+/// Optional settings of an audio transcription (`{}` turns it on with defaults).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TranscriptionConfig {
+    /// BCP-47 codes hinting the spoken languages.
+    pub language_codes: Vec<String>,
 }
 
 /// Everything sent in `setup`.
@@ -106,11 +122,26 @@ pub struct SessionConfig {
     pub tools: Vec<Value>,
     pub activity_detection: ActivityDetection,
     pub activity_handling: Option<ActivityHandling>,
+    /// `TURN_INCLUDES_ONLY_ACTIVITY`, `TURN_INCLUDES_ALL_INPUT` or
+    /// `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO`.
+    pub turn_coverage: Option<String>,
     pub input_audio_transcription: bool,
     pub output_audio_transcription: bool,
+    /// Options for the input transcription (used when `input_audio_transcription` is on).
+    pub input_transcription_config: TranscriptionConfig,
     pub session_resumption: Option<SessionResumption>,
     pub context_window_compression: Option<ContextWindowCompression>,
     pub proactive_audio: Option<bool>,
+    /// Requires `proactive_audio`.
+    pub proactive_video: Option<bool>,
+    /// Vertex only: ask for `voiceActivityDetectionSignal` events.
+    pub explicit_vad_signal: Option<bool>,
+    /// `historyConfig.initialHistoryInClientContent`: seed history with `clientContent` first.
+    pub initial_history_in_client_content: Option<bool>,
+    /// `SafetySetting` objects, verbatim (`{"category": ..., "threshold": ...}`).
+    pub safety_settings: Vec<Value>,
+    /// Billing labels.
+    pub labels: Vec<(String, String)>,
     /// Extra `setup` fields, deep-merged over the typed ones.
     pub extra_setup: Map<String, Value>,
 }
@@ -168,13 +199,46 @@ impl SessionConfig {
             setup.insert("contextWindowCompression".into(), Value::Object(obj));
         }
         if self.input_audio_transcription {
-            setup.insert("inputAudioTranscription".into(), json!({}));
+            let mut t = Map::new();
+            if !self.input_transcription_config.language_codes.is_empty() {
+                t.insert(
+                    "languageCodes".into(),
+                    json!(self.input_transcription_config.language_codes),
+                );
+            }
+            setup.insert("inputAudioTranscription".into(), Value::Object(t));
         }
         if self.output_audio_transcription {
             setup.insert("outputAudioTranscription".into(), json!({}));
         }
-        if let Some(p) = self.proactive_audio {
-            setup.insert("proactivity".into(), json!({ "proactiveAudio": p }));
+        if self.proactive_audio.is_some() || self.proactive_video.is_some() {
+            let mut p = Map::new();
+            if let Some(a) = self.proactive_audio {
+                p.insert("proactiveAudio".into(), json!(a));
+            }
+            if let Some(v) = self.proactive_video {
+                p.insert("proactiveVideo".into(), json!(v));
+            }
+            setup.insert("proactivity".into(), Value::Object(p));
+        }
+        if let Some(v) = self.explicit_vad_signal {
+            setup.insert("explicitVadSignal".into(), json!(v));
+        }
+        if let Some(v) = self.initial_history_in_client_content {
+            setup.insert(
+                "historyConfig".into(),
+                json!({ "initialHistoryInClientContent": v }),
+            );
+        }
+        if !self.safety_settings.is_empty() {
+            setup.insert(
+                "safetySettings".into(),
+                Value::Array(self.safety_settings.clone()),
+            );
+        }
+        if !self.labels.is_empty() {
+            let labels: Map<String, Value> = self.labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            setup.insert("labels".into(), Value::Object(labels));
         }
         let mut setup = Value::Object(setup);
         merge_json(&mut setup, &Value::Object(self.extra_setup.clone()));
@@ -192,6 +256,9 @@ impl SessionConfig {
             ("topP", g.top_p.map(|v| json!(v))),
             ("topK", g.top_k.map(|v| json!(v))),
             ("maxOutputTokens", g.max_output_tokens.map(|v| json!(v))),
+            ("presencePenalty", g.presence_penalty.map(|v| json!(v))),
+            ("frequencyPenalty", g.frequency_penalty.map(|v| json!(v))),
+            ("candidateCount", g.candidate_count.map(|v| json!(v))),
             ("seed", g.seed.map(|v| json!(v))),
             ("mediaResolution", g.media_resolution.as_ref().map(|v| json!(v))),
             (
@@ -204,10 +271,19 @@ impl SessionConfig {
                 obj.insert(key.into(), v);
             }
         }
-        if g.thinking_budget.is_some() || g.include_thoughts.is_some() {
+        if let Some((target, echo)) = &g.translation {
+            obj.insert(
+                "translationConfig".into(),
+                json!({"targetLanguageCode": target, "echoTargetLanguage": echo}),
+            );
+        }
+        if g.thinking_budget.is_some() || g.include_thoughts.is_some() || g.thinking_level.is_some() {
             let mut thinking = Map::new();
             if let Some(b) = g.thinking_budget {
                 thinking.insert("thinkingBudget".into(), json!(b));
+            }
+            if let Some(level) = &g.thinking_level {
+                thinking.insert("thinkingLevel".into(), json!(level));
             }
             if let Some(t) = g.include_thoughts {
                 thinking.insert("includeThoughts".into(), json!(t));
@@ -262,6 +338,9 @@ impl SessionConfig {
             }
             ActivityDetection::Automatic(_) => {}
         }
+        if let Some(t) = &self.turn_coverage {
+            obj.insert("turnCoverage".into(), json!(t));
+        }
         if let Some(h) = self.activity_handling {
             let name = match h {
                 ActivityHandling::StartOfActivityInterrupts => "START_OF_ACTIVITY_INTERRUPTS",
@@ -300,6 +379,86 @@ pub fn merge_json(target: &mut Value, patch: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_typed_field_lands_where_reference_section_2_puts_it() {
+        let mut c = SessionConfig::new("m");
+        c.generation = GenerationConfig {
+            temperature: Some(0.5),
+            top_p: Some(0.9),
+            top_k: Some(40),
+            max_output_tokens: Some(256),
+            seed: Some(7),
+            presence_penalty: Some(0.25),
+            frequency_penalty: Some(0.5),
+            candidate_count: Some(1),
+            media_resolution: Some("MEDIA_RESOLUTION_LOW".into()),
+            thinking_budget: Some(0),
+            thinking_level: Some("LOW".into()),
+            include_thoughts: Some(true),
+            enable_affective_dialog: Some(true),
+            translation: Some(("de-DE".into(), true)),
+        };
+        c.activity_detection = ActivityDetection::Automatic(AutomaticActivityDetection {
+            start_sensitivity: Some(Sensitivity::Low),
+            end_sensitivity: Some(Sensitivity::High),
+            prefix_padding_ms: Some(20),
+            silence_duration_ms: Some(100),
+        });
+        c.activity_handling = Some(ActivityHandling::NoInterruption);
+        c.turn_coverage = Some("TURN_INCLUDES_ALL_INPUT".into());
+        c.input_audio_transcription = true;
+        c.input_transcription_config.language_codes = vec!["en-US".into()];
+        c.session_resumption = Some(SessionResumption {
+            handle: Some("h".into()),
+            transparent: true,
+        });
+        c.context_window_compression = Some(ContextWindowCompression {
+            trigger_tokens: Some(25600),
+            target_tokens: Some(12800),
+        });
+        c.proactive_audio = Some(true);
+        c.proactive_video = Some(false);
+        c.explicit_vad_signal = Some(true);
+        c.initial_history_in_client_content = Some(true);
+        c.safety_settings = vec![json!({"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"})];
+        c.labels = vec![("team".into(), "voice".into())];
+        let s = c.setup_object("models/m");
+        let g = &s["generationConfig"];
+        assert_eq!(
+            (g["topK"].clone(), g["seed"].clone(), g["candidateCount"].clone()),
+            (json!(40), json!(7), json!(1))
+        );
+        assert_eq!(
+            g["thinkingConfig"],
+            json!({"thinkingBudget": 0, "thinkingLevel": "LOW", "includeThoughts": true})
+        );
+        assert_eq!(
+            g["translationConfig"],
+            json!({"targetLanguageCode": "de-DE", "echoTargetLanguage": true})
+        );
+        assert_eq!(
+            s["realtimeInputConfig"],
+            json!({"automaticActivityDetection": {"startOfSpeechSensitivity": "START_SENSITIVITY_LOW", "endOfSpeechSensitivity": "END_SENSITIVITY_HIGH", "prefixPaddingMs": 20, "silenceDurationMs": 100}, "activityHandling": "NO_INTERRUPTION", "turnCoverage": "TURN_INCLUDES_ALL_INPUT"})
+        );
+        assert_eq!(s["inputAudioTranscription"], json!({"languageCodes": ["en-US"]}));
+        assert_eq!(
+            s["sessionResumption"],
+            json!({"handle": "h", "transparent": true})
+        );
+        assert_eq!(
+            s["contextWindowCompression"],
+            json!({"triggerTokens": "25600", "slidingWindow": {"targetTokens": "12800"}})
+        );
+        assert_eq!(
+            s["proactivity"],
+            json!({"proactiveAudio": true, "proactiveVideo": false})
+        );
+        assert_eq!(s["explicitVadSignal"], json!(true));
+        assert_eq!(s["historyConfig"], json!({"initialHistoryInClientContent": true}));
+        assert_eq!(s["labels"], json!({"team": "voice"}));
+        assert_eq!(s["safetySettings"][0]["threshold"], "BLOCK_NONE");
+    }
 
     #[test]
     fn setup_matches_reference_vector_1_shape() {

@@ -57,6 +57,8 @@ pub struct Supervisor {
     handle: Option<String>,
     /// Whether the latest resumption update said resuming now is safe.
     resumable_now: bool,
+    /// Whether the server reports `lastConsumedClientMessageIndex` (Vertex `transparent`).
+    transparent: bool,
 }
 
 impl Supervisor {
@@ -70,6 +72,7 @@ impl Supervisor {
             )))
         });
         Supervisor {
+            transparent: resumption.as_ref().is_some_and(|r| r.transparent),
             handle: resumption.and_then(|r| r.handle),
             config,
             emitter,
@@ -187,7 +190,10 @@ impl Supervisor {
                     self.commands = Some(commands);
                     stop_tx = None;
                     match exit {
-                        WriterExit::Disconnect => break wait_for_close_reply(&mut stream).await,
+                        WriterExit::Disconnect => {
+                            self.emitter.phase(SessionPhase::Closing).await;
+                            break wait_for_close_reply(&mut stream).await;
+                        }
                         WriterExit::Stopped => unreachable!("the writer is only stopped after the loop"),
                         WriterExit::Failed(e) => break ConnectionEnd::Lost {
                             code: 1006, reason: e, class: CloseClass::Retryable, error: None,
@@ -280,6 +286,8 @@ impl Supervisor {
                         let mut replay = replay.lock().unwrap_or_else(|e| e.into_inner());
                         match update.last_consumed_client_message_index {
                             Some(index) => replay.release_through(index),
+                            // In transparent mode a missing index means nothing was consumed.
+                            None if self.transparent => {}
                             None => replay.release_all(),
                         }
                     }

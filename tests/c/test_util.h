@@ -132,7 +132,7 @@ static inline void copy_str(char *dst, size_t cap, const char *src, size_t len) 
   dst[len] = 0;
 }
 
-static void recorder_cb(void *userdata, const gemini_live_event *ev) {
+static inline void recorder_cb(void *userdata, const gemini_live_event *ev) {
   recorder *r = (recorder *)userdata;
   if (atomic_fetch_add(&r->in_callback, 1) != 0) atomic_fetch_add(&r->concurrent_violations, 1);
   if (ev->struct_size < sizeof(gemini_live_event)) FAIL("struct_size %zu", ev->struct_size);
@@ -204,7 +204,7 @@ static void recorder_cb(void *userdata, const gemini_live_event *ev) {
   if (r->hook) r->hook(r, ev);
 }
 
-static void recorder_finalize(void *userdata) {
+static inline void recorder_finalize(void *userdata) {
   recorder *r = (recorder *)userdata;
   atomic_fetch_add(&r->finalized, 1);
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test, from a clean clone: the Rust unit and end-to-end suites (mock server on loopback),
+# and a bounded fuzz run of each fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh --with-fuzz
+
+step "rust: build and test"
+cargo build --all-targets
+cargo test
+
+step "C API: C tests (plain, ASan+UBSan, valgrind) and header check"
+bash tests/c/run.sh
+
+step "fuzz (bounded)"
+bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
+
+step "all tests passed"

@@ -1,0 +1,193 @@
+//! Sessions that survive: goAway, 1011 and a TCP drop in one session, resumed transparently,
+//! with every audio byte reaching the server exactly once and in order.
+
+mod common;
+
+use common::*;
+use gemini_live::mock::MockConfig;
+use gemini_live::protocol::{Content, SessionResumption};
+use gemini_live::session::{CloseClass, ErrorCode, SessionEvent, SessionPhase};
+use gemini_live::transport::{connect, Auth, Secret};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Quiet noise (below the mock's VAD threshold) that differs byte to byte, so the hash
+/// proves order.
+fn noise(chunk: usize, bytes: usize) -> Vec<u8> {
+    (0..bytes / 2)
+        .flat_map(|i| {
+            let v = (((i * 31 + chunk * 17) % 200) as i16) - 100;
+            v.to_le_bytes()
+        })
+        .collect()
+}
+
+fn faults() -> Vec<gemini_live::mock::FaultSpec> {
+    serde_json::from_value(serde_json::json!([
+        {"kind": "go_away", "connection": 1, "after_messages": 40, "time_left_ms": 2000},
+        {"kind": "close_1011", "connection": 2, "after_messages": 40},
+        {"kind": "drop_tcp", "connection": 3, "after_messages": 40}
+    ]))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
+    let mock = mock(MockConfig {
+        faults: faults(),
+        ..MockConfig::default()
+    })
+    .await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption {
+        handle: None,
+        transparent: true,
+    });
+    let mut config = client_config(&mock, session_config);
+    let fetched = Arc::new(AtomicUsize::new(0));
+    let counter = fetched.clone();
+    config.endpoint.credential_provider = Some(Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(Secret::new("fresh-key"))
+    }));
+    config.endpoint.auth = Auth::ApiKey(Secret::new("unused"));
+    let (session, mut rx) = connect(config).await.unwrap();
+
+    let mut sent = Vec::new();
+    for i in 0..200 {
+        let chunk = noise(i, 640);
+        sent.extend_from_slice(&chunk);
+        session.send_audio(chunk).await.unwrap();
+    }
+    let total = sent.len() as u64;
+    let hash = fnv1a64(&sent);
+    let all_arrived = mock
+        .wait_for(
+            |s| {
+                s.sessions
+                    .values()
+                    .any(|x| x.audio_bytes == total && x.connections >= 4)
+            },
+            DEADLINE,
+        )
+        .await;
+    let stats = mock.stats();
+    assert!(all_arrived, "audio did not all arrive: {stats:#?}");
+    let s = stats.sessions.values().find(|x| x.audio_bytes == total).unwrap();
+    assert_eq!(s.audio_fnv1a64, hash, "every byte exactly once, in order");
+    assert_eq!(stats.resumptions_ok, 3);
+
+    // The session is still one session: a turn works, and the app saw three resumed reconnects.
+    session
+        .send_client_content(vec![Content::text("user", "still there?")], true)
+        .await
+        .unwrap();
+    let seen = until(&mut rx, "the reply", |e| {
+        matches!(e, SessionEvent::TurnComplete { .. })
+    })
+    .await;
+    let resumed = seen
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::Reconnected { resumed: true }))
+        .count();
+    assert_eq!(resumed, 3, "{seen:#?}");
+    assert!(seen.iter().any(|e| matches!(e, SessionEvent::GoAway { .. })));
+    assert!(!seen.iter().any(SessionEvent::is_closed));
+    assert_eq!(session.phase(), SessionPhase::Active);
+    assert_eq!(
+        fetched.load(Ordering::SeqCst),
+        4,
+        "a fresh credential for every connection"
+    );
+    assert_eq!(session.state.dropped_audio.load(Ordering::Relaxed), 0);
+}
+
+#[tokio::test]
+async fn an_unknown_handle_is_fatal_and_not_retried() {
+    let mock = mock(MockConfig::default()).await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption {
+        handle: Some("no-such-handle".into()),
+        transparent: false,
+    });
+    match connect(client_config(&mock, session_config)).await {
+        Err(gemini_live::session::SessionError::ServerClosed { code: 1008, reason }) => {
+            assert_eq!(reason, "BidiGenerateContent session not found")
+        }
+        other => panic!("expected 1008 session not found, got {other:?}"),
+    }
+    assert_eq!(mock.stats().connections_accepted, 1);
+}
+
+#[tokio::test]
+async fn a_retry_budget_ends_the_session_with_a_clear_error() {
+    // Every connection after the first is refused with 1011 at setup, so reconnects fail.
+    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+        {"kind": "drop_tcp", "connection": 1, "after_messages": 1}
+    ]))
+    .unwrap();
+    let mock = mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption::default());
+    let mut config = client_config(&mock, session_config);
+    config.reconnect.max_attempts = 3;
+    config.reconnect.initial_backoff = std::time::Duration::from_millis(10);
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = attempts.clone();
+    config.endpoint.credential_provider = Some(Arc::new(move || {
+        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            Ok(Secret::new("k"))
+        } else {
+            Err("token service unavailable".into())
+        }
+    }));
+    let (session, mut rx) = connect(config).await.unwrap();
+    session.send_text("hello").await.unwrap();
+    let seen = until(&mut rx, "closed", SessionEvent::is_closed).await;
+    let reconnecting = seen
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::Reconnecting { .. }))
+        .count();
+    assert_eq!(reconnecting, 3);
+    assert!(seen.iter().any(|e| matches!(e, SessionEvent::Error { code: ErrorCode::RetriesExhausted, fatal: true, message } if message.contains("token service unavailable"))));
+    assert!(matches!(
+        seen.last(),
+        Some(SessionEvent::Closed {
+            class: CloseClass::Retryable,
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
+    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+        {"kind": "stall_after_go_away", "connection": 1, "after_messages": 1, "time_left_ms": 600}
+    ]))
+    .unwrap();
+    let mock = mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption::default());
+    let (session, mut rx) = open(&mock, session_config).await;
+    session.send_text("first").await.unwrap();
+    until(&mut rx, "goAway", |e| matches!(e, SessionEvent::GoAway { .. })).await;
+    session.send_text("second").await.unwrap();
+    let seen = until(
+        &mut rx,
+        "the reply on the new connection",
+        |e| matches!(e, SessionEvent::Text(t) if t.contains("second")),
+    )
+    .await;
+    assert!(seen
+        .iter()
+        .any(|e| matches!(e, SessionEvent::Reconnected { resumed: true })));
+    assert_eq!(mock.stats().resumptions_ok, 1);
+}
