@@ -148,7 +148,10 @@ TEST(Errors, CallbackExceptionIsRethrownOnce) {
       throw std::runtime_error("boom from callback");
     }
   }));
-  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Connected));
+  // Events of one session are sequential: once the pong of a ping sent through the C API (which
+  // never rethrows) is recorded, the throwing CONNECTED callback has returned.
+  ASSERT_EQ(gemini_live_session_send_realtime_text(session.get(), "ping:sync"), GEMINI_LIVE_RESULT_OK);
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Text));
   try {
     session.send_client_text("after the throw");
     FAIL() << "the callback's exception must be rethrown";
@@ -158,7 +161,7 @@ TEST(Errors, CallbackExceptionIsRethrownOnce) {
   // Rethrown once; the send itself went through and events keep flowing.
   EXPECT_NO_THROW(session.phase());
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
-  EXPECT_EQ(rec.text(), "You said: after the throw");
+  EXPECT_EQ(rec.text(), "pong:syncYou said: after the throw");
 
   // A later throw is stored too. Closing through the C API (no rethrow) and waiting for CLOSED
   // proves the throwing callback has returned, since one session's events are sequential.

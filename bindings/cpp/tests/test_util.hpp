@@ -36,7 +36,8 @@ struct Recorded {
 /// Records every event of a callback-mode session. Must outlive the Session (declare it first).
 class Recorder {
  public:
-  /// The callback to hand to gl::Session; `hook` runs after recording, without the lock.
+  /// The callback to hand to gl::Session; `hook` runs before the event is recorded (without the
+  /// lock), so waits see its effects.
   gl::Session::Callback callback(std::function<void(const gl::Event&)> hook = {}) {
     return [this, hook](const gl::Event& e) {
       Recorded r;
@@ -52,14 +53,16 @@ class Recorder {
       r.phase = e.phase();
       r.finished = e.finished();
       r.started = e.started();
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (closed_) ++after_closed_;
-        if (r.kind == gl::EventKind::Closed) closed_ = true;
-        events_.push_back(std::move(r));
+      // The hook runs first, so a wait that sees this event also sees the hook's effects.
+      if (hook) {
+        try {
+          hook(e);
+        } catch (...) {
+          push(std::move(r));
+          throw;
+        }
       }
-      cv_.notify_all();
-      if (hook) hook(e);
+      push(std::move(r));
     };
   }
 
@@ -101,6 +104,15 @@ class Recorder {
   }
 
  private:
+  void push(Recorded r) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) ++after_closed_;
+      if (r.kind == gl::EventKind::Closed) closed_ = true;
+      events_.push_back(std::move(r));
+    }
+    cv_.notify_all();
+  }
   int count_locked(gl::EventKind kind) const {
     int n = 0;
     for (auto& e : events_) n += e.kind == kind;
