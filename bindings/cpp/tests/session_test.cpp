@@ -1,6 +1,7 @@
 // Turns against the mock: text, audio, tool call, every send function, pull mode.
 #include "test_util.hpp"
 
+#include <array>
 #include <cstring>
 
 TEST(Basics, VersionAndResultNames) {
@@ -151,8 +152,6 @@ TEST(Session, ToolCallCancelledByBargeIn) {
 TEST(Session, EverySendFunction) {
   gl::MockServer mock;
   Recorder rec;
-  std::mutex mu;
-  std::vector<std::string> cancelled;
   gl::Session session(mock_config(mock), rec.callback());
 
   session.send_audio(silence_16k(100));
