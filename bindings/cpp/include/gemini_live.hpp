@@ -28,7 +28,8 @@
 // Exceptions thrown by a callback never reach the C library: the wrapper catches them. The first
 // one is stored in the session and rethrown (once) from the next throwing member call of that
 // Session made on any thread (a send, close(), next_event(), phase(), id(), dropped_audio(),
-// rethrow_callback_exception()); later ones are dropped while one is pending. Event delivery goes
+// rethrow_callback_exception()) to return, which may be a call already in progress when the
+// callback threw; later ones are dropped while one is pending. Event delivery goes
 // on after a throwing callback. An exception still pending when the Session is destroyed is
 // discarded. A credential callback that throws makes that connection attempt fail with
 // Result::Credential.

@@ -163,10 +163,11 @@ TEST(Errors, CallbackExceptionIsRethrownOnce) {
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
   EXPECT_EQ(rec.text(), "pong:syncYou said: after the throw");
 
-  // A later throw is stored too. Closing through the C API (no rethrow) and waiting for CLOSED
-  // proves the throwing callback has returned, since one session's events are sequential.
+  // A later throw is stored too. Sending and closing through the C API (no rethrow: the reply can
+  // arrive and throw before a wrapper send returns) and waiting for CLOSED proves the throwing
+  // callback has returned, since one session's events are sequential.
   int texts = rec.count(gl::EventKind::Text);
-  session.send_realtime_text("ping:a");
+  ASSERT_EQ(gemini_live_session_send_realtime_text(session.get(), "ping:a"), GEMINI_LIVE_RESULT_OK);
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::Text, texts + 1));
   ASSERT_EQ(gemini_live_session_close(session.get()), GEMINI_LIVE_RESULT_OK);
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::Closed));
