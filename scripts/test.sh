@@ -28,4 +28,7 @@ bash bindings/swift/check.sh
 step "fuzz (bounded)"
 bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
 
+step "load smoke (gemini-live-load through the C ABI, nothing lost)"
+bash bench/smoke.sh
+
 step "all tests passed"

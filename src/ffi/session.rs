@@ -201,6 +201,9 @@ pub extern "C" fn gemini_live_session_new(
         let send_queue = connect.send_queue;
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         connect.event_listener = Some(tx);
+        // The C ABI delivers through the lossless listener above and never subscribes to the
+        // broadcast, whose ring is allocated up front (1024 events ≈ 170 KiB per session).
+        connect.event_capacity = 1;
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
         // `connect` must run inside the IO runtime; this thread only waits (never block_on).
         runtime::io().spawn(async move {

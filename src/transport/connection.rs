@@ -104,7 +104,13 @@ pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Sock
     } else {
         Connector::Plain
     };
+    // A 16 KiB read buffer (tungstenite's default is 128 KiB): it is zero-filled before every
+    // read and kept per connection, so the default cost ~130-700 KiB resident per session and
+    // a 128 KiB memset per read. 16 KiB holds a whole 240 ms audio frame (~15.5 KB); larger
+    // frames grow it as needed. Writes go out eagerly: every send is flushed anyway.
     let ws_config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .write_buffer_size(0)
         .max_message_size(Some(config.max_frame_bytes))
         .max_frame_size(Some(config.max_frame_bytes));
     let dial =

@@ -1,0 +1,173 @@
+//! `gemini-live-load`: N real-time sessions through the library's C ABI against the mock
+//! server (a separate process), with the no-library floor beside it.
+//!
+//! ```text
+//! gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] [--floor] [--json]
+//!     [--ping-hz F] [--warmup S] [--mock-threads N] [--mock-bin PATH] [--connect-threads N]
+//! ```
+//! Exit status: 0 when nothing was lost and no send failed, 1 otherwise, 2 on a usage or setup
+//! error. See BENCHMARKS.md for what each figure means.
+
+mod load;
+
+use load::stats::Samples;
+use load::{args, clock, drain, floor, mock_proc, report, sessions, ticker, usage};
+use serde_json::json;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match args::parse(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    clock::now_ns();
+    let rss_baseline = usage::rss_bytes();
+    let threads_baseline = usage::threads();
+    let mock = match &args.mock_url {
+        Some(_) => None,
+        None => match mock_proc::MockProcess::spawn(args.mock_bin.clone(), args.mock_threads) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("gemini-live-load: cannot start the mock: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let url = args
+        .mock_url
+        .clone()
+        .or(mock.as_ref().map(|m| m.url.clone()))
+        .unwrap_or_default();
+
+    // The library, through the C ABI.
+    let config = match sessions::Config::new(&url) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gemini-live-load: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let t_connect = clock::now_ns();
+    let sessions = match sessions::connect_all(&config, args.sessions, args.connect_threads) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gemini-live-load: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let connect_s = (clock::now_ns() - t_connect) as f64 / 1e9;
+    let plan = ticker::Plan {
+        seconds: args.seconds,
+        warmup: args.warmup,
+        ping_hz: args.ping_hz,
+        other_pid: mock.as_ref().map(|m| m.pid()),
+    };
+    let ticks = ticker::run(&sessions, &plan);
+    let loss = drain::drain(&sessions, &ticks.chunks_ok, &ticks.pings_ok, 5.0);
+    let rtts = Samples::new(
+        sessions
+            .iter()
+            .flat_map(|s| std::mem::take(&mut *s.counters.rtts.lock().unwrap()))
+            .collect(),
+    );
+    let t_free = clock::now_ns();
+    drop(sessions);
+    let free_s = (clock::now_ns() - t_free) as f64 / 1e9;
+
+    let floor = if args.floor {
+        match floor::run(&url, args.sessions, args.seconds, args.warmup, args.ping_hz) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("gemini-live-load: floor: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
+    };
+    let spawned = mock.is_some();
+    drop(mock);
+
+    let n = args.sessions as f64;
+    let lateness = &ticks.lateness;
+    let session_minutes = n * ticks.window_secs / 60.0;
+    let rss_per_session = (ticks.rss_steady.saturating_sub(rss_baseline)) as f64 / n;
+    let mut out = json!({
+        "run": {
+            "sessions": args.sessions,
+            "seconds": args.seconds,
+            "window_s": ticks.window_secs,
+            "connect_all_s": connect_s,
+            "free_all_s": free_s,
+            "mock": if args.mock_url.is_some() { "external" } else { "spawned" },
+            "loadavg": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
+        },
+        "cpu": {
+            "client_cpu_s_per_session_minute": report::num(ticks.cpu_window / session_minutes),
+            "client_core_fraction": report::num(ticks.cpu_window / ticks.window_secs),
+            "driver_thread_core_fraction": report::num(ticks.driver_cpu_window / ticks.window_secs),
+            "mock_core_fraction": if spawned { report::num(ticks.other_cpu_window / ticks.window_secs) } else { serde_json::Value::Null },
+        },
+        "memory": {
+            "rss_baseline_kib": rss_baseline / 1024,
+            "rss_steady_kib": ticks.rss_steady / 1024,
+            "rss_per_session_kib": report::num(rss_per_session / 1024.0),
+            "threads_baseline": threads_baseline,
+            "threads_steady": ticks.threads_steady,
+        },
+        "schedule": {
+            "chunks_sent": ticks.chunks_ok.iter().sum::<u64>(),
+            "send_errors": ticks.send_errors,
+            "chunks_late_over_20ms": ticks.late_chunks,
+            "lateness_p50_ms": report::num(lateness.pct_ms(50.0)),
+            "lateness_p99_ms": report::num(lateness.pct_ms(99.0)),
+            "lateness_max_ms": report::num(lateness.max_ms()),
+        },
+        "loss": {
+            "expected_audio_bytes": loss.expected_audio_bytes,
+            "received_audio_bytes": loss.received_audio_bytes,
+            "lost_audio_bytes": loss.lost_audio_bytes,
+            "pings_sent": ticks.pings_ok.iter().sum::<u64>(),
+            "lost_pongs": loss.lost_pongs,
+            "sessions_short": loss.sessions_short,
+            "error_events": loss.errors,
+            "closed_early": loss.closed,
+        },
+        "rtt": {
+            "samples": rtts.len(),
+            "p50_ms": report::num(rtts.pct_ms(50.0)),
+            "p99_ms": report::num(rtts.pct_ms(99.0)),
+            "max_ms": report::num(rtts.max_ms()),
+        },
+    });
+    if let Some(f) = &floor {
+        let fr = Samples::new(f.rtts.clone());
+        let floor_cpu_per_session_minute = f.cpu_s / (n * f.window_s / 60.0);
+        out["floor"] = json!({
+            "sessions": args.sessions,
+            "samples": fr.len(),
+            "lost_pongs": f.pings.saturating_sub(f.rtts.len() as u64),
+            "p50_ms": report::num(fr.pct_ms(50.0)),
+            "p99_ms": report::num(fr.pct_ms(99.0)),
+            "rtt_p50_ratio": report::ratio(rtts.pct_ms(50.0), fr.pct_ms(50.0)),
+            "rtt_p99_ratio": report::ratio(rtts.pct_ms(99.0), fr.pct_ms(99.0)),
+            "cpu_s_per_session_minute": report::num(floor_cpu_per_session_minute),
+            "core_fraction": report::num(f.cpu_s / f.window_s),
+            "client_cpu_ratio": report::ratio(ticks.cpu_window / session_minutes, floor_cpu_per_session_minute),
+        });
+    }
+    report::print(&out, args.json);
+    let ok = loss.lost_audio_bytes == 0
+        && loss.lost_pongs == 0
+        && ticks.send_errors == 0
+        && loss.closed == 0
+        && loss.sessions_short == 0;
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

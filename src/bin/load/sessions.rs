@@ -1,0 +1,176 @@
+//! Library sessions driven through the C ABI, exactly as a C program would: a config, its
+//! setters, `gemini_live_session_new` with an event callback and a userdata finalizer, sends,
+//! `gemini_live_session_free`. Each session's counters live in its userdata.
+
+use super::clock::now_ns;
+use gemini_live::ffi::config::*;
+use gemini_live::ffi::error::gemini_live_result;
+use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_kind};
+use gemini_live::ffi::session::*;
+use std::ffi::{c_void, CStr, CString};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+/// Per-session counters, written by the event callback.
+#[derive(Default)]
+pub struct Counters {
+    pub audio_bytes: AtomicU64,
+    pub audio_events: AtomicU64,
+    pub turns: AtomicU64,
+    pub pongs: AtomicU64,
+    pub errors: AtomicU64,
+    pub closed: AtomicU64,
+    /// Round trips `send_realtime_text("ping:<ns>")` → `TEXT "pong:<ns>"`, in ns.
+    pub rtts: Mutex<Vec<u64>>,
+}
+
+/// The event callback: counts; for a pong, the round trip from the timestamp it carries.
+unsafe extern "C" fn on_event(userdata: *mut c_void, event: *const gemini_live_event) {
+    let now = now_ns();
+    let c = &*(userdata as *const Counters);
+    let ev = &*event;
+    match ev.kind {
+        gemini_live_event_kind::Audio => {
+            c.audio_bytes.fetch_add(ev.data_len as u64, Relaxed);
+            c.audio_events.fetch_add(1, Relaxed);
+        }
+        gemini_live_event_kind::TurnComplete => {
+            c.turns.fetch_add(1, Relaxed);
+        }
+        gemini_live_event_kind::Text if !ev.text.is_null() => {
+            let text = std::slice::from_raw_parts(ev.text as *const u8, ev.text_len);
+            if let Some(sent) = text
+                .strip_prefix(b"pong:")
+                .and_then(|t| std::str::from_utf8(t).ok())
+                .and_then(|t| t.parse::<u64>().ok())
+            {
+                c.pongs.fetch_add(1, Relaxed);
+                c.rtts.lock().unwrap().push(now.saturating_sub(sent));
+            }
+        }
+        gemini_live_event_kind::Error => {
+            c.errors.fetch_add(1, Relaxed);
+        }
+        gemini_live_event_kind::Closed => {
+            c.closed.fetch_add(1, Relaxed);
+        }
+        _ => {}
+    }
+}
+
+/// The userdata finalizer: releases the callback's reference to the counters.
+unsafe extern "C" fn free_counters(userdata: *mut c_void) {
+    drop(Arc::from_raw(userdata as *const Counters));
+}
+
+fn check(r: gemini_live_result, what: &str) -> Result<(), String> {
+    if r == gemini_live_result::Ok {
+        return Ok(());
+    }
+    let msg = unsafe { CStr::from_ptr(gemini_live::ffi::error::gemini_live_last_error_message()) };
+    Err(format!("{what}: {r:?}: {}", msg.to_string_lossy()))
+}
+
+/// A config pointed at the mock (owned; freed on drop).
+pub struct Config(*mut gemini_live_config);
+// SAFETY: the library documents configs as readable from any thread once built.
+unsafe impl Send for Config {}
+unsafe impl Sync for Config {}
+
+impl Config {
+    pub fn new(base_url: &str) -> Result<Config, String> {
+        let mut cfg = std::ptr::null_mut();
+        check(gemini_live_config_new(&mut cfg), "config_new")?;
+        let cfg = Config(cfg);
+        let key = CString::new("load-test-key").unwrap();
+        let url = CString::new(base_url).map_err(|e| e.to_string())?;
+        let model = CString::new("models/gemini-live-load").unwrap();
+        check(gemini_live_config_set_api_key(cfg.0, key.as_ptr()), "set_api_key")?;
+        check(
+            gemini_live_config_set_base_url(cfg.0, url.as_ptr()),
+            "set_base_url",
+        )?;
+        check(gemini_live_config_set_model(cfg.0, model.as_ptr()), "set_model")?;
+        check(
+            gemini_live_config_set_response_modality(cfg.0, gemini_live_modality::Audio as u32),
+            "set_response_modality",
+        )?;
+        Ok(cfg)
+    }
+}
+
+impl Drop for Config {
+    fn drop(&mut self) {
+        gemini_live_config_free(self.0);
+    }
+}
+
+/// One connected session and its counters.
+pub struct Session {
+    ptr: *mut gemini_live_session,
+    pub counters: Arc<Counters>,
+}
+// SAFETY: the C ABI allows sends from any thread.
+unsafe impl Send for Session {}
+unsafe impl Sync for Session {}
+
+impl Session {
+    /// `gemini_live_session_new`: blocks until `setupComplete`.
+    pub fn connect(config: &Config) -> Result<Session, String> {
+        let counters = Arc::new(Counters::default());
+        let userdata = Arc::into_raw(counters.clone()) as *mut c_void;
+        let mut ptr = std::ptr::null_mut();
+        let r = gemini_live_session_new(config.0, Some(on_event), userdata, Some(free_counters), &mut ptr);
+        if let Err(e) = check(r, "session_new") {
+            // On failure the caller keeps the userdata.
+            unsafe { drop(Arc::from_raw(userdata as *const Counters)) };
+            return Err(e);
+        }
+        Ok(Session { ptr, counters })
+    }
+
+    pub fn send_audio(&self, pcm: &[u8]) -> gemini_live_result {
+        gemini_live_session_send_audio(self.ptr, pcm.as_ptr(), pcm.len(), 16_000)
+    }
+
+    /// `ping:<ns>` as realtime text (NUL-terminated in `buf`).
+    pub fn send_ping(&self, buf: &mut Vec<u8>) -> gemini_live_result {
+        buf.clear();
+        let _ = std::io::Write::write_fmt(buf, format_args!("ping:{}\0", now_ns()));
+        gemini_live_session_send_realtime_text(self.ptr, buf.as_ptr() as *const _)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        gemini_live_session_free(self.ptr);
+    }
+}
+
+/// Connects `n` sessions using `threads` threads; fails on the first error.
+pub fn connect_all(config: &Config, n: usize, threads: usize) -> Result<Vec<Session>, String> {
+    let next = AtomicU64::new(0);
+    let slots: Vec<Mutex<Option<Session>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let failure = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(n) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Relaxed) as usize;
+                if i >= n || failure.lock().unwrap().is_some() {
+                    return;
+                }
+                match Session::connect(config) {
+                    Ok(session) => *slots[i].lock().unwrap() = Some(session),
+                    Err(e) => *failure.lock().unwrap() = Some(e),
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap() {
+        return Err(e);
+    }
+    Ok(slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap().expect("connected"))
+        .collect())
+}

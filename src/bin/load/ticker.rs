@@ -1,0 +1,114 @@
+//! The one timer thread that drives every session: each session streams 16 kHz PCM16 in 20 ms
+//! chunks on its own phase (session i is offset by ⌊i·20/N⌋ ms, so the sends spread evenly over
+//! each period), and sends a `ping:` marker every `1/ping_hz` s, also spread over sessions.
+//! Lateness is the time from a chunk's scheduled instant to the return of its send call.
+
+use super::clock::{now_ns, sleep_until};
+use super::sessions::Session;
+use super::stats::Histogram;
+use super::usage;
+use gemini_live::ffi::error::gemini_live_result;
+
+pub const CHUNK_NS: u64 = 20_000_000;
+/// 20 ms of 16 kHz PCM16 mono.
+pub const CHUNK_BYTES: usize = 640;
+/// Lateness above this counts as a late chunk.
+pub const LATE_NS: u64 = 20_000_000;
+
+pub struct Plan {
+    pub seconds: f64,
+    pub warmup: f64,
+    pub ping_hz: f64,
+    /// A process whose CPU is sampled over the same window (the spawned mock).
+    pub other_pid: Option<u32>,
+}
+
+#[derive(Default, Debug)]
+pub struct TickReport {
+    pub chunks_ok: Vec<u64>,
+    pub pings_ok: Vec<u64>,
+    pub send_errors: u64,
+    pub late_chunks: u64,
+    /// Lateness of every chunk.
+    pub lateness: Histogram,
+    pub cpu_window: f64,
+    /// CPU of this driver thread alone (the application's share, not the library's).
+    pub driver_cpu_window: f64,
+    pub other_cpu_window: f64,
+    pub window_secs: f64,
+    pub rss_steady: u64,
+    pub threads_steady: u64,
+}
+
+fn tone() -> Vec<u8> {
+    (0..CHUNK_BYTES / 2)
+        .flat_map(|i| (((i as f64 * 0.157).sin() * 3000.0) as i16).to_le_bytes())
+        .collect()
+}
+
+/// Runs the schedule on the calling thread.
+pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
+    let n = sessions.len() as u64;
+    let ticks = (plan.seconds * 1e9 / CHUNK_NS as f64).round() as u64;
+    let warm_ticks = (plan.warmup * 1e9 / CHUNK_NS as f64).round() as u64;
+    let ping_every = ((1e9 / plan.ping_hz) / CHUNK_NS as f64).round().max(1.0) as u64;
+    let pcm = tone();
+    let mut r = TickReport {
+        chunks_ok: vec![0; sessions.len()],
+        pings_ok: vec![0; sessions.len()],
+        ..TickReport::default()
+    };
+    let mut ping_buf = Vec::with_capacity(32);
+    let other = plan.other_pid.map(|p| p.to_string());
+    let sample = |r: &mut TickReport, start: bool| {
+        let cpu = usage::cpu_seconds("self");
+        let other_cpu = other.as_deref().map(usage::cpu_seconds).unwrap_or(0.0);
+        let driver = usage::cpu_seconds("thread-self");
+        if start {
+            r.cpu_window = -cpu;
+            r.other_cpu_window = -other_cpu;
+            r.driver_cpu_window = -driver;
+        } else {
+            r.cpu_window += cpu;
+            r.other_cpu_window += other_cpu;
+            r.driver_cpu_window += driver;
+        }
+    };
+    let t0 = now_ns() + CHUNK_NS;
+    let mut window_start = 0;
+    for k in 0..ticks {
+        if k == warm_ticks {
+            sample(&mut r, true);
+            window_start = now_ns();
+        }
+        let tick_start = t0 + k * CHUNK_NS;
+        for (i, s) in sessions.iter().enumerate() {
+            // Whole-millisecond phases: sessions share ~1 wake-up per ms instead of one each.
+            let due = tick_start + (i as u64 * 20 / n) * 1_000_000;
+            sleep_until(due);
+            let res = s.send_audio(&pcm);
+            let late = now_ns().saturating_sub(due);
+            r.lateness.record(late);
+            if late > LATE_NS {
+                r.late_chunks += 1;
+            }
+            if res == gemini_live_result::Ok {
+                r.chunks_ok[i] += 1;
+            } else {
+                r.send_errors += 1;
+            }
+            if (k + i as u64) % ping_every == 0 {
+                if s.send_ping(&mut ping_buf) == gemini_live_result::Ok {
+                    r.pings_ok[i] += 1;
+                } else {
+                    r.send_errors += 1;
+                }
+            }
+        }
+    }
+    sample(&mut r, false);
+    r.window_secs = (now_ns() - window_start) as f64 / 1e9;
+    r.rss_steady = usage::rss_bytes();
+    r.threads_steady = usage::threads();
+    r
+}

@@ -1,0 +1,34 @@
+//! Process CPU time and resident memory, from `/proc` (Linux).
+
+/// Clock ticks per second of `/proc/*/stat` (USER_HZ, 100 on every Linux this runs on).
+const USER_HZ: f64 = 100.0;
+
+/// User + system CPU seconds of process `pid` ("self" for this one); 0 if unreadable.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / USER_HZ
+}
+
+/// Resident set size of this process in bytes (`/proc/self/statm`, pages of 4 KiB).
+pub fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+/// OS threads of this process.
+pub fn threads() -> u64 {
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count() as u64)
+        .unwrap_or(0)
+}
