@@ -16,6 +16,15 @@ cargo test
 step "C API: C tests (plain, ASan+UBSan, valgrind) and header check"
 bash tests/c/run.sh
 
+step "Go binding: gofmt, go vet, go test -race"
+bash bindings/go/test.sh
+
+step "C++ binding: GoogleTest (plain, ASan+UBSan), README example, find_package consumer"
+bash bindings/cpp/test.sh
+
+step "Swift: the GeminiLive clang module from C and Objective-C"
+bash bindings/swift/check.sh
+
 step "fuzz (bounded)"
 bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
 

@@ -1,0 +1,939 @@
+// gemini_live.hpp: a header-only C++17 wrapper over the C API of gemini-live (gemini_live.h).
+//
+// Overview
+// - gemini_live::Config   RAII owner of a gemini_live_config; fluent setters (set_model(...)...).
+// - gemini_live::Session  RAII owner of a connected gemini_live_session, move-only. Callback mode
+//                         (Session(config, callback)) or pull mode (Session(config) plus
+//                         next_event(timeout)).
+// - gemini_live::Event    a borrowed view of one gemini_live_event with typed accessors.
+// - gemini_live::OwnedEvent  an event returned by Session::next_event; owns its memory.
+// - gemini_live::MockServer  RAII owner of the library's mock Live server, for offline tests.
+// - gemini_live::bytes_view  a (pointer, size) pair for byte inputs; converts implicitly from any
+//                         contiguous container (std::vector<std::uint8_t>, std::vector<std::int16_t>,
+//                         std::array, std::string, ...).
+//
+// Error handling: exceptions. Every operation that can fail throws gemini_live::Error (derived from
+// std::runtime_error) carrying the library's result code (Error::result()) and its message
+// (Error::what(), the text of gemini_live_last_error_message(), e.g.
+// "closed by server (1007): API key not valid. Please pass a valid API key."). Argument strings
+// containing a NUL byte throw Error with Result::InvalidArgument before reaching the library.
+// Destructors, move operations, getters on events and Session::try_send_audio never throw.
+//
+// Callbacks: the event callback runs on a library thread (gemini-live-cb), one event at a time
+// per session, in order. The Event it receives, and every string_view / bytes_view obtained from
+// it, is valid only until the callback returns: copy what you need to keep. The callback may call
+// every send function and close() on its own session, and may destroy its own Session (then it
+// must not touch it afterwards). It must not call next_event().
+//
+// Exceptions thrown by a callback never reach the C library: the wrapper catches them. The first
+// one is stored in the session and rethrown (once) from the next throwing member call of that
+// Session made on any thread (a send, close(), next_event(), phase(), id(), dropped_audio(),
+// rethrow_callback_exception()) to return, which may be a call already in progress when the
+// callback threw; later ones are dropped while one is pending. Event delivery goes
+// on after a throwing callback. An exception still pending when the Session is destroyed is
+// discarded. A credential callback that throws makes that connection attempt fail with
+// Result::Credential.
+//
+// Lifetimes: the std::function passed to a Session is owned by the C library's userdata and is
+// destroyed exactly once, by the userdata finalizer, after the last callback (at the latest when
+// the Session is destroyed). Destroying a Session while events flow is safe: the destructor waits
+// for a callback running on another thread to return, so do not destroy a Session while holding a
+// lock that its callback takes.
+//
+// Threads: all send functions, close() and the getters of a Session may be called from any thread
+// concurrently. Moving, assigning or destroying a Session must not race with other uses of it.
+// A Config must not be used from two threads at once while being modified.
+#ifndef GEMINI_LIVE_HPP
+#define GEMINI_LIVE_HPP
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "gemini_live.h"
+
+namespace gemini_live {
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations (same numbers as the C enums)
+
+/// A result code of the C API (GEMINI_LIVE_RESULT_*).
+enum class Result : std::uint32_t {
+  Ok = GEMINI_LIVE_RESULT_OK,
+  NullArgument = GEMINI_LIVE_RESULT_NULL_ARGUMENT,
+  InvalidUtf8 = GEMINI_LIVE_RESULT_INVALID_UTF8,
+  InvalidArgument = GEMINI_LIVE_RESULT_INVALID_ARGUMENT,
+  InvalidJson = GEMINI_LIVE_RESULT_INVALID_JSON,
+  QueueFull = GEMINI_LIVE_RESULT_QUEUE_FULL,
+  Closed = GEMINI_LIVE_RESULT_CLOSED,
+  Timeout = GEMINI_LIVE_RESULT_TIMEOUT,
+  ConnectFailed = GEMINI_LIVE_RESULT_CONNECT_FAILED,
+  ServerClosed = GEMINI_LIVE_RESULT_SERVER_CLOSED,
+  Protocol = GEMINI_LIVE_RESULT_PROTOCOL,
+  Config = GEMINI_LIVE_RESULT_CONFIG,
+  Tls = GEMINI_LIVE_RESULT_TLS,
+  Io = GEMINI_LIVE_RESULT_IO,
+  Panic = GEMINI_LIVE_RESULT_PANIC,
+  Internal = GEMINI_LIVE_RESULT_INTERNAL,
+  BufferTooSmall = GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL,
+  Credential = GEMINI_LIVE_RESULT_CREDENTIAL,
+};
+
+/// What an event is about (GEMINI_LIVE_EVENT_KIND_*); see gemini_live.h for the fields of each.
+enum class EventKind : std::uint32_t {
+  Connected = GEMINI_LIVE_EVENT_KIND_CONNECTED,
+  Audio = GEMINI_LIVE_EVENT_KIND_AUDIO,
+  Text = GEMINI_LIVE_EVENT_KIND_TEXT,
+  Thought = GEMINI_LIVE_EVENT_KIND_THOUGHT,
+  InputTranscription = GEMINI_LIVE_EVENT_KIND_INPUT_TRANSCRIPTION,
+  OutputTranscription = GEMINI_LIVE_EVENT_KIND_OUTPUT_TRANSCRIPTION,
+  ToolCall = GEMINI_LIVE_EVENT_KIND_TOOL_CALL,
+  ToolCallCancellation = GEMINI_LIVE_EVENT_KIND_TOOL_CALL_CANCELLATION,
+  Interrupted = GEMINI_LIVE_EVENT_KIND_INTERRUPTED,
+  GenerationComplete = GEMINI_LIVE_EVENT_KIND_GENERATION_COMPLETE,
+  TurnComplete = GEMINI_LIVE_EVENT_KIND_TURN_COMPLETE,
+  VoiceActivity = GEMINI_LIVE_EVENT_KIND_VOICE_ACTIVITY,
+  UsageMetadata = GEMINI_LIVE_EVENT_KIND_USAGE_METADATA,
+  GoAway = GEMINI_LIVE_EVENT_KIND_GO_AWAY,
+  ResumptionUpdate = GEMINI_LIVE_EVENT_KIND_RESUMPTION_UPDATE,
+  Reconnecting = GEMINI_LIVE_EVENT_KIND_RECONNECTING,
+  Reconnected = GEMINI_LIVE_EVENT_KIND_RECONNECTED,
+  PhaseChanged = GEMINI_LIVE_EVENT_KIND_PHASE_CHANGED,
+  Error = GEMINI_LIVE_EVENT_KIND_ERROR,
+  Closed = GEMINI_LIVE_EVENT_KIND_CLOSED,
+  Raw = GEMINI_LIVE_EVENT_KIND_RAW,
+};
+
+enum class Phase : std::uint32_t {
+  Disconnected = GEMINI_LIVE_PHASE_DISCONNECTED,
+  Connecting = GEMINI_LIVE_PHASE_CONNECTING,
+  SetupSent = GEMINI_LIVE_PHASE_SETUP_SENT,
+  Active = GEMINI_LIVE_PHASE_ACTIVE,
+  GoingAway = GEMINI_LIVE_PHASE_GOING_AWAY,
+  Reconnecting = GEMINI_LIVE_PHASE_RECONNECTING,
+  Closing = GEMINI_LIVE_PHASE_CLOSING,
+  Closed = GEMINI_LIVE_PHASE_CLOSED,
+};
+
+enum class Modality : std::uint32_t {
+  Unspecified = GEMINI_LIVE_MODALITY_UNSPECIFIED,
+  Text = GEMINI_LIVE_MODALITY_TEXT,
+  Audio = GEMINI_LIVE_MODALITY_AUDIO,
+};
+
+enum class CloseClass : std::uint32_t {
+  Normal = GEMINI_LIVE_CLOSE_CLASS_NORMAL,
+  Fatal = GEMINI_LIVE_CLOSE_CLASS_FATAL,
+  Retryable = GEMINI_LIVE_CLOSE_CLASS_RETRYABLE,
+};
+
+enum class ErrorKind : std::uint32_t {
+  None = GEMINI_LIVE_ERROR_KIND_NONE,
+  MalformedFrame = GEMINI_LIVE_ERROR_KIND_MALFORMED_FRAME,
+  FrameTooLarge = GEMINI_LIVE_ERROR_KIND_FRAME_TOO_LARGE,
+  Connection = GEMINI_LIVE_ERROR_KIND_CONNECTION,
+  ServerClosed = GEMINI_LIVE_ERROR_KIND_SERVER_CLOSED,
+  ReplayOverflow = GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW,
+  RetriesExhausted = GEMINI_LIVE_ERROR_KIND_RETRIES_EXHAUSTED,
+  Internal = GEMINI_LIVE_ERROR_KIND_INTERNAL,
+};
+
+enum class Sensitivity : std::uint32_t {
+  Default = GEMINI_LIVE_SENSITIVITY_DEFAULT,
+  High = GEMINI_LIVE_SENSITIVITY_HIGH,
+  Low = GEMINI_LIVE_SENSITIVITY_LOW,
+};
+
+enum class ActivityHandling : std::uint32_t {
+  Default = GEMINI_LIVE_ACTIVITY_HANDLING_DEFAULT,
+  StartOfActivityInterrupts = GEMINI_LIVE_ACTIVITY_HANDLING_START_OF_ACTIVITY_INTERRUPTS,
+  NoInterruption = GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION,
+};
+
+enum class Scheduling : std::uint32_t {
+  None = GEMINI_LIVE_SCHEDULING_NONE,
+  Silent = GEMINI_LIVE_SCHEDULING_SILENT,
+  WhenIdle = GEMINI_LIVE_SCHEDULING_WHEN_IDLE,
+  Interrupt = GEMINI_LIVE_SCHEDULING_INTERRUPT,
+};
+
+/// The stable name of a result code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
+inline std::string_view result_name(Result r) noexcept {
+  return gemini_live_result_name(static_cast<std::uint32_t>(r));
+}
+
+/// The version of the library loaded at run time, e.g. "0.1.0" (compare with GEMINI_LIVE_VERSION).
+inline std::string_view version() noexcept { return gemini_live_version(); }
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// A failed call: the library's result code and its message (what()).
+class Error : public std::runtime_error {
+ public:
+  Error(Result result, const std::string& message) : std::runtime_error(message), result_(result) {}
+  /// The result code of the failed call (never Result::Ok).
+  Result result() const noexcept { return result_; }
+  /// The code's stable name, e.g. "GEMINI_LIVE_RESULT_SERVER_CLOSED".
+  std::string_view result_name() const noexcept { return gemini_live::result_name(result_); }
+
+ private:
+  Result result_;
+};
+
+namespace detail {
+
+/// Throws Error for a failed C call, with the calling thread's last error message.
+inline void check(gemini_live_result r) {
+  if (r != GEMINI_LIVE_RESULT_OK) {
+    throw Error(static_cast<Result>(r), gemini_live_last_error_message());
+  }
+}
+
+/// A NUL-terminated copy of `s`; refuses embedded NULs (the C API would silently truncate).
+inline std::string c_string(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) {
+    throw Error(Result::InvalidArgument, "string argument contains a NUL byte");
+  }
+  return std::string(s);
+}
+
+/// A NUL-terminated string or NULL, for optional C string arguments.
+class OptCString {
+ public:
+  explicit OptCString(const std::optional<std::string_view>& s) {
+    if (s) value_ = c_string(*s);
+  }
+  const char* get() const noexcept { return value_ ? value_->c_str() : nullptr; }
+
+ private:
+  std::optional<std::string> value_;
+};
+
+inline std::string_view view(const char* p, std::size_t len) noexcept {
+  return p ? std::string_view(p, len) : std::string_view();
+}
+
+inline std::optional<std::string_view> opt_view(const char* p, std::size_t len) noexcept {
+  return p ? std::optional<std::string_view>(std::string_view(p, len)) : std::nullopt;
+}
+
+inline std::optional<std::int64_t> opt_i64(std::int64_t v) noexcept {
+  return v < 0 ? std::nullopt : std::optional<std::int64_t>(v);
+}
+
+/// The pointer to pass for a byte buffer: never NULL, so that an empty buffer is reported by the
+/// library as empty (INVALID_ARGUMENT) rather than as a NULL argument.
+inline const std::uint8_t* nonnull(const std::uint8_t* p) noexcept {
+  static const std::uint8_t empty = 0;
+  return p ? p : &empty;
+}
+
+inline std::uint32_t clamp_timeout(std::chrono::milliseconds t) noexcept {
+  if (t.count() <= 0) return 0;
+  // GEMINI_LIVE_TIMEOUT_INFINITE (UINT32_MAX) means "no limit"; anything at or above it is that.
+  if (static_cast<unsigned long long>(t.count()) >= GEMINI_LIVE_TIMEOUT_INFINITE) {
+    return GEMINI_LIVE_TIMEOUT_INFINITE;
+  }
+  return static_cast<std::uint32_t>(t.count());
+}
+
+template <class C, class = void>
+struct is_contiguous : std::false_type {};
+template <class C>
+struct is_contiguous<C, std::void_t<decltype(std::data(std::declval<const C&>())),
+                                    decltype(std::size(std::declval<const C&>()))>>
+    : std::is_trivially_copyable<std::remove_cv_t<std::remove_pointer_t<decltype(std::data(
+          std::declval<const C&>()))>>> {};
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Bytes
+
+/// A borrowed (pointer, size in bytes) pair, C++17's stand-in for std::span<const std::uint8_t>.
+/// Implicitly built from any contiguous container of trivially copyable elements (its bytes in
+/// memory order: a std::vector<std::int16_t> of samples is PCM16 in host order, i.e. little-endian
+/// on the platforms this library supports).
+class bytes_view {
+ public:
+  constexpr bytes_view() noexcept = default;
+  constexpr bytes_view(const std::uint8_t* data, std::size_t size) noexcept : data_(data), size_(size) {}
+  bytes_view(const void* data, std::size_t size) noexcept
+      : data_(static_cast<const std::uint8_t*>(data)), size_(size) {}
+  template <class C, class = std::enable_if_t<detail::is_contiguous<C>::value &&
+                                              !std::is_same_v<std::decay_t<C>, bytes_view>>>
+  bytes_view(const C& c) noexcept  // NOLINT(google-explicit-constructor): meant to convert
+      : data_(reinterpret_cast<const std::uint8_t*>(std::data(c))),
+        size_(std::size(c) * sizeof(*std::data(c))) {}
+
+  constexpr const std::uint8_t* data() const noexcept { return data_; }
+  constexpr std::size_t size() const noexcept { return size_; }
+  constexpr bool empty() const noexcept { return size_ == 0; }
+  constexpr const std::uint8_t* begin() const noexcept { return data_; }
+  constexpr const std::uint8_t* end() const noexcept { return data_ + size_; }
+  constexpr std::uint8_t operator[](std::size_t i) const noexcept { return data_[i]; }
+  /// An owned copy.
+  std::vector<std::uint8_t> to_vector() const { return std::vector<std::uint8_t>(begin(), end()); }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/// Model audio of an AUDIO event: 16-bit little-endian mono PCM, borrowed like its event.
+struct AudioView {
+  bytes_view bytes;               ///< the PCM bytes
+  std::uint32_t sample_rate = 0;  ///< samples per second (24000 for Gemini's output)
+  /// Number of samples (bytes / 2).
+  std::size_t samples() const noexcept { return bytes.size() / 2; }
+  /// Sample `i`, decoded from little-endian.
+  std::int16_t sample(std::size_t i) const noexcept {
+    return static_cast<std::int16_t>(static_cast<std::uint16_t>(bytes[2 * i]) |
+                                     static_cast<std::uint16_t>(bytes[2 * i + 1]) << 8);
+  }
+};
+
+/// Token counts of a USAGE_METADATA event; std::nullopt when the server did not send one.
+struct Usage {
+  std::optional<std::int64_t> prompt_tokens;
+  std::optional<std::int64_t> cached_content_tokens;
+  std::optional<std::int64_t> response_tokens;
+  std::optional<std::int64_t> tool_use_prompt_tokens;
+  std::optional<std::int64_t> thoughts_tokens;
+  std::optional<std::int64_t> total_tokens;
+};
+
+/// A view of one event. Borrowed: an Event handed to a callback, and every string_view and
+/// bytes_view it returns, are valid only until the callback returns (for an OwnedEvent, as long as
+/// the OwnedEvent lives). Accessors of fields that the event's kind does not set return empty
+/// views, 0, false or std::nullopt. Cheap to copy (it is a pointer).
+class Event {
+ public:
+  explicit Event(const gemini_live_event* event) noexcept : e_(event) {}
+
+  /// The underlying C event (for fields added to the C struct after this header).
+  const gemini_live_event& c_event() const noexcept { return *e_; }
+  EventKind kind() const noexcept { return static_cast<EventKind>(e_->kind); }
+  bool is(EventKind k) const noexcept { return kind() == k; }
+
+  // -- text-carrying kinds
+  /// TEXT, THOUGHT, the transcriptions: the text. ERROR: the message. CLOSED and RECONNECTING:
+  /// the reason. TURN_COMPLETE: the interaction status (empty when absent).
+  std::string_view text() const noexcept { return detail::view(e_->text, e_->text_len); }
+  /// The raw `id` field: TOOL_CALL's call id, CONNECTED's server session id,
+  /// RESUMPTION_UPDATE's handle (empty when absent).
+  std::string_view id() const noexcept { return detail::view(e_->id, e_->id_len); }
+  /// The raw `name` field: TOOL_CALL's function, VOICE_ACTIVITY's type, TURN_COMPLETE's reason.
+  std::string_view name() const noexcept { return detail::view(e_->name, e_->name_len); }
+  /// The raw `json` field: TOOL_CALL's args, TOOL_CALL_CANCELLATION's ids, USAGE_METADATA's
+  /// usage object, RAW's server data.
+  std::string_view json() const noexcept { return detail::view(e_->json, e_->json_len); }
+
+  // -- AUDIO
+  AudioView audio() const noexcept { return AudioView{bytes_view(e_->data, e_->data_len), e_->sample_rate}; }
+
+  // -- transcriptions
+  bool finished() const noexcept { return e_->finished; }
+  bool interim() const noexcept { return e_->interim; }
+
+  // -- TOOL_CALL / TOOL_CALL_CANCELLATION
+  std::string_view tool_call_id() const noexcept { return id(); }
+  std::string_view tool_call_name() const noexcept { return name(); }
+  /// The arguments object as JSON text.
+  std::string_view tool_call_args() const noexcept { return json(); }
+  /// TOOL_CALL_CANCELLATION: the cancelled call ids.
+  std::vector<std::string_view> cancelled_ids() const {
+    std::vector<std::string_view> ids;
+    ids.reserve(e_->ids_count);
+    for (std::size_t i = 0; i < e_->ids_count; ++i) ids.emplace_back(e_->ids[i]);
+    return ids;
+  }
+
+  // -- TURN_COMPLETE
+  std::optional<std::string_view> turn_complete_reason() const noexcept {
+    return detail::opt_view(e_->name, e_->name_len);
+  }
+  std::optional<std::string_view> interaction_status() const noexcept {
+    return detail::opt_view(e_->text, e_->text_len);
+  }
+  bool waiting_for_input() const noexcept { return e_->waiting_for_input; }
+
+  // -- VOICE_ACTIVITY
+  /// The wire type: ACTIVITY_START, ACTIVITY_END, VAD_SIGNAL_TYPE_SOS, VAD_SIGNAL_TYPE_EOS.
+  std::string_view activity_type() const noexcept { return name(); }
+  bool started() const noexcept { return e_->started; }
+  std::optional<std::int64_t> offset_ms() const noexcept { return detail::opt_i64(e_->offset_ms); }
+
+  // -- USAGE_METADATA
+  Usage usage() const noexcept {
+    return Usage{detail::opt_i64(e_->prompt_token_count), detail::opt_i64(e_->cached_content_token_count),
+                 detail::opt_i64(e_->response_token_count), detail::opt_i64(e_->tool_use_prompt_token_count),
+                 detail::opt_i64(e_->thoughts_token_count), detail::opt_i64(e_->total_token_count)};
+  }
+
+  // -- GO_AWAY
+  std::optional<std::chrono::milliseconds> time_left() const noexcept {
+    if (e_->time_left_ms < 0) return std::nullopt;
+    return std::chrono::milliseconds(e_->time_left_ms);
+  }
+
+  // -- RESUMPTION_UPDATE
+  std::optional<std::string_view> resumption_handle() const noexcept { return detail::opt_view(e_->id, e_->id_len); }
+  bool resumable() const noexcept { return e_->resumable; }
+  std::optional<std::int64_t> last_consumed_index() const noexcept {
+    return detail::opt_i64(e_->last_consumed_index);
+  }
+
+  // -- CONNECTED
+  std::optional<std::string_view> server_session_id() const noexcept { return detail::opt_view(e_->id, e_->id_len); }
+
+  // -- RECONNECTING / RECONNECTED
+  std::uint32_t attempt() const noexcept { return e_->attempt; }
+  bool resumed() const noexcept { return e_->resumed; }
+
+  // -- PHASE_CHANGED
+  Phase phase() const noexcept { return static_cast<Phase>(e_->phase); }
+
+  // -- ERROR
+  /// The result-code category of an ERROR event.
+  Result error_result() const noexcept { return static_cast<Result>(e_->result); }
+  ErrorKind error_kind() const noexcept { return static_cast<ErrorKind>(e_->error_kind); }
+  std::string_view error_message() const noexcept { return text(); }
+  /// ERROR: a CLOSED event follows.
+  bool fatal() const noexcept { return e_->fatal; }
+
+  // -- CLOSED
+  /// The WebSocket close code (1006 when the connection dropped without one).
+  std::uint32_t close_code() const noexcept { return e_->close_code; }
+  /// The server's close reason, verbatim (may be empty).
+  std::string_view close_reason() const noexcept { return text(); }
+  CloseClass close_class() const noexcept { return static_cast<CloseClass>(e_->close_class); }
+
+ protected:
+  Event() noexcept = default;
+  const gemini_live_event* e_ = nullptr;
+};
+
+/// An event returned by Session::next_event: owns the C event (freed by the destructor), so its
+/// views stay valid as long as it lives. Move-only; a moved-from OwnedEvent must not be read.
+class OwnedEvent : public Event {
+ public:
+  explicit OwnedEvent(gemini_live_event* event) noexcept : Event(event), owned_(event) {}
+  OwnedEvent(OwnedEvent&& o) noexcept : Event(o.e_), owned_(std::move(o.owned_)) { o.e_ = nullptr; }
+  OwnedEvent& operator=(OwnedEvent&& o) noexcept {
+    if (this != &o) {
+      owned_ = std::move(o.owned_);
+      e_ = o.e_;
+      o.e_ = nullptr;
+    }
+    return *this;
+  }
+  OwnedEvent(const OwnedEvent&) = delete;
+  OwnedEvent& operator=(const OwnedEvent&) = delete;
+
+ private:
+  struct Deleter {
+    void operator()(gemini_live_event* e) const noexcept { gemini_live_event_free(e); }
+  };
+  std::unique_ptr<gemini_live_event, Deleter> owned_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+/// Returns a fresh credential (API key, ephemeral token or Vertex access token) before every
+/// connection attempt. Runs on a library thread; may block. Throwing fails that attempt.
+using CredentialCallback = std::function<std::string()>;
+
+/// Session configuration (owns a gemini_live_config). Move-only. Setters throw Error on invalid
+/// values and return *this for chaining. Sessions copy the config: changing or destroying it
+/// afterwards does not affect them.
+class Config {
+ public:
+  Config() { detail::check(gemini_live_config_new(&raw_)); }
+  ~Config() { gemini_live_config_free(raw_); }
+  Config(Config&& o) noexcept : raw_(std::exchange(o.raw_, nullptr)), credentials_(std::move(o.credentials_)) {}
+  Config& operator=(Config&& o) noexcept {
+    if (this != &o) {
+      gemini_live_config_free(raw_);
+      raw_ = std::exchange(o.raw_, nullptr);
+      credentials_ = std::move(o.credentials_);
+    }
+    return *this;
+  }
+  Config(const Config&) = delete;
+  Config& operator=(const Config&) = delete;
+
+  /// The C config (still owned by this object).
+  gemini_live_config* get() const noexcept { return raw_; }
+
+  Config& set_api_key(std::string_view key) {
+    detail::check(gemini_live_config_set_api_key(raw_, detail::c_string(key).c_str()));
+    return *this;
+  }
+  Config& set_ephemeral_token(std::string_view token) {
+    detail::check(gemini_live_config_set_ephemeral_token(raw_, detail::c_string(token).c_str()));
+    return *this;
+  }
+  Config& set_vertex(std::string_view project, std::string_view location,
+                     std::optional<std::string_view> access_token = std::nullopt) {
+    detail::OptCString token(access_token);
+    detail::check(gemini_live_config_set_vertex(raw_, detail::c_string(project).c_str(),
+                                                detail::c_string(location).c_str(), token.get()));
+    return *this;
+  }
+  /// Registers (or, with an empty function, removes) a credential callback. The function is
+  /// kept alive by this Config and by every Session created from it.
+  Config& set_credential_callback(CredentialCallback callback) {
+    if (!callback) {
+      detail::check(gemini_live_config_set_credential_callback(raw_, nullptr, nullptr));
+      credentials_.reset();
+      return *this;
+    }
+    auto holder = std::make_shared<CredentialCallback>(std::move(callback));
+    detail::check(gemini_live_config_set_credential_callback(raw_, &Config::credential_trampoline, holder.get()));
+    credentials_ = std::move(holder);
+    return *this;
+  }
+  /// e.g. "ws://127.0.0.1:8080" (a MockServer's url()); std::nullopt restores the service URL.
+  Config& set_base_url(std::optional<std::string_view> url) {
+    detail::OptCString u(url);
+    detail::check(gemini_live_config_set_base_url(raw_, u.get()));
+    return *this;
+  }
+  Config& set_allow_insecure(bool allow) {
+    detail::check(gemini_live_config_set_allow_insecure(raw_, allow));
+    return *this;
+  }
+  Config& set_api_version(std::optional<std::string_view> version) {
+    detail::OptCString v(version);
+    detail::check(gemini_live_config_set_api_version(raw_, v.get()));
+    return *this;
+  }
+  Config& set_model(std::string_view model) {
+    detail::check(gemini_live_config_set_model(raw_, detail::c_string(model).c_str()));
+    return *this;
+  }
+  Config& set_response_modality(Modality m) {
+    detail::check(gemini_live_config_set_response_modality(raw_, static_cast<std::uint32_t>(m)));
+    return *this;
+  }
+  Config& set_voice(std::optional<std::string_view> voice) {
+    detail::OptCString v(voice);
+    detail::check(gemini_live_config_set_voice(raw_, v.get()));
+    return *this;
+  }
+  Config& set_language(std::optional<std::string_view> language_code) {
+    detail::OptCString v(language_code);
+    detail::check(gemini_live_config_set_language(raw_, v.get()));
+    return *this;
+  }
+  Config& set_system_instruction(std::optional<std::string_view> text) {
+    detail::OptCString v(text);
+    detail::check(gemini_live_config_set_system_instruction(raw_, v.get()));
+    return *this;
+  }
+  Config& set_temperature(float t) {
+    detail::check(gemini_live_config_set_temperature(raw_, t));
+    return *this;
+  }
+  Config& set_include_thoughts(bool include) {
+    detail::check(gemini_live_config_set_include_thoughts(raw_, include));
+    return *this;
+  }
+  /// A JSON array of Tool objects; std::nullopt or "[]" removes the tools.
+  Config& set_tools_json(std::optional<std::string_view> tools_json) {
+    detail::OptCString v(tools_json);
+    detail::check(gemini_live_config_set_tools_json(raw_, v.get()));
+    return *this;
+  }
+  /// Server-side VAD; durations std::nullopt = the service default.
+  Config& set_automatic_activity_detection(Sensitivity start, Sensitivity end,
+                                           std::optional<std::chrono::milliseconds> prefix_padding = std::nullopt,
+                                           std::optional<std::chrono::milliseconds> silence_duration = std::nullopt) {
+    auto ms = [](const std::optional<std::chrono::milliseconds>& d) -> std::int32_t {
+      if (!d) return -1;
+      if (d->count() < 0 || d->count() > INT32_MAX) {
+        throw Error(Result::InvalidArgument, "duration out of range");
+      }
+      return static_cast<std::int32_t>(d->count());
+    };
+    detail::check(gemini_live_config_set_automatic_activity_detection(
+        raw_, static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end), ms(prefix_padding),
+        ms(silence_duration)));
+    return *this;
+  }
+  Config& set_manual_activity_detection(bool manual) {
+    detail::check(gemini_live_config_set_manual_activity_detection(raw_, manual));
+    return *this;
+  }
+  Config& set_activity_handling(ActivityHandling h) {
+    detail::check(gemini_live_config_set_activity_handling(raw_, static_cast<std::uint32_t>(h)));
+    return *this;
+  }
+  Config& set_input_transcription(bool enable) {
+    detail::check(gemini_live_config_set_input_transcription(raw_, enable));
+    return *this;
+  }
+  Config& set_output_transcription(bool enable) {
+    detail::check(gemini_live_config_set_output_transcription(raw_, enable));
+    return *this;
+  }
+  Config& set_session_resumption(bool enable, std::optional<std::string_view> handle = std::nullopt,
+                                 bool transparent = false) {
+    detail::OptCString h(handle);
+    detail::check(gemini_live_config_set_session_resumption(raw_, enable, h.get(), transparent));
+    return *this;
+  }
+  /// Token counts std::nullopt = the service default.
+  Config& set_context_window_compression(bool enable, std::optional<std::int64_t> trigger_tokens = std::nullopt,
+                                         std::optional<std::int64_t> target_tokens = std::nullopt) {
+    detail::check(gemini_live_config_set_context_window_compression(raw_, enable, trigger_tokens.value_or(-1),
+                                                                     target_tokens.value_or(-1)));
+    return *this;
+  }
+  Config& set_audio_pacing(bool enable, std::uint32_t sample_rate = 16000,
+                           std::chrono::milliseconds burst = std::chrono::milliseconds(0)) {
+    detail::check(gemini_live_config_set_audio_pacing(raw_, enable, sample_rate, detail::clamp_timeout(burst)));
+    return *this;
+  }
+  Config& set_connect_timeout(std::chrono::milliseconds t) {
+    detail::check(gemini_live_config_set_connect_timeout_ms(raw_, detail::clamp_timeout(t)));
+    return *this;
+  }
+  Config& set_setup_timeout(std::chrono::milliseconds t) {
+    detail::check(gemini_live_config_set_setup_timeout_ms(raw_, detail::clamp_timeout(t)));
+    return *this;
+  }
+  Config& set_ca_file(std::optional<std::string_view> path) {
+    detail::OptCString p(path);
+    detail::check(gemini_live_config_set_ca_file(raw_, p.get()));
+    return *this;
+  }
+  Config& set_send_queue_size(std::uint32_t messages) {
+    detail::check(gemini_live_config_set_send_queue_size(raw_, messages));
+    return *this;
+  }
+  Config& set_reconnect(bool enable, std::uint32_t max_attempts = 5) {
+    detail::check(gemini_live_config_set_reconnect(raw_, enable, max_attempts));
+    return *this;
+  }
+  /// Deep-merges a JSON object into the setup message (for fields without a setter).
+  Config& merge_setup_json(std::string_view json) {
+    detail::check(gemini_live_config_merge_setup_json(raw_, detail::c_string(json).c_str()));
+    return *this;
+  }
+
+ private:
+  friend class Session;
+
+  static std::uint32_t credential_trampoline(void* userdata, char* buf, std::size_t cap,
+                                             std::size_t* out_len) noexcept {
+    try {
+      std::string credential = (*static_cast<CredentialCallback*>(userdata))();
+      if (credential.size() > cap) return GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL;
+      std::memcpy(buf, credential.data(), credential.size());
+      *out_len = credential.size();
+      return GEMINI_LIVE_RESULT_OK;
+    } catch (...) {
+      return GEMINI_LIVE_RESULT_CREDENTIAL;
+    }
+  }
+
+  gemini_live_config* raw_ = nullptr;
+  std::shared_ptr<CredentialCallback> credentials_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Session
+
+/// A connected Live session (owns a gemini_live_session). Move-only; the destructor closes and
+/// frees it (waiting for a callback running on another thread, see the top of this file).
+class Session {
+ public:
+  /// The event callback; its Event argument is valid only during the call.
+  using Callback = std::function<void(const Event&)>;
+
+  /// Connects in callback mode: `callback` receives every event, starting with PHASE_CHANGED and
+  /// CONNECTED (possibly before the constructor returns). Blocks until the session is ready.
+  /// Throws Error (e.g. Result::ServerClosed for a refused API key, with the server's reason).
+  Session(const Config& config, Callback callback) {
+    if (!callback) throw Error(Result::NullArgument, "empty callback");
+    shared_ = std::make_shared<Shared>();
+    shared_->credentials = config.credentials_;
+    auto* box = new Box{std::move(callback), shared_};
+    gemini_live_result r =
+        gemini_live_session_new(config.get(), &Session::event_trampoline, box, &Session::finalize, &raw_);
+    if (r != GEMINI_LIVE_RESULT_OK) {
+      Error error(static_cast<Result>(r), gemini_live_last_error_message());
+      delete box;  // on failure the caller keeps the userdata
+      throw error;
+    }
+  }
+
+  /// Connects in pull mode: fetch events with next_event().
+  explicit Session(const Config& config) {
+    shared_ = std::make_shared<Shared>();
+    shared_->credentials = config.credentials_;
+    detail::check(gemini_live_session_new(config.get(), nullptr, nullptr, nullptr, &raw_));
+  }
+
+  ~Session() { reset(); }
+  Session(Session&& o) noexcept : raw_(std::exchange(o.raw_, nullptr)), shared_(std::move(o.shared_)) {}
+  Session& operator=(Session&& o) noexcept {
+    if (this != &o) {
+      reset();
+      raw_ = std::exchange(o.raw_, nullptr);
+      shared_ = std::move(o.shared_);
+    }
+    return *this;
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// The C session (still owned by this object); NULL after a move.
+  gemini_live_session* get() const noexcept { return raw_; }
+  explicit operator bool() const noexcept { return raw_ != nullptr; }
+
+  /// Closes (if needed) and frees the session now; the Session becomes empty. Never throws.
+  void reset() noexcept {
+    if (raw_) {
+      gemini_live_session_free(std::exchange(raw_, nullptr));
+    }
+    shared_.reset();
+  }
+
+  // -- sends: never wait on the network; any thread, concurrently, also from the callback.
+
+  /// PCM16 little-endian mono audio at `sample_rate` Hz (8000..48000; 16000 recommended).
+  void send_audio(bytes_view pcm, std::uint32_t sample_rate = 16000) {
+    call(gemini_live_session_send_audio(live(), detail::nonnull(pcm.data()), pcm.size(), sample_rate));
+  }
+  /// Like send_audio but reports failure (e.g. Result::QueueFull) as a return value instead of
+  /// throwing, for real-time audio loops. Does not rethrow callback exceptions.
+  Result try_send_audio(bytes_view pcm, std::uint32_t sample_rate = 16000) noexcept {
+    if (!raw_) return Result::NullArgument;
+    return static_cast<Result>(gemini_live_session_send_audio(raw_, detail::nonnull(pcm.data()), pcm.size(), sample_rate));
+  }
+  /// One video frame, `mime_type` "image/jpeg" or "image/png".
+  void send_video(bytes_view frame, std::string_view mime_type) {
+    std::string mime = detail::c_string(mime_type);
+    call(gemini_live_session_send_video(live(), detail::nonnull(frame.data()), frame.size(), mime.c_str()));
+  }
+  void send_realtime_text(std::string_view text) {
+    std::string t = detail::c_string(text);
+    call(gemini_live_session_send_realtime_text(live(), t.c_str()));
+  }
+  void send_activity_start() { call(gemini_live_session_send_activity_start(live())); }
+  void send_activity_end() { call(gemini_live_session_send_activity_end(live())); }
+  void send_audio_stream_end() { call(gemini_live_session_send_audio_stream_end(live())); }
+  /// `turns_json`: a JSON array of Content objects.
+  void send_client_content(std::string_view turns_json, bool turn_complete = true) {
+    std::string j = detail::c_string(turns_json);
+    call(gemini_live_session_send_client_content(live(), j.c_str(), turn_complete));
+  }
+  /// One user turn holding `text`.
+  void send_client_text(std::string_view text, bool turn_complete = true) {
+    std::string t = detail::c_string(text);
+    call(gemini_live_session_send_client_text(live(), t.c_str(), turn_complete));
+  }
+  /// Answers a tool call; `id` from Event::tool_call_id() (std::nullopt omits it), `response_json`
+  /// a JSON object such as {"output": ...}; `will_continue` std::nullopt omits the field.
+  void send_tool_response(std::optional<std::string_view> id, std::string_view name, std::string_view response_json,
+                          Scheduling scheduling = Scheduling::None,
+                          std::optional<bool> will_continue = std::nullopt) {
+    detail::OptCString i(id);
+    std::string n = detail::c_string(name);
+    std::string r = detail::c_string(response_json);
+    std::int32_t wc = will_continue ? (*will_continue ? 1 : 0) : -1;
+    call(gemini_live_session_send_tool_response(live(), i.get(), n.c_str(), r.c_str(),
+                                                static_cast<std::uint32_t>(scheduling), wc));
+  }
+  /// Replaces the system instruction and/or the tools (a JSON array) mid-session; std::nullopt
+  /// leaves that part unchanged.
+  void send_context_update(std::optional<std::string_view> system_instruction,
+                           std::optional<std::string_view> tools_json = std::nullopt) {
+    detail::OptCString s(system_instruction);
+    detail::OptCString t(tools_json);
+    call(gemini_live_session_send_context_update(live(), s.get(), t.get()));
+  }
+  /// A client message built by the application (one of clientContent, realtimeInput,
+  /// toolResponse, contextUpdate).
+  void send_raw_json(std::string_view json) {
+    std::string j = detail::c_string(json);
+    call(gemini_live_session_send_raw_json(live(), j.c_str()));
+  }
+
+  /// Requests a graceful close and returns at once; the CLOSED event follows. Idempotent.
+  void close() { call(gemini_live_session_close(live())); }
+
+  // -- pull mode
+
+  /// Waits up to `timeout` for the next event (pull-mode sessions only; never from a callback).
+  /// Returns std::nullopt when no event arrived in time. After the CLOSED event was returned,
+  /// throws Error(Result::Closed). Throws Error(Result::InvalidArgument) in callback mode.
+  std::optional<OwnedEvent> next_event(std::chrono::milliseconds timeout) {
+    return pull(detail::clamp_timeout(timeout));
+  }
+  /// Waits without limit for the next event.
+  OwnedEvent next_event() { return std::move(*pull(GEMINI_LIVE_TIMEOUT_INFINITE)); }
+
+  // -- getters
+
+  Phase phase() const {
+    gemini_live_phase p = GEMINI_LIVE_PHASE_DISCONNECTED;
+    call(gemini_live_session_get_phase(live(), &p));
+    return static_cast<Phase>(p);
+  }
+  /// The server's session id (Vertex) or the library's local id.
+  std::string id() const {
+    char* s = nullptr;
+    call(gemini_live_session_get_id(live(), &s));
+    std::unique_ptr<char, void (*)(char*)> guard(s, gemini_live_string_free);
+    return std::string(s);
+  }
+  /// Audio messages dropped from the reconnect replay buffer.
+  std::uint64_t dropped_audio() const {
+    std::uint64_t n = 0;
+    call(gemini_live_session_get_dropped_audio(live(), &n));
+    return n;
+  }
+
+  /// Rethrows (once) an exception that escaped the event callback, if any.
+  void rethrow_callback_exception() const {
+    if (!shared_) return;
+    std::exception_ptr e;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      e = std::exchange(shared_->pending, nullptr);
+    }
+    if (e) std::rethrow_exception(e);
+  }
+
+ private:
+  // State shared by the Session and its C userdata.
+  struct Shared {
+    std::mutex mu;
+    std::exception_ptr pending;                       // first exception thrown by the callback
+    std::shared_ptr<CredentialCallback> credentials;  // keeps the config's callback alive
+  };
+  // The C userdata of a callback-mode session: owned by the library, deleted by `finalize`.
+  struct Box {
+    Callback callback;
+    std::shared_ptr<Shared> shared;
+  };
+
+  static void event_trampoline(void* userdata, const gemini_live_event* event) noexcept {
+    auto* box = static_cast<Box*>(userdata);
+    try {
+      box->callback(Event(event));
+    } catch (...) {
+      try {
+        std::lock_guard<std::mutex> lock(box->shared->mu);
+        if (!box->shared->pending) box->shared->pending = std::current_exception();
+      } catch (...) {
+        // std::mutex::lock failing: nothing sensible left to do but drop the exception.
+      }
+    }
+  }
+  static void finalize(void* userdata) noexcept { delete static_cast<Box*>(userdata); }
+
+  gemini_live_session* live() const {
+    if (!raw_) throw Error(Result::NullArgument, "empty (moved-from) gemini_live::Session");
+    return raw_;
+  }
+  // Rethrows a pending callback exception, then checks `r`.
+  void call(gemini_live_result r) const {
+    if (r != GEMINI_LIVE_RESULT_OK) {
+      Error error(static_cast<Result>(r), gemini_live_last_error_message());
+      rethrow_callback_exception();
+      throw error;
+    }
+    rethrow_callback_exception();
+  }
+  std::optional<OwnedEvent> pull(std::uint32_t timeout_ms) {
+    gemini_live_event* e = nullptr;
+    gemini_live_result r = gemini_live_session_next_event(live(), timeout_ms, &e);
+    if (r == GEMINI_LIVE_RESULT_TIMEOUT) return std::nullopt;
+    call(r);
+    return OwnedEvent(e);
+  }
+
+  gemini_live_session* raw_ = nullptr;
+  std::shared_ptr<Shared> shared_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Mock server
+
+/// The library's mock Gemini Live server (owns a gemini_live_mock_server), for offline tests.
+/// Move-only; the destructor stops it (open connections get close 1001). Not to be created or
+/// destroyed inside an event callback.
+class MockServer {
+ public:
+  /// `config_json`: a JSON object of mock settings (snake_case, all optional, e.g.
+  /// {"api_keys":["k"]}); empty uses the defaults (a free loopback port, any non-empty key).
+  explicit MockServer(std::string_view config_json = {}) {
+    if (config_json.empty()) {
+      detail::check(gemini_live_mock_server_start(nullptr, &raw_));
+    } else {
+      detail::check(gemini_live_mock_server_start(detail::c_string(config_json).c_str(), &raw_));
+    }
+  }
+  ~MockServer() { gemini_live_mock_server_free(raw_); }
+  MockServer(MockServer&& o) noexcept : raw_(std::exchange(o.raw_, nullptr)) {}
+  MockServer& operator=(MockServer&& o) noexcept {
+    if (this != &o) {
+      gemini_live_mock_server_free(raw_);
+      raw_ = std::exchange(o.raw_, nullptr);
+    }
+    return *this;
+  }
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  gemini_live_mock_server* get() const noexcept { return raw_; }
+
+  /// The base URL, ws://127.0.0.1:PORT, for Config::set_base_url.
+  std::string url() const {
+    const char* u = gemini_live_mock_server_url(raw_);
+    return u ? std::string(u) : std::string();
+  }
+  /// A JSON snapshot of the server's counters.
+  std::string stats_json() const {
+    char* s = nullptr;
+    detail::check(gemini_live_mock_server_stats_json(raw_, &s));
+    std::unique_ptr<char, void (*)(char*)> guard(s, gemini_live_string_free);
+    return std::string(s);
+  }
+  /// Waits until the number at `json_pointer` (e.g. "/messages/realtime_text") in the stats is at
+  /// least `at_least`; throws Error(Result::Timeout) if it is not within `timeout`.
+  void wait_for(std::string_view json_pointer, std::int64_t at_least,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+    detail::check(gemini_live_mock_server_wait_for(raw_, detail::c_string(json_pointer).c_str(), at_least,
+                                                   detail::clamp_timeout(timeout)));
+  }
+
+ private:
+  gemini_live_mock_server* raw_ = nullptr;
+};
+
+}  // namespace gemini_live
+
+#endif  // GEMINI_LIVE_HPP

@@ -1,0 +1,420 @@
+package geminilive
+
+// #include "shims.h"
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+	"unsafe"
+)
+
+// Modality is the response modality of a session.
+type Modality uint32
+
+// Modalities.
+const (
+	ModalityUnspecified Modality = C.GEMINI_LIVE_MODALITY_UNSPECIFIED // the service decides
+	ModalityText        Modality = C.GEMINI_LIVE_MODALITY_TEXT
+	ModalityAudio       Modality = C.GEMINI_LIVE_MODALITY_AUDIO
+)
+
+// Sensitivity of the server's start- or end-of-speech detection.
+type Sensitivity uint32
+
+// Sensitivities.
+const (
+	SensitivityDefault Sensitivity = C.GEMINI_LIVE_SENSITIVITY_DEFAULT
+	SensitivityHigh    Sensitivity = C.GEMINI_LIVE_SENSITIVITY_HIGH
+	SensitivityLow     Sensitivity = C.GEMINI_LIVE_SENSITIVITY_LOW
+)
+
+// ActivityHandling says what user activity does to a reply in progress.
+type ActivityHandling uint32
+
+// Activity handling values.
+const (
+	ActivityHandlingDefault                   ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_DEFAULT
+	ActivityHandlingStartOfActivityInterrupts ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_START_OF_ACTIVITY_INTERRUPTS
+	ActivityHandlingNoInterruption            ActivityHandling = C.GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION
+)
+
+// Scheduling says when a NON_BLOCKING function's result is folded into the conversation.
+type Scheduling uint32
+
+// Scheduling values.
+const (
+	SchedulingNone      Scheduling = C.GEMINI_LIVE_SCHEDULING_NONE
+	SchedulingSilent    Scheduling = C.GEMINI_LIVE_SCHEDULING_SILENT
+	SchedulingWhenIdle  Scheduling = C.GEMINI_LIVE_SCHEDULING_WHEN_IDLE
+	SchedulingInterrupt Scheduling = C.GEMINI_LIVE_SCHEDULING_INTERRUPT
+)
+
+// FunctionDeclaration declares a function the model may call. Parameters is any value that
+// marshals to a JSON schema object (a map, a struct, or json.RawMessage).
+type FunctionDeclaration struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Parameters  any    `json:"parameters,omitempty"`
+	// Behavior is "BLOCKING" (default) or "NON_BLOCKING".
+	Behavior string `json:"behavior,omitempty"`
+}
+
+// VAD configures server-side voice activity detection. Zero durations keep the service
+// defaults.
+type VAD struct {
+	StartSensitivity Sensitivity
+	EndSensitivity   Sensitivity
+	PrefixPadding    time.Duration
+	SilenceDuration  time.Duration
+}
+
+// Resumption enables session resumption (needed for transparent reconnects).
+type Resumption struct {
+	Handle      string // resume this earlier session; "" starts a new resumable one
+	Transparent bool   // Vertex only: report the last consumed client message index
+}
+
+// ContextCompression enables sliding-window context compression. Zero counts keep the
+// service defaults.
+type ContextCompression struct {
+	TriggerTokens int64
+	TargetTokens  int64
+}
+
+// AudioPacing paces SendAudio to real time; a caller running ahead sleeps inside the send.
+type AudioPacing struct {
+	SampleRate int           // 16000 when 0
+	Burst      time.Duration // allowed burst
+}
+
+// Vertex selects Vertex AI.
+type Vertex struct {
+	Project     string
+	Location    string
+	AccessToken string // may be empty when Config.Credentials supplies it
+}
+
+// Config describes a session. The zero value uses the library's defaults (the default native
+// audio model, server-side VAD, 10 s connect and 15 s setup timeouts); credentials are required.
+type Config struct {
+	Model             string   // model id or full name; "" keeps the library default
+	Modality          Modality // response modality
+	Voice             string   // prebuilt voice ("Puck", "Kore", ...)
+	Language          string   // BCP-47 speech language
+	SystemInstruction string
+	Temperature       *float32 // nil keeps the service default
+	IncludeThoughts   bool
+
+	// Tools are Tool objects sent verbatim, e.g. json.RawMessage(`{"googleSearch":{}}`).
+	Tools []json.RawMessage
+	// FunctionDeclarations are added as one more Tool {"functionDeclarations": [...]}.
+	FunctionDeclarations []FunctionDeclaration
+
+	InputTranscription  bool
+	OutputTranscription bool
+
+	VAD              *VAD // nil: server-side VAD with default settings
+	ManualActivity   bool // turn server-side VAD off; bracket speech with ActivityStart/End
+	ActivityHandling ActivityHandling
+
+	Resumption         *Resumption
+	ContextCompression *ContextCompression
+	// ReconnectAttempts bounds transparent reconnects (library default when 0); a negative
+	// value turns reconnecting off. Reconnects need Resumption.
+	ReconnectAttempts int
+
+	// Credentials: exactly one of APIKey, EphemeralToken or Vertex (or only Credentials).
+	APIKey         string
+	EphemeralToken string
+	Vertex         *Vertex
+	// Credentials, when set, is asked for a fresh secret (API key, ephemeral token or Vertex
+	// access token, matching the backend) before every connection attempt, reconnects included.
+	// It runs on a library thread and may block; its ctx is cancelled when Connect's ctx is
+	// cancelled during the connect, or when the session is closed.
+	Credentials func(ctx context.Context) (string, error)
+
+	BaseURL       string // e.g. a mock server's URL; "" is the service
+	AllowInsecure bool   // allow ws:// to non-loopback hosts
+	APIVersion    string
+	CAFile        string // extra trusted CA certificates (PEM)
+
+	ConnectTimeout time.Duration // TCP+TLS+upgrade; library default when 0
+	SetupTimeout   time.Duration // setupComplete; library default when 0
+	SendQueueSize  int           // outgoing queue length in messages; library default when 0
+	AudioPacing    *AudioPacing
+
+	// SetupJSON is deep-merged into the setup message, for fields without a setting here.
+	SetupJSON json.RawMessage
+
+	// EventBuffer is the capacity of the Go event channel (default 256). When it is full, the
+	// library's delivery for this session waits (network reading pauses), nothing is dropped.
+	EventBuffer int
+}
+
+// cstr returns a C copy of s, to be freed with C.free.
+func cstr(s string) *C.char { return C.CString(s) }
+
+func boolC(b bool) C.bool { return C.bool(b) }
+
+func msC(d time.Duration) C.uint32_t {
+	ms := d.Milliseconds()
+	if ms <= 0 {
+		ms = 1
+	}
+	if ms > 0xFFFFFFFE {
+		ms = 0xFFFFFFFE
+	}
+	return C.uint32_t(ms)
+}
+
+func msOrDefault(d time.Duration) C.int32_t {
+	if d <= 0 {
+		return -1
+	}
+	return C.int32_t(d.Milliseconds())
+}
+
+// build creates the C config. credHandle (0 if none) must be registered by the caller.
+func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
+	var c *C.gemini_live_config
+	if err := call(func() C.gemini_live_result { return C.gemini_live_config_new(&c) }); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			C.gemini_live_config_free(c)
+		}
+	}()
+	str := func(s string, f func(*C.char) C.gemini_live_result) error {
+		p := cstr(s)
+		defer C.free(unsafe.Pointer(p))
+		return call(func() C.gemini_live_result { return f(p) })
+	}
+	var steps []func() error
+	add := func(f func() error) { steps = append(steps, f) }
+
+	switch {
+	case cfg.Vertex != nil:
+		v := cfg.Vertex
+		add(func() error {
+			p, l := cstr(v.Project), cstr(v.Location)
+			defer C.free(unsafe.Pointer(p))
+			defer C.free(unsafe.Pointer(l))
+			var t *C.char
+			if v.AccessToken != "" {
+				t = cstr(v.AccessToken)
+				defer C.free(unsafe.Pointer(t))
+			}
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_vertex(c, p, l, t) })
+		})
+	case cfg.EphemeralToken != "":
+		add(func() error {
+			return str(cfg.EphemeralToken, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_ephemeral_token(c, p) })
+		})
+	case cfg.APIKey != "":
+		add(func() error {
+			return str(cfg.APIKey, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_api_key(c, p) })
+		})
+	}
+	if credHandle != 0 {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.golive_config_set_credentials(c, C.uintptr_t(credHandle)) })
+		})
+	}
+	if cfg.BaseURL != "" {
+		add(func() error {
+			return str(cfg.BaseURL, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_base_url(c, p) })
+		})
+	}
+	if cfg.AllowInsecure {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_allow_insecure(c, true) })
+		})
+	}
+	if cfg.APIVersion != "" {
+		add(func() error {
+			return str(cfg.APIVersion, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_api_version(c, p) })
+		})
+	}
+	if cfg.Model != "" {
+		add(func() error {
+			return str(cfg.Model, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_model(c, p) })
+		})
+	}
+	if cfg.Modality != ModalityUnspecified {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_response_modality(c, C.uint32_t(cfg.Modality))
+			})
+		})
+	}
+	if cfg.Voice != "" {
+		add(func() error {
+			return str(cfg.Voice, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_voice(c, p) })
+		})
+	}
+	if cfg.Language != "" {
+		add(func() error {
+			return str(cfg.Language, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_language(c, p) })
+		})
+	}
+	if cfg.SystemInstruction != "" {
+		add(func() error {
+			return str(cfg.SystemInstruction, func(p *C.char) C.gemini_live_result {
+				return C.gemini_live_config_set_system_instruction(c, p)
+			})
+		})
+	}
+	if cfg.Temperature != nil {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_temperature(c, C.float(*cfg.Temperature))
+			})
+		})
+	}
+	if cfg.IncludeThoughts {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_include_thoughts(c, true) })
+		})
+	}
+	if len(cfg.Tools) > 0 || len(cfg.FunctionDeclarations) > 0 {
+		add(func() error {
+			tools := append([]json.RawMessage(nil), cfg.Tools...)
+			if len(cfg.FunctionDeclarations) > 0 {
+				fd, err := json.Marshal(map[string]any{"functionDeclarations": cfg.FunctionDeclarations})
+				if err != nil {
+					return &Error{Code: ResultInvalidJSON, Message: "function declarations: " + err.Error()}
+				}
+				tools = append(tools, fd)
+			}
+			b, err := json.Marshal(tools)
+			if err != nil {
+				return &Error{Code: ResultInvalidJSON, Message: "tools: " + err.Error()}
+			}
+			return str(string(b), func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_tools_json(c, p) })
+		})
+	}
+	if cfg.InputTranscription {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_input_transcription(c, true) })
+		})
+	}
+	if cfg.OutputTranscription {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_output_transcription(c, true) })
+		})
+	}
+	if cfg.VAD != nil {
+		v := cfg.VAD
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_automatic_activity_detection(c, C.uint32_t(v.StartSensitivity),
+					C.uint32_t(v.EndSensitivity), msOrDefault(v.PrefixPadding), msOrDefault(v.SilenceDuration))
+			})
+		})
+	}
+	if cfg.ManualActivity {
+		add(func() error {
+			return call(func() C.gemini_live_result { return C.gemini_live_config_set_manual_activity_detection(c, true) })
+		})
+	}
+	if cfg.ActivityHandling != ActivityHandlingDefault {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_activity_handling(c, C.uint32_t(cfg.ActivityHandling))
+			})
+		})
+	}
+	if r := cfg.Resumption; r != nil {
+		add(func() error {
+			var h *C.char
+			if r.Handle != "" {
+				h = cstr(r.Handle)
+				defer C.free(unsafe.Pointer(h))
+			}
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_session_resumption(c, true, h, boolC(r.Transparent))
+			})
+		})
+	}
+	if cc := cfg.ContextCompression; cc != nil {
+		add(func() error {
+			trig, targ := cc.TriggerTokens, cc.TargetTokens
+			if trig <= 0 {
+				trig = -1
+			}
+			if targ <= 0 {
+				targ = -1
+			}
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_context_window_compression(c, true, C.int64_t(trig), C.int64_t(targ))
+			})
+		})
+	}
+	if cfg.ReconnectAttempts != 0 {
+		add(func() error {
+			enable, n := cfg.ReconnectAttempts > 0, cfg.ReconnectAttempts
+			if !enable {
+				n = 0
+			}
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_reconnect(c, boolC(enable), C.uint32_t(n))
+			})
+		})
+	}
+	if cfg.CAFile != "" {
+		add(func() error {
+			return str(cfg.CAFile, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_ca_file(c, p) })
+		})
+	}
+	if cfg.ConnectTimeout > 0 {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_connect_timeout_ms(c, msC(cfg.ConnectTimeout))
+			})
+		})
+	}
+	if cfg.SetupTimeout > 0 {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_setup_timeout_ms(c, msC(cfg.SetupTimeout))
+			})
+		})
+	}
+	if cfg.SendQueueSize > 0 {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_send_queue_size(c, C.uint32_t(cfg.SendQueueSize))
+			})
+		})
+	}
+	if p := cfg.AudioPacing; p != nil {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_audio_pacing(c, true, C.uint32_t(p.SampleRate), C.uint32_t(p.Burst.Milliseconds()))
+			})
+		})
+	}
+	if len(cfg.SetupJSON) > 0 {
+		add(func() error {
+			return str(string(cfg.SetupJSON), func(p *C.char) C.gemini_live_result {
+				return C.gemini_live_config_merge_setup_json(c, p)
+			})
+		})
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Message = "config: " + e.Message
+			}
+			return nil, err
+		}
+	}
+	ok = true
+	return c, nil
+}

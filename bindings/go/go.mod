@@ -1,0 +1,3 @@
+module github.com/gemini-live/gemini-live/bindings/go
+
+go 1.22

@@ -1,0 +1,1 @@
+../../../../include/gemini_live.h
