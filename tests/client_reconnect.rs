@@ -191,3 +191,45 @@ async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
         .any(|e| matches!(e, SessionEvent::Reconnected { resumed: true })));
     assert_eq!(mock.stats().resumptions_ok, 1);
 }
+
+#[tokio::test]
+async fn audio_over_the_replay_bounds_is_dropped_counted_and_reported() {
+    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+        {"kind": "drop_tcp", "connection": 1, "after_messages": 20}
+    ]))
+    .unwrap();
+    let mock = mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await;
+    let mut session_config = text_session();
+    session_config.session_resumption = Some(SessionResumption {
+        handle: None,
+        transparent: true,
+    });
+    let mut config = client_config(&mock, session_config);
+    config.reconnect.replay_max_bytes = 8 * 1024;
+    let (session, mut rx) = connect(config).await.unwrap();
+    for i in 0..100 {
+        session.send_audio(noise(i, 640)).await.unwrap();
+    }
+    let seen = until(&mut rx, "reconnected", |e| {
+        matches!(e, SessionEvent::Reconnected { .. })
+    })
+    .await;
+    let dropped = session.state.dropped_audio.load(Ordering::Relaxed);
+    assert!(dropped > 0, "a bound this small must drop audio");
+    let reported = seen.iter().find_map(|e| match e {
+        SessionEvent::Error {
+            code: ErrorCode::ReplayOverflow,
+            fatal: false,
+            message,
+        } => Some(message.clone()),
+        _ => None,
+    });
+    assert!(
+        reported.is_some_and(|m| m.starts_with(&dropped.to_string())),
+        "{seen:#?}"
+    );
+}

@@ -59,6 +59,8 @@ pub struct Supervisor {
     resumable_now: bool,
     /// Whether the server reports `lastConsumedClientMessageIndex` (Vertex `transparent`).
     transparent: bool,
+    /// Replay-buffer audio drops already reported to the application.
+    reported_drops: u64,
 }
 
 impl Supervisor {
@@ -79,6 +81,7 @@ impl Supervisor {
             commands: Some(commands),
             replay,
             resumable_now: false,
+            reported_drops: 0,
         }
     }
 
@@ -411,6 +414,7 @@ impl Supervisor {
         }
         self.emitter.phase(SessionPhase::SetupSent).await;
         self.emitter.phase(SessionPhase::Active).await;
+        self.report_replay_drops().await;
         self.emitter.emit(SessionEvent::Reconnected { resumed }).await;
         let mut events = Vec::new();
         let mut setup_message = std::mem::take(&mut established.setup_message);
@@ -420,6 +424,32 @@ impl Supervisor {
             self.emitter.emit(event).await;
         }
         established.socket
+    }
+}
+
+impl Supervisor {
+    /// Audio the replay buffer had to drop (its bounds were exceeded) is lost for good: say so
+    /// once per reconnect, with the count, before `Reconnected`.
+    async fn report_replay_drops(&mut self) {
+        let dropped = self
+            .emitter
+            .state
+            .dropped_audio
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if dropped > self.reported_drops {
+            let message = format!(
+                "{} audio message(s) exceeded the replay buffer's bounds and were not re-sent",
+                dropped - self.reported_drops
+            );
+            self.reported_drops = dropped;
+            self.emitter
+                .emit(SessionEvent::Error {
+                    code: ErrorCode::ReplayOverflow,
+                    message,
+                    fatal: false,
+                })
+                .await;
+        }
     }
 }
 
