@@ -116,7 +116,7 @@ enum gemini_live_error_kind
    */
   GEMINI_LIVE_ERROR_KIND_FRAME_TOO_LARGE = 2,
   /**
-   * The connection failed and could not be re-established.
+   * A reconnect attempt failed (not fatal: the next attempt follows until the budget ends).
    */
   GEMINI_LIVE_ERROR_KIND_CONNECTION = 3,
   /**

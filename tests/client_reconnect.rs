@@ -153,6 +153,20 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
         .filter(|e| matches!(e, SessionEvent::Reconnecting { .. }))
         .count();
     assert_eq!(reconnecting, 3);
+    let failed_attempts = seen
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                SessionEvent::Error {
+                    code: ErrorCode::Connection,
+                    fatal: false,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(failed_attempts, 3, "each failed attempt is reported");
     assert!(seen.iter().any(|e| matches!(e, SessionEvent::Error { code: ErrorCode::RetriesExhausted, fatal: true, message } if message.contains("token service unavailable"))));
     assert!(matches!(
         seen.last(),

@@ -84,7 +84,7 @@ pub enum gemini_live_error_kind {
     MalformedFrame = 1,
     /// A server frame exceeded the size cap.
     FrameTooLarge = 2,
-    /// The connection failed and could not be re-established.
+    /// A reconnect attempt failed (not fatal: the next attempt follows until the budget ends).
     Connection = 3,
     /// The server closed with a fatal reason (bad key, unknown model, invalid payload).
     ServerClosed = 4,

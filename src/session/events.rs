@@ -126,7 +126,7 @@ pub enum ErrorCode {
     MalformedFrame,
     /// A server frame exceeded the size cap.
     FrameTooLarge,
-    /// The connection failed and could not be re-established.
+    /// A reconnect attempt failed (non-fatal: the next attempt follows, until the budget ends).
     Connection,
     /// The server closed with a fatal reason.
     ServerClosed,

@@ -349,7 +349,18 @@ impl Supervisor {
                         CloseClass::Fatal,
                     ));
                 }
-                Err(e) => last = Some(e),
+                Err(e) => {
+                    // Tell the application why this attempt failed; the next one follows.
+                    let message = format!("reconnect attempt {attempt} failed: {}", e.error);
+                    self.emitter
+                        .emit(SessionEvent::Error {
+                            code: ErrorCode::Connection,
+                            message,
+                            fatal: false,
+                        })
+                        .await;
+                    last = Some(e);
+                }
             }
         }
         let last = last.map(|e| e.error.to_string()).unwrap_or_default();
