@@ -47,6 +47,13 @@ def main(d):
               f"| {med(rows,'floor','p50_ms'):.3f} | {med(rows,'floor','p99_ms'):.3f} "
               f"| {med(rows,'floor','rtt_p50_ratio'):.2f} | {med(rows,'floor','rtt_p99_ratio'):.2f} "
               f"| {med(rows,'cpu','mock_core_fraction'):.3f} |")
+    print()
+    print("| sessions | client context switches / s | floor context switches / s | driver thread cores |")
+    print("|---|---|---|---|")
+    for name, rows in rust.items():
+        label = f"{rows[0]['run']['sessions']}" + (" (aligned starts)" if name.endswith("aligned") else "")
+        print(f"| {label} | {med(rows,'cpu','context_switches_per_s'):.0f} "
+              f"| {med(rows,'floor','context_switches_per_s'):.0f} | {med(rows,'cpu','driver_thread_core_fraction'):.3f} |")
     p = d / "python100.jsonl"
     if p.exists():
         rows = load(p)

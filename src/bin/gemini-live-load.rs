@@ -112,6 +112,7 @@ fn main() -> ExitCode {
             "client_cpu_s_per_session_minute": report::num(ticks.cpu_window / session_minutes),
             "client_core_fraction": report::num(ticks.cpu_window / ticks.window_secs),
             "driver_thread_core_fraction": report::num(ticks.driver_cpu_window / ticks.window_secs),
+            "context_switches_per_s": report::num(ticks.context_switches as f64 / ticks.window_secs),
             "mock_core_fraction": if spawned { report::num(ticks.other_cpu_window / ticks.window_secs) } else { serde_json::Value::Null },
         },
         "memory": {
@@ -159,6 +160,7 @@ fn main() -> ExitCode {
             "rtt_p99_ratio": report::ratio(rtts.pct_ms(99.0), fr.pct_ms(99.0)),
             "cpu_s_per_session_minute": report::num(floor_cpu_per_session_minute),
             "core_fraction": report::num(f.cpu_s / f.window_s),
+            "context_switches_per_s": report::num(f.context_switches as f64 / f.window_s),
             "client_cpu_ratio": report::ratio(ticks.cpu_window / session_minutes, floor_cpu_per_session_minute),
         });
     }

@@ -46,6 +46,8 @@ pub struct TickReport {
     pub window_secs: f64,
     pub rss_steady: u64,
     pub threads_steady: u64,
+    /// Context switches of the client process during the window.
+    pub context_switches: u64,
 }
 
 fn tone() -> Vec<u8> {
@@ -72,11 +74,15 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
         let cpu = usage::cpu_seconds("self");
         let other_cpu = other.as_deref().map(usage::cpu_seconds).unwrap_or(0.0);
         let driver = usage::cpu_seconds("thread-self");
+        let switches = usage::context_switches();
         if start {
+            // Holds the start value until the end sample turns it into the difference.
+            r.context_switches = switches;
             r.cpu_window = -cpu;
             r.other_cpu_window = -other_cpu;
             r.driver_cpu_window = -driver;
         } else {
+            r.context_switches = switches.saturating_sub(r.context_switches);
             r.cpu_window += cpu;
             r.other_cpu_window += other_cpu;
             r.driver_cpu_window += driver;
