@@ -22,21 +22,23 @@ fn noise(chunk: usize, bytes: usize) -> Vec<u8> {
         .collect()
 }
 
-fn faults() -> Vec<gemini_live::mock::FaultSpec> {
-    serde_json::from_value(serde_json::json!([
-        {"kind": "go_away", "connection": 1, "after_messages": 40, "time_left_ms": 2000},
-        {"kind": "close_1011", "connection": 2, "after_messages": 40},
-        {"kind": "drop_tcp", "connection": 3, "after_messages": 40}
-    ]))
-    .unwrap()
+/// A mock server with the given fault list (`FaultSpec` JSON).
+async fn mock_with_faults(faults: serde_json::Value) -> gemini_live::mock::MockServer {
+    let faults = serde_json::from_value(faults).expect("valid fault specs");
+    mock(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+    .await
 }
 
 #[tokio::test]
 async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
-    let mock = mock(MockConfig {
-        faults: faults(),
-        ..MockConfig::default()
-    })
+    let mock = mock_with_faults(serde_json::json!([
+        {"kind": "go_away", "connection": 1, "after_messages": 40, "time_left_ms": 2000},
+        {"kind": "close_1011", "connection": 2, "after_messages": 40},
+        {"kind": "drop_tcp", "connection": 3, "after_messages": 40}
+    ]))
     .await;
     let mut session_config = text_session();
     session_config.session_resumption = Some(SessionResumption {
@@ -121,15 +123,10 @@ async fn an_unknown_handle_is_fatal_and_not_retried() {
 
 #[tokio::test]
 async fn a_retry_budget_ends_the_session_with_a_clear_error() {
-    // Every connection after the first is refused with 1011 at setup, so reconnects fail.
-    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+    // The first connection drops; every later credential fetch fails, so reconnects fail.
+    let mock = mock_with_faults(serde_json::json!([
         {"kind": "drop_tcp", "connection": 1, "after_messages": 1}
     ]))
-    .unwrap();
-    let mock = mock(MockConfig {
-        faults,
-        ..MockConfig::default()
-    })
     .await;
     let mut session_config = text_session();
     session_config.session_resumption = Some(SessionResumption::default());
@@ -179,14 +176,9 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
 
 #[tokio::test]
 async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
-    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+    let mock = mock_with_faults(serde_json::json!([
         {"kind": "stall_after_go_away", "connection": 1, "after_messages": 1, "time_left_ms": 600}
     ]))
-    .unwrap();
-    let mock = mock(MockConfig {
-        faults,
-        ..MockConfig::default()
-    })
     .await;
     let mut session_config = text_session();
     session_config.session_resumption = Some(SessionResumption::default());
@@ -208,14 +200,9 @@ async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
 
 #[tokio::test]
 async fn audio_over_the_replay_bounds_is_dropped_counted_and_reported() {
-    let faults: Vec<gemini_live::mock::FaultSpec> = serde_json::from_value(serde_json::json!([
+    let mock = mock_with_faults(serde_json::json!([
         {"kind": "drop_tcp", "connection": 1, "after_messages": 20}
     ]))
-    .unwrap();
-    let mock = mock(MockConfig {
-        faults,
-        ..MockConfig::default()
-    })
     .await;
     let mut session_config = text_session();
     session_config.session_resumption = Some(SessionResumption {

@@ -479,8 +479,14 @@ enum Ty {
     Free,
 }
 
-/// Known fields (proto names) per message type; `vertex` adds the Vertex-only ones.
-fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
+/// Fields the Gemini API rejects as unknown; only the Vertex endpoint knows them.
+const VERTEX_ONLY: &[(Ty, &str)] = &[
+    (Ty::Setup, "explicit_vad_signal"),
+    (Ty::SessionResumption, "transparent"),
+];
+
+/// Known fields (proto names) per message type, Vertex-only ones included (see [`VERTEX_ONLY`]).
+fn fields(ty: Ty) -> &'static [(&'static str, Ty)] {
     use Ty::*;
     match ty {
         Root => &[
@@ -489,23 +495,6 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("realtime_input", RealtimeInput),
             ("tool_response", ToolResponse),
             ("context_update", ContextUpdate),
-        ],
-        Setup if vertex => &[
-            ("model", Scalar),
-            ("generation_config", GenerationConfig),
-            ("system_instruction", Content),
-            ("tools", Tool),
-            ("realtime_input_config", RealtimeInputConfig),
-            ("session_resumption", SessionResumption),
-            ("context_window_compression", Compression),
-            ("input_audio_transcription", Transcription),
-            ("output_audio_transcription", Transcription),
-            ("proactivity", Proactivity),
-            ("explicit_vad_signal", Scalar),
-            ("history_config", HistoryConfig),
-            ("avatar_config", Free),
-            ("safety_settings", SafetySetting),
-            ("labels", Free),
         ],
         Setup => &[
             ("model", Scalar),
@@ -518,6 +507,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("input_audio_transcription", Transcription),
             ("output_audio_transcription", Transcription),
             ("proactivity", Proactivity),
+            ("explicit_vad_signal", Scalar),
             ("history_config", HistoryConfig),
             ("avatar_config", Free),
             ("safety_settings", SafetySetting),
@@ -614,8 +604,7 @@ fn fields(ty: Ty, vertex: bool) -> &'static [(&'static str, Ty)] {
             ("silence_duration_ms", Scalar),
         ],
         // `transparent` is Vertex-only: the Gemini API rejects it (probe, reference §2.1).
-        SessionResumption if vertex => &[("handle", Scalar), ("transparent", Scalar)],
-        SessionResumption => &[("handle", Scalar)],
+        SessionResumption => &[("handle", Scalar), ("transparent", Scalar)],
         Compression => &[("trigger_tokens", Scalar), ("sliding_window", SlidingWindow)],
         SlidingWindow => &[("target_tokens", Scalar)],
         Transcription => &[
@@ -674,11 +663,15 @@ fn normalize(value: Value, ty: Ty, path: &mut String, strict: bool, vertex: bool
             Ok(Value::Array(out))
         }
         Value::Object(map) if !matches!(ty, Ty::Free | Ty::Scalar) => {
-            let table = fields(ty, vertex);
+            let table = fields(ty);
             let mut out = Map::with_capacity(map.len());
             for (key, child) in map {
                 let proto_name = snake(&key);
-                let child_ty = match table.iter().find(|(name, _)| *name == proto_name) {
+                let known = table.iter().find(|(name, _)| *name == proto_name);
+                let vertex_only = VERTEX_ONLY
+                    .iter()
+                    .any(|(t, name)| *t == ty && *name == proto_name);
+                let child_ty = match known.filter(|_| vertex || !vertex_only) {
                     Some((_, t)) => *t,
                     None if strict => {
                         let at = if path.is_empty() {
