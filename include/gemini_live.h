@@ -226,7 +226,9 @@ enum gemini_live_event_kind
    */
   GEMINI_LIVE_EVENT_KIND_RECONNECTING = 16,
   /**
-   * A new connection is active. Fields: `resumed` (the server restored the session).
+   * A new connection is active. Fields: `resumed` (the server restored the session),
+   * `resent_messages`/`resent_bytes` (re-sent because the server had not certainly read
+   * them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed).
    */
   GEMINI_LIVE_EVENT_KIND_RECONNECTED = 17,
   /**
@@ -620,6 +622,19 @@ typedef struct gemini_live_event {
   int64_t tool_use_prompt_token_count;
   int64_t thoughts_token_count;
   int64_t total_token_count;
+  /**
+   * `RECONNECTED`: client messages written before the move that the server had not
+   * certainly read, written again in order on the new connection (nothing is lost; at most
+   * these may reach the session twice), and their bytes of JSON.
+   */
+  uint64_t resent_messages;
+  uint64_t resent_bytes;
+  /**
+   * `RECONNECTED`: messages written to the old session that the new one does not have (it
+   * could not be resumed and starts empty), and their bytes of JSON; 0 when `resumed`.
+   */
+  uint64_t lost_messages;
+  uint64_t lost_bytes;
 } gemini_live_event;
 
 /**

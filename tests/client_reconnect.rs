@@ -90,7 +90,7 @@ async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
     .await;
     let resumed = seen
         .iter()
-        .filter(|e| matches!(e, SessionEvent::Reconnected { resumed: true }))
+        .filter(|e| matches!(e, SessionEvent::Reconnected { resumed: true, .. }))
         .count();
     assert_eq!(resumed, 3, "{seen:#?}");
     assert!(seen.iter().any(|e| matches!(e, SessionEvent::GoAway { .. })));
@@ -133,6 +133,9 @@ async fn a_retry_budget_ends_the_session_with_a_clear_error() {
     let mut config = client_config(&mock, session_config);
     config.reconnect.max_attempts = 3;
     config.reconnect.initial_backoff = std::time::Duration::from_millis(10);
+    // The first connection lives a moment only; here it counts as healthy, so all three
+    // attempts are spent on the failing credential.
+    config.reconnect.stable_after = std::time::Duration::ZERO;
     let attempts = Arc::new(AtomicUsize::new(0));
     let counter = attempts.clone();
     config.endpoint.credential_provider = Some(Arc::new(move || {
@@ -194,7 +197,7 @@ async fn a_server_that_stalls_after_go_away_is_left_before_its_deadline() {
     .await;
     assert!(seen
         .iter()
-        .any(|e| matches!(e, SessionEvent::Reconnected { resumed: true })));
+        .any(|e| matches!(e, SessionEvent::Reconnected { resumed: true, .. })));
     assert_eq!(mock.stats().resumptions_ok, 1);
 }
 

@@ -57,7 +57,9 @@ pub enum gemini_live_event_kind {
     /// The connection was lost or is being replaced. Fields: `attempt` (1-based), `text`
     /// (the reason).
     Reconnecting = 16,
-    /// A new connection is active. Fields: `resumed` (the server restored the session).
+    /// A new connection is active. Fields: `resumed` (the server restored the session),
+    /// `resent_messages`/`resent_bytes` (re-sent because the server had not certainly read
+    /// them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed).
     Reconnected = 17,
     /// The session phase changed. Fields: `phase`.
     PhaseChanged = 18,
@@ -190,6 +192,15 @@ pub struct gemini_live_event {
     pub tool_use_prompt_token_count: i64,
     pub thoughts_token_count: i64,
     pub total_token_count: i64,
+    /// `RECONNECTED`: client messages written before the move that the server had not
+    /// certainly read, written again in order on the new connection (nothing is lost; at most
+    /// these may reach the session twice), and their bytes of JSON.
+    pub resent_messages: u64,
+    pub resent_bytes: u64,
+    /// `RECONNECTED`: messages written to the old session that the new one does not have (it
+    /// could not be resumed and starts empty), and their bytes of JSON; 0 when `resumed`.
+    pub lost_messages: u64,
+    pub lost_bytes: u64,
 }
 
 impl gemini_live_event {
@@ -232,6 +243,10 @@ impl gemini_live_event {
             tool_use_prompt_token_count: -1,
             thoughts_token_count: -1,
             total_token_count: -1,
+            resent_messages: 0,
+            resent_bytes: 0,
+            lost_messages: 0,
+            lost_bytes: 0,
         }
     }
 }
@@ -403,9 +418,19 @@ impl OwnedEvent {
                 o.view.attempt = attempt;
                 set!(text, text_len, reason);
             }
-            SessionEvent::Reconnected { resumed } => {
+            SessionEvent::Reconnected {
+                resumed,
+                resent_messages,
+                resent_bytes,
+                lost_messages,
+                lost_bytes,
+            } => {
                 o.view.kind = K::Reconnected;
                 o.view.resumed = resumed;
+                o.view.resent_messages = resent_messages;
+                o.view.resent_bytes = resent_bytes;
+                o.view.lost_messages = lost_messages;
+                o.view.lost_bytes = lost_bytes;
             }
             SessionEvent::Error { code, message, fatal } => {
                 o.view.kind = K::Error;

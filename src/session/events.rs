@@ -98,8 +98,18 @@ pub enum SessionEvent {
         reason: String,
     },
     /// A new connection is active; `resumed` says whether the server restored the session.
+    ///
+    /// `resent_*`: client messages (and their JSON bytes) written before the move that the
+    /// server had not certainly read when it issued the handle; they were written again, in
+    /// order, on the new connection, so nothing is lost, and at most these may reach the
+    /// session twice. `lost_*`: messages written to the old session that the new one does not
+    /// have (the session could not be resumed, so it starts empty); 0 when `resumed`.
     Reconnected {
         resumed: bool,
+        resent_messages: u64,
+        resent_bytes: u64,
+        lost_messages: u64,
+        lost_bytes: u64,
     },
     /// Something went wrong; a fatal error is followed by `Closed`.
     Error {

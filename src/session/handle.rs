@@ -204,8 +204,10 @@ impl SessionHandle {
             .await
     }
 
-    /// Closes gracefully.
+    /// Closes gracefully: queued messages first, then the close handshake, all within the
+    /// connection's `close_timeout`.
     pub async fn disconnect(&self) -> Result<(), SessionError> {
+        self.state.request_close();
         self.command_tx
             .send(SessionCommand::Disconnect)
             .await
@@ -228,6 +230,7 @@ impl SessionHandle {
 
     /// Requests a graceful close without waiting.
     pub fn try_disconnect(&self) -> Result<(), SessionError> {
+        self.state.request_close();
         self.try_command(SessionCommand::Disconnect)
     }
 

@@ -65,6 +65,10 @@ pub struct SessionState {
     transition_lock: Mutex<()>,
     /// Audio messages dropped from the replay buffer because of its bounds.
     pub dropped_audio: Arc<AtomicU64>,
+    /// Becomes true once the application asks to close. The connection loop watches it to
+    /// bound the close handshake (and to stop reconnecting); waits made on the session's
+    /// behalf (pacing) end on it.
+    close_requested: watch::Sender<bool>,
 }
 
 impl SessionState {
@@ -92,7 +96,23 @@ impl SessionState {
             server_session_id: Mutex::new(None),
             transition_lock: Mutex::new(()),
             dropped_audio: Arc::new(AtomicU64::new(0)),
+            close_requested: watch::Sender::new(false),
         }
+    }
+
+    /// Records that the application asked to close (idempotent).
+    pub fn request_close(&self) {
+        self.close_requested.send_replace(true);
+    }
+
+    /// Whether the application asked to close.
+    pub fn is_close_requested(&self) -> bool {
+        *self.close_requested.borrow()
+    }
+
+    /// A receiver that sees the close request (`wait_for(|c| *c)`).
+    pub fn close_requests(&self) -> watch::Receiver<bool> {
+        self.close_requested.subscribe()
     }
 
     pub fn phase(&self) -> SessionPhase {

@@ -45,6 +45,9 @@ pub struct Established {
     /// Frames that arrived together with `setupComplete` (in the same message), already
     /// decoded; the caller emits their events after `Connected`.
     pub setup_message: ServerMessage,
+    /// From writing `setup` to reading `setupComplete`: one network round trip plus the
+    /// server's setup work, the session's measure of how far behind the server may be.
+    pub setup_round_trip: std::time::Duration,
 }
 
 /// Sends `setup` on a dialed socket and waits for `setupComplete`. `resumption` replaces the
@@ -60,24 +63,31 @@ pub async fn handshake(
         session.session_resumption = Some(r.clone());
     }
     let setup = encode_setup(session.setup_object(model_name));
-    socket
-        .send(Message::Text(setup.json.into()))
-        .await
-        .map_err(|e| AttemptError::retryable(SessionError::Connect(format!("sending setup: {e}"))))?;
-    match tokio::time::timeout(config.setup_timeout, await_setup_complete(&mut socket)).await {
+    let started = tokio::time::Instant::now();
+    // One deadline for writing the setup and reading the answer: a server that never reads
+    // must not hold the caller longer than it promised.
+    let exchange = async {
+        socket
+            .send(Message::Text(setup.json.into()))
+            .await
+            .map_err(|e| AttemptError::retryable(SessionError::Connect(format!("sending setup: {e}"))))?;
+        await_setup_complete(&mut socket).await
+    };
+    match tokio::time::timeout(config.setup_timeout, exchange).await {
         Ok(Ok(message)) => {
             let server_session_id = message.setup_complete.as_ref().and_then(|s| s.session_id.clone());
             Ok(Established {
                 socket,
                 server_session_id,
                 setup_message: message,
+                setup_round_trip: started.elapsed(),
             })
         }
         Ok(Err(e)) => Err(e),
         Err(_) => {
-            let _ = socket.close(None).await;
+            // The socket may be stuck mid-write: drop it rather than wait on a close frame.
             Err(AttemptError::retryable(SessionError::Timeout(format!(
-                "no setupComplete within {:?}",
+                "no setupComplete within {:?} of starting to send setup",
                 config.setup_timeout
             ))))
         }

@@ -1,6 +1,8 @@
 //! The transport: endpoints and auth, TLS, the connection loop (one reader, one writer per
 //! connection), keepalive, goAway, reconnect with session resumption, and replay.
 
+mod acks;
+mod budget;
 mod close;
 mod config;
 mod connection;

@@ -2,9 +2,13 @@
 //! after a resumed reconnect so that nothing is lost and nothing is sent twice.
 //!
 //! Every message written after `setup` gets the next index (0-based, counted over the whole
-//! session). When the server reports `lastConsumedClientMessageIndex`, entries up to it are
-//! released; when it issues a resumable handle without one, everything written before that
-//! moment is released. Bounds: `max_bytes` of JSON and `max_age`; over either, the oldest
+//! session). When the server reports `lastConsumedClientMessageIndex` (Vertex `transparent`),
+//! entries up to it are released. When it issues a resumable handle without one (the Gemini
+//! API), only entries the server has certainly read before issuing it are released: those
+//! acknowledged by a pong that arrived before the handle (see `acks`) *and* written at least
+//! one measured round trip before the handle arrived. Everything else is re-sent after a
+//! resume, so a drop loses nothing; the price is a possible overlap, bounded by the spacing of
+//! the acknowledging pings, which the `Reconnected` event reports. Bounds: `max_bytes` of JSON and `max_age`; over either, the oldest
 //! *audio* is dropped and counted, while tool responses and other messages are always kept.
 
 use crate::protocol::MessageKind;
@@ -65,7 +69,20 @@ impl ReplayBuffer {
         }
     }
 
-    /// The server saved its state now (a resumable handle without an index).
+    /// A resumable handle without an index arrived: releases the entries the server had
+    /// certainly read when it issued the handle, i.e. with an index below `read_count` (a pong
+    /// receipt) and written no later than `cutoff` (the handle's arrival minus a round trip).
+    pub fn release_confirmed(&mut self, read_count: u64, cutoff: Instant) {
+        while self
+            .entries
+            .front()
+            .is_some_and(|e| e.index < read_count && e.at <= cutoff)
+        {
+            self.pop_front();
+        }
+    }
+
+    /// Forgets everything (tests; a fresh session uses `reset`).
     pub fn release_all(&mut self) {
         self.entries.clear();
         self.bytes = 0;
@@ -76,11 +93,24 @@ impl ReplayBuffer {
         self.entries.iter().map(|e| (e.kind, e.json.clone())).collect()
     }
 
+    /// How many messages wait for a receipt, and their JSON bytes.
+    pub fn backlog(&self) -> (u64, u64) {
+        (self.entries.len() as u64, self.bytes as u64)
+    }
+
+    /// The index the next recorded message gets (= messages written so far).
+    pub fn next_index(&self) -> u64 {
+        self.next_index
+    }
+
     /// Forgets the messages to re-send and restarts the numbering: a fresh (not resumed)
-    /// session has no history to complete.
-    pub fn reset(&mut self) {
+    /// session has no history to complete. Returns what was forgotten (messages, JSON bytes):
+    /// those never certainly reached the session the server keeps, so the caller reports them.
+    pub fn reset(&mut self) -> (u64, u64) {
+        let forgotten = self.backlog();
         self.release_all();
         self.next_index = 0;
+        forgotten
     }
 
     fn pop_front(&mut self) -> Option<Entry> {
@@ -128,6 +158,24 @@ mod tests {
         b.release_all();
         assert!(b.pending().is_empty());
         assert_eq!(b.record(MessageKind::Audio, "m5".into()), 5);
+    }
+
+    #[test]
+    fn confirmed_release_needs_both_a_receipt_and_a_round_trip() {
+        let (mut b, _) = buf(1 << 20);
+        for i in 0..4 {
+            b.record(MessageKind::Audio, format!("m{i}").into());
+        }
+        let now = Instant::now();
+        // A receipt for 3 messages, but the round trip says nothing is old enough yet.
+        b.release_confirmed(3, now - Duration::from_secs(1));
+        assert_eq!(b.backlog().0, 4);
+        // Old enough, but only 3 were read: the 4th stays for replay.
+        b.release_confirmed(3, now + Duration::from_secs(1));
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["m3"]);
+        assert_eq!(b.reset(), (1, 2));
+        assert_eq!(b.next_index(), 0);
     }
 
     #[test]

@@ -1,7 +1,15 @@
 //! The session loop: drives one connection at a time (one reader here, one writer task),
 //! and on goAway or a retryable loss reconnects with the latest resumable handle, replaying
-//! what the server did not consume.
+//! what the server did not certainly read.
+//!
+//! A planned move (goAway) loses nothing and re-sends nothing in every mode: new client
+//! messages are held in the send queue, a receipt ping follows the last written one, and the
+//! session moves once a resumable handle arrives that covers everything written (Vertex
+//! `transparent`: by index at once). If none comes within `migration_wait`, it moves with the
+//! latest handle and re-sends the rest, like after a drop.
 
+use super::acks::Receipts;
+use super::budget::ReconnectBudget;
 use super::close::classify;
 use super::config::ConnectConfig;
 use super::connection::{dial, handshake, AttemptError, Established, Socket};
@@ -16,14 +24,19 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-/// How long a graceful close waits for the server's close reply.
-const CLOSE_REPLY_WAIT: Duration = Duration::from_secs(2);
+/// How often, at most, a receipt ping follows written messages (Gemini API mode with
+/// resumption). It bounds the overlap a drop can cause: messages written after the last
+/// receipt the server answered are re-sent even if it had them.
+const RECEIPT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// A goAway's `timeLeft` is trusted up to this; a larger (absurd) value is clamped.
+const MAX_GO_AWAY_WAIT: Duration = Duration::from_secs(3600);
 
 /// How one connection ended.
 enum ConnectionEnd {
@@ -41,11 +54,37 @@ enum ConnectionEnd {
     Moving { reason: String },
 }
 
+/// How the session ends when it cannot go on.
+struct Ending {
+    error: Option<(ErrorCode, String)>,
+    code: u16,
+    reason: String,
+    class: CloseClass,
+}
+
 /// Why the writer stopped.
 enum WriterExit {
     Disconnect,
     Stopped,
     Failed(String),
+}
+
+/// What the reader asks of the writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WriterMode {
+    Run,
+    /// Take no new messages from the queue (a planned move is under way); send a receipt ping.
+    Hold,
+    /// Close the socket politely and hand the queue back.
+    Stop,
+}
+
+/// What the reader knows of the current connection.
+struct Link {
+    receipts: Option<Receipts>,
+    /// Messages the server certainly read (from this connection's pongs).
+    read_count: u64,
+    round_trip: Duration,
 }
 
 pub struct Supervisor {
@@ -61,6 +100,8 @@ pub struct Supervisor {
     transparent: bool,
     /// Replay-buffer audio drops already reported to the application.
     reported_drops: u64,
+    budget: ReconnectBudget,
+    close_requests: watch::Receiver<bool>,
 }
 
 impl Supervisor {
@@ -76,6 +117,8 @@ impl Supervisor {
         Supervisor {
             transparent: resumption.as_ref().is_some_and(|r| r.transparent),
             handle: resumption.and_then(|r| r.handle),
+            budget: ReconnectBudget::new(config.reconnect.clone()),
+            close_requests: emitter.state.close_requests(),
             config,
             emitter,
             commands: Some(commands),
@@ -89,11 +132,24 @@ impl Supervisor {
         self.replay.is_some()
     }
 
+    /// Receipts are needed where the server reports no consumed index.
+    fn wants_receipts(&self) -> bool {
+        self.can_reconnect() && !self.transparent
+    }
+
+    fn replay_backlog(&self) -> u64 {
+        self.replay
+            .as_ref()
+            .map_or(0, |r| r.lock().unwrap_or_else(|e| e.into_inner()).backlog().0)
+    }
+
     /// Runs the session until it ends. `first` is the connection `connect` established.
     pub async fn run(mut self, first: Established) {
+        let mut round_trip = first.setup_round_trip;
         let mut connection = first.socket;
         loop {
-            let end = self.drive(connection).await;
+            let connected_at = Instant::now();
+            let end = self.drive(connection, round_trip).await;
             let (code, reason, class, error) = match end {
                 ConnectionEnd::Finished { code, reason } => {
                     self.finish(code, reason, CloseClass::Normal).await;
@@ -107,6 +163,12 @@ impl Supervisor {
                     error,
                 } => (code, reason, class, error),
             };
+            if self.emitter.state.is_close_requested() {
+                // The application is closing: a lost connection is the end, not a reason to
+                // reconnect.
+                self.finish(code, reason, CloseClass::Normal).await;
+                return;
+            }
             if let Some((code, message)) = &error {
                 let fatal = class != CloseClass::Retryable || !self.can_reconnect();
                 self.emitter
@@ -130,24 +192,27 @@ impl Supervisor {
                 self.finish(code, reason, class).await;
                 return;
             }
-            match self
-                .reconnect(if reason.is_empty() {
-                    format!("connection lost ({code})")
-                } else {
-                    reason
-                })
-                .await
-            {
-                Ok(socket) => connection = socket,
-                Err((code, message, close_code, close_reason, class)) => {
-                    self.emitter
-                        .emit(SessionEvent::Error {
+            self.budget.connection_ended(connected_at.elapsed());
+            let reason = if reason.is_empty() {
+                format!("connection lost ({code})")
+            } else {
+                reason
+            };
+            match self.reconnect(reason).await {
+                Ok(established) => {
+                    round_trip = established.setup_round_trip;
+                    connection = established.socket;
+                }
+                Err(ending) => {
+                    if let Some((code, message)) = ending.error {
+                        let event = SessionEvent::Error {
                             code,
                             message,
                             fatal: true,
-                        })
-                        .await;
-                    self.finish(close_code, close_reason, class).await;
+                        };
+                        self.emitter.emit(event).await;
+                    }
+                    self.finish(ending.code, ending.reason, ending.class).await;
                     return;
                 }
             }
@@ -162,40 +227,55 @@ impl Supervisor {
     }
 
     /// Drives one connection: reads here, writes in a task, until the connection ends.
-    async fn drive(&mut self, socket: Socket) -> ConnectionEnd {
+    async fn drive(&mut self, socket: Socket, round_trip: Duration) -> ConnectionEnd {
         let (sink, mut stream) = socket.split();
-        let (stop_tx, stop_rx) = oneshot::channel();
+        let (mode_tx, mode_rx) = watch::channel(WriterMode::Run);
         let commands = self
             .commands
             .take()
             .expect("command receiver is present between connections");
+        let mut link = Link {
+            receipts: self.wants_receipts().then(Receipts::new),
+            read_count: 0,
+            round_trip,
+        };
         let mut writer = tokio::spawn(write_loop(
             sink,
             commands,
-            stop_rx,
+            mode_rx,
             self.replay.clone(),
-            self.config.ping_interval,
+            link.receipts,
+            WriterTimeouts {
+                write: self.config.write_timeout,
+                close: self.config.close_timeout,
+                ping_interval: self.config.ping_interval,
+            },
         ));
-        let mut stop_tx = Some(stop_tx);
-        let mut go_away_deadline: Option<Instant> = None;
+        let mut writer_done = false;
+        // A planned move: when it must happen at the latest.
+        let mut move_deadline: Option<Instant> = None;
         let idle = self.config.idle_timeout;
         let mut idle_deadline = idle.map(|d| Instant::now() + d);
+        let mut close_deadline: Option<Instant> = None;
+        let mut close_requests = self.close_requests.clone();
         let mut events = Vec::new();
 
         let end = loop {
             let far = Instant::now() + Duration::from_secs(86_400);
             tokio::select! {
                 exit = &mut writer => {
+                    writer_done = true;
                     let (commands, exit) = match exit {
                         Ok(pair) => pair,
                         Err(e) => return self.writer_panicked(e),
                     };
                     self.commands = Some(commands);
-                    stop_tx = None;
                     match exit {
                         WriterExit::Disconnect => {
                             self.emitter.phase(SessionPhase::Closing).await;
-                            break wait_for_close_reply(&mut stream).await;
+                            let deadline = close_deadline
+                                .unwrap_or_else(|| Instant::now() + self.config.close_timeout);
+                            break wait_for_close_reply(&mut stream, deadline).await;
                         }
                         WriterExit::Stopped => unreachable!("the writer is only stopped after the loop"),
                         WriterExit::Failed(e) => break ConnectionEnd::Lost {
@@ -203,8 +283,25 @@ impl Supervisor {
                         },
                     }
                 }
-                _ = tokio::time::sleep_until(go_away_deadline.unwrap_or(far)), if go_away_deadline.is_some() => {
-                    break ConnectionEnd::Moving { reason: "goAway deadline".into() };
+                _ = close_requested(&mut close_requests), if close_deadline.is_none() => {
+                    // Queued messages, our close frame and the reply must fit in the deadline.
+                    close_deadline = Some(Instant::now() + self.config.close_timeout);
+                    if mode_tx.borrow().eq(&WriterMode::Hold) {
+                        // Let the queue (and the Disconnect behind it) drain on this socket.
+                        let _ = mode_tx.send(WriterMode::Run);
+                    }
+                }
+                _ = tokio::time::sleep_until(close_deadline.unwrap_or(far)), if close_deadline.is_some() => {
+                    break ConnectionEnd::Finished {
+                        code: 1006,
+                        reason: format!(
+                            "the close handshake did not finish within {:?}; the socket was dropped",
+                            self.config.close_timeout
+                        ),
+                    };
+                }
+                _ = tokio::time::sleep_until(move_deadline.unwrap_or(far)), if move_deadline.is_some() => {
+                    break ConnectionEnd::Moving { reason: "goAway".into() };
                 }
                 _ = tokio::time::sleep_until(idle_deadline.unwrap_or(far)), if idle_deadline.is_some() => {
                     break ConnectionEnd::Lost {
@@ -228,6 +325,12 @@ impl Supervisor {
                         Message::Text(t) => t.as_bytes(),
                         Message::Binary(b) => b,
                         Message::Close(close) => break server_close(close.as_ref()),
+                        Message::Pong(payload) => {
+                            if let Some(count) = link.receipts.and_then(|r| r.read_pong(payload)) {
+                                link.read_count = link.read_count.max(count);
+                            }
+                            continue;
+                        }
                         _ => continue,
                     };
                     match ServerMessage::decode(payload) {
@@ -237,16 +340,17 @@ impl Supervisor {
                             }).await;
                         }
                         Ok(message) => {
-                            if let Some(moving) = self.observe(&message, &mut go_away_deadline).await {
-                                events_from_message(message, &mut events);
-                                for event in events.drain(..) {
-                                    self.emitter.emit(event).await;
-                                }
-                                break moving;
-                            }
+                            let moving = if close_deadline.is_some() {
+                                None
+                            } else {
+                                self.observe(&message, &link, &mode_tx, &mut move_deadline).await
+                            };
                             events_from_message(message, &mut events);
                             for event in events.drain(..) {
                                 self.emitter.emit(event).await;
+                            }
+                            if let Some(moving) = moving {
+                                break moving;
                             }
                         }
                     }
@@ -254,9 +358,10 @@ impl Supervisor {
             }
         };
 
-        // Stop the writer (it closes the old socket) and take the command queue back.
-        if let Some(stop) = stop_tx.take() {
-            let _ = stop.send(());
+        // Stop the writer (it closes the old socket politely, within the close timeout) and
+        // take the command queue back.
+        if !writer_done {
+            let _ = mode_tx.send(WriterMode::Stop);
             match writer.await {
                 Ok((commands, _)) => self.commands = Some(commands),
                 Err(e) => return self.writer_panicked(e),
@@ -278,78 +383,128 @@ impl Supervisor {
     async fn observe(
         &mut self,
         message: &ServerMessage,
-        go_away_deadline: &mut Option<Instant>,
+        link: &Link,
+        mode: &watch::Sender<WriterMode>,
+        move_deadline: &mut Option<Instant>,
     ) -> Option<ConnectionEnd> {
+        let moving = || ConnectionEnd::Moving {
+            reason: "goAway".into(),
+        };
         if let Some(update) = &message.session_resumption_update {
             self.resumable_now = update.resumable;
             if update.resumable {
                 if let Some(handle) = update.new_handle.as_ref().filter(|h| !h.is_empty()) {
                     self.handle = Some(handle.clone());
-                    if let Some(replay) = &self.replay {
-                        let mut replay = replay.lock().unwrap_or_else(|e| e.into_inner());
-                        match update.last_consumed_client_message_index {
-                            Some(index) => replay.release_through(index),
-                            // In transparent mode a missing index means nothing was consumed.
-                            None if self.transparent => {}
-                            None => replay.release_all(),
-                        }
-                    }
+                    self.release_for_handle(update.last_consumed_client_message_index, link);
                 }
             }
-            if self.resumable_now && go_away_deadline.is_some() && self.can_reconnect() {
-                return Some(ConnectionEnd::Moving {
-                    reason: "goAway".into(),
-                });
+            if self.resumable_now && move_deadline.is_some() && self.ready_to_move() {
+                return Some(moving());
             }
         }
         if let Some(go_away) = &message.go_away {
             self.emitter.phase(SessionPhase::GoingAway).await;
-            if self.can_reconnect() {
-                let left = go_away.time_left.unwrap_or(Duration::from_secs(10));
+            if self.can_reconnect() && move_deadline.is_none() {
+                let left = go_away
+                    .time_left
+                    .unwrap_or(Duration::from_secs(10))
+                    .min(MAX_GO_AWAY_WAIT);
                 // Move at 80 % of the time left if no resumable moment comes first.
-                *go_away_deadline = Some(Instant::now() + left.mul_f32(0.8));
-                if self.resumable_now && self.handle.is_some() {
-                    return Some(ConnectionEnd::Moving {
-                        reason: "goAway".into(),
-                    });
+                let mut deadline = Instant::now() + left.mul_f32(0.8);
+                if !self.transparent {
+                    // Hold new messages until a handle covers everything written.
+                    deadline = deadline.min(Instant::now() + self.config.reconnect.migration_wait);
+                    let _ = mode.send(WriterMode::Hold);
+                }
+                *move_deadline = Some(deadline);
+                if self.resumable_now && self.handle.is_some() && self.ready_to_move() {
+                    return Some(moving());
                 }
             }
         }
         None
     }
 
-    /// Opens a new connection, resuming by handle when there is one, with backoff and a retry
-    /// budget. On failure returns (error code, message, close code, close reason, class).
-    async fn reconnect(
-        &mut self,
-        reason: String,
-    ) -> Result<Socket, (ErrorCode, String, u16, String, CloseClass)> {
+    /// Whether moving now re-sends nothing the server may already have: always with
+    /// `transparent` (replay by index is exact), else when every written message is covered.
+    fn ready_to_move(&self) -> bool {
+        self.transparent || self.replay_backlog() == 0
+    }
+
+    /// A resumable handle arrived: release what it certainly covers.
+    fn release_for_handle(&self, last_consumed: Option<i64>, link: &Link) {
+        let Some(replay) = &self.replay else { return };
+        let mut replay = replay.lock().unwrap_or_else(|e| e.into_inner());
+        match last_consumed {
+            Some(index) => replay.release_through(index),
+            // In transparent mode a missing index means nothing was consumed.
+            None if self.transparent => {}
+            None => {
+                let now = std::time::Instant::now();
+                let cutoff = now.checked_sub(link.round_trip).unwrap_or(now);
+                replay.release_confirmed(link.read_count, cutoff);
+            }
+        }
+    }
+
+    /// Opens a new connection, resuming by handle when there is one, within the reconnect
+    /// budget. A close request ends the attempts.
+    async fn reconnect(&mut self, reason: String) -> Result<Established, Ending> {
         self.emitter.phase(SessionPhase::Reconnecting).await;
-        let policy = self.config.reconnect.clone();
         let mut last: Option<AttemptError> = None;
-        for attempt in 1..=policy.max_attempts.max(1) {
+        let mut close_requests = self.close_requests.clone();
+        loop {
+            let attempt = self.budget.failures() + 1;
+            let delay = match self.budget.next_attempt(Instant::now()) {
+                Ok(delay) => delay,
+                Err(exhausted) => {
+                    let last = last.map(|e| e.error.to_string()).unwrap_or_default();
+                    let message = if last.is_empty() {
+                        format!("gave up reconnecting: {exhausted}")
+                    } else {
+                        format!("gave up reconnecting: {exhausted}; last error: {last}")
+                    };
+                    return Err(Ending {
+                        error: Some((ErrorCode::RetriesExhausted, message)),
+                        code: 1006,
+                        reason: last,
+                        class: CloseClass::Retryable,
+                    });
+                }
+            };
             self.emitter
                 .emit(SessionEvent::Reconnecting {
                     attempt,
                     reason: reason.clone(),
                 })
                 .await;
-            if attempt > 1 {
-                tokio::time::sleep(backoff(&policy, attempt - 1)).await;
-            }
-            match self.attempt().await {
-                Ok(established) => return Ok(self.resumed(established).await),
-                Err(e) if e.class == CloseClass::Fatal => {
-                    let (code, close_reason) = close_parts(&e.error);
-                    return Err((
-                        ErrorCode::ServerClosed,
-                        e.error.to_string(),
-                        code,
-                        close_reason,
-                        CloseClass::Fatal,
-                    ));
+            let result = tokio::select! {
+                _ = close_requested(&mut close_requests) => None,
+                result = async {
+                    tokio::time::sleep(delay).await;
+                    self.attempt().await
+                } => Some(result),
+            };
+            match result {
+                None => {
+                    return Err(Ending {
+                        error: None,
+                        code: 1000,
+                        reason: "closed by the application while reconnecting".into(),
+                        class: CloseClass::Normal,
+                    })
                 }
-                Err(e) => {
+                Some(Ok(established)) => return Ok(self.resumed(established).await),
+                Some(Err(e)) if e.class == CloseClass::Fatal => {
+                    let (code, close_reason) = close_parts(&e.error);
+                    return Err(Ending {
+                        error: Some((ErrorCode::ServerClosed, e.error.to_string())),
+                        code,
+                        reason: close_reason,
+                        class: CloseClass::Fatal,
+                    });
+                }
+                Some(Err(e)) => {
                     // Tell the application why this attempt failed; the next one follows.
                     let message = format!("reconnect attempt {attempt} failed: {}", e.error);
                     self.emitter
@@ -359,21 +514,11 @@ impl Supervisor {
                             fatal: false,
                         })
                         .await;
+                    self.budget.attempt_failed();
                     last = Some(e);
                 }
             }
         }
-        let last = last.map(|e| e.error.to_string()).unwrap_or_default();
-        Err((
-            ErrorCode::RetriesExhausted,
-            format!(
-                "gave up after {} reconnect attempts; last error: {last}",
-                policy.max_attempts.max(1)
-            ),
-            1006,
-            last,
-            CloseClass::Retryable,
-        ))
     }
 
     async fn attempt(&self) -> Result<Established, AttemptError> {
@@ -387,46 +532,55 @@ impl Supervisor {
                 class: CloseClass::Fatal,
             })?;
         let socket = dial(&self.config, &target).await?;
-        let transparent = self
-            .config
-            .session
-            .session_resumption
-            .as_ref()
-            .is_some_and(|r| r.transparent);
         let resumption = SessionResumption {
             handle: self.handle.clone(),
-            transparent,
+            transparent: self.transparent,
         };
         handshake(socket, &self.config, &target.model_name, Some(&resumption)).await
     }
 
-    /// After a successful handshake: replay what the server has not consumed and go active.
-    async fn resumed(&mut self, mut established: Established) -> Socket {
+    /// After a successful handshake: replay what the server has not certainly read and go
+    /// active.
+    async fn resumed(&mut self, mut established: Established) -> Established {
         let resumed = self.handle.is_some();
         self.resumable_now = false;
         self.emitter
             .state
             .set_server_session_id(established.server_session_id.clone());
+        let (mut resent_messages, mut resent_bytes, mut lost_messages, mut lost_bytes) = (0, 0, 0, 0);
         if let Some(replay) = &self.replay {
             let pending = {
                 let mut replay = replay.lock().unwrap_or_else(|e| e.into_inner());
                 if !resumed {
-                    replay.reset();
+                    (lost_messages, lost_bytes) = replay.reset();
                 }
                 replay.pending()
             };
-            for (_, json) in pending {
-                // A failure here surfaces as a read error on the next loop turn.
-                if established.socket.feed(Message::Text(json)).await.is_err() {
-                    break;
+            resent_messages = pending.len() as u64;
+            resent_bytes = pending.iter().map(|(_, json)| json.len() as u64).sum();
+            let socket = &mut established.socket;
+            let write = async {
+                for (_, json) in pending {
+                    socket.feed(Message::Text(json)).await?;
                 }
-            }
-            let _ = established.socket.flush().await;
+                socket.flush().await
+            };
+            // A failure or a stuck socket surfaces on the next loop turn (the writer's first
+            // write or the reader); the entries stay in the buffer for the next attempt.
+            let _ = tokio::time::timeout(self.config.write_timeout, write).await;
         }
         self.emitter.phase(SessionPhase::SetupSent).await;
         self.emitter.phase(SessionPhase::Active).await;
         self.report_replay_drops().await;
-        self.emitter.emit(SessionEvent::Reconnected { resumed }).await;
+        self.emitter
+            .emit(SessionEvent::Reconnected {
+                resumed,
+                resent_messages,
+                resent_bytes,
+                lost_messages,
+                lost_bytes,
+            })
+            .await;
         let mut events = Vec::new();
         let mut setup_message = std::mem::take(&mut established.setup_message);
         setup_message.setup_complete = None;
@@ -434,7 +588,7 @@ impl Supervisor {
         for event in events {
             self.emitter.emit(event).await;
         }
-        established.socket
+        established
     }
 }
 
@@ -482,13 +636,12 @@ pub async fn fresh_credential(config: &ConnectConfig) -> Result<Option<Secret>, 
     }
 }
 
-fn backoff(policy: &super::config::ReconnectPolicy, failures: u32) -> Duration {
-    let base = policy
-        .initial_backoff
-        .saturating_mul(1u32 << failures.min(16))
-        .min(policy.max_backoff);
-    let jitter = 0.75 + rand::random::<f64>() * 0.5;
-    base.mul_f64(jitter)
+/// Resolves once the application has asked to close.
+async fn close_requested(requests: &mut watch::Receiver<bool>) {
+    if requests.wait_for(|c| *c).await.is_err() {
+        // The session state is gone, so nobody can ask any more.
+        std::future::pending::<()>().await;
+    }
 }
 
 fn close_parts(error: &SessionError) -> (u16, String) {
@@ -530,9 +683,9 @@ fn read_error(e: WsError) -> ConnectionEnd {
     }
 }
 
-/// After sending our close frame: wait briefly for the server's reply.
-async fn wait_for_close_reply(stream: &mut SplitStream<Socket>) -> ConnectionEnd {
-    let reply = tokio::time::timeout(CLOSE_REPLY_WAIT, async {
+/// After sending our close frame: wait for the server's reply until `deadline`.
+async fn wait_for_close_reply(stream: &mut SplitStream<Socket>, deadline: Instant) -> ConnectionEnd {
+    let reply = tokio::time::timeout_at(deadline, async {
         while let Some(Ok(frame)) = stream.next().await {
             if let Message::Close(close) = frame {
                 return close.map(|c| (u16::from(c.code), c.reason.to_string()));
@@ -545,53 +698,109 @@ async fn wait_for_close_reply(stream: &mut SplitStream<Socket>) -> ConnectionEnd
     ConnectionEnd::Finished { code, reason }
 }
 
-/// The writer: sends queued client messages (recording them for replay first) and pings.
+/// The writer's timing, copied out of the config.
+#[derive(Debug, Clone, Copy)]
+struct WriterTimeouts {
+    write: Duration,
+    close: Duration,
+    ping_interval: Option<Duration>,
+}
+
+/// The writer: sends queued client messages (recording them for replay first), pings (with
+/// receipts when `receipts` is set), and obeys the reader's mode. Every write has a deadline
+/// and gives way to `Stop`, so the writer always returns its queue promptly.
 async fn write_loop(
     mut sink: SplitSink<Socket, Message>,
     mut commands: mpsc::Receiver<SessionCommand>,
-    mut stop: oneshot::Receiver<()>,
+    mut mode: watch::Receiver<WriterMode>,
     replay: Option<Arc<Mutex<ReplayBuffer>>>,
-    ping_interval: Option<Duration>,
+    receipts: Option<Receipts>,
+    timeouts: WriterTimeouts,
 ) -> (mpsc::Receiver<SessionCommand>, WriterExit) {
-    let period = ping_interval.unwrap_or(Duration::from_secs(86_400));
+    let period = timeouts.ping_interval.unwrap_or(Duration::from_secs(86_400));
     let mut ping = tokio::time::interval_at(Instant::now() + period, period);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // A receipt ping follows written messages within RECEIPT_INTERVAL (see `acks`).
+    let mut last_receipt = Instant::now();
+    let mut unreceipted = false;
+    let ping_payload = |replay: &Option<Arc<Mutex<ReplayBuffer>>>| match (receipts, replay) {
+        (Some(r), Some(replay)) => {
+            r.ping_payload(replay.lock().unwrap_or_else(|e| e.into_inner()).next_index())
+        }
+        _ => Default::default(),
+    };
     let exit = loop {
-        tokio::select! {
+        let held = *mode.borrow() == WriterMode::Hold;
+        let frame = tokio::select! {
             biased;
-            _ = &mut stop => {
-                close_politely(&mut sink).await;
-                break WriterExit::Stopped;
+            changed = mode.changed() => {
+                let current = *mode.borrow_and_update();
+                if changed.is_err() || current == WriterMode::Stop {
+                    close_politely(&mut sink, timeouts.close).await;
+                    break WriterExit::Stopped;
+                }
+                if current != WriterMode::Hold || receipts.is_none() {
+                    continue;
+                }
+                // Holding: ask for a receipt of everything written so far.
+                Message::Ping(ping_payload(&replay))
             }
-            command = commands.recv() => match command {
+            // Before the queue, so a sender faster than the socket cannot starve receipts.
+            _ = tokio::time::sleep_until(last_receipt + RECEIPT_INTERVAL), if unreceipted && receipts.is_some() => {
+                Message::Ping(ping_payload(&replay))
+            }
+            command = commands.recv(), if !held => match command {
                 Some(SessionCommand::Send(message)) => {
                     let json: tokio_tungstenite::tungstenite::Utf8Bytes = message.json.into();
                     if let Some(replay) = &replay {
                         replay.lock().unwrap_or_else(|e| e.into_inner()).record(message.kind, json.clone());
                     }
-                    if let Err(e) = sink.send(Message::Text(json)).await {
-                        break WriterExit::Failed(format!("write failed: {e}"));
-                    }
+                    unreceipted = true;
+                    Message::Text(json)
                 }
                 Some(SessionCommand::Disconnect) | None => {
-                    close_politely(&mut sink).await;
+                    close_politely(&mut sink, timeouts.close).await;
                     break WriterExit::Disconnect;
                 }
             },
-            _ = ping.tick(), if ping_interval.is_some() => {
-                if let Err(e) = sink.send(Message::Ping(Default::default())).await {
-                    break WriterExit::Failed(format!("ping failed: {e}"));
-                }
-            }
+            _ = ping.tick(), if timeouts.ping_interval.is_some() => Message::Ping(ping_payload(&replay)),
+        };
+        if let Message::Ping(_) = frame {
+            last_receipt = Instant::now();
+            unreceipted = false;
+        }
+        if let Err(e) = write_frame(&mut sink, &mut mode, frame, timeouts.write).await {
+            break e;
         }
     };
     (commands, exit)
 }
 
-async fn close_politely(sink: &mut SplitSink<Socket, Message>) {
+/// One write with a deadline that gives way to `Stop` (the socket is abandoned then).
+async fn write_frame(
+    sink: &mut SplitSink<Socket, Message>,
+    mode: &mut watch::Receiver<WriterMode>,
+    frame: Message,
+    deadline: Duration,
+) -> Result<(), WriterExit> {
+    let kind = if matches!(frame, Message::Ping(_)) { "ping" } else { "write" };
+    tokio::select! {
+        biased;
+        _ = mode.wait_for(|m| *m == WriterMode::Stop) => Err(WriterExit::Stopped),
+        result = tokio::time::timeout(deadline, sink.send(frame)) => match result {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(WriterExit::Failed(format!("{kind} failed: {e}"))),
+            Err(_) => Err(WriterExit::Failed(format!(
+                "{kind} did not complete within {deadline:?}: the server is not reading"
+            ))),
+        },
+    }
+}
+
+async fn close_politely(sink: &mut SplitSink<Socket, Message>, deadline: Duration) {
     let frame = CloseFrame {
         code: CloseCode::Normal,
         reason: "".into(),
     };
-    let _ = tokio::time::timeout(CLOSE_REPLY_WAIT, sink.send(Message::Close(Some(frame)))).await;
+    let _ = tokio::time::timeout(deadline, sink.send(Message::Close(Some(frame)))).await;
 }
