@@ -139,6 +139,11 @@ type Reconnecting struct {
 // Reconnected: a new connection is active.
 type Reconnected struct {
 	Resumed bool // the server restored the session state
+	// Client messages the server had not certainly read, written again on the new
+	// connection (nothing lost; at most these may reach the session twice), and their JSON bytes.
+	ResentMessages, ResentBytes uint64
+	// Messages the new session does not have (it could not be resumed), and their JSON bytes.
+	LostMessages, LostBytes uint64
 }
 
 // PhaseChanged: the session moved to a new phase.
@@ -334,7 +339,13 @@ func convertEvent(ev *C.gemini_live_event) Event {
 	case KindReconnecting:
 		return &Reconnecting{Attempt: int(ev.attempt), Reason: goStr(ev.text, ev.text_len)}
 	case KindReconnected:
-		return &Reconnected{Resumed: bool(ev.resumed)}
+		return &Reconnected{
+			Resumed:        bool(ev.resumed),
+			ResentMessages: uint64(ev.resent_messages),
+			ResentBytes:    uint64(ev.resent_bytes),
+			LostMessages:   uint64(ev.lost_messages),
+			LostBytes:      uint64(ev.lost_bytes),
+		}
 	case KindPhaseChanged:
 		return &PhaseChanged{Phase: Phase(ev.phase)}
 	case KindError:

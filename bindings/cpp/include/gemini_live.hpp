@@ -406,6 +406,13 @@ class Event {
   // -- RECONNECTING / RECONNECTED
   std::uint32_t attempt() const noexcept { return e_->attempt; }
   bool resumed() const noexcept { return e_->resumed; }
+  /// RECONNECTED: messages re-sent because the server had not certainly read them, and their
+  /// JSON bytes (nothing lost; at most these may reach the session twice).
+  std::uint64_t resent_messages() const noexcept { return e_->resent_messages; }
+  std::uint64_t resent_bytes() const noexcept { return e_->resent_bytes; }
+  /// RECONNECTED: messages the new session does not have (it could not be resumed).
+  std::uint64_t lost_messages() const noexcept { return e_->lost_messages; }
+  std::uint64_t lost_bytes() const noexcept { return e_->lost_bytes; }
 
   // -- PHASE_CHANGED
   Phase phase() const noexcept { return static_cast<Phase>(e_->phase); }
