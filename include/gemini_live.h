@@ -932,7 +932,9 @@ gemini_live_result gemini_live_config_set_connect_timeout_ms(struct gemini_live_
                                                              uint32_t timeout_ms);
 
 /**
- * Sets the deadline for `setupComplete` after `setup` is sent, in milliseconds (default 15000).
+ * Sets the deadline for writing `setup` and receiving `setupComplete`, in milliseconds
+ * (default 15000). `gemini_live_session_new` returns within the connect plus setup timeouts
+ * (plus the credential callback's time), even against a server that never reads.
  *
  * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
  */
@@ -967,6 +969,60 @@ gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_con
 gemini_live_result gemini_live_config_set_reconnect(struct gemini_live_config *config,
                                                     bool enable,
                                                     uint32_t max_attempts);
+
+/**
+ * Sets the reconnect budget that keeps a session from hammering the service (see
+ * `gemini_live_config_set_reconnect`):
+ * - `stable_after_ms` (default 10000): a connection that lived less than this counts as a
+ *   consecutive failure, like a failed attempt, so backoff (200 ms doubling to 8 s, ±25 %)
+ *   applies to the next reconnect, goAway-driven moves included, and `max_attempts` such
+ *   failures in a row end the session with a `RETRIES_EXHAUSTED` error; a connection that
+ *   lived longer resets the count and the next move starts at once. 0 counts every
+ *   connection as stable.
+ * - `window_ms` (default 300000) and `max_per_window` (default 20): at most this many
+ *   reconnects in any window, however long each connection lived; the next one ends the
+ *   session with `RETRIES_EXHAUSTED`.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`window_ms` or `max_per_window` 0).
+ */
+gemini_live_result gemini_live_config_set_reconnect_budget(struct gemini_live_config *config,
+                                                           uint32_t stable_after_ms,
+                                                           uint32_t window_ms,
+                                                           uint32_t max_per_window);
+
+/**
+ * Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages
+ * back, in milliseconds (default 2000). During the hold, sends queue up as usual (the queue
+ * bound applies) while the session waits for a resumable handle that covers everything
+ * already written; then it moves, re-sending nothing. Past the wait it moves with the latest
+ * handle and re-sends what the server had not certainly read (counted in `RECONNECTED`).
+ * The hold never outlasts 80 % of the goAway's `timeLeft`.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_migration_wait_ms(struct gemini_live_config *config,
+                                                            uint32_t wait_ms);
+
+/**
+ * Sets the deadline of every socket write, in milliseconds (default 10000). A server that
+ * stops reading makes writes stall; past the deadline the connection counts as lost (a
+ * reconnect follows when resumption is on, else the session ends with `CLOSED` 1006).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_write_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
+
+/**
+ * Sets the deadline of a graceful close, in milliseconds (default 2000): from
+ * `gemini_live_session_close` until `CLOSED`, the queued messages, the close frame and the
+ * server's reply must fit in it; otherwise the socket is dropped and `CLOSED` says so
+ * (close code 1006, a reason naming the deadline).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
 
 /**
  * Deep-merges a JSON object into the `setup` message, over the typed settings: objects merge

@@ -11,7 +11,9 @@ use crate::protocol::{
     ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression, Modality,
     Sensitivity, SessionConfig, SessionResumption,
 };
-use crate::transport::{Auth, BackpressureConfig, ConnectConfig, CredentialProvider, Endpoint, Secret};
+use crate::transport::{
+    Auth, BackpressureConfig, ConnectConfig, CredentialProvider, Endpoint, ReconnectPolicy, Secret,
+};
 use serde_json::Value;
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
@@ -150,8 +152,9 @@ pub(crate) struct Config {
     setup_timeout: Duration,
     send_queue: usize,
     audio_pacing: Option<BackpressureConfig>,
-    reconnect_enabled: bool,
-    reconnect_max_attempts: u32,
+    write_timeout: Duration,
+    close_timeout: Duration,
+    reconnect: ReconnectPolicy,
 }
 
 /// Default model of a new config.
@@ -172,8 +175,9 @@ impl Default for Config {
             setup_timeout: defaults.setup_timeout,
             send_queue: defaults.send_queue,
             audio_pacing: None,
-            reconnect_enabled: defaults.reconnect.enabled,
-            reconnect_max_attempts: defaults.reconnect.max_attempts,
+            write_timeout: defaults.write_timeout,
+            close_timeout: defaults.close_timeout,
+            reconnect: defaults.reconnect,
         }
     }
 }
@@ -226,8 +230,9 @@ impl Config {
         config.setup_timeout = self.setup_timeout;
         config.send_queue = self.send_queue;
         config.audio_pacing = self.audio_pacing;
-        config.reconnect.enabled = self.reconnect_enabled;
-        config.reconnect.max_attempts = self.reconnect_max_attempts;
+        config.write_timeout = self.write_timeout;
+        config.close_timeout = self.close_timeout;
+        config.reconnect = self.reconnect.clone();
         Ok(config)
     }
 }
@@ -783,7 +788,9 @@ pub extern "C" fn gemini_live_config_set_connect_timeout_ms(
     }
 }
 
-/// Sets the deadline for `setupComplete` after `setup` is sent, in milliseconds (default 15000).
+/// Sets the deadline for writing `setup` and receiving `setupComplete`, in milliseconds
+/// (default 15000). `gemini_live_session_new` returns within the connect plus setup timeouts
+/// (plus the credential callback's time), even against a server that never reads.
 ///
 /// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
 #[no_mangle]
@@ -863,10 +870,98 @@ pub extern "C" fn gemini_live_config_set_reconnect(
         if enable && (max_attempts == 0 || max_attempts > 1000) {
             return Err(Error::invalid(format!("`max_attempts` {max_attempts} is outside 1..=1000")));
         }
-        c.reconnect_enabled = enable;
+        c.reconnect.enabled = enable;
         if enable {
-            c.reconnect_max_attempts = max_attempts;
+            c.reconnect.max_attempts = max_attempts;
         }
+        Ok(())
+    }
+}
+
+/// Sets the reconnect budget that keeps a session from hammering the service (see
+/// `gemini_live_config_set_reconnect`):
+/// - `stable_after_ms` (default 10000): a connection that lived less than this counts as a
+///   consecutive failure, like a failed attempt, so backoff (200 ms doubling to 8 s, ±25 %)
+///   applies to the next reconnect, goAway-driven moves included, and `max_attempts` such
+///   failures in a row end the session with a `RETRIES_EXHAUSTED` error; a connection that
+///   lived longer resets the count and the next move starts at once. 0 counts every
+///   connection as stable.
+/// - `window_ms` (default 300000) and `max_per_window` (default 20): at most this many
+///   reconnects in any window, however long each connection lived; the next one ends the
+///   session with `RETRIES_EXHAUSTED`.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`window_ms` or `max_per_window` 0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_reconnect_budget(
+    config: *mut gemini_live_config,
+    stable_after_ms: u32,
+    window_ms: u32,
+    max_per_window: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let window = positive_ms(window_ms, "window_ms")?;
+        if max_per_window == 0 {
+            return Err(Error::invalid("`max_per_window` must be at least 1"));
+        }
+        c.reconnect.stable_after = Duration::from_millis(u64::from(stable_after_ms));
+        c.reconnect.window = window;
+        c.reconnect.max_reconnects_per_window = max_per_window;
+        Ok(())
+    }
+}
+
+/// Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages
+/// back, in milliseconds (default 2000). During the hold, sends queue up as usual (the queue
+/// bound applies) while the session waits for a resumable handle that covers everything
+/// already written; then it moves, re-sending nothing. Past the wait it moves with the latest
+/// handle and re-sends what the server had not certainly read (counted in `RECONNECTED`).
+/// The hold never outlasts 80 % of the goAway's `timeLeft`.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_migration_wait_ms(
+    config: *mut gemini_live_config,
+    wait_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.reconnect.migration_wait = positive_ms(wait_ms, "wait_ms")?;
+        Ok(())
+    }
+}
+
+/// Sets the deadline of every socket write, in milliseconds (default 10000). A server that
+/// stops reading makes writes stall; past the deadline the connection counts as lost (a
+/// reconnect follows when resumption is on, else the session ends with `CLOSED` 1006).
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_write_timeout_ms(
+    config: *mut gemini_live_config,
+    timeout_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.write_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        Ok(())
+    }
+}
+
+/// Sets the deadline of a graceful close, in milliseconds (default 2000): from
+/// `gemini_live_session_close` until `CLOSED`, the queued messages, the close frame and the
+/// server's reply must fit in it; otherwise the socket is dropped and `CLOSED` says so
+/// (close code 1006, a reason naming the deadline).
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_close_timeout_ms(
+    config: *mut gemini_live_config,
+    timeout_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.close_timeout = positive_ms(timeout_ms, "timeout_ms")?;
         Ok(())
     }
 }
