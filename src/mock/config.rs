@@ -110,9 +110,10 @@ impl Default for MockConfig {
 /// `[0, jitter_ms]` (µs resolution), separately per direction, from a generator seeded with
 /// `seed` and the connection's accept order, so runs are reproducible.
 ///
-/// Buffering is bounded like a real path's: per direction at most 256 KiB in flight plus 64 KiB
+/// Buffering is bounded like a real path's: per direction at most 1 MiB in flight plus 64 KiB
 /// between the relay and the WebSocket, so a side that stops reading (see
-/// [`FaultKind::StopReading`]) pushes back to the other side's socket and its writes block.
+/// [`FaultKind::StopReading`]) pushes back to the other side's socket and its writes block. The
+/// window also caps throughput at 1 MiB per one-way delay (about 3.5 MB/s at 300 ms).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LatencySpec {

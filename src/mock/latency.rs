@@ -21,9 +21,10 @@ use tokio::time::Instant;
 /// blocks. Like a socket buffer, it adds no delay.
 pub(crate) const DUPLEX_BYTES: usize = 64 * 1024;
 /// Bytes in flight per direction (read but not yet delivered): the emulated path's window. It
-/// must cover delay × rate for the traffic under test (256 KiB at 300 ms is ~850 KB/s, far above
-/// real-time audio and video), and bounds memory when the receiver stops reading.
-const WINDOW_BYTES: usize = 256 * 1024;
+/// caps the throughput at window / delay (1 MiB at 300 ms is ~3.5 MB/s, far above real-time
+/// audio and video, and a 4 MiB setup still crosses in about a second), and bounds memory when
+/// the receiver stops reading.
+const WINDOW_BYTES: usize = 1024 * 1024;
 const READ_BYTES: usize = 16 * 1024;
 /// Once a side has ended, its last bytes get this long past their due time to be written; a
 /// peer that never reads must not keep the connection's task alive.
