@@ -125,7 +125,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             if !self.stalled {
                 while let Some(step) = self.outbox.pop_due(Instant::now()) {
                     // A send blocked by a client that does not read must not delay shutdown.
+                    // Biased: a send that completes at once never registers with the shared
+                    // shutdown channel (1,000 load-test connections share it).
                     tokio::select! {
+                        biased;
                         flow = self.exec(step) => flow?,
                         _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
                     }
