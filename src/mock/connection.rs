@@ -117,11 +117,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.outbox.push(now + delay, Step::Fault(spec), false);
         }
         loop {
-            if !self.reading {
-                // A hung server: the socket stays open, untouched, until shutdown.
-                let _ = shutdown.changed().await;
-                return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await;
-            }
             if !self.stalled {
                 while let Some(step) = self.outbox.pop_due(Instant::now()) {
                     // A send blocked by a client that does not read must not delay shutdown.
@@ -132,13 +127,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         flow = self.exec(step) => flow?,
                         _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
                     }
-                    if !self.reading {
-                        break;
-                    }
                 }
-                if !self.reading {
-                    continue;
-                }
+            }
+            // Only a step (the `stop_reading` fault) clears it, and it also emptied the outbox.
+            if !self.reading {
+                // A hung server: the socket stays open, untouched, until shutdown.
+                let _ = shutdown.changed().await;
+                return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await;
             }
             let due = if self.stalled {
                 None
