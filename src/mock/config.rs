@@ -11,7 +11,9 @@ use std::path::PathBuf;
 /// {"bind": "127.0.0.1:0", "api_keys": ["k1"], "strict": true, "realtime_output": true,
 ///  "connection_lifetime_ms": 2000, "go_away_time_left_ms": 500,
 ///  "faults": [{"connection": 2, "after_messages": 10, "kind": "close_1011"}],
-///  "scenario": [{"on": "realtimeInput.text", "send": {"serverContent": {"turnComplete": true}}}]}
+///  "scenario": [{"on": "realtimeInput.text", "send": {"serverContent": {"turnComplete": true}}}],
+///  "latency": {"client_to_server_ms": 100, "server_to_client_ms": 100, "jitter_ms": 20, "seed": 1},
+///  "record_audio_chunks": true}
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -59,6 +61,15 @@ pub struct MockConfig {
     pub scenario: Vec<ScenarioLine>,
     /// Fault injection (see [`FaultSpec`]).
     pub faults: Vec<FaultSpec>,
+    /// Network latency on every connection (see [`LatencySpec`]). Absent (the default) or all
+    /// zero: connections use the plain socket, at no extra cost.
+    pub latency: Option<LatencySpec>,
+    /// Keep, in each session's restorable state, one entry per received audio chunk (decoded
+    /// length and FNV-1a 64), in order, so a test can check byte for byte which chunks a
+    /// resumed session holds. Read back as `SessionStats::audio_chunks`. At most
+    /// [`AUDIO_CHUNK_LIMIT`](super::AUDIO_CHUNK_LIMIT) entries per session (later chunks only
+    /// count in `audio_chunks_dropped`). Off by default: nothing is recorded.
+    pub record_audio_chunks: bool,
 }
 
 impl Default for MockConfig {
@@ -83,7 +94,43 @@ impl Default for MockConfig {
             scenario_file: None,
             scenario: Vec::new(),
             faults: Vec::new(),
+            latency: None,
+            record_audio_chunks: false,
         }
+    }
+}
+
+/// Emulated network latency, applied to the bytes of every connection under the WebSocket
+/// (the HTTP upgrade included; the TCP connect itself is not delayed).
+///
+/// `{"client_to_server_ms": 100, "server_to_client_ms": 100, "jitter_ms": 20, "seed": 1}`, every
+/// key optional (default 0). Each chunk of bytes read from one side is delivered to the other
+/// `delay + jitter` after it arrived, never reordered: a chunk is due at
+/// `max(previous chunk's due time, arrival + delay + jitter)`. The jitter is drawn uniformly from
+/// `[0, jitter_ms]` (µs resolution), separately per direction, from a generator seeded with
+/// `seed` and the connection's accept order, so runs are reproducible.
+///
+/// Buffering is bounded like a real path's: per direction at most 1 MiB in flight plus 64 KiB
+/// between the relay and the WebSocket, so a side that stops reading (see
+/// [`FaultKind::StopReading`]) pushes back to the other side's socket and its writes block. The
+/// window also caps throughput at 1 MiB per one-way delay (about 3.5 MB/s at 300 ms).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LatencySpec {
+    /// One-way delay of bytes the client sends.
+    pub client_to_server_ms: u64,
+    /// One-way delay of bytes the mock sends.
+    pub server_to_client_ms: u64,
+    /// Extra random delay per chunk, uniform in `[0, jitter_ms]`, in each direction.
+    pub jitter_ms: u64,
+    /// Seed of the jitter generator.
+    pub seed: u64,
+}
+
+impl LatencySpec {
+    /// Whether any delay is configured (all zero: the plain socket is used).
+    pub fn is_active(&self) -> bool {
+        self.client_to_server_ms > 0 || self.server_to_client_ms > 0 || self.jitter_ms > 0
     }
 }
 
@@ -133,12 +180,18 @@ pub struct CloseSpec {
     pub reason: String,
 }
 
-/// One injected fault: `{"kind": KIND, "connection"?: k, "after_messages"?: n, "after_ms"?: t, …}`.
+/// One injected fault: `{"kind": KIND, "connection"?: k, "after_messages"?: n, "after_ms"?: t,
+/// "before_setup"?: bool, …}`.
 ///
-/// It fires once on each matching connection (`connection` absent: every connection), either
-/// right after the `after_messages`-th client message following `setup` has been consumed (before
-/// the model reacts to it), or `after_ms` after `setupComplete`, or right after `setupComplete`
-/// when neither is given.
+/// It fires once on each matching connection (`connection` absent: every connection; `k` counts
+/// accepted WebSocket upgrades from 1), either right after the `after_messages`-th client message
+/// following `setup` has been consumed (before the model reacts to it), or `after_ms` after
+/// `setupComplete`, or right after `setupComplete` when neither is given. With
+/// `"before_setup": true` its clock starts at the WebSocket upgrade instead (once the credentials
+/// are accepted): it fires `after_ms` (default 0) after it, so by default before a single byte of
+/// `setup` is read; `after_messages` cannot be combined with it (the server refuses to start).
+///
+/// Example: `{"kind": "stop_reading", "connection": 1, "before_setup": true}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FaultSpec {
     pub kind: FaultKind,
@@ -148,6 +201,9 @@ pub struct FaultSpec {
     pub after_messages: Option<u64>,
     #[serde(default)]
     pub after_ms: Option<u64>,
+    /// Arm the fault at the WebSocket upgrade rather than at `setupComplete`.
+    #[serde(default)]
+    pub before_setup: bool,
     /// `go_away` / `stall_after_go_away`: the announced `timeLeft` (default 50 s). `go_away`
     /// closes 1008 when it has elapsed.
     #[serde(default)]
@@ -182,4 +238,12 @@ pub enum FaultKind {
     MalformedFrame,
     /// A frame of `bytes` bytes.
     OversizedFrame,
+    /// From now on read nothing more from the client and send nothing more either (queued
+    /// replies and timers are dropped), like a hung server whose socket stays open: the kernel
+    /// buffers fill and the client's writes block. The session is released at once, so the
+    /// client may resume it on a new connection (the handle restores its saved state). The
+    /// socket stays open until the server shuts down (then a 1001 close frame is attempted
+    /// for at most 1 s and the socket is closed, unread bytes and all). `MockStats::reading_stopped`
+    /// counts firings.
+    StopReading,
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -36,13 +36,18 @@ pub(crate) struct Shared {
     pub used_tokens: Mutex<HashSet<String>>,
 }
 
+/// How long a close frame may take to go out; a client that does not read must not hold the
+/// connection (or the server's shutdown) open.
+const CLOSE_SEND_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The connection is over (a close was sent, the socket dropped, or the peer left).
 struct End;
 
 type Flow = Result<(), End>;
 
-struct Connection {
-    ws: WebSocketStream<TcpStream>,
+/// `S` is the accepted `TcpStream`, or the duplex behind the latency relay.
+struct Connection<S> {
+    ws: WebSocketStream<S>,
     shared: Arc<Shared>,
     number: u64,
     route: Route,
@@ -57,10 +62,12 @@ struct Connection {
     faults: ConnectionFaults,
     pong_delay: Option<Duration>,
     stalled: bool,
+    /// Cleared by `stop_reading`: nothing is read or sent any more.
+    reading: bool,
 }
 
-pub(crate) async fn serve(
-    ws: WebSocketStream<TcpStream>,
+pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: WebSocketStream<S>,
     route: Route,
     number: u64,
     shared: Arc<Shared>,
@@ -81,6 +88,7 @@ pub(crate) async fn serve(
         messages: 0,
         pong_delay: None,
         stalled: false,
+        reading: true,
     };
     let _ = conn.run(&mut shutdown).await;
     conn.release();
@@ -94,7 +102,7 @@ async fn until(deadline: Option<Instant>) {
     }
 }
 
-impl Connection {
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn cfg(&self) -> &MockConfig {
         &self.shared.cfg
     }
@@ -104,11 +112,28 @@ impl Connection {
             Ok(token) => self.token = token,
             Err(fatal) => return self.close(fatal).await,
         }
+        let now = Instant::now();
+        for (delay, spec) in self.faults.take_before_setup() {
+            self.outbox.push(now + delay, Step::Fault(spec), false);
+        }
         loop {
             if !self.stalled {
                 while let Some(step) = self.outbox.pop_due(Instant::now()) {
-                    self.exec(step).await?;
+                    // A send blocked by a client that does not read must not delay shutdown.
+                    // Biased: a send that completes at once never registers with the shared
+                    // shutdown channel (1,000 load-test connections share it).
+                    tokio::select! {
+                        biased;
+                        flow = self.exec(step) => flow?,
+                        _ = shutdown.changed() => return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await,
+                    }
                 }
+            }
+            // Only a step (the `stop_reading` fault) clears it, and it also emptied the outbox.
+            if !self.reading {
+                // A hung server: the socket stays open, untouched, until shutdown.
+                let _ = shutdown.changed().await;
+                return self.close(Fatal::new(1001, wire::SHUTTING_DOWN)).await;
             }
             let due = if self.stalled {
                 None
@@ -173,7 +198,9 @@ impl Connection {
             code: CloseCode::from(fatal.code),
             reason: reason.into(),
         };
-        if self.ws.send(Message::Close(Some(frame))).await.is_ok() {
+        let sent = tokio::time::timeout(CLOSE_SEND_TIMEOUT, self.ws.send(Message::Close(Some(frame)))).await;
+        // After `stop_reading` not even the close reply is read.
+        if matches!(sent, Ok(Ok(()))) && self.reading {
             let drain = async { while let Some(Ok(_)) = self.ws.next().await {} };
             let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
         }
@@ -231,7 +258,7 @@ impl Connection {
                 }
                 let id = new_session_id();
                 self.shared.resumption.open(&id, self.number);
-                (id, SessionState::new(&setup))
+                (id, SessionState::new(&setup, self.cfg().record_audio_chunks))
             }
         };
         self.session_id = Some(session_id.clone());
@@ -242,7 +269,7 @@ impl Connection {
             s.setups_completed += 1;
             let session = s.sessions.entry(session_id.clone()).or_default();
             session.connections += 1;
-            sync_session(s, &session_id, &model.state);
+            sync_session(s, &session_id, &model.state, true);
             if let Some(text) = &model.state.system_instruction {
                 s.last_system_instruction = Some(text.clone());
             }
@@ -308,7 +335,9 @@ impl Connection {
         let result = model.handle(msg, !scripted, now, &mut self.outbox);
         let session_id = self.session_id.clone().unwrap_or_default();
         let state = &model.state;
-        self.shared.stats.update(|s| sync_session(s, &session_id, state));
+        self.shared
+            .stats
+            .update(|s| sync_session(s, &session_id, state, false));
         match result {
             Ok(()) => Ok(()),
             Err(fatal) => self.close(fatal).await,
@@ -458,6 +487,14 @@ impl Connection {
                 self.send(wire::oversized_frame(faults::oversized_bytes(&spec)))
                     .await
             }
+            FaultKind::StopReading => {
+                self.reading = false;
+                self.outbox.clear();
+                // Nothing more can change the session here, so the client may resume it.
+                self.release();
+                self.shared.stats.update(|s| s.reading_stopped += 1);
+                Ok(())
+            }
         }
     }
 
@@ -485,9 +522,19 @@ impl Connection {
     }
 }
 
-/// Mirrors the session state's counters into the stats.
-fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState) {
+/// Mirrors the session state's counters into the stats. `restored` (a setup, new or resumed)
+/// copies the chunk list whole; otherwise the state only grew since the last sync, so only the
+/// new chunks are appended (a long session must not copy its whole list per message).
+fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState, restored: bool) {
     let session = stats.sessions.entry(session_id.to_string()).or_default();
+    if let Some(log) = &state.audio_chunks {
+        let list = session.audio_chunks.get_or_insert_with(Vec::new);
+        if restored || list.len() > log.chunks.len() {
+            list.clear();
+        }
+        list.extend_from_slice(&log.chunks[list.len()..]);
+        session.audio_chunks_dropped = log.dropped;
+    }
     session.audio_bytes = state.audio_bytes;
     if session.audio_fnv1a64 != state.audio_hash || session.audio_fnv1a64_hex.is_empty() {
         session.audio_fnv1a64 = state.audio_hash;

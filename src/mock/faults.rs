@@ -2,6 +2,7 @@
 //! outbox step ([`Step::Fault`](super::outbox::Step)) executed by the connection.
 
 use super::config::{FaultKind, FaultSpec};
+use std::io;
 use std::time::Duration;
 
 pub(crate) const DEFAULT_PONG_DELAY: Duration = Duration::from_secs(30);
@@ -22,6 +23,13 @@ impl ConnectionFaults {
         ConnectionFaults { armed }
     }
 
+    /// At the WebSocket upgrade: `before_setup` faults, each with its delay from now.
+    pub(crate) fn take_before_setup(&mut self) -> Vec<(Duration, FaultSpec)> {
+        let (early, rest) = self.armed.drain(..).partition(|f: &FaultSpec| f.before_setup);
+        self.armed = rest;
+        with_delays(early)
+    }
+
     /// At `setupComplete`: faults without a message trigger, each with its delay from now.
     pub(crate) fn take_timed(&mut self) -> Vec<(Duration, FaultSpec)> {
         let (timed, rest) = self
@@ -29,10 +37,7 @@ impl ConnectionFaults {
             .drain(..)
             .partition(|f: &FaultSpec| f.after_messages.is_none());
         self.armed = rest;
-        timed
-            .into_iter()
-            .map(|f| (Duration::from_millis(f.after_ms.unwrap_or(0)), f))
-            .collect()
+        with_delays(timed)
     }
 
     /// After the `count`-th client message following `setup` on this connection.
@@ -43,6 +48,27 @@ impl ConnectionFaults {
             .partition(|f: &FaultSpec| f.after_messages == Some(count));
         self.armed = rest;
         due
+    }
+}
+
+fn with_delays(specs: Vec<FaultSpec>) -> Vec<(Duration, FaultSpec)> {
+    specs
+        .into_iter()
+        .map(|f| (Duration::from_millis(f.after_ms.unwrap_or(0)), f))
+        .collect()
+}
+
+/// Refuses combinations that could never fire, so a test does not silently run without its fault.
+pub(crate) fn validate(all: &[FaultSpec]) -> io::Result<()> {
+    match all.iter().find(|f| f.before_setup && f.after_messages.is_some()) {
+        Some(f) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "fault {:?}: before_setup cannot be combined with after_messages",
+                f.kind
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

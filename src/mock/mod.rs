@@ -4,7 +4,10 @@
 //! endpoint paths, auth closes, lenient proto3-JSON parsing (optionally strict), binary server
 //! frames, a deterministic built-in model (see the `model` module docs: text and audio replies,
 //! VAD, transcriptions, tool calls, barge-in), session resumption, goAway, scripted scenarios
-//! and fault injection. It is independent of the client modules: it works on `serde_json::Value`.
+//! and fault injection, plus test aids the real service lacks: emulated network latency
+//! ([`LatencySpec`]), a server that stops reading ([`FaultKind::StopReading`]) and per-chunk
+//! audio accounting ([`SessionStats::audio_chunks`]). It is independent of the client modules:
+//! it works on `serde_json::Value`.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -18,9 +21,11 @@
 
 mod audio;
 mod auth;
+mod chunks;
 mod config;
 mod connection;
 mod faults;
+mod latency;
 mod model;
 mod outbox;
 mod parse;
@@ -31,7 +36,8 @@ mod stats;
 mod vad;
 mod wire;
 
-pub use config::{CloseSpec, FaultKind, FaultSpec, MockConfig, ScenarioLine};
+pub use chunks::{AudioChunk, AUDIO_CHUNK_LIMIT};
+pub use config::{CloseSpec, FaultKind, FaultSpec, LatencySpec, MockConfig, ScenarioLine};
 pub use stats::{CloseRecord, MessageCounts, MockStats, SessionStats, ToolResponseRecord};
 
 use connection::Shared;
@@ -57,9 +63,10 @@ pub struct MockServer {
 
 impl MockServer {
     /// Binds `config.bind` and starts accepting on the current tokio runtime.
-    /// Fails on a bind error or an invalid scenario.
+    /// Fails on a bind error, an invalid scenario or a fault that could never fire.
     pub async fn start(config: MockConfig) -> io::Result<MockServer> {
         let scenario = Scenario::load(&config)?;
+        faults::validate(&config.faults)?;
         let listener = TcpListener::bind(&config.bind).await?;
         let addr = listener.local_addr()?;
         let stats = StatsHub::new();

@@ -57,14 +57,16 @@
 //!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
 //!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
 //!   omitted while no message was consumed. Resuming restores what was saved with the handle:
-//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction
-//!   and message index. Handles live `resumption_handle_ttl_ms` (2 h); an unknown or expired one
-//!   closes 1008 "BidiGenerateContent session not found"; a resume while another connection still
-//!   serves the session closes the new one 1011 "Internal error occurred." (after waiting up to
-//!   200 ms for the old one to go away).
+//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction,
+//!   message index, and with `record_audio_chunks` the list of audio chunks. Handles live
+//!   `resumption_handle_ttl_ms` (2 h); an unknown or expired one closes 1008 "BidiGenerateContent
+//!   session not found"; a resume while another connection still serves the session closes the
+//!   new one 1011 "Internal error occurred." (after waiting up to 200 ms for the old one to go
+//!   away).
 //! - The session keeps the last 64 history entries.
 
 use super::audio::OUTPUT_RATE;
+use super::chunks::AudioChunkLog;
 use super::config::MockConfig;
 use super::outbox::{Outbox, Step};
 use super::parse::{ClientMsg, FunctionResponse, RealtimeItem, SetupInfo};
@@ -93,10 +95,12 @@ pub(crate) struct SessionState {
     pub system_instruction: Option<String>,
     /// Client messages consumed after `setup`, across connections.
     pub messages: u64,
+    /// Every audio chunk in order, with `record_audio_chunks` (else `None`, at no cost).
+    pub audio_chunks: Option<AudioChunkLog>,
 }
 
 impl SessionState {
-    pub(crate) fn new(setup: &SetupInfo) -> Self {
+    pub(crate) fn new(setup: &SetupInfo, record_audio_chunks: bool) -> Self {
         SessionState {
             history: VecDeque::new(),
             audio_bytes: 0,
@@ -106,6 +110,7 @@ impl SessionState {
             tools: setup.tools.clone(),
             system_instruction: setup.system_instruction.clone(),
             messages: 0,
+            audio_chunks: record_audio_chunks.then(AudioChunkLog::default),
         }
     }
 
@@ -231,6 +236,9 @@ impl Model {
                 self.state.audio_bytes += pcm.len() as u64;
                 self.state.audio_hash = super::audio::fnv1a64(self.state.audio_hash, &pcm);
                 self.state.audio_us += chunk_us;
+                if let Some(log) = self.state.audio_chunks.as_mut() {
+                    log.record(&pcm);
+                }
                 if let Some(inside) = self.activity.as_mut() {
                     *inside += chunk_us;
                 }

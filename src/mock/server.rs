@@ -2,8 +2,10 @@
 
 use super::auth;
 use super::connection::{self, Shared};
+use super::latency;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -19,13 +21,16 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
     let mut tasks = JoinSet::new();
     let mut stop = shutdown.clone();
+    // Accepted sockets, counted before the upgrade: seeds each connection's latency jitter.
+    let mut accepted_sockets: u64 = 0;
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    tasks.spawn(handle(stream, shared.clone(), shutdown.clone()));
+                    accepted_sockets += 1;
+                    tasks.spawn(handle(stream, accepted_sockets, shared.clone(), shutdown.clone()));
                 }
                 Err(err) => {
                     // Typically EMFILE under load: back off instead of spinning.
@@ -41,7 +46,22 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shut
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drain).await;
 }
 
-async fn handle(stream: TcpStream, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+async fn handle(stream: TcpStream, index: u64, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    match shared.cfg.latency.filter(|l| l.is_active()) {
+        // Without latency the WebSocket runs on the socket itself: no relay, no copies.
+        None => upgrade_and_serve(stream, shared, shutdown).await,
+        Some(spec) => {
+            let (server_side, relay_side) = tokio::io::duplex(latency::DUPLEX_BYTES);
+            let relay = latency::relay(stream, relay_side, spec, index);
+            tokio::join!(relay, upgrade_and_serve(server_side, shared, shutdown));
+        }
+    }
+}
+
+async fn upgrade_and_serve<S>(stream: S, shared: Arc<Shared>, shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let mut route = None;
     // The signature is tungstenite's handshake `Callback`; its error type is not ours to shrink.
     #[allow(clippy::result_large_err)]

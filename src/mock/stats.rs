@@ -1,5 +1,6 @@
 //! Counters a test (or the C ABI) reads back, plus the change notification behind `wait_for`.
 
+use super::chunks::AudioChunk;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -43,6 +44,8 @@ pub struct MockStats {
     pub texts_received: VecDeque<String>,
     /// The system instruction of the latest `setup` or `contextUpdate` that carried one.
     pub last_system_instruction: Option<String>,
+    /// Connections on which a `stop_reading` fault fired (they read and send nothing since).
+    pub reading_stopped: u64,
 }
 
 /// Per-session counters. Audio counters follow the session state: a resumption rolls them back
@@ -61,6 +64,18 @@ pub struct SessionStats {
     /// Connections that served this session.
     pub connections: u64,
     pub turns_completed: u64,
+    /// With `record_audio_chunks`: the audio chunks the session holds, in order (absent from the
+    /// JSON otherwise). Like the audio counters it follows the session state, so after a resume
+    /// it is the handle's list plus what the new connection received, duplicates included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_chunks: Option<Vec<AudioChunk>>,
+    /// Chunks received after `audio_chunks` reached its limit; omitted from the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub audio_chunks_dropped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Client message counts by kind (one `realtimeInput` may count under several kinds).
