@@ -20,9 +20,9 @@ fn mock(faults: serde_json::Value) -> BlockingMockServer {
 /// Waits for the end of the session and checks it ended on the budget.
 fn ends_on_the_budget(session: &Session) -> Vec<Event> {
     let seen = session.until("CLOSED", |e| e.is(K::Closed));
-    let exhausted = seen.iter().find(|e| {
-        e.is(K::Error) && e.error_kind == gemini_live_error_kind::RetriesExhausted as u32
-    });
+    let exhausted = seen
+        .iter()
+        .find(|e| e.is(K::Error) && e.error_kind == gemini_live_error_kind::RetriesExhausted as u32);
     assert!(exhausted.is_some_and(|e| e.fatal), "{seen:#?}");
     seen
 }
@@ -35,7 +35,9 @@ fn a_server_that_moves_every_connection_at_once_gets_backoff_then_an_end() {
     let seen = ends_on_the_budget(&session);
     let reconnects = seen.iter().filter(|e| e.is(K::Reconnecting)).count();
     let accepted = server.stats().connections_accepted;
-    println!("goAway on every connection: {reconnects} reconnects, {accepted} connections, then RETRIES_EXHAUSTED");
+    println!(
+        "goAway on every connection: {reconnects} reconnects, {accepted} connections, then RETRIES_EXHAUSTED"
+    );
     // The default budget: 5 consecutive short-lived connections (the first one included)
     // or failed attempts, with backoff between them.
     assert_eq!(accepted, 5, "the client hammered the server");

@@ -50,6 +50,10 @@ pub struct MockConfig {
     pub answer_audio_continuously: bool,
     /// Lifetime of resumption handles, default 2 h.
     pub resumption_handle_ttl_ms: u64,
+    /// With resumption on, also issue a resumable handle every this many milliseconds while
+    /// the session is between turns (the service sends updates "periodically"), besides the
+    /// ones after `setupComplete` and `turnComplete`. Absent: only those.
+    pub resumption_update_interval_ms: Option<u64>,
     /// Connection lifetime from `setupComplete`; `goAway` is sent `go_away_time_left_ms` before
     /// its end, then close 1008 at the end.
     pub connection_lifetime_ms: Option<u64>,
@@ -89,6 +93,7 @@ impl Default for MockConfig {
             realtime_output: false,
             answer_audio_continuously: false,
             resumption_handle_ttl_ms: 2 * 60 * 60 * 1000,
+            resumption_update_interval_ms: None,
             connection_lifetime_ms: None,
             go_away_time_left_ms: 50_000,
             scenario_file: None,

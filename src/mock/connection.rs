@@ -286,10 +286,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             model.scenario.fire(&[Event::Setup], now, &mut self.outbox);
         }
         self.arm_lifetime(now);
+        if resumable {
+            self.arm_resumption_tick(now);
+        }
         for (delay, spec) in self.faults.take_timed() {
             self.outbox.push(now + delay, Step::Fault(spec), false);
         }
         Ok(())
+    }
+
+    fn arm_resumption_tick(&mut self, now: Instant) {
+        if let Some(every) = self.cfg().resumption_update_interval_ms.filter(|ms| *ms > 0) {
+            let due = now + Duration::from_millis(every);
+            self.outbox.push(due, Step::ResumptionTick, false);
+        }
     }
 
     /// The connection lifetime runs from `setupComplete`, so `goAway` never precedes it.
@@ -452,6 +462,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             Step::Oversized(size) => self.send(wire::oversized_frame(size)).await,
             Step::Fault(spec) => self.fault(spec).await,
+            Step::ResumptionTick => {
+                if self.model.as_ref().is_some_and(Model::between_turns) {
+                    let update = self.resumable_update();
+                    self.send_json(&update).await?;
+                }
+                self.arm_resumption_tick(Instant::now());
+                Ok(())
+            }
         }
     }
 

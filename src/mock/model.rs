@@ -53,7 +53,8 @@
 //!   At most two answers are queued; further ones are skipped, so memory stays bounded.
 //! - **Resumption.** With `sessionResumption` in setup, `{"sessionResumptionUpdate":{}}` starts
 //!   every reply and tool call; a resumable handle follows `setupComplete` and every `turnComplete`
-//!   after which nothing is queued or pending. With `transparent:true`,
+//!   after which nothing is queued or pending (and, with `resumption_update_interval_ms`, one
+//!   every interval while between turns). With `transparent:true`,
 //!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
 //!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
 //!   omitted while no message was consumed. Resuming restores what was saved with the handle:

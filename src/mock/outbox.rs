@@ -32,6 +32,9 @@ pub(crate) enum Step {
     Oversized(usize),
     /// An injected fault firing.
     Fault(FaultSpec),
+    /// The periodic resumption update (`resumption_update_interval_ms`): a fresh resumable
+    /// handle if the session is between turns, then the next tick.
+    ResumptionTick,
 }
 
 struct Timed {

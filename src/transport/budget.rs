@@ -27,10 +27,7 @@ pub enum Exhausted {
 impl std::fmt::Display for Exhausted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Exhausted::Consecutive(n) => write!(
-                f,
-                "{n} consecutive reconnects failed or lived too briefly"
-            ),
+            Exhausted::Consecutive(n) => write!(f, "{n} consecutive reconnects failed or lived too briefly"),
             Exhausted::Window(n, window) => {
                 write!(f, "{n} reconnects within {}s", window.as_secs())
             }

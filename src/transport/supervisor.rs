@@ -783,7 +783,11 @@ async fn write_frame(
     frame: Message,
     deadline: Duration,
 ) -> Result<(), WriterExit> {
-    let kind = if matches!(frame, Message::Ping(_)) { "ping" } else { "write" };
+    let kind = if matches!(frame, Message::Ping(_)) {
+        "ping"
+    } else {
+        "write"
+    };
     tokio::select! {
         biased;
         _ = mode.wait_for(|m| *m == WriterMode::Stop) => Err(WriterExit::Stopped),
