@@ -176,6 +176,8 @@ impl Supervisor {
             self.replay.clone(),
             self.config.ping_interval,
         ));
+        // An aborted session (freed) must not leave its writer running with the socket.
+        let _abort_writer = AbortOnDrop(writer.abort_handle());
         let mut stop_tx = Some(stop_tx);
         let mut go_away_deadline: Option<Instant> = None;
         let idle = self.config.idle_timeout;
@@ -543,6 +545,15 @@ async fn wait_for_close_reply(stream: &mut SplitStream<Socket>) -> ConnectionEnd
     .await;
     let (code, reason) = reply.ok().flatten().unwrap_or((1000, String::new()));
     ConnectionEnd::Finished { code, reason }
+}
+
+/// Aborts a task when dropped: the writer never outlives the loop that spawned it.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The writer: sends queued client messages (recording them for replay first) and pings.
