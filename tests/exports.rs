@@ -37,9 +37,7 @@ fn cdylib_exports_only_gemini_live_symbols() {
     if let Some(triple) = triple {
         build.args(["--target", triple]);
     }
-    let status = build
-        .status()
-        .expect("cargo runs");
+    let status = build.status().expect("cargo runs");
     assert!(status.success(), "building the {profile} shared library failed");
     assert!(lib.exists(), "{} not built", lib.display());
     let out = std::process::Command::new("nm")

@@ -210,6 +210,9 @@ fn free_returns_in_bounded_time_and_stops_everything_when_the_server_stopped_rea
             audio < CHUNKS,
             "all {CHUNKS} queued messages were still written after free returned (callback: {callback})"
         );
-        assert!(!close, "a close frame was written after free returned (callback: {callback})");
+        assert!(
+            !close,
+            "a close frame was written after free returned (callback: {callback})"
+        );
     }
 }

@@ -69,8 +69,9 @@ pub enum gemini_live_activity_handling {
 /// Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
 /// configured backend) before every connection attempt, including reconnects.
 ///
-/// Write the credential's UTF-8 bytes (no NUL needed) into `buf`, which holds `cap` bytes,
-/// set `*out_len` to their number and return `GEMINI_LIVE_RESULT_OK`. Return any other result
+/// Write the credential's bytes (no NUL needed; printable ASCII `!`..`~` only, as it goes in an
+/// HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
+/// `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
 /// code to fail that attempt (the first connection then fails with
 /// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
 ///
@@ -799,7 +800,10 @@ pub extern "C" fn gemini_live_config_set_context_window_compression(
 
 /// Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
 /// (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
-/// put to sleep inside the send call (never on a library thread). `enable` false turns pacing
+/// put to sleep inside the send call (never on a library thread); the sleep ends at once with
+/// `GEMINI_LIVE_RESULT_CLOSED` when the session is closed from another thread (or ends), so a
+/// paced sender thread can always be joined promptly after `gemini_live_session_close`.
+/// `enable` false turns pacing
 /// off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
 /// queue fills.
 ///

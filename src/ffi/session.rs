@@ -263,8 +263,10 @@ pub extern "C" fn gemini_live_session_new(
 
 /// Requests a graceful close (WebSocket close 1000) and returns at once. Queued messages are
 /// still sent first; the `CLOSED` event follows. Later sends fail with
-/// `GEMINI_LIVE_RESULT_CLOSED`. Closing twice, or a session that already ended, is fine.
-/// The session must still be freed with `gemini_live_session_free`.
+/// `GEMINI_LIVE_RESULT_CLOSED`, and a paced `gemini_live_session_send_audio` sleeping on
+/// another thread returns `GEMINI_LIVE_RESULT_CLOSED` at once. Closing twice, or a session that
+/// already ended, is fine. The session must still be freed with `gemini_live_session_free`
+/// (which waits, bounded, for the handshake to finish).
 ///
 /// Threads: any, including the session's callback. Errors: `NULL_ARGUMENT`.
 #[no_mangle]
@@ -804,7 +806,10 @@ mod tests {
     #[test]
     fn header_constants_match_the_session_layer() {
         assert_eq!(GEMINI_LIVE_MAX_MESSAGE_BYTES, crate::session::MAX_MESSAGE_BYTES);
-        assert_eq!(GEMINI_LIVE_MAX_AUDIO_BYTES, max_pcm_bytes(crate::session::MAX_MESSAGE_BYTES));
+        assert_eq!(
+            GEMINI_LIVE_MAX_AUDIO_BYTES,
+            max_pcm_bytes(crate::session::MAX_MESSAGE_BYTES)
+        );
         assert_eq!(
             12_582_864,
             (crate::session::MAX_MESSAGE_BYTES - crate::session::encoded_video_len(0, "image/jpeg")) / 4 * 3,

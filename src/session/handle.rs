@@ -653,11 +653,17 @@ mod tests {
         for len in [0usize, 1, 2, 3, 4, 5, 6, 320, 641, 32_000] {
             let pcm = vec![7u8; len];
             for rate in [8_000u32, 16_000, 24_000, 48_000] {
-                let m = protocol::encode_realtime(&RealtimeInput::Audio { pcm: &pcm, sample_rate: rate });
+                let m = protocol::encode_realtime(&RealtimeInput::Audio {
+                    pcm: &pcm,
+                    sample_rate: rate,
+                });
                 assert_eq!(encoded_audio_len(len, rate), m.json.len(), "audio {len} @ {rate}");
             }
             for mime in ["image/jpeg", "image/png"] {
-                let m = protocol::encode_realtime(&RealtimeInput::Video { data: &pcm, mime_type: mime });
+                let m = protocol::encode_realtime(&RealtimeInput::Video {
+                    data: &pcm,
+                    mime_type: mime,
+                });
                 assert_eq!(encoded_video_len(len, mime), m.json.len(), "video {len} {mime}");
             }
         }
@@ -667,7 +673,10 @@ mod tests {
             assert!(encoded_audio_len(max, rate) <= MAX_MESSAGE_BYTES);
         }
         assert!(encoded_audio_len(max + 2, 48_000) > MAX_MESSAGE_BYTES);
-        assert!(encoded_audio_len(usize::MAX, 16_000) > MAX_MESSAGE_BYTES, "saturates");
+        assert!(
+            encoded_audio_len(usize::MAX, 16_000) > MAX_MESSAGE_BYTES,
+            "saturates"
+        );
     }
 
     #[tokio::test]
@@ -678,9 +687,15 @@ mod tests {
         let size = big.json.len();
         assert_eq!(
             handle.try_send_message(big.clone()),
-            Err(SessionError::MessageTooLarge { size, limit: MIN_MESSAGE_BYTES })
+            Err(SessionError::MessageTooLarge {
+                size,
+                limit: MIN_MESSAGE_BYTES
+            })
         );
-        assert!(matches!(handle.send_message(big).await, Err(SessionError::MessageTooLarge { .. })));
+        assert!(matches!(
+            handle.send_message(big).await,
+            Err(SessionError::MessageTooLarge { .. })
+        ));
         let pcm = vec![0u8; max_pcm_bytes(MIN_MESSAGE_BYTES) + 2];
         assert!(matches!(
             handle.send_audio_at(&pcm, 16_000).await,
@@ -741,7 +756,10 @@ mod tests {
             std::future::pending::<()>().await
         }));
         let start = Instant::now();
-        assert!(!handle.shutdown_blocking(Duration::from_millis(200)), "not graceful");
+        assert!(
+            !handle.shutdown_blocking(Duration::from_millis(200)),
+            "not graceful"
+        );
         assert!(start.elapsed() < Duration::from_secs(5));
         assert!(handle.is_finished(), "the loop was aborted and dropped");
         assert!(handle.is_closing());

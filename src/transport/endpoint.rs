@@ -477,12 +477,31 @@ mod tests {
 
     #[test]
     fn vertex_project_and_location_are_plain_names() {
-        for ok in ["us-central1", "global", "us", "eu", "europe-west4", "asia-northeast1"] {
+        for ok in [
+            "us-central1",
+            "global",
+            "us",
+            "eu",
+            "europe-west4",
+            "asia-northeast1",
+        ] {
             assert!(check_vertex_location(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "127.0.0.1:18799/x#", "evil.example.com#", "US-CENTRAL1", "us central1", "us/x",
-            "us-central1.", "-us", "us-", "1us", "us?x", "us@x", "us%2f", "üs",
+            "",
+            "127.0.0.1:18799/x#",
+            "evil.example.com#",
+            "US-CENTRAL1",
+            "us central1",
+            "us/x",
+            "us-central1.",
+            "-us",
+            "us-",
+            "1us",
+            "us?x",
+            "us@x",
+            "us%2f",
+            "üs",
         ] {
             assert!(
                 matches!(check_vertex_location(bad), Err(SessionError::InvalidInput(_))),
@@ -492,7 +511,9 @@ mod tests {
         for ok in ["my-project", "123456789012", "example.com:my-project", "P"] {
             assert!(check_vertex_project(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "p/x", "p?x", "p#x", "p%2f", "p@x", "p x", "p\n", "-p", ".p", "ü"] {
+        for bad in [
+            "", "p/x", "p?x", "p#x", "p%2f", "p@x", "p x", "p\n", "-p", ".p", "ü",
+        ] {
             assert!(
                 matches!(check_vertex_project(bad), Err(SessionError::InvalidInput(_))),
                 "{bad:?}"
@@ -517,7 +538,10 @@ mod tests {
         assert!(matches!(err, SessionError::InvalidInput(_)));
         assert!(!err.to_string().contains("Secr"), "{err}");
         let ok = Endpoint::gemini("k");
-        assert!(ok.target("m", Some(Secret::new("fresh\r\n"))).is_err(), "fresh secrets too");
+        assert!(
+            ok.target("m", Some(Secret::new("fresh\r\n"))).is_err(),
+            "fresh secrets too"
+        );
     }
 
     #[test]

@@ -15,9 +15,7 @@ mod tls;
 
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
-pub use endpoint::{
-    check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint,
-};
+pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 

@@ -80,11 +80,20 @@ mod tests {
     fn check_refuses_non_header_text_without_echoing_it() {
         assert!(Secret::new("AIza-Sy_09.~/+=").check("API key").is_ok());
         assert!(Secret::new("").check("API key").is_ok());
-        for bad in ["TopSecrét", "TopSecret\n", "Top Secret", "TopSecret\u{7f}", "\tTopSecret"] {
+        for bad in [
+            "TopSecrét",
+            "TopSecret\n",
+            "Top Secret",
+            "TopSecret\u{7f}",
+            "\tTopSecret",
+        ] {
             let e = Secret::new(bad).check("API key").unwrap_err();
             let text = e.to_string();
             assert!(matches!(e, SessionError::InvalidInput(_)), "{bad:?}: {e:?}");
-            assert!(!text.contains("TopSecret") && !text.contains("Secr"), "echoes: {text}");
+            assert!(
+                !text.contains("TopSecret") && !text.contains("Secr"),
+                "echoes: {text}"
+            );
             assert!(text.contains("API key"), "{text}");
         }
     }
