@@ -511,8 +511,8 @@ typedef struct gemini_live_session gemini_live_session;
  * Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
  * configured backend) before every connection attempt, including reconnects.
  *
- * Write the credential's bytes (no NUL needed; printable ASCII `!`..`~` only, as it goes in an
- * HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
+ * Write the credential's bytes (no NUL needed; printable ASCII, space to `~`, only: it goes in
+ * an HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
  * `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
  * code to fail that attempt (the first connection then fails with
  * `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
@@ -717,9 +717,9 @@ void gemini_live_config_free(struct gemini_live_config *config);
  * other calls on the same config. On failure the config is unchanged.
  *
  * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a character that
- * cannot go in an HTTP header: only printable ASCII `!`..`~` is accepted, so a stray space,
- * newline or non-ASCII character is caught here rather than at connect; the message says where,
- * never the key itself).
+ * cannot go in an HTTP header: only printable ASCII, space to `~`, is accepted, so a stray
+ * newline, tab or non-ASCII character is caught here rather than at connect; the message says
+ * where, never the key itself).
  */
 gemini_live_result gemini_live_config_set_api_key(struct gemini_live_config *config,
                                                   const char *api_key);
@@ -733,8 +733,8 @@ gemini_live_result gemini_live_config_set_api_key(struct gemini_live_config *con
  * Ownership: the token is copied; the caller keeps `token`. Threads: not concurrently with
  * other calls on the same config. On failure the config is unchanged.
  *
- * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or not printable ASCII
- * `!`..`~`; the message never repeats the token).
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a control or
+ * non-ASCII character; the message never repeats the token).
  */
 gemini_live_result gemini_live_config_set_ephemeral_token(struct gemini_live_config *config,
                                                           const char *token);
@@ -750,7 +750,7 @@ gemini_live_result gemini_live_config_set_ephemeral_token(struct gemini_live_con
  *   never sent to a host other than Google's.
  * - `project`: a project id or number: ASCII letters, digits and `-`, plus the `.` and `:` of
  *   domain-scoped ids (`example.com:my-project`); no `/`, `?`, `#`, `%`, `@` or whitespace.
- * - `access_token`: printable ASCII (`!`..`~`) only.
+ * - `access_token`: printable ASCII (space to `~`) only: no control or non-ASCII character.
  *
  * Ownership: all three strings are copied; the caller keeps them. Threads: not concurrently
  * with other calls on the same config. On failure the config is unchanged.

@@ -17,9 +17,9 @@ impl Secret {
         &self.0
     }
 
-    /// Checks that the secret can be sent in an HTTP header: visible ASCII only (`!` to `~`;
-    /// no space, control character or non-ASCII character). Empty passes (a missing key is the
-    /// server's to refuse). `what` names it in the error ("API key", "access token", ...),
+    /// Checks that the secret can be sent in an HTTP header: printable ASCII only (space to
+    /// `~`; no control character — tab, newline, DEL... — and no non-ASCII character). Empty
+    /// and blank pass (a missing key is the server's to refuse). `what` names it in the error ("API key", "access token", ...),
     /// which says where the bad character is and what kind it is, never the secret's text.
     pub fn check(&self, what: &str) -> Result<(), SessionError> {
         check_secret_text(&self.0, what)
@@ -28,21 +28,20 @@ impl Secret {
 
 /// See [`Secret::check`].
 pub fn check_secret_text(text: &str, what: &str) -> Result<(), SessionError> {
-    match text.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+    match text
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_graphic() || c == ' '))
+    {
         None => Ok(()),
         Some((at, c)) => {
-            let kind = if c == ' ' {
-                "a space"
-            } else if c.is_ascii_control() || c.is_control() {
+            let kind = if c.is_ascii_control() {
                 "a control character"
-            } else if c.is_whitespace() {
-                "whitespace"
             } else {
                 "a non-ASCII character"
             };
             Err(SessionError::InvalidInput(format!(
                 "the {what} holds {kind} at byte {at}; credentials are printable ASCII \
-                 (check for a stray newline, space or a copy-paste artefact)"
+                 (check for a stray newline or a copy-paste artefact)"
             )))
         }
     }
@@ -80,12 +79,16 @@ mod tests {
     fn check_refuses_non_header_text_without_echoing_it() {
         assert!(Secret::new("AIza-Sy_09.~/+=").check("API key").is_ok());
         assert!(Secret::new("").check("API key").is_ok());
+        assert!(
+            Secret::new(" ").check("API key").is_ok(),
+            "blank: the server's to refuse"
+        );
         for bad in [
             "TopSecrét",
             "TopSecret\n",
-            "Top Secret",
             "TopSecret\u{7f}",
             "\tTopSecret",
+            "Top\u{a0}Secret",
         ] {
             let e = Secret::new(bad).check("API key").unwrap_err();
             let text = e.to_string();

@@ -79,8 +79,8 @@ int main(void) {
   close(lfd);
 
   /* 2. Secrets that cannot go in an HTTP header are refused at the setter, without echo. */
-  const char *bad_secrets[] = {"AIzaSECRET\xc3\xa9", "AIzaSECRET\n", "AIza SECRET", "\tAIzaSECRET",
-                               "AIzaSECRET\x7f"};
+  const char *bad_secrets[] = {"AIzaSECRET\xc3\xa9", "AIzaSECRET\n", "AIzaSECRET\r", "\tAIzaSECRET",
+                               "AIzaSECRET\x7f",     "AIza\xc2\xa0SECRET"};
   for (size_t i = 0; i < sizeof bad_secrets / sizeof *bad_secrets; i++) {
     CHECK_RESULT(gemini_live_config_set_api_key(c, bad_secrets[i]), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
     CHECK_ERROR_MENTIONS("api_key");
