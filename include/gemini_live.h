@@ -1178,12 +1178,13 @@ gemini_live_result gemini_live_session_close(struct gemini_live_session *session
  *   went first) and answered, or `GEMINI_LIVE_CLOSE_WAIT_MS` (1 s) passed; in that case the
  *   session is stopped without it (e.g. a server that stopped reading sees the TCP connection
  *   end);
- * - nothing of the session runs any more: no task, no timer, no socket. So `close`, `free`,
- *   `exit()` is a complete, clean shutdown.
+ * - nothing of the session runs any more: no task, no timer, no socket, no credential
+ *   callback. So `close`, `free`, `exit()` is a complete, clean shutdown.
  *
- * Bounded: it waits for a callback in progress on another thread to return (so do not call it
- * while holding a lock your callback takes), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a
- * moment for the stop to take effect.
+ * Bounded: it waits for an event callback or a credential callback in progress on another
+ * thread to return (so do not call it while holding a lock those callbacks take, nor from the
+ * credential callback), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a moment for the stop
+ * to take effect.
  *
  * Called from inside the session's own callback it returns at once: the callback must not
  * touch the session after that, no further callback runs, and right after the callback

@@ -125,6 +125,49 @@ struct Pull {
     closed_delivered: AtomicBool,
 }
 
+/// Counts the session's credential-callback calls in progress, so that `free` can wait for
+/// them: the callback's userdata must stay valid only until the session is freed, and a
+/// callback is a blocking call that aborting the session cannot interrupt.
+#[derive(Default)]
+struct CredentialCalls {
+    /// (calls in progress, closed: no new call may start)
+    state: Mutex<(usize, bool)>,
+    idle: std::sync::Condvar,
+}
+
+impl CredentialCalls {
+    /// Registers a call; `None` once the session is being freed.
+    fn enter(self: &Arc<Self>) -> Option<CredentialCallGuard> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.1 {
+            return None;
+        }
+        state.0 += 1;
+        Some(CredentialCallGuard(self.clone()))
+    }
+
+    /// Refuses new calls and waits for those in progress to return.
+    fn close_and_wait(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = true;
+        while state.0 > 0 {
+            state = self.idle.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+struct CredentialCallGuard(Arc<CredentialCalls>);
+
+impl Drop for CredentialCallGuard {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 -= 1;
+        if state.0 == 0 {
+            self.0.idle.notify_all();
+        }
+    }
+}
+
 /// The Rust side of `gemini_live_session`.
 pub(crate) struct Session {
     handle: SessionHandle,
@@ -133,6 +176,7 @@ pub(crate) struct Session {
     shared: Arc<Shared>,
     pull: Option<Pull>,
     send_queue: usize,
+    credential_calls: Arc<CredentialCalls>,
 }
 
 impl Session {
@@ -222,6 +266,16 @@ pub extern "C" fn gemini_live_session_new(
         check_out(out, "out")?;
         let mut connect = config.connect_config()?;
         let send_queue = connect.send_queue;
+        let credential_calls = Arc::new(CredentialCalls::default());
+        if let Some(provider) = connect.endpoint.credential_provider.take() {
+            let calls = credential_calls.clone();
+            connect.endpoint.credential_provider = Some(Arc::new(move || {
+                let Some(_call) = calls.enter() else {
+                    return Err("the session is being freed".to_owned());
+                };
+                provider()
+            }));
+        }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         connect.event_listener = Some(tx);
         // The C ABI delivers through the lossless listener above and never subscribes to the
@@ -251,6 +305,7 @@ pub extern "C" fn gemini_live_session_new(
             shared: shared.clone(),
             pull,
             send_queue,
+            credential_calls,
         });
         let addr = session.addr();
         if let Some(rx) = dispatcher_rx {
@@ -286,12 +341,13 @@ pub extern "C" fn gemini_live_session_close(session: *mut gemini_live_session) -
 ///   went first) and answered, or `GEMINI_LIVE_CLOSE_WAIT_MS` (1 s) passed; in that case the
 ///   session is stopped without it (e.g. a server that stopped reading sees the TCP connection
 ///   end);
-/// - nothing of the session runs any more: no task, no timer, no socket. So `close`, `free`,
-///   `exit()` is a complete, clean shutdown.
+/// - nothing of the session runs any more: no task, no timer, no socket, no credential
+///   callback. So `close`, `free`, `exit()` is a complete, clean shutdown.
 ///
-/// Bounded: it waits for a callback in progress on another thread to return (so do not call it
-/// while holding a lock your callback takes), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a
-/// moment for the stop to take effect.
+/// Bounded: it waits for an event callback or a credential callback in progress on another
+/// thread to return (so do not call it while holding a lock those callbacks take, nor from the
+/// credential callback), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a moment for the stop
+/// to take effect.
 ///
 /// Called from inside the session's own callback it returns at once: the callback must not
 /// touch the session after that, no further callback runs, and right after the callback
@@ -314,20 +370,24 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         let in_callback = runtime::in_callback_of(session.addr());
         session.closed.store(true, Ordering::SeqCst);
         session.handle.signal_closing();
-        let Session { handle, shared, pull, .. } = *session;
+        let Session { handle, shared, pull, credential_calls, .. } = *session;
         // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
         // without waiting while it winds down.
         drop(pull);
+        let teardown = move || {
+            handle.shutdown_blocking(CLOSE_WAIT);
+            // A credential callback already running (a reconnect) is not interrupted by the
+            // abort: wait for it, so none runs after `free`.
+            credential_calls.close_and_wait();
+        };
         if in_callback {
             // The dispatcher stops after this callback returns, then runs this and the finalizer.
-            shared.defer_free(Box::new(move || {
-                handle.shutdown_blocking(CLOSE_WAIT);
-            }));
+            shared.defer_free(Box::new(teardown));
             return;
         }
         shared.request_stop();
         shared.wait_done();
-        handle.shutdown_blocking(CLOSE_WAIT);
+        teardown();
         shared.finalize();
     }
 }
