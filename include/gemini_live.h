@@ -46,6 +46,36 @@
 #define GEMINI_LIVE_TIMEOUT_INFINITE UINT32_MAX
 
 /**
+ * The largest client message a session sends by default, in bytes of encoded JSON (one
+ * WebSocket text frame): 16 MiB, the usual frame limit of WebSocket servers, which reset the
+ * connection on anything larger. Every send function checks the encoded size of its message
+ * and returns `GEMINI_LIVE_RESULT_TOO_LARGE` (nothing queued) above the limit. Media are
+ * base64-encoded, so they grow by a third: see `GEMINI_LIVE_MAX_AUDIO_BYTES`. Lower the limit
+ * per config with `gemini_live_config_set_max_message_bytes`.
+ */
+#define GEMINI_LIVE_MAX_MESSAGE_BYTES 16777216
+
+/**
+ * The most PCM bytes one `gemini_live_session_send_audio` call accepts under the default
+ * message limit (over 6 minutes of 16 kHz audio; send 20-100 ms chunks in practice). With a
+ * limit of `L` bytes set by `gemini_live_config_set_max_message_bytes` it is
+ * `(L - 73) / 4 * 3`, rounded down to an even number.
+ */
+#define GEMINI_LIVE_MAX_AUDIO_BYTES 12582854
+
+/**
+ * How long `gemini_live_session_free` waits for the close handshake (the server's reply to
+ * the 1000 close frame) before it stops the session without it: 1000 ms.
+ */
+#define GEMINI_LIVE_CLOSE_WAIT_MS 1000
+
+/**
+ * Entries kept per session (200,000 chunks of 20 ms is over an hour of audio). Later chunks are
+ * only counted, so the kept list stays a stable prefix across resumptions.
+ */
+#define AUDIO_CHUNK_LIMIT 200000
+
+/**
  * What user activity does to a reply in progress.
  */
 enum gemini_live_activity_handling
@@ -352,7 +382,8 @@ enum gemini_live_result
    */
   GEMINI_LIVE_RESULT_INVALID_UTF8 = 2,
   /**
-   * An argument was out of range, empty, too large, or an unknown enum value.
+   * An argument was out of range, empty, malformed, or an unknown enum value. (Arguments
+   * over a size limit get `GEMINI_LIVE_RESULT_TOO_LARGE`.)
    */
   GEMINI_LIVE_RESULT_INVALID_ARGUMENT = 3,
   /**
@@ -412,6 +443,14 @@ enum gemini_live_result
    * The credential callback failed or returned an unusable credential.
    */
   GEMINI_LIVE_RESULT_CREDENTIAL = 17,
+  /**
+   * A message would exceed the largest client message the session sends
+   * (`GEMINI_LIVE_MAX_MESSAGE_BYTES` of encoded JSON unless changed with
+   * `gemini_live_config_set_max_message_bytes`), or an argument is over its documented size
+   * limit. Nothing was sent or queued; the last error message gives the size and the limit.
+   * Split the data into smaller calls.
+   */
+  GEMINI_LIVE_RESULT_TOO_LARGE = 18,
 };
 #ifndef __cplusplus
 typedef uint32_t gemini_live_result;
@@ -480,8 +519,9 @@ typedef struct gemini_live_session gemini_live_session;
  * Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
  * configured backend) before every connection attempt, including reconnects.
  *
- * Write the credential's UTF-8 bytes (no NUL needed) into `buf`, which holds `cap` bytes,
- * set `*out_len` to their number and return `GEMINI_LIVE_RESULT_OK`. Return any other result
+ * Write the credential's bytes (no NUL needed; printable ASCII, space to `~`, only: it goes in
+ * an HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
+ * `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
  * code to fail that attempt (the first connection then fails with
  * `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
  *
@@ -692,9 +732,15 @@ void gemini_live_config_free(struct gemini_live_config *config);
 
 /**
  * Uses the Gemini API with an API key (sent as the `x-goog-api-key` header). Replaces any
- * credentials set before. The key is copied.
+ * credentials set before.
  *
- * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty key).
+ * Ownership: the key is copied; the caller keeps `api_key`. Threads: not concurrently with
+ * other calls on the same config. On failure the config is unchanged.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a character that
+ * cannot go in an HTTP header: only printable ASCII, space to `~`, is accepted, so a stray
+ * newline, tab or non-ASCII character is caught here rather than at connect; the message says
+ * where, never the key itself).
  */
 gemini_live_result gemini_live_config_set_api_key(struct gemini_live_config *config,
                                                   const char *api_key);
@@ -705,18 +751,34 @@ gemini_live_result gemini_live_config_set_api_key(struct gemini_live_config *con
  * Replaces any credentials set before. Tokens are often single-use: pair this with
  * `gemini_live_config_set_credential_callback` to fetch a new one for every reconnect.
  *
- * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty token).
+ * Ownership: the token is copied; the caller keeps `token`. Threads: not concurrently with
+ * other calls on the same config. On failure the config is unchanged.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a control or
+ * non-ASCII character; the message never repeats the token).
  */
 gemini_live_result gemini_live_config_set_ephemeral_token(struct gemini_live_config *config,
                                                           const char *token);
 
 /**
- * Uses Vertex AI: `project`, `location` (`us-central1`, `global`, ...) and an OAuth2 access
- * token sent as `Authorization: Bearer ...`. Replaces any credentials set before.
- * `access_token` may be NULL when a credential callback supplies it.
+ * Uses Vertex AI: `project`, `location` and an OAuth2 access token sent as
+ * `Authorization: Bearer ...` to `<location>-aiplatform.googleapis.com`. Replaces any
+ * credentials set before. `access_token` may be NULL when a credential callback supplies it.
+ *
+ * - `location`: a plain region name: lowercase ASCII letters, digits and `-`, starting with a
+ *   letter (`us-central1`, `europe-west4`, `us`, `eu`, `global`). It becomes part of the host
+ *   name, so anything else (`host:port`, `/`, `#`, `.`) is refused here: the bearer token is
+ *   never sent to a host other than Google's.
+ * - `project`: a project id or number: ASCII letters, digits and `-`, plus the `.` and `:` of
+ *   domain-scoped ids (`example.com:my-project`); no `/`, `?`, `#`, `%`, `@` or whitespace.
+ * - `access_token`: printable ASCII (space to `~`) only: no control or non-ASCII character.
+ *
+ * Ownership: all three strings are copied; the caller keeps them. Threads: not concurrently
+ * with other calls on the same config. On failure the config is unchanged.
  *
  * Errors: `NULL_ARGUMENT` (config, project or location), `INVALID_UTF8`,
- * `INVALID_ARGUMENT` (an empty string).
+ * `INVALID_ARGUMENT` (an empty string, a location or project outside the rules above, a token
+ * with other characters; the message never repeats the token).
  */
 gemini_live_result gemini_live_config_set_vertex(struct gemini_live_config *config,
                                                  const char *project,
@@ -742,6 +804,11 @@ gemini_live_result gemini_live_config_set_credential_callback(struct gemini_live
  * mock server) or `https://proxy.example.com/gemini`. `http`/`ws` are plain text, allowed
  * only to loopback hosts unless `gemini_live_config_set_allow_insecure(config, true)`.
  * NULL restores the service's own URL.
+ *
+ * Ownership: the URL is copied; the caller keeps `base_url`. Threads: not concurrently with
+ * other calls on the same config. On failure the config is unchanged. Error messages about a
+ * URL (here and from `gemini_live_session_new`) never repeat its `user:password@` part or its
+ * query values: they print as `***`.
  *
  * Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (not a URL, or a scheme
  * other than ws, wss, http, https).
@@ -911,7 +978,10 @@ gemini_live_result gemini_live_config_set_context_window_compression(struct gemi
 /**
  * Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
  * (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
- * put to sleep inside the send call (never on a library thread). `enable` false turns pacing
+ * put to sleep inside the send call (never on a library thread); the sleep ends at once with
+ * `GEMINI_LIVE_RESULT_CLOSED` when the session is closed from another thread (or ends), so a
+ * paced sender thread can always be joined promptly after `gemini_live_session_close`.
+ * `enable` false turns pacing
  * off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
  * queue fills.
  *
@@ -958,6 +1028,24 @@ gemini_live_result gemini_live_config_set_ca_file(struct gemini_live_config *con
  */
 gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_config *config,
                                                           uint32_t messages);
+
+/**
+ * Sets the largest client message sessions of this config send, in bytes of encoded JSON
+ * (one WebSocket text frame). The default, `GEMINI_LIVE_MAX_MESSAGE_BYTES` (16 MiB), is the
+ * usual WebSocket server limit; lower it behind a proxy with a smaller frame limit (some
+ * allow 1 MiB). Every send function (and the `setup` message at
+ * `gemini_live_session_new`) checks its encoded message against it and returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` instead of sending a frame the server would reset the
+ * connection over. Audio: at most `(bytes - 73) / 4 * 3` bytes of PCM per send (rounded down to
+ * even).
+ *
+ * Threads: not concurrently with other calls on the same config. Sessions already created
+ * keep the limit they were created with.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (outside 4096..=`GEMINI_LIVE_MAX_MESSAGE_BYTES`).
+ */
+gemini_live_result gemini_live_config_set_max_message_bytes(struct gemini_live_config *config,
+                                                            size_t bytes);
 
 /**
  * Sets the reconnect policy: when enabled (the default) and session resumption is on, a lost
@@ -1134,7 +1222,10 @@ void gemini_live_mock_server_free(struct gemini_live_mock_server *server);
  * `CONNECT_FAILED` (DNS, TCP, TLS, HTTP upgrade), `TIMEOUT` (connect or setup deadline),
  * `SERVER_CLOSED` (the server refused the setup: bad key (1007), missing key (1008),
  * unknown model...; the last error message holds the code and the verbatim reason),
- * `PROTOCOL` (the server answered `setup` with something else).
+ * `PROTOCOL` (the server answered `setup` with something else), `TOO_LARGE` (the `setup`
+ * message — system instruction, tools, merged JSON — encodes to more than the message limit;
+ * nothing was sent), `INVALID_ARGUMENT` (a credential from the callback that cannot go in an
+ * HTTP header).
  */
 gemini_live_result gemini_live_session_new(const struct gemini_live_config *config,
                                            gemini_live_event_callback callback,
@@ -1145,8 +1236,10 @@ gemini_live_result gemini_live_session_new(const struct gemini_live_config *conf
 /**
  * Requests a graceful close (WebSocket close 1000) and returns at once. Queued messages are
  * still sent first; the `CLOSED` event follows. Later sends fail with
- * `GEMINI_LIVE_RESULT_CLOSED`. Closing twice, or a session that already ended, is fine.
- * The session must still be freed with `gemini_live_session_free`.
+ * `GEMINI_LIVE_RESULT_CLOSED`, and a paced `gemini_live_session_send_audio` sleeping on
+ * another thread returns `GEMINI_LIVE_RESULT_CLOSED` at once. Closing twice, or a session that
+ * already ended, is fine. The session must still be freed with `gemini_live_session_free`
+ * (which waits, bounded, for the handshake to finish).
  *
  * Threads: any, including the session's callback. Errors: `NULL_ARGUMENT`.
  */
@@ -1155,32 +1248,57 @@ gemini_live_result gemini_live_session_close(struct gemini_live_session *session
 /**
  * Closes the session if needed and frees it. NULL is a no-op.
  *
- * When it returns, no callback of this session is running or will run, and the userdata
- * finalizer has run (exactly once). It waits for a callback in progress on another thread to
- * return, so do not call it while holding a lock your callback takes. Called from inside the
- * session's own callback it returns at once: the callback must not touch the session after
- * that, no further callback runs, and the finalizer runs on the callback thread right after
- * the callback returns.
+ * When it returns:
+ * - no callback of this session is running or will run, and the userdata finalizer has run
+ *   (exactly once);
+ * - the close handshake is done: the server received the 1000 close frame (queued messages
+ *   went first) and answered, or `GEMINI_LIVE_CLOSE_WAIT_MS` (1 s) passed; in that case the
+ *   session is stopped without it (e.g. a server that stopped reading sees the TCP connection
+ *   end);
+ * - nothing of the session runs any more: no task, no timer, no socket, no credential
+ *   callback. So `close`, `free`, `exit()` is a complete, clean shutdown.
  *
- * Pending pulled events stay valid until freed with `gemini_live_event_free`. The connection
- * finishes its close handshake in the background. Do not call it twice, nor while another
- * thread is still using the session (e.g. blocked in `gemini_live_session_next_event`; wake it
- * with `gemini_live_session_close` first and wait for the `CLOSED` event).
+ * Bounded: it waits for an event callback or a credential callback in progress on another
+ * thread to return (so do not call it while holding a lock those callbacks take, nor from the
+ * credential callback), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a moment for the stop
+ * to take effect.
+ *
+ * Called from inside the session's own callback it returns at once: the callback must not
+ * touch the session after that, no further callback runs, and right after the callback
+ * returns the same teardown (bounded close handshake) completes on the callback thread, then
+ * the finalizer runs there: wait for the finalizer before exiting the process.
+ *
+ * Ownership: the session pointer is invalid afterwards. Pending pulled events stay valid until
+ * freed with `gemini_live_event_free`. Threads: any; not twice, and not while another thread
+ * is still inside a call on this session (a send, `gemini_live_session_next_event`, ...):
+ * call `gemini_live_session_close` first (paced senders return `CLOSED` at once; a puller gets
+ * the `CLOSED` event once the handshake ends), join those threads, then free.
  */
 void gemini_live_session_free(struct gemini_live_session *session);
 
 /**
  * Sends PCM16 little-endian mono audio at `sample_rate` Hz (16000 recommended; 8000..=48000).
- * The bytes are copied (and encoded) before the call returns; `len` must be even, non-zero and
- * at most 16 MiB.
+ * `len` must be even and non-zero.
+ *
+ * Size: at most `GEMINI_LIVE_MAX_AUDIO_BYTES` (12582854) bytes of PCM per call with the
+ * default message limit — the base64 of the PCM plus 73 bytes of JSON must fit
+ * `GEMINI_LIVE_MAX_MESSAGE_BYTES` (or the limit set with
+ * `gemini_live_config_set_max_message_bytes`). Larger calls return
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is encoded or queued, with the size and the
+ * limit in the message. Send 20-100 ms chunks in practice.
+ *
+ * Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `pcm`.
  *
  * Never waits on the network. With audio pacing on (`gemini_live_config_set_audio_pacing`) a
  * caller that runs ahead of real time is put to sleep here, on its own thread, for the time the
- * pacing requires (so do not send large amounts from inside the callback with pacing on);
- * without pacing a full queue returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
+ * pacing requires (so do not send large amounts from inside the callback with pacing on); the
+ * sleep ends at once with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is
+ * closed (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
+ * returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
  *
- * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (empty, odd length,
- * too large, bad sample rate), `QUEUE_FULL`, `CLOSED`.
+ * Threads: any, concurrently, including the session's callback. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (empty, odd length, bad sample rate), `TOO_LARGE`, `QUEUE_FULL`,
+ * `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_audio(struct gemini_live_session *session,
                                                   const uint8_t *pcm,
@@ -1188,10 +1306,16 @@ gemini_live_result gemini_live_session_send_audio(struct gemini_live_session *se
                                                   uint32_t sample_rate);
 
 /**
- * Sends one video frame: `mime_type` must be `image/jpeg` or `image/png`. The bytes are copied.
+ * Sends one video frame: `mime_type` must be `image/jpeg` or `image/png`.
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, over
- * 16 MiB, other MIME type), `QUEUE_FULL`, `CLOSED`.
+ * Size: the base64 of the image plus 63 bytes of JSON must fit the message limit
+ * (`GEMINI_LIVE_MAX_MESSAGE_BYTES` unless changed): at most 12582864 bytes of image data per
+ * call by default. Larger frames return `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is
+ * encoded or queued.
+ *
+ * Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `data`.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
+ * (empty, other MIME type), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_video(struct gemini_live_session *session,
                                                   const uint8_t *data,
@@ -1201,8 +1325,14 @@ gemini_live_result gemini_live_session_send_video(struct gemini_live_session *se
 /**
  * Sends realtime text (`realtimeInput.text`): treated like speech, it ends the user's turn.
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, too
- * long), `QUEUE_FULL`, `CLOSED`.
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
+ * (empty), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_realtime_text(struct gemini_live_session *session,
                                                           const char *text);
@@ -1210,14 +1340,14 @@ gemini_live_result gemini_live_session_send_realtime_text(struct gemini_live_ses
 /**
  * Marks the start of user activity (manual activity detection only).
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_activity_start(struct gemini_live_session *session);
 
 /**
  * Marks the end of user activity (manual activity detection only).
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_activity_end(struct gemini_live_session *session);
 
@@ -1234,8 +1364,14 @@ gemini_live_result gemini_live_session_send_audio_stream_end(struct gemini_live_
  * (`[{"role":"user","parts":[{"text":"Hi"}]}]`), sent verbatim and appended to the history;
  * `turn_complete` true starts generation.
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an array of
- * objects), `QUEUE_FULL`, `CLOSED`.
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an
+ * array of objects), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_client_content(struct gemini_live_session *session,
                                                            const char *turns_json,
@@ -1244,7 +1380,13 @@ gemini_live_result gemini_live_session_send_client_content(struct gemini_live_se
 /**
  * Convenience for `clientContent` with one user turn holding `text`.
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (too long),
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `TOO_LARGE`,
  * `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_client_text(struct gemini_live_session *session,
@@ -1258,9 +1400,15 @@ gemini_live_result gemini_live_session_send_client_text(struct gemini_live_sessi
  * value (`NONE` omits it), `will_continue` -1 (omit), 0 (false) or 1 (true: more responses to
  * this call follow).
  *
- * Threads: any. Errors: `NULL_ARGUMENT` (session, name, response_json), `INVALID_UTF8`,
- * `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown scheduling,
- * will_continue not -1/0/1), `QUEUE_FULL`, `CLOSED`.
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, name, response_json),
+ * `INVALID_UTF8`, `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown
+ * scheduling, will_continue not -1/0/1), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_tool_response(struct gemini_live_session *session,
                                                           const char *id,
@@ -1274,8 +1422,14 @@ gemini_live_result gemini_live_session_send_tool_response(struct gemini_live_ses
  * NULL leaves that part unchanged (at least one must be given); `tools_json` is a JSON array
  * of Tool objects (`"[]"` clears the tools).
  *
- * Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both NULL),
- * `INVALID_UTF8`, `INVALID_JSON`, `QUEUE_FULL`, `CLOSED`.
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both
+ * NULL), `INVALID_UTF8`, `INVALID_JSON`, `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
                                                            const char *system_instruction,
@@ -1286,8 +1440,14 @@ gemini_live_result gemini_live_session_send_context_update(struct gemini_live_se
  * keys `clientContent`, `realtimeInput`, `toolResponse`, `contextUpdate` (camelCase or
  * snake_case), sent as is.
  *
- * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not JSON, not an
- * object, not exactly one known key; `setup` is refused), `INVALID_ARGUMENT` (too long),
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+ * (a control character becomes 6 bytes), so stay well below the limit.
+ *
+ * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not
+ * JSON, not an object, not exactly one known key; `setup` is refused), `TOO_LARGE`,
  * `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_raw_json(struct gemini_live_session *session,

@@ -4,23 +4,41 @@
 #[test]
 #[cfg(target_os = "linux")]
 fn cdylib_exports_only_gemini_live_symbols() {
-    // target/<profile>/deps/exports-HASH → target/<profile>/libgemini_live.so
+    // target/<profile-dir>/deps/exports-HASH → target/<profile-dir>/libgemini_live.so. The
+    // library checked is the one of the profile this test runs under (`debug` for `cargo test`,
+    // `release` for `cargo test --release`, a custom profile's own directory otherwise).
     let exe = std::env::current_exe().unwrap();
-    let lib = exe.parent().unwrap().parent().unwrap().join("libgemini_live.so");
-    if !lib.exists() {
-        // `cargo test` alone builds the rlib the tests link; build the shared library too.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args([
-                "build",
-                "--lib",
-                "--manifest-path",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
-            ])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the shared library failed");
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    // With `--target <triple>` the layout is target/<triple>/<profile-dir>; cargo marks the
+    // target directory itself with CACHEDIR.TAG.
+    let parent = profile_dir.parent().unwrap();
+    let (target_dir, triple) = match parent.parent() {
+        Some(up) if !parent.join("CACHEDIR.TAG").exists() && up.join("CACHEDIR.TAG").exists() => {
+            (up, parent.file_name().and_then(|t| t.to_str()))
+        }
+        _ => (parent, None),
+    };
+    let dir_name = profile_dir.file_name().unwrap().to_str().unwrap();
+    let profile = match dir_name {
+        "debug" => "dev",
+        other => other,
+    };
+    let lib = profile_dir.join("libgemini_live.so");
+    // `cargo test` builds the rlib the tests link, not necessarily the shared library (and a
+    // library left from an earlier build may be stale): build it for this profile. Cheap when
+    // it is up to date.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = std::process::Command::new(cargo);
+    build
+        .args(["build", "--lib", "--profile", profile, "--manifest-path"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir);
+    if let Some(triple) = triple {
+        build.args(["--target", triple]);
     }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building the {profile} shared library failed");
     assert!(lib.exists(), "{} not built", lib.display());
     let out = std::process::Command::new("nm")
         .args(["-D", "--defined-only"])

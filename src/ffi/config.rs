@@ -12,7 +12,8 @@ use crate::protocol::{
     Sensitivity, SessionConfig, SessionResumption,
 };
 use crate::transport::{
-    Auth, BackpressureConfig, ConnectConfig, CredentialProvider, Endpoint, ReconnectPolicy, Secret,
+    check_secret_text, check_vertex_location, check_vertex_project, redact_url, Auth, BackpressureConfig,
+    ConnectConfig, CredentialProvider, Endpoint, ReconnectPolicy, Secret,
 };
 use serde_json::Value;
 use std::ffi::{c_char, c_void};
@@ -68,8 +69,9 @@ pub enum gemini_live_activity_handling {
 /// Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
 /// configured backend) before every connection attempt, including reconnects.
 ///
-/// Write the credential's UTF-8 bytes (no NUL needed) into `buf`, which holds `cap` bytes,
-/// set `*out_len` to their number and return `GEMINI_LIVE_RESULT_OK`. Return any other result
+/// Write the credential's bytes (no NUL needed; printable ASCII, space to `~`, only: it goes in
+/// an HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
+/// `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
 /// code to fail that attempt (the first connection then fails with
 /// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
 ///
@@ -118,9 +120,13 @@ impl CredentialCallback {
                 ));
             }
             buf.truncate(len);
-            String::from_utf8(buf)
-                .map(Secret::new)
-                .map_err(|_| "the credential callback returned invalid UTF-8".to_owned())
+            let text = String::from_utf8(buf)
+                .map_err(|_| "the credential callback returned invalid UTF-8".to_owned())?;
+            check_secret_text(&text, "credential the callback returned").map_err(|e| match e {
+                crate::session::SessionError::InvalidInput(m) => m,
+                other => other.to_string(),
+            })?;
+            Ok(Secret::new(text))
         });
         result.unwrap_or_else(|| Err("the credential callback could not run".to_owned()))
     }
@@ -155,6 +161,7 @@ pub(crate) struct Config {
     write_timeout: Duration,
     close_timeout: Duration,
     reconnect: ReconnectPolicy,
+    max_message_bytes: usize,
 }
 
 /// Default model of a new config.
@@ -178,11 +185,17 @@ impl Default for Config {
             write_timeout: defaults.write_timeout,
             close_timeout: defaults.close_timeout,
             reconnect: defaults.reconnect,
+            max_message_bytes: crate::session::MAX_MESSAGE_BYTES,
         }
     }
 }
 
 impl Config {
+    /// The largest encoded client message sessions of this config send.
+    pub(crate) fn max_message_bytes(&self) -> usize {
+        self.max_message_bytes
+    }
+
     /// The transport configuration for one session.
     pub(crate) fn connect_config(&self) -> Result<ConnectConfig, Error> {
         let secret = |s: &str| Secret::new(s);
@@ -221,9 +234,20 @@ impl Config {
             endpoint.credential_provider = Some(provider);
         }
         // Reject a base URL the transport would refuse now, with the transport's own message.
-        endpoint
+        let target = endpoint
             .target(&self.session.model, Some(Secret::new("check")))
             .map_err(Error::from)?;
+        // The setup message is a client message too: refuse it here rather than have the
+        // server reset the connection.
+        let setup = crate::protocol::encode_setup(self.session.setup_object(&target.model_name));
+        if setup.json.len() > self.max_message_bytes {
+            return Err(Error::too_large(format!(
+                "the setup message (system instruction, tools, merged setup JSON) encodes to {} bytes, \
+                 above the limit of {} bytes per message",
+                setup.json.len(),
+                self.max_message_bytes
+            )));
+        }
         let mut config = ConnectConfig::new(self.session.clone(), endpoint);
         config.ca_file = self.ca_file.clone();
         config.connect_timeout = self.connect_timeout;
@@ -282,9 +306,15 @@ pub extern "C" fn gemini_live_config_free(config: *mut gemini_live_config) {
 }
 
 /// Uses the Gemini API with an API key (sent as the `x-goog-api-key` header). Replaces any
-/// credentials set before. The key is copied.
+/// credentials set before.
 ///
-/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty key).
+/// Ownership: the key is copied; the caller keeps `api_key`. Threads: not concurrently with
+/// other calls on the same config. On failure the config is unchanged.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a character that
+/// cannot go in an HTTP header: only printable ASCII, space to `~`, is accepted, so a stray
+/// newline, tab or non-ASCII character is caught here rather than at connect; the message says
+/// where, never the key itself).
 #[no_mangle]
 pub extern "C" fn gemini_live_config_set_api_key(
     config: *mut gemini_live_config,
@@ -293,6 +323,7 @@ pub extern "C" fn gemini_live_config_set_api_key(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let key = unsafe { try_nonempty_str(api_key, "api_key")? };
+        check_secret_text(key, "`api_key`")?;
         c.credentials = Credentials::ApiKey(key.to_owned());
         Ok(())
     }
@@ -303,7 +334,11 @@ pub extern "C" fn gemini_live_config_set_api_key(
 /// Replaces any credentials set before. Tokens are often single-use: pair this with
 /// `gemini_live_config_set_credential_callback` to fetch a new one for every reconnect.
 ///
-/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty token).
+/// Ownership: the token is copied; the caller keeps `token`. Threads: not concurrently with
+/// other calls on the same config. On failure the config is unchanged.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a control or
+/// non-ASCII character; the message never repeats the token).
 #[no_mangle]
 pub extern "C" fn gemini_live_config_set_ephemeral_token(
     config: *mut gemini_live_config,
@@ -312,17 +347,30 @@ pub extern "C" fn gemini_live_config_set_ephemeral_token(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let token = unsafe { try_nonempty_str(token, "token")? };
+        check_secret_text(token, "`token`")?;
         c.credentials = Credentials::EphemeralToken(token.to_owned());
         Ok(())
     }
 }
 
-/// Uses Vertex AI: `project`, `location` (`us-central1`, `global`, ...) and an OAuth2 access
-/// token sent as `Authorization: Bearer ...`. Replaces any credentials set before.
-/// `access_token` may be NULL when a credential callback supplies it.
+/// Uses Vertex AI: `project`, `location` and an OAuth2 access token sent as
+/// `Authorization: Bearer ...` to `<location>-aiplatform.googleapis.com`. Replaces any
+/// credentials set before. `access_token` may be NULL when a credential callback supplies it.
+///
+/// - `location`: a plain region name: lowercase ASCII letters, digits and `-`, starting with a
+///   letter (`us-central1`, `europe-west4`, `us`, `eu`, `global`). It becomes part of the host
+///   name, so anything else (`host:port`, `/`, `#`, `.`) is refused here: the bearer token is
+///   never sent to a host other than Google's.
+/// - `project`: a project id or number: ASCII letters, digits and `-`, plus the `.` and `:` of
+///   domain-scoped ids (`example.com:my-project`); no `/`, `?`, `#`, `%`, `@` or whitespace.
+/// - `access_token`: printable ASCII (space to `~`) only: no control or non-ASCII character.
+///
+/// Ownership: all three strings are copied; the caller keeps them. Threads: not concurrently
+/// with other calls on the same config. On failure the config is unchanged.
 ///
 /// Errors: `NULL_ARGUMENT` (config, project or location), `INVALID_UTF8`,
-/// `INVALID_ARGUMENT` (an empty string).
+/// `INVALID_ARGUMENT` (an empty string, a location or project outside the rules above, a token
+/// with other characters; the message never repeats the token).
 #[no_mangle]
 pub extern "C" fn gemini_live_config_set_vertex(
     config: *mut gemini_live_config,
@@ -335,6 +383,9 @@ pub extern "C" fn gemini_live_config_set_vertex(
         let project = unsafe { try_nonempty_str(project, "project")? };
         let location = unsafe { try_nonempty_str(location, "location")? };
         let token = unsafe { try_opt_str(access_token, "access_token")? }.unwrap_or("");
+        check_vertex_project(project)?;
+        check_vertex_location(location)?;
+        check_secret_text(token, "`access_token`")?;
         c.credentials = Credentials::Vertex {
             project: project.to_owned(),
             location: location.to_owned(),
@@ -370,6 +421,11 @@ pub extern "C" fn gemini_live_config_set_credential_callback(
 /// only to loopback hosts unless `gemini_live_config_set_allow_insecure(config, true)`.
 /// NULL restores the service's own URL.
 ///
+/// Ownership: the URL is copied; the caller keeps `base_url`. Threads: not concurrently with
+/// other calls on the same config. On failure the config is unchanged. Error messages about a
+/// URL (here and from `gemini_live_session_new`) never repeat its `user:password@` part or its
+/// query values: they print as `***`.
+///
 /// Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (not a URL, or a scheme
 /// other than ws, wss, http, https).
 #[no_mangle]
@@ -383,7 +439,8 @@ pub extern "C" fn gemini_live_config_set_base_url(
             c.base_url = None;
             return Ok(());
         };
-        let parsed = url::Url::parse(url).map_err(|e| Error::invalid(format!("`base_url` {url:?}: {e}")))?;
+        let parsed = url::Url::parse(url)
+            .map_err(|e| Error::invalid(format!("`base_url` {:?}: {e}", redact_url(url))))?;
         if !matches!(parsed.scheme(), "ws" | "wss" | "http" | "https") {
             return Err(Error::invalid(format!(
                 "`base_url` scheme {:?} is not ws, wss, http or https",
@@ -746,7 +803,10 @@ pub extern "C" fn gemini_live_config_set_context_window_compression(
 
 /// Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
 /// (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
-/// put to sleep inside the send call (never on a library thread). `enable` false turns pacing
+/// put to sleep inside the send call (never on a library thread); the sleep ends at once with
+/// `GEMINI_LIVE_RESULT_CLOSED` when the session is closed from another thread (or ends), so a
+/// paced sender thread can always be joined promptly after `gemini_live_session_close`.
+/// `enable` false turns pacing
 /// off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
 /// queue fills.
 ///
@@ -850,6 +910,35 @@ pub extern "C" fn gemini_live_config_set_send_queue_size(
             return Err(Error::invalid(format!("`messages` {messages} is outside 1..=65536")));
         }
         c.send_queue = messages as usize;
+        Ok(())
+    }
+}
+
+/// Sets the largest client message sessions of this config send, in bytes of encoded JSON
+/// (one WebSocket text frame). The default, `GEMINI_LIVE_MAX_MESSAGE_BYTES` (16 MiB), is the
+/// usual WebSocket server limit; lower it behind a proxy with a smaller frame limit (some
+/// allow 1 MiB). Every send function (and the `setup` message at
+/// `gemini_live_session_new`) checks its encoded message against it and returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` instead of sending a frame the server would reset the
+/// connection over. Audio: at most `(bytes - 73) / 4 * 3` bytes of PCM per send (rounded down to
+/// even).
+///
+/// Threads: not concurrently with other calls on the same config. Sessions already created
+/// keep the limit they were created with.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (outside 4096..=`GEMINI_LIVE_MAX_MESSAGE_BYTES`).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_max_message_bytes(
+    config: *mut gemini_live_config,
+    bytes: usize,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let (min, max) = (crate::session::MIN_MESSAGE_BYTES, crate::session::MAX_MESSAGE_BYTES);
+        if !(min..=max).contains(&bytes) {
+            return Err(Error::invalid(format!("`bytes` {bytes} is outside {min}..={max}")));
+        }
+        c.max_message_bytes = bytes;
         Ok(())
     }
 }

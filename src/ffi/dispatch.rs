@@ -6,9 +6,10 @@
 //!
 //! Teardown (DESIGN §3.5): `gemini_live_session_free` sets `stop`, wakes the dispatcher and
 //! waits for `done`; the dispatcher checks `stop` before every callback, so no callback starts
-//! after `free` returns. A `free` from inside the session's own callback cannot wait for itself:
-//! it marks the teardown deferred and returns; the dispatcher stops after that callback returns
-//! and runs the finalizer itself.
+//! after `free` returns. `free` then ends the session (bounded close handshake, then abort) and
+//! runs the finalizer. A `free` from inside the session's own callback cannot wait for itself:
+//! it hands the session's teardown to the dispatcher and returns; the dispatcher stops after
+//! that callback returns, runs the teardown, then the finalizer.
 
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
@@ -22,6 +23,8 @@ use tokio::sync::{mpsc, Notify};
 pub(crate) type EventFn = unsafe extern "C" fn(userdata: *mut c_void, event: *const gemini_live_event);
 /// The application's userdata finalizer.
 pub(crate) type FinalizerFn = unsafe extern "C" fn(userdata: *mut c_void);
+/// What a deferred `free` leaves for the dispatcher to finish (the session's shutdown).
+pub(crate) type Teardown = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone, Copy)]
 pub(crate) struct UserData(pub *mut c_void);
@@ -37,6 +40,7 @@ pub(crate) struct Shared {
     finalizer: Mutex<Option<FinalizerFn>>,
     stop: AtomicBool,
     deferred_free: AtomicBool,
+    teardown: Mutex<Option<Teardown>>,
     wake: Notify,
     done: Mutex<bool>,
     done_cv: Condvar,
@@ -50,6 +54,7 @@ impl Shared {
             finalizer: Mutex::new(finalizer),
             stop: AtomicBool::new(false),
             deferred_free: AtomicBool::new(false),
+            teardown: Mutex::new(None),
             wake: Notify::new(),
             done: Mutex::new(callback.is_none()),
             done_cv: Condvar::new(),
@@ -71,8 +76,10 @@ impl Shared {
         self.wake.notify_one();
     }
 
-    /// Marks the teardown as the dispatcher's job (free from inside the callback).
-    pub fn defer_free(&self) {
+    /// Marks the teardown as the dispatcher's job (free from inside the callback): after the
+    /// current callback returns it runs `teardown`, then the finalizer.
+    pub fn defer_free(&self, teardown: Teardown) {
+        *self.teardown.lock().unwrap_or_else(|e| e.into_inner()) = Some(teardown);
         self.deferred_free.store(true, Ordering::SeqCst);
         self.request_stop();
     }
@@ -135,6 +142,11 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
     drop(rx);
     shared.mark_done();
     if shared.deferred_free.load(Ordering::SeqCst) {
+        let teardown = shared.teardown.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(teardown) = teardown {
+            // A panic here must not skip the finalizer.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(teardown));
+        }
         shared.finalize();
     }
 }

@@ -21,7 +21,8 @@ pub enum gemini_live_result {
     NullArgument = 1,
     /// A string argument was not valid UTF-8.
     InvalidUtf8 = 2,
-    /// An argument was out of range, empty, too large, or an unknown enum value.
+    /// An argument was out of range, empty, malformed, or an unknown enum value. (Arguments
+    /// over a size limit get `GEMINI_LIVE_RESULT_TOO_LARGE`.)
     InvalidArgument = 3,
     /// A JSON argument did not parse, or did not have the required shape.
     InvalidJson = 4,
@@ -52,6 +53,12 @@ pub enum gemini_live_result {
     BufferTooSmall = 16,
     /// The credential callback failed or returned an unusable credential.
     Credential = 17,
+    /// A message would exceed the largest client message the session sends
+    /// (`GEMINI_LIVE_MAX_MESSAGE_BYTES` of encoded JSON unless changed with
+    /// `gemini_live_config_set_max_message_bytes`), or an argument is over its documented size
+    /// limit. Nothing was sent or queued; the last error message gives the size and the limit.
+    /// Split the data into smaller calls.
+    TooLarge = 18,
 }
 
 impl gemini_live_result {
@@ -77,6 +84,7 @@ impl gemini_live_result {
             Internal => "GEMINI_LIVE_RESULT_INTERNAL\0",
             BufferTooSmall => "GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL\0",
             Credential => "GEMINI_LIVE_RESULT_CREDENTIAL\0",
+            TooLarge => "GEMINI_LIVE_RESULT_TOO_LARGE\0",
         }
     }
 
@@ -102,6 +110,7 @@ impl gemini_live_result {
             15 => Internal,
             16 => BufferTooSmall,
             17 => Credential,
+            18 => TooLarge,
             _ => return None,
         })
     }
@@ -130,6 +139,9 @@ impl Error {
     pub fn json(message: impl Into<String>) -> Self {
         Self::new(gemini_live_result::InvalidJson, message)
     }
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(gemini_live_result::TooLarge, message)
+    }
     pub fn closed() -> Self {
         Self::new(gemini_live_result::Closed, "the session is closed")
     }
@@ -143,6 +155,7 @@ impl From<SessionError> for Error {
             SessionError::QueueFull => R::QueueFull,
             SessionError::InvalidTransition { .. } => R::Internal,
             SessionError::InvalidInput(_) => R::InvalidArgument,
+            SessionError::MessageTooLarge { .. } => R::TooLarge,
             SessionError::Config(m) if m.starts_with("credential provider") => R::Credential,
             SessionError::Config(m) if is_tls_message(m) => R::Tls,
             SessionError::Config(_) => R::Config,
@@ -163,8 +176,10 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
-/// Records `message` as this thread's last error.
+/// Records `message` as this thread's last error. URLs in it are printed without userinfo or
+/// query values (`redact_urls_in`), whichever layer wrote the message.
 pub(crate) fn set_last_error(message: &str) {
+    let message = crate::transport::redact_urls_in(message);
     let c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|slot| *slot.borrow_mut() = c);
 }

@@ -438,6 +438,8 @@ impl OwnedEvent {
                 o.view.result = result;
                 o.view.error_kind = kind;
                 o.view.fatal = fatal;
+                // Connect failures may quote a URL: never with its userinfo or query values.
+                let message = crate::transport::redact_urls_in(&message);
                 set!(text, text_len, message);
             }
             SessionEvent::Raw(json) => {

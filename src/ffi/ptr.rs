@@ -5,8 +5,9 @@
 use super::error::{gemini_live_result, Error};
 use std::ffi::{c_char, CStr};
 
-/// Largest string or buffer accepted by any function (the server's frame limit).
-pub(crate) const MAX_INPUT_BYTES: usize = 16 << 20;
+/// Largest string or buffer accepted by any function (the default message limit: nothing
+/// larger can be sent in one message). Over it: `TOO_LARGE`.
+pub(crate) const MAX_INPUT_BYTES: usize = crate::session::MAX_MESSAGE_BYTES;
 
 /// `&T` from a pointer, or `NULL_ARGUMENT`.
 ///
@@ -43,8 +44,9 @@ pub(crate) unsafe fn try_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
     }
     let bytes = CStr::from_ptr(ptr).to_bytes();
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::invalid(format!(
-            "`{name}` is longer than {MAX_INPUT_BYTES} bytes"
+        return Err(Error::too_large(format!(
+            "`{name}` is {} bytes, longer than the limit of {MAX_INPUT_BYTES} bytes",
+            bytes.len()
         )));
     }
     std::str::from_utf8(bytes).map_err(|e| {
@@ -96,7 +98,7 @@ pub(crate) unsafe fn try_bytes<'a>(
         return Err(Error::invalid(format!("`{name}` is empty (length 0)")));
     }
     if len > max {
-        return Err(Error::invalid(format!(
+        return Err(Error::too_large(format!(
             "`{name}` is {len} bytes, more than the limit of {max}"
         )));
     }

@@ -4,10 +4,10 @@ use super::config::{config_ref, gemini_live_config, tools_array};
 use super::dispatch::{self, EventFn, FinalizerFn, Shared};
 use super::error::{gemini_live_result, Error};
 use super::event::{gemini_live_event, OwnedEvent};
-use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out, MAX_INPUT_BYTES};
+use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out};
 use super::runtime;
 use crate::protocol::{self, EncodedMessage, FunctionResponse, MessageKind, RealtimeInput, Scheduling};
-use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase};
+use crate::session::{max_pcm_bytes, SessionError, SessionEvent, SessionHandle, SessionPhase};
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_void, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,6 +96,26 @@ pub type gemini_live_userdata_free = Option<unsafe extern "C" fn(userdata: *mut 
 /// `timeout_ms` value of `gemini_live_session_next_event` that waits without limit.
 pub const GEMINI_LIVE_TIMEOUT_INFINITE: u32 = u32::MAX;
 
+/// The largest client message a session sends by default, in bytes of encoded JSON (one
+/// WebSocket text frame): 16 MiB, the usual frame limit of WebSocket servers, which reset the
+/// connection on anything larger. Every send function checks the encoded size of its message
+/// and returns `GEMINI_LIVE_RESULT_TOO_LARGE` (nothing queued) above the limit. Media are
+/// base64-encoded, so they grow by a third: see `GEMINI_LIVE_MAX_AUDIO_BYTES`. Lower the limit
+/// per config with `gemini_live_config_set_max_message_bytes`.
+pub const GEMINI_LIVE_MAX_MESSAGE_BYTES: usize = 16_777_216;
+
+/// The most PCM bytes one `gemini_live_session_send_audio` call accepts under the default
+/// message limit (over 6 minutes of 16 kHz audio; send 20-100 ms chunks in practice). With a
+/// limit of `L` bytes set by `gemini_live_config_set_max_message_bytes` it is
+/// `(L - 73) / 4 * 3`, rounded down to an even number.
+pub const GEMINI_LIVE_MAX_AUDIO_BYTES: usize = 12_582_854;
+
+/// How long `gemini_live_session_free` waits for the close handshake (the server's reply to
+/// the 1000 close frame) before it stops the session without it: 1000 ms.
+pub const GEMINI_LIVE_CLOSE_WAIT_MS: u32 = 1000;
+
+const CLOSE_WAIT: Duration = Duration::from_millis(GEMINI_LIVE_CLOSE_WAIT_MS as u64);
+
 /// Events queued between the network and the application per session. When it is full the
 /// session stops reading from the network until the application catches up (nothing is lost).
 const EVENT_QUEUE: usize = 256;
@@ -103,6 +123,49 @@ const EVENT_QUEUE: usize = 256;
 struct Pull {
     rx: Mutex<mpsc::Receiver<SessionEvent>>,
     closed_delivered: AtomicBool,
+}
+
+/// Counts the session's credential-callback calls in progress, so that `free` can wait for
+/// them: the callback's userdata must stay valid only until the session is freed, and a
+/// callback is a blocking call that aborting the session cannot interrupt.
+#[derive(Default)]
+struct CredentialCalls {
+    /// (calls in progress, closed: no new call may start)
+    state: Mutex<(usize, bool)>,
+    idle: std::sync::Condvar,
+}
+
+impl CredentialCalls {
+    /// Registers a call; `None` once the session is being freed.
+    fn enter(self: &Arc<Self>) -> Option<CredentialCallGuard> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.1 {
+            return None;
+        }
+        state.0 += 1;
+        Some(CredentialCallGuard(self.clone()))
+    }
+
+    /// Refuses new calls and waits for those in progress to return.
+    fn close_and_wait(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = true;
+        while state.0 > 0 {
+            state = self.idle.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+struct CredentialCallGuard(Arc<CredentialCalls>);
+
+impl Drop for CredentialCallGuard {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 -= 1;
+        if state.0 == 0 {
+            self.0.idle.notify_all();
+        }
+    }
 }
 
 /// The Rust side of `gemini_live_session`.
@@ -113,6 +176,7 @@ pub(crate) struct Session {
     shared: Arc<Shared>,
     pull: Option<Pull>,
     send_queue: usize,
+    credential_calls: Arc<CredentialCalls>,
 }
 
 impl Session {
@@ -185,7 +249,10 @@ unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session
 /// `CONNECT_FAILED` (DNS, TCP, TLS, HTTP upgrade), `TIMEOUT` (connect or setup deadline),
 /// `SERVER_CLOSED` (the server refused the setup: bad key (1007), missing key (1008),
 /// unknown model...; the last error message holds the code and the verbatim reason),
-/// `PROTOCOL` (the server answered `setup` with something else).
+/// `PROTOCOL` (the server answered `setup` with something else), `TOO_LARGE` (the `setup`
+/// message — system instruction, tools, merged JSON — encodes to more than the message limit;
+/// nothing was sent), `INVALID_ARGUMENT` (a credential from the callback that cannot go in an
+/// HTTP header).
 #[no_mangle]
 pub extern "C" fn gemini_live_session_new(
     config: *const gemini_live_config,
@@ -199,6 +266,16 @@ pub extern "C" fn gemini_live_session_new(
         check_out(out, "out")?;
         let mut connect = config.connect_config()?;
         let send_queue = connect.send_queue;
+        let credential_calls = Arc::new(CredentialCalls::default());
+        if let Some(provider) = connect.endpoint.credential_provider.take() {
+            let calls = credential_calls.clone();
+            connect.endpoint.credential_provider = Some(Arc::new(move || {
+                let Some(_call) = calls.enter() else {
+                    return Err("the session is being freed".to_owned());
+                };
+                provider()
+            }));
+        }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         connect.event_listener = Some(tx);
         // The C ABI delivers through the lossless listener above and never subscribes to the
@@ -210,7 +287,7 @@ pub extern "C" fn gemini_live_session_new(
             let _ = done_tx.send(crate::transport::connect(connect).await);
         });
         let handle = match done_rx.recv() {
-            Ok(Ok((handle, _broadcast))) => handle,
+            Ok(Ok((handle, _broadcast))) => handle.with_max_message_bytes(config.max_message_bytes()),
             Ok(Err(e)) => return Err(Error::from(e)),
             Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
         };
@@ -228,6 +305,7 @@ pub extern "C" fn gemini_live_session_new(
             shared: shared.clone(),
             pull,
             send_queue,
+            credential_calls,
         });
         let addr = session.addr();
         if let Some(rx) = dispatcher_rx {
@@ -240,8 +318,10 @@ pub extern "C" fn gemini_live_session_new(
 
 /// Requests a graceful close (WebSocket close 1000) and returns at once. Queued messages are
 /// still sent first; the `CLOSED` event follows. Later sends fail with
-/// `GEMINI_LIVE_RESULT_CLOSED`. Closing twice, or a session that already ended, is fine.
-/// The session must still be freed with `gemini_live_session_free`.
+/// `GEMINI_LIVE_RESULT_CLOSED`, and a paced `gemini_live_session_send_audio` sleeping on
+/// another thread returns `GEMINI_LIVE_RESULT_CLOSED` at once. Closing twice, or a session that
+/// already ended, is fine. The session must still be freed with `gemini_live_session_free`
+/// (which waits, bounded, for the handshake to finish).
 ///
 /// Threads: any, including the session's callback. Errors: `NULL_ARGUMENT`.
 #[no_mangle]
@@ -254,17 +334,31 @@ pub extern "C" fn gemini_live_session_close(session: *mut gemini_live_session) -
 
 /// Closes the session if needed and frees it. NULL is a no-op.
 ///
-/// When it returns, no callback of this session is running or will run, and the userdata
-/// finalizer has run (exactly once). It waits for a callback in progress on another thread to
-/// return, so do not call it while holding a lock your callback takes. Called from inside the
-/// session's own callback it returns at once: the callback must not touch the session after
-/// that, no further callback runs, and the finalizer runs on the callback thread right after
-/// the callback returns.
+/// When it returns:
+/// - no callback of this session is running or will run, and the userdata finalizer has run
+///   (exactly once);
+/// - the close handshake is done: the server received the 1000 close frame (queued messages
+///   went first) and answered, or `GEMINI_LIVE_CLOSE_WAIT_MS` (1 s) passed; in that case the
+///   session is stopped without it (e.g. a server that stopped reading sees the TCP connection
+///   end);
+/// - nothing of the session runs any more: no task, no timer, no socket, no credential
+///   callback. So `close`, `free`, `exit()` is a complete, clean shutdown.
 ///
-/// Pending pulled events stay valid until freed with `gemini_live_event_free`. The connection
-/// finishes its close handshake in the background. Do not call it twice, nor while another
-/// thread is still using the session (e.g. blocked in `gemini_live_session_next_event`; wake it
-/// with `gemini_live_session_close` first and wait for the `CLOSED` event).
+/// Bounded: it waits for an event callback or a credential callback in progress on another
+/// thread to return (so do not call it while holding a lock those callbacks take, nor from the
+/// credential callback), then at most `GEMINI_LIVE_CLOSE_WAIT_MS` plus a moment for the stop
+/// to take effect.
+///
+/// Called from inside the session's own callback it returns at once: the callback must not
+/// touch the session after that, no further callback runs, and right after the callback
+/// returns the same teardown (bounded close handshake) completes on the callback thread, then
+/// the finalizer runs there: wait for the finalizer before exiting the process.
+///
+/// Ownership: the session pointer is invalid afterwards. Pending pulled events stay valid until
+/// freed with `gemini_live_event_free`. Threads: any; not twice, and not while another thread
+/// is still inside a call on this session (a send, `gemini_live_session_next_event`, ...):
+/// call `gemini_live_session_close` first (paced senders return `CLOSED` at once; a puller gets
+/// the `CLOSED` event once the handshake ends), join those threads, then free.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
     crate::ffi_panic_boundary! {
@@ -273,31 +367,53 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         }
         // SAFETY: a pointer from `gemini_live_session_new`, freed once (documented).
         let session = unsafe { Box::from_raw(session.cast::<Session>()) };
-        session.request_close();
-        let shared = session.shared.clone();
-        if runtime::in_callback_of(session.addr()) {
-            shared.defer_free();
-            drop(session);
+        let in_callback = runtime::in_callback_of(session.addr());
+        session.closed.store(true, Ordering::SeqCst);
+        session.handle.signal_closing();
+        let Session { handle, shared, pull, credential_calls, .. } = *session;
+        // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
+        // without waiting while it winds down.
+        drop(pull);
+        let teardown = move || {
+            handle.shutdown_blocking(CLOSE_WAIT);
+            // A credential callback already running (a reconnect) is not interrupted by the
+            // abort: wait for it, so none runs after `free`.
+            credential_calls.close_and_wait();
+        };
+        if in_callback {
+            // The dispatcher stops after this callback returns, then runs this and the finalizer.
+            shared.defer_free(Box::new(teardown));
             return;
         }
         shared.request_stop();
-        drop(session);
         shared.wait_done();
+        teardown();
         shared.finalize();
     }
 }
 
 /// Sends PCM16 little-endian mono audio at `sample_rate` Hz (16000 recommended; 8000..=48000).
-/// The bytes are copied (and encoded) before the call returns; `len` must be even, non-zero and
-/// at most 16 MiB.
+/// `len` must be even and non-zero.
+///
+/// Size: at most `GEMINI_LIVE_MAX_AUDIO_BYTES` (12582854) bytes of PCM per call with the
+/// default message limit — the base64 of the PCM plus 73 bytes of JSON must fit
+/// `GEMINI_LIVE_MAX_MESSAGE_BYTES` (or the limit set with
+/// `gemini_live_config_set_max_message_bytes`). Larger calls return
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is encoded or queued, with the size and the
+/// limit in the message. Send 20-100 ms chunks in practice.
+///
+/// Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `pcm`.
 ///
 /// Never waits on the network. With audio pacing on (`gemini_live_config_set_audio_pacing`) a
 /// caller that runs ahead of real time is put to sleep here, on its own thread, for the time the
-/// pacing requires (so do not send large amounts from inside the callback with pacing on);
-/// without pacing a full queue returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
+/// pacing requires (so do not send large amounts from inside the callback with pacing on); the
+/// sleep ends at once with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is
+/// closed (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
+/// returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
 ///
-/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (empty, odd length,
-/// too large, bad sample rate), `QUEUE_FULL`, `CLOSED`.
+/// Threads: any, concurrently, including the session's callback. Errors: `NULL_ARGUMENT`,
+/// `INVALID_ARGUMENT` (empty, odd length, bad sample rate), `TOO_LARGE`, `QUEUE_FULL`,
+/// `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_audio(
     session: *mut gemini_live_session,
@@ -307,29 +423,46 @@ pub extern "C" fn gemini_live_session_send_audio(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let s = unsafe { session_ref(session)? };
-        let pcm = unsafe { try_bytes(pcm, len, "pcm", MAX_INPUT_BYTES)? };
-        if pcm.len() % 2 != 0 {
-            return Err(Error::invalid(format!("`len` {} is odd; PCM16 needs whole samples", pcm.len())));
+        if pcm.is_null() {
+            return Err(Error::null("pcm"));
         }
         if !(8_000..=48_000).contains(&sample_rate) {
             return Err(Error::invalid(format!("`sample_rate` {sample_rate} is outside 8000..=48000")));
+        }
+        // Judged on the encoded size before the slice is even formed.
+        let limit = s.handle.max_message_bytes();
+        let size = crate::session::encoded_audio_len(len, sample_rate);
+        if size > limit {
+            return Err(Error::too_large(format!(
+                "`len` {len} bytes of PCM would encode to a {size}-byte message, above the limit of \
+                 {limit} bytes per message: send at most {} bytes of PCM per call; nothing was queued",
+                max_pcm_bytes(limit)
+            )));
+        }
+        let pcm = unsafe { try_bytes(pcm, len, "pcm", usize::MAX)? };
+        if pcm.len() % 2 != 0 {
+            return Err(Error::invalid(format!("`len` {} is odd; PCM16 needs whole samples", pcm.len())));
         }
         if s.is_closed() {
             return Err(Error::closed());
         }
         let message = protocol::encode_realtime(&RealtimeInput::Audio { pcm, sample_rate });
         let wait = s.handle.reserve_audio(pcm.len());
-        if !wait.is_zero() {
-            std::thread::sleep(wait);
-        }
+        s.handle.wait_paced_blocking(wait).map_err(|_| Error::closed())?;
         s.send(message)
     }
 }
 
-/// Sends one video frame: `mime_type` must be `image/jpeg` or `image/png`. The bytes are copied.
+/// Sends one video frame: `mime_type` must be `image/jpeg` or `image/png`.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, over
-/// 16 MiB, other MIME type), `QUEUE_FULL`, `CLOSED`.
+/// Size: the base64 of the image plus 63 bytes of JSON must fit the message limit
+/// (`GEMINI_LIVE_MAX_MESSAGE_BYTES` unless changed): at most 12582864 bytes of image data per
+/// call by default. Larger frames return `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is
+/// encoded or queued.
+///
+/// Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `data`.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
+/// (empty, other MIME type), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_video(
     session: *mut gemini_live_session,
@@ -339,19 +472,36 @@ pub extern "C" fn gemini_live_session_send_video(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let s = unsafe { session_ref(session)? };
-        let data = unsafe { try_bytes(data, len, "data", MAX_INPUT_BYTES)? };
+        if data.is_null() {
+            return Err(Error::null("data"));
+        }
         let mime_type = unsafe { try_str(mime_type, "mime_type")? };
         if mime_type != "image/jpeg" && mime_type != "image/png" {
             return Err(Error::invalid(format!("`mime_type` {mime_type:?} is not image/jpeg or image/png")));
         }
+        let limit = s.handle.max_message_bytes();
+        let size = crate::session::encoded_video_len(len, mime_type);
+        if size > limit {
+            return Err(Error::too_large(format!(
+                "`len` {len} bytes of image data would encode to a {size}-byte message, above the \
+                 limit of {limit} bytes per message; nothing was queued"
+            )));
+        }
+        let data = unsafe { try_bytes(data, len, "data", usize::MAX)? };
         s.send(protocol::encode_realtime(&RealtimeInput::Video { data, mime_type }))
     }
 }
 
 /// Sends realtime text (`realtimeInput.text`): treated like speech, it ends the user's turn.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, too
-/// long), `QUEUE_FULL`, `CLOSED`.
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
+/// (empty), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_realtime_text(
     session: *mut gemini_live_session,
@@ -366,7 +516,7 @@ pub extern "C" fn gemini_live_session_send_realtime_text(
 
 /// Marks the start of user activity (manual activity detection only).
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_activity_start(
     session: *mut gemini_live_session,
@@ -378,7 +528,7 @@ pub extern "C" fn gemini_live_session_send_activity_start(
 
 /// Marks the end of user activity (manual activity detection only).
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_activity_end(
     session: *mut gemini_live_session,
@@ -405,8 +555,14 @@ pub extern "C" fn gemini_live_session_send_audio_stream_end(
 /// (`[{"role":"user","parts":[{"text":"Hi"}]}]`), sent verbatim and appended to the history;
 /// `turn_complete` true starts generation.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an array of
-/// objects), `QUEUE_FULL`, `CLOSED`.
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an
+/// array of objects), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_client_content(
     session: *mut gemini_live_session,
@@ -430,7 +586,13 @@ pub extern "C" fn gemini_live_session_send_client_content(
 
 /// Convenience for `clientContent` with one user turn holding `text`.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (too long),
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `TOO_LARGE`,
 /// `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_client_text(
@@ -451,9 +613,15 @@ pub extern "C" fn gemini_live_session_send_client_text(
 /// value (`NONE` omits it), `will_continue` -1 (omit), 0 (false) or 1 (true: more responses to
 /// this call follow).
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT` (session, name, response_json), `INVALID_UTF8`,
-/// `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown scheduling,
-/// will_continue not -1/0/1), `QUEUE_FULL`, `CLOSED`.
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, name, response_json),
+/// `INVALID_UTF8`, `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown
+/// scheduling, will_continue not -1/0/1), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_tool_response(
     session: *mut gemini_live_session,
@@ -498,8 +666,14 @@ pub extern "C" fn gemini_live_session_send_tool_response(
 /// NULL leaves that part unchanged (at least one must be given); `tools_json` is a JSON array
 /// of Tool objects (`"[]"` clears the tools).
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both NULL),
-/// `INVALID_UTF8`, `INVALID_JSON`, `QUEUE_FULL`, `CLOSED`.
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both
+/// NULL), `INVALID_UTF8`, `INVALID_JSON`, `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_context_update(
     session: *mut gemini_live_session,
@@ -525,8 +699,14 @@ pub extern "C" fn gemini_live_session_send_context_update(
 /// keys `clientContent`, `realtimeInput`, `toolResponse`, `contextUpdate` (camelCase or
 /// snake_case), sent as is.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not JSON, not an
-/// object, not exactly one known key; `setup` is refused), `INVALID_ARGUMENT` (too long),
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. JSON escaping can make text grow
+/// (a control character becomes 6 bytes), so stay well below the limit.
+///
+/// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not
+/// JSON, not an object, not exactly one known key; `setup` is refused), `TOO_LARGE`,
 /// `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_raw_json(
@@ -676,5 +856,24 @@ pub extern "C" fn gemini_live_session_get_dropped_audio(
         check_out(out, "out")?;
         unsafe { write_out(out, s.handle.state.dropped_audio.load(Ordering::Relaxed)) };
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_constants_match_the_session_layer() {
+        assert_eq!(GEMINI_LIVE_MAX_MESSAGE_BYTES, crate::session::MAX_MESSAGE_BYTES);
+        assert_eq!(
+            GEMINI_LIVE_MAX_AUDIO_BYTES,
+            max_pcm_bytes(crate::session::MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(
+            12_582_864,
+            (crate::session::MAX_MESSAGE_BYTES - crate::session::encoded_video_len(0, "image/jpeg")) / 4 * 3,
+            "the video maximum stated in the send_video doc"
+        );
     }
 }

@@ -15,6 +15,13 @@ pub enum SessionError {
     InvalidTransition { from: SessionPhase, to: SessionPhase },
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The encoded message is larger than the largest client message the session sends
+    /// ([`crate::session::MAX_MESSAGE_BYTES`] unless changed); nothing was queued.
+    #[error(
+        "the message encodes to {size} bytes of JSON, above the limit of {limit} bytes per \
+         client message; nothing was queued (send large media in smaller pieces)"
+    )]
+    MessageTooLarge { size: usize, limit: usize },
     #[error("invalid configuration: {0}")]
     Config(String),
     #[error("timed out: {0}")]

@@ -11,6 +11,9 @@ mod traits;
 pub use errors::SessionError;
 pub use events::{CloseClass, ErrorCode, SessionCommand, SessionEvent};
 pub use from_server::events_from_message;
-pub use handle::{SessionHandle, DEFAULT_INPUT_SAMPLE_RATE};
+pub use handle::{
+    encoded_audio_len, encoded_video_len, max_pcm_bytes, SessionHandle, DEFAULT_INPUT_SAMPLE_RATE,
+    MAX_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
+};
 pub use state::{SessionPhase, SessionState};
 pub use traits::{SessionReader, SessionWriter};

@@ -17,7 +17,9 @@ pub enum Auth {
     /// Gemini API ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
     /// `BidiGenerateContentConstrained` method (API version `v1alpha`).
     EphemeralToken(Secret),
-    /// Vertex AI with an OAuth2 access token (`Authorization: Bearer ...`).
+    /// Vertex AI with an OAuth2 access token (`Authorization: Bearer ...`). `project` and
+    /// `location` must pass [`check_vertex_project`] and [`check_vertex_location`]
+    /// ([`Auth::vertex`] checks them; [`Endpoint::target`] refuses them otherwise).
     Vertex {
         project: String,
         location: String,
@@ -46,7 +48,7 @@ impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
             .field("auth", &self.auth)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("api_version", &self.api_version)
             .field("allow_insecure", &self.allow_insecure)
             .field("credential_provider", &self.credential_provider.is_some())
@@ -55,11 +57,22 @@ impl fmt::Debug for Endpoint {
 }
 
 /// What the connector needs: the URL, the headers and the backend-qualified model name.
-#[derive(Debug, Clone)]
+/// `Debug` prints the URL without userinfo or query values and the secret headers redacted.
+#[derive(Clone)]
 pub struct ConnectTarget {
     pub url: Url,
     pub headers: Vec<(String, Secretish)>,
     pub model_name: String,
+}
+
+impl fmt::Debug for ConnectTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectTarget")
+            .field("url", &redact_url(self.url.as_str()))
+            .field("headers", &self.headers)
+            .field("model_name", &self.model_name)
+            .finish()
+    }
 }
 
 /// A header value that may be a secret (printed redacted).
@@ -77,6 +90,153 @@ impl fmt::Debug for Secretish {
             write!(f, "{:?}", self.value)
         }
     }
+}
+
+impl Auth {
+    /// Vertex AI credentials, checked: a plain project id and region name (see
+    /// [`check_vertex_project`], [`check_vertex_location`]) and an access token that can go in
+    /// an HTTP header (see [`Secret::check`]; empty is allowed when a credential provider
+    /// supplies it). Errors are [`SessionError::InvalidInput`] and never contain the token.
+    pub fn vertex(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        access_token: Secret,
+    ) -> Result<Auth, SessionError> {
+        let (project, location) = (project.into(), location.into());
+        check_vertex_project(&project)?;
+        check_vertex_location(&location)?;
+        access_token.check("access token")?;
+        Ok(Auth::Vertex {
+            project,
+            location,
+            access_token,
+        })
+    }
+}
+
+/// Checks a Vertex AI location: a plain region name (`us-central1`, `europe-west4`, `us`,
+/// `global`) made of lowercase ASCII letters, digits and `-`, starting with a letter, at most
+/// 63 characters. It becomes part of the host name, so anything else (a `:port`, a `/`, a `#`,
+/// a `.`) is refused rather than letting it redirect the bearer token to another host.
+pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
+    let ok = !location.is_empty()
+        && location.len() <= 63
+        && location.starts_with(|c: char| c.is_ascii_lowercase())
+        && !location.ends_with('-')
+        && location
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(SessionError::InvalidInput(format!(
+            "Vertex location {:?} is not a region name: use lowercase letters, digits and '-' \
+             (e.g. \"us-central1\" or \"global\")",
+            printable(location)
+        )))
+    }
+}
+
+/// Checks a Vertex AI project: a project id or number (ASCII letters, digits and `-`, plus the
+/// `.` and `:` of domain-scoped ids such as `example.com:my-project`), starting with a letter
+/// or digit, at most 128 characters. No `/`, `?`, `#`, `%`, `@` or whitespace: the project goes
+/// into resource names and must not change their shape.
+pub fn check_vertex_project(project: &str) -> Result<(), SessionError> {
+    let ok = !project.is_empty()
+        && project.len() <= 128
+        && project.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && project
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(SessionError::InvalidInput(format!(
+            "Vertex project {:?} is not a project id: use letters, digits, '-' (and the '.' and ':' \
+             of domain-scoped ids)",
+            printable(project)
+        )))
+    }
+}
+
+/// At most 64 characters of `text` for an error message.
+fn printable(text: &str) -> String {
+    let mut out: String = text.chars().take(64).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// `url` for messages and logs: userinfo (`user:password@`) becomes `***@`, every query value
+/// becomes `***` (`?key=***`), and the fragment is dropped. Works on unparsable text too.
+pub fn redact_url(url: &str) -> String {
+    let (url, _fragment) = url.split_once('#').unwrap_or((url, ""));
+    let (before_query, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            out.push_str(scheme);
+            out.push_str("://");
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((_, host)) => {
+                    out.push_str("***@");
+                    out.push_str(host);
+                }
+                None => out.push_str(authority),
+            }
+            out.push_str(path);
+        }
+        None => match before_query.rsplit_once('@') {
+            // No scheme: still never print what could be `user:password@`.
+            Some((_, host)) => {
+                out.push_str("***@");
+                out.push_str(host);
+            }
+            None => out.push_str(before_query),
+        },
+    }
+    if let Some(query) = query {
+        out.push('?');
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) => format!("{k}=***"),
+                None => pair.to_owned(),
+            })
+            .collect();
+        out.push_str(&redacted.join("&"));
+    }
+    out
+}
+
+/// `text` with every URL in it passed through [`redact_url`] (a URL runs from its
+/// `scheme://` to the next whitespace or quote). For error messages that may quote a URL.
+pub fn redact_urls_in(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        // The scheme: letters, digits, '+', '-', '.' right before "://".
+        let scheme_start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |i| i + 1);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+            .map_or(rest.len(), |i| at + i);
+        out.push_str(&rest[..scheme_start]);
+        out.push_str(&redact_url(&rest[scheme_start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Endpoint {
@@ -100,8 +260,12 @@ impl Endpoint {
     /// provider) in place of the configured secret when given.
     pub fn target(&self, model: &str, fresh: Option<Secret>) -> Result<ConnectTarget, SessionError> {
         let secret = |configured: &Secret| fresh.clone().unwrap_or_else(|| configured.clone());
+        if let Some(fresh) = &fresh {
+            fresh.check("credential")?;
+        }
         let (host, path, model_name, auth_header) = match &self.auth {
             Auth::ApiKey(key) => {
+                key.check("API key")?;
                 let version = self.api_version.as_deref().unwrap_or("v1beta");
                 (
                     GEMINI_HOST.to_owned(),
@@ -113,6 +277,7 @@ impl Endpoint {
                 )
             }
             Auth::EphemeralToken(token) => {
+                token.check("ephemeral token")?;
                 let version = self.api_version.as_deref().unwrap_or("v1alpha");
                 (
                     GEMINI_HOST.to_owned(),
@@ -128,6 +293,9 @@ impl Endpoint {
                 location,
                 access_token,
             } => {
+                check_vertex_project(project)?;
+                check_vertex_location(location)?;
+                access_token.check("access token")?;
                 let version = self.api_version.as_deref().unwrap_or("v1beta1");
                 (
                     vertex_host(location),
@@ -217,7 +385,8 @@ fn vertex_host(location: &str) -> String {
 /// Joins a base URL and the method path the way go-genai does (no double slash), mapping
 /// `http`→`ws` and `https`→`wss`, and refusing plain text to non-loopback hosts unless allowed.
 fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, SessionError> {
-    let mut url = Url::parse(base).map_err(|e| SessionError::Config(format!("base URL {base:?}: {e}")))?;
+    let mut url = Url::parse(base)
+        .map_err(|e| SessionError::Config(format!("base URL {:?}: {e}", redact_url(base))))?;
     let scheme = match url.scheme() {
         "ws" | "http" => "ws",
         "wss" | "https" => "wss",
@@ -229,7 +398,8 @@ fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, Sessio
     };
     if scheme == "ws" && !allow_insecure && !is_loopback(&url) {
         return Err(SessionError::Config(format!(
-            "refusing plain-text {base:?}: ws:// is only allowed to loopback unless insecure connections are enabled"
+            "refusing plain-text {:?}: ws:// is only allowed to loopback unless insecure connections are enabled",
+            redact_url(base)
         )));
     }
     url.set_scheme(scheme)
@@ -303,6 +473,100 @@ mod tests {
         );
         assert_eq!(vertex_host("global"), "aiplatform.googleapis.com");
         assert_eq!(vertex_host("eu"), "aiplatform.eu.rep.googleapis.com");
+    }
+
+    #[test]
+    fn vertex_project_and_location_are_plain_names() {
+        for ok in [
+            "us-central1",
+            "global",
+            "us",
+            "eu",
+            "europe-west4",
+            "asia-northeast1",
+        ] {
+            assert!(check_vertex_location(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "127.0.0.1:18799/x#",
+            "evil.example.com#",
+            "US-CENTRAL1",
+            "us central1",
+            "us/x",
+            "us-central1.",
+            "-us",
+            "us-",
+            "1us",
+            "us?x",
+            "us@x",
+            "us%2f",
+            "üs",
+        ] {
+            assert!(
+                matches!(check_vertex_location(bad), Err(SessionError::InvalidInput(_))),
+                "{bad:?}"
+            );
+        }
+        for ok in ["my-project", "123456789012", "example.com:my-project", "P"] {
+            assert!(check_vertex_project(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "p/x", "p?x", "p#x", "p%2f", "p@x", "p x", "p\n", "-p", ".p", "ü",
+        ] {
+            assert!(
+                matches!(check_vertex_project(bad), Err(SessionError::InvalidInput(_))),
+                "{bad:?}"
+            );
+        }
+        // The transport refuses them too, so Rust users cannot send the token elsewhere.
+        let e = Endpoint::with_auth(Auth::Vertex {
+            project: "p".into(),
+            location: "127.0.0.1:18799/x#".into(),
+            access_token: Secret::new("ya29"),
+        });
+        assert!(matches!(e.target("m", None), Err(SessionError::InvalidInput(_))));
+        assert!(Auth::vertex("p", "127.0.0.1:18799/x#", Secret::new("ya29")).is_err());
+        assert!(Auth::vertex("p", "us-central1", Secret::new("ya29\n")).is_err());
+        assert!(Auth::vertex("p", "us-central1", Secret::new("ya29")).is_ok());
+    }
+
+    #[test]
+    fn bad_credentials_fail_target_without_echo() {
+        let e = Endpoint::gemini("AIzaSecr\u{e9}t");
+        let err = e.target("m", None).unwrap_err();
+        assert!(matches!(err, SessionError::InvalidInput(_)));
+        assert!(!err.to_string().contains("Secr"), "{err}");
+        let ok = Endpoint::gemini("k");
+        assert!(
+            ok.target("m", Some(Secret::new("fresh\r\n"))).is_err(),
+            "fresh secrets too"
+        );
+    }
+
+    #[test]
+    fn urls_in_messages_lose_userinfo_and_query_values() {
+        assert_eq!(
+            redact_url("ws://user:hunter2@10.0.0.5:80/p?key=AIza123&x=1#frag"),
+            "ws://***@10.0.0.5:80/p?key=***&x=***"
+        );
+        assert_eq!(redact_url("wss://example.com/gemini"), "wss://example.com/gemini");
+        assert_eq!(redact_url("user:pw@host"), "***@host");
+        assert_eq!(
+            redact_urls_in("refusing \"ws://u:pw@h:1/x?key=k\" now; see https://a.b/c"),
+            "refusing \"ws://***@h:1/x?key=***\" now; see https://a.b/c"
+        );
+        let mut e = Endpoint::gemini("k");
+        e.base_url = Some("ws://admin:hunter2@10.0.0.5:80/?key=AIzaSecret".into());
+        let err = e.target("m", None).unwrap_err().to_string();
+        assert!(!err.contains("hunter2") && !err.contains("AIzaSecret"), "{err}");
+        assert!(err.contains("10.0.0.5"), "{err}");
+        e.base_url = Some("ws://admin:hunter2@[::1".into());
+        let err = e.target("m", None).unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(!format!("{e:?}").contains("hunter2"));
+        e.base_url = Some("ws://admin:hunter2@127.0.0.1:9/".into());
+        assert!(!format!("{:?}", e.target("m", None).unwrap()).contains("hunter2"));
     }
 
     #[test]

@@ -17,9 +17,9 @@ mod tls;
 
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
-pub use endpoint::{Auth, Endpoint};
+pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
 pub use pacing::{BackpressureConfig, TokenBucket};
-pub use secret::{CredentialProvider, Secret};
+pub use secret::{check_secret_text, CredentialProvider, Secret};
 
 use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState};
 use emitter::Emitter;

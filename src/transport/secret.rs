@@ -1,5 +1,6 @@
 //! Credentials that never reach logs: `Debug` and `Display` print a placeholder.
 
+use crate::session::SessionError;
 use std::fmt;
 use std::sync::Arc;
 
@@ -14,6 +15,35 @@ impl Secret {
     /// The secret text, for building the request. Do not log it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Checks that the secret can be sent in an HTTP header: printable ASCII only (space to
+    /// `~`; no control character — tab, newline, DEL... — and no non-ASCII character). Empty
+    /// and blank pass (a missing key is the server's to refuse). `what` names it in the error ("API key", "access token", ...),
+    /// which says where the bad character is and what kind it is, never the secret's text.
+    pub fn check(&self, what: &str) -> Result<(), SessionError> {
+        check_secret_text(&self.0, what)
+    }
+}
+
+/// See [`Secret::check`].
+pub fn check_secret_text(text: &str, what: &str) -> Result<(), SessionError> {
+    match text
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_graphic() || c == ' '))
+    {
+        None => Ok(()),
+        Some((at, c)) => {
+            let kind = if c.is_ascii_control() {
+                "a control character"
+            } else {
+                "a non-ASCII character"
+            };
+            Err(SessionError::InvalidInput(format!(
+                "the {what} holds {kind} at byte {at}; credentials are printable ASCII \
+                 (check for a stray newline or a copy-paste artefact)"
+            )))
+        }
     }
 }
 
@@ -43,5 +73,31 @@ mod tests {
         assert!(!format!("{s:?}").contains("TopSecret"));
         assert!(!format!("{s}").contains("TopSecret"));
         assert_eq!(s.expose(), "AIzaSyTopSecret");
+    }
+
+    #[test]
+    fn check_refuses_non_header_text_without_echoing_it() {
+        assert!(Secret::new("AIza-Sy_09.~/+=").check("API key").is_ok());
+        assert!(Secret::new("").check("API key").is_ok());
+        assert!(
+            Secret::new(" ").check("API key").is_ok(),
+            "blank: the server's to refuse"
+        );
+        for bad in [
+            "TopSecrét",
+            "TopSecret\n",
+            "TopSecret\u{7f}",
+            "\tTopSecret",
+            "Top\u{a0}Secret",
+        ] {
+            let e = Secret::new(bad).check("API key").unwrap_err();
+            let text = e.to_string();
+            assert!(matches!(e, SessionError::InvalidInput(_)), "{bad:?}: {e:?}");
+            assert!(
+                !text.contains("TopSecret") && !text.contains("Secr"),
+                "echoes: {text}"
+            );
+            assert!(text.contains("API key"), "{text}");
+        }
     }
 }

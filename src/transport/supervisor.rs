@@ -251,6 +251,8 @@ impl Supervisor {
                 ping_interval: self.config.ping_interval,
             },
         ));
+        // An aborted session (freed) must not leave its writer running with the socket.
+        let _abort_writer = AbortOnDrop(writer.abort_handle());
         let mut writer_done = false;
         // A planned move: when it must happen at the latest.
         let mut move_deadline: Option<Instant> = None;
@@ -696,6 +698,15 @@ async fn wait_for_close_reply(stream: &mut SplitStream<Socket>, deadline: Instan
     .await;
     let (code, reason) = reply.ok().flatten().unwrap_or((1000, String::new()));
     ConnectionEnd::Finished { code, reason }
+}
+
+/// Aborts a task when dropped: the writer never outlives the loop that spawned it.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The writer's timing, copied out of the config.

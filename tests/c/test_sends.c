@@ -26,7 +26,7 @@ int main(void) {
   CHECK_RESULT(gemini_live_session_send_audio(s, pcm, 3, 16000), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   CHECK_ERROR_MENTIONS("odd");
   CHECK_RESULT(gemini_live_session_send_audio(s, pcm, sizeof pcm, 100), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
-  CHECK_RESULT(gemini_live_session_send_audio(s, pcm, (size_t)64 << 20, 16000), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(gemini_live_session_send_audio(s, pcm, (size_t)64 << 20, 16000), GEMINI_LIVE_RESULT_TOO_LARGE);
   CHECK_RESULT(gemini_live_session_send_video(s, pcm, 10, "image/gif"), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   CHECK_ERROR_MENTIONS("image/gif");
   CHECK_RESULT(gemini_live_session_send_video(s, pcm, 10, NULL), GEMINI_LIVE_RESULT_NULL_ARGUMENT);
