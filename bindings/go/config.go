@@ -77,6 +77,16 @@ type Resumption struct {
 	Transparent bool   // Vertex only: report the last consumed client message index
 }
 
+// ReconnectBudget keeps a flapping session from hammering the service. A connection that
+// lived less than StableAfter counts as a consecutive failure (backoff applies, and
+// ReconnectAttempts such failures in a row end the session with an ErrorKindRetriesExhausted error); at most
+// MaxPerWindow reconnects happen in any Window. StableAfter 0 counts every connection as stable.
+type ReconnectBudget struct {
+	StableAfter  time.Duration // library default 10 s
+	Window       time.Duration // library default 5 min
+	MaxPerWindow int           // library default 20
+}
+
 // ContextCompression enables sliding-window context compression. Zero counts keep the
 // service defaults.
 type ContextCompression struct {
@@ -125,6 +135,11 @@ type Config struct {
 	// ReconnectAttempts bounds transparent reconnects (library default when 0); a negative
 	// value turns reconnecting off. Reconnects need Resumption.
 	ReconnectAttempts int
+	// ReconnectBudget replaces the library's default budget (see ReconnectBudget).
+	ReconnectBudget *ReconnectBudget
+	// MigrationWait bounds how long a goAway move holds new messages back while waiting for a
+	// resumable handle that covers everything written (Gemini API mode); library default when 0.
+	MigrationWait time.Duration
 
 	// Credentials: exactly one of APIKey, EphemeralToken or Vertex (or only Credentials).
 	APIKey         string
@@ -142,7 +157,9 @@ type Config struct {
 	CAFile        string // extra trusted CA certificates (PEM)
 
 	ConnectTimeout time.Duration // TCP+TLS+upgrade; library default when 0
-	SetupTimeout   time.Duration // setupComplete; library default when 0
+	SetupTimeout   time.Duration // writing setup and reading setupComplete; library default when 0
+	WriteTimeout   time.Duration // every socket write; library default when 0
+	CloseTimeout   time.Duration // a graceful close, queued messages included; library default when 0
 	SendQueueSize  int           // outgoing queue length in messages; library default when 0
 	AudioPacing    *AudioPacing
 
@@ -365,6 +382,36 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 				return C.gemini_live_config_set_reconnect(c, boolC(enable), C.uint32_t(n))
 			})
 		})
+	}
+	if b := cfg.ReconnectBudget; b != nil {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				stable := C.uint32_t(0)
+				if b.StableAfter > 0 {
+					stable = msC(b.StableAfter)
+				}
+				return C.gemini_live_config_set_reconnect_budget(c, stable, msC(b.Window), C.uint32_t(b.MaxPerWindow))
+			})
+		})
+	}
+	for _, d := range []struct {
+		value time.Duration
+		set   func(*C.gemini_live_config, C.uint32_t) C.gemini_live_result
+	}{
+		{cfg.MigrationWait, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
+			return C.gemini_live_config_set_migration_wait_ms(c, ms)
+		}},
+		{cfg.WriteTimeout, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
+			return C.gemini_live_config_set_write_timeout_ms(c, ms)
+		}},
+		{cfg.CloseTimeout, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
+			return C.gemini_live_config_set_close_timeout_ms(c, ms)
+		}},
+	} {
+		if d.value > 0 {
+			d := d
+			add(func() error { return call(func() C.gemini_live_result { return d.set(c, msC(d.value)) }) })
+		}
 	}
 	if cfg.CAFile != "" {
 		add(func() error {

@@ -208,7 +208,9 @@ func TestBargeInInterruptsAudio(t *testing.T) {
 
 func TestResumptionGoAwayReconnect(t *testing.T) {
 	m := startMock(t, `{"connection_lifetime_ms":1200,"go_away_time_left_ms":400}`)
-	s := connect(t, m, Config{Modality: ModalityText, Resumption: &Resumption{}})
+	// The connection lives 1.2 s; count it as stable so that the move is attempt 1, at once.
+	budget := &ReconnectBudget{StableAfter: 0, Window: time.Minute, MaxPerWindow: 20}
+	s := connect(t, m, Config{Modality: ModalityText, Resumption: &Resumption{}, ReconnectBudget: budget})
 	ev := until(t, s, 5*time.Second, func(e Event) bool { r, ok := e.(*ResumptionUpdate); return ok && r.Resumable })
 	if r := ev[len(ev)-1].(*ResumptionUpdate); r.Handle == "" {
 		t.Errorf("resumption update without handle: %+v", r)
