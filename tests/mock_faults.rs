@@ -7,13 +7,11 @@ use futures_util::{SinkExt, StreamExt};
 use gemini_live::mock::{AudioChunk, MockConfig, MockServer, MockStats, SessionStats};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod rawws;
+use rawws::{send, Ws, GEMINI};
 
-const GEMINI: &str = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 const DEADLINE: Duration = Duration::from_secs(10);
 /// Loopback kernels absorb about 4.1 MiB (receiver's initial 128 KiB plus the sender's send
 /// buffer, which autotunes up to `tcp_wmem` max, 4 MiB) before a writer to a peer that never
@@ -32,17 +30,7 @@ async fn start(value: Value) -> MockServer {
 }
 
 async fn connect(server: &MockServer) -> Ws {
-    let url = format!("{}{GEMINI}?key=k", server.base_url());
-    let (ws, response) = tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(url))
-        .await
-        .expect("upgrade before the deadline")
-        .expect("upgrade");
-    assert_eq!(response.status(), 101);
-    ws
-}
-
-async fn send(ws: &mut Ws, value: Value) {
-    ws.send(Message::Text(value.to_string().into())).await.unwrap();
+    rawws::connect(server, &format!("{GEMINI}?key=k"), &[], DEADLINE).await
 }
 
 /// The next JSON message (pings and pongs skipped).

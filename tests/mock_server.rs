@@ -5,18 +5,11 @@ use futures_util::{SinkExt, StreamExt};
 use gemini_live::mock::{BlockingMockServer, MockConfig, MockServer, MockStats};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod rawws;
+use rawws::{send, Ws, CONSTRAINED, GEMINI, VERTEX};
 
-const GEMINI: &str = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
-const CONSTRAINED: &str =
-    "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
-const VERTEX: &str = "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent";
 const DEADLINE: Duration = Duration::from_secs(5);
 
 #[derive(Debug)]
@@ -32,24 +25,7 @@ async fn start(config: MockConfig) -> MockServer {
 }
 
 async fn connect(server: &MockServer, path: &str, headers: &[(&'static str, &str)]) -> Ws {
-    let mut request = format!("{}{path}", server.base_url())
-        .into_client_request()
-        .unwrap();
-    for (name, value) in headers {
-        request
-            .headers_mut()
-            .insert(*name, HeaderValue::from_str(value).unwrap());
-    }
-    let (ws, response) = tokio::time::timeout(DEADLINE, tokio_tungstenite::connect_async(request))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(response.status(), 101);
-    ws
-}
-
-async fn send(ws: &mut Ws, value: Value) {
-    ws.send(Message::Text(value.to_string().into())).await.unwrap();
+    rawws::connect(server, path, headers, DEADLINE).await
 }
 
 async fn next(ws: &mut Ws) -> Frame {

@@ -7,27 +7,9 @@
  * - error messages about a base URL print neither its user:password nor its query values. */
 #include "test_util.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-/* A loopback TCP listener on a free port; returns the fd, writes the port. */
-static int listen_loopback(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(fd >= 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-  CHECK(listen(fd, 8) == 0);
-  socklen_t len = sizeof a;
-  CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-  *port = ntohs(a.sin_port);
-  return fd;
-}
 
 /* Whether a connection is waiting on the listener (the kernel completes TCP handshakes into
  * the backlog without accept, so a connection attempt, if any, is visible here). */

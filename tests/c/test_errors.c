@@ -1,9 +1,6 @@
 /* Error paths against the mock and plain sockets: auth failures (1007/1008, verbatim reason),
  * unknown model, connection refused, connect timeout against a silent TCP listener, and
  * mid-session: raw data, a malformed frame, goAway, a retryable server close and a fatal one. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include "test_util.h"
 
@@ -18,17 +15,9 @@ static gemini_live_config *config_for_url(const char *url, const char *key) {
 
 /* A TCP listener on a free loopback port that accepts nothing and never answers. */
 static int silent_listener(char *url, size_t cap) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(fd >= 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-  CHECK(listen(fd, 4) == 0);
-  socklen_t len = sizeof a;
-  CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-  snprintf(url, cap, "ws://127.0.0.1:%d", ntohs(a.sin_port));
+  int port = 0;
+  int fd = listen_loopback(&port);
+  snprintf(url, cap, "ws://127.0.0.1:%d", port);
   return fd;
 }
 

@@ -4,7 +4,10 @@
 #define GEMINI_LIVE_TEST_UTIL_H
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -283,6 +286,22 @@ static inline void close_and_free(gemini_live_session *s, recorder *r) {
   CHECK(atomic_load(&r->finalized) == 1);
   CHECK(r->events_after_closed == 0);
   CHECK(atomic_load(&r->concurrent_violations) == 0);
+}
+
+/* A loopback TCP listener on a free port; returns the fd, writes the port. */
+static inline int listen_loopback(int *port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  CHECK(listen(fd, 8) == 0);
+  socklen_t len = sizeof a;
+  CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+  *port = ntohs(a.sin_port);
+  return fd;
 }
 
 #endif
