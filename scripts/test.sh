@@ -31,4 +31,7 @@ bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
 step "load smoke (gemini-live-load through the C ABI, nothing lost)"
 bash bench/smoke.sh
 
+step "rust: the suite again in release (optimised timing, the release library's exports)"
+cargo test --release
+
 step "all tests passed"
