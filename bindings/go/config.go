@@ -77,6 +77,13 @@ type Resumption struct {
 	Transparent bool   // Vertex only: report the last consumed client message index
 }
 
+// The library's default size limits: an encoded client message, and the PCM bytes one
+// SendAudio call may carry under it (base64 grows data by a third).
+const (
+	MaxMessageBytes = C.GEMINI_LIVE_MAX_MESSAGE_BYTES
+	MaxAudioBytes   = C.GEMINI_LIVE_MAX_AUDIO_BYTES
+)
+
 // ReconnectBudget keeps a flapping session from hammering the service. A connection that
 // lived less than StableAfter counts as a consecutive failure (backoff applies, and
 // ReconnectAttempts such failures in a row end the session with an ErrorKindRetriesExhausted error); at most
@@ -161,7 +168,10 @@ type Config struct {
 	WriteTimeout   time.Duration // every socket write; library default when 0
 	CloseTimeout   time.Duration // a graceful close, queued messages included; library default when 0
 	SendQueueSize  int           // outgoing queue length in messages; library default when 0
-	AudioPacing    *AudioPacing
+	// MaxMessageBytes caps each encoded client message (library default 16 MiB when 0, for
+	// proxies with smaller frames); larger sends fail with ErrTooLarge.
+	MaxMessageBytes int
+	AudioPacing     *AudioPacing
 
 	// SetupJSON is deep-merged into the setup message, for fields without a setting here.
 	SetupJSON json.RawMessage
@@ -429,6 +439,13 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 		add(func() error {
 			return call(func() C.gemini_live_result {
 				return C.gemini_live_config_set_setup_timeout_ms(c, msC(cfg.SetupTimeout))
+			})
+		})
+	}
+	if cfg.MaxMessageBytes > 0 {
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_max_message_bytes(c, C.size_t(cfg.MaxMessageBytes))
 			})
 		})
 	}

@@ -32,6 +32,7 @@ const (
 	ResultInternal        Result = C.GEMINI_LIVE_RESULT_INTERNAL
 	ResultBufferTooSmall  Result = C.GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL
 	ResultCredential      Result = C.GEMINI_LIVE_RESULT_CREDENTIAL
+	ResultTooLarge        Result = C.GEMINI_LIVE_RESULT_TOO_LARGE
 )
 
 // String returns the library's stable name of the code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
@@ -81,6 +82,8 @@ var (
 	ErrProtocol        = &Error{Code: ResultProtocol}
 	ErrTLS             = &Error{Code: ResultTLS}
 	ErrIO              = &Error{Code: ResultIO}
+	// ErrTooLarge: the encoded message would exceed the message limit (MaxMessageBytes).
+	ErrTooLarge = &Error{Code: ResultTooLarge}
 )
 
 func newError(code Result, msg string) *Error {

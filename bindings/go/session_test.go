@@ -351,6 +351,10 @@ func TestEverySend(t *testing.T) {
 	if err := s.SendVideo([]byte{1}, "image/gif"); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("gif: %v", err)
 	}
+	// Audio whose encoded frame would pass the message limit is refused at the call.
+	if err := s.SendAudio(make([]byte, MaxAudioBytes+2)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("oversized audio: %v", err)
+	}
 	var e *Error
 	if err := s.SendClientContentJSON([]byte(`{}`), true); !errors.As(err, &e) || e.Code != ResultInvalidJSON || e.Message == "" {
 		t.Errorf("client content object: %v", err)

@@ -89,6 +89,7 @@ enum class Result : std::uint32_t {
   Internal = GEMINI_LIVE_RESULT_INTERNAL,
   BufferTooSmall = GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL,
   Credential = GEMINI_LIVE_RESULT_CREDENTIAL,
+  TooLarge = GEMINI_LIVE_RESULT_TOO_LARGE,
 };
 
 /// What an event is about (GEMINI_LIVE_EVENT_KIND_*); see gemini_live.h for the fields of each.
@@ -639,6 +640,33 @@ class Config {
   }
   Config& set_reconnect(bool enable, std::uint32_t max_attempts = 5) {
     detail::check(gemini_live_config_set_reconnect(raw_, enable, max_attempts));
+    return *this;
+  }
+  /// See gemini_live_config_set_reconnect_budget: a connection shorter than `stable_after`
+  /// counts as a consecutive failure; at most `max_per_window` reconnects in any `window`.
+  Config& set_reconnect_budget(std::chrono::milliseconds stable_after, std::chrono::milliseconds window,
+                               std::uint32_t max_per_window) {
+    const auto stable = stable_after.count() <= 0 ? 0u : detail::clamp_timeout(stable_after);
+    detail::check(
+        gemini_live_config_set_reconnect_budget(raw_, stable, detail::clamp_timeout(window), max_per_window));
+    return *this;
+  }
+  Config& set_migration_wait(std::chrono::milliseconds t) {
+    detail::check(gemini_live_config_set_migration_wait_ms(raw_, detail::clamp_timeout(t)));
+    return *this;
+  }
+  Config& set_write_timeout(std::chrono::milliseconds t) {
+    detail::check(gemini_live_config_set_write_timeout_ms(raw_, detail::clamp_timeout(t)));
+    return *this;
+  }
+  Config& set_close_timeout(std::chrono::milliseconds t) {
+    detail::check(gemini_live_config_set_close_timeout_ms(raw_, detail::clamp_timeout(t)));
+    return *this;
+  }
+  /// The largest encoded client message (default GEMINI_LIVE_MAX_MESSAGE_BYTES); larger sends
+  /// throw Result::TooLarge.
+  Config& set_max_message_bytes(std::size_t bytes) {
+    detail::check(gemini_live_config_set_max_message_bytes(raw_, bytes));
     return *this;
   }
   /// Deep-merges a JSON object into the setup message (for fields without a setter).

@@ -75,6 +75,11 @@ TEST(Errors, InvalidSendArguments) {
   EXPECT_NE(std::string(nul.what()).find("NUL"), std::string::npos);
   // Pull API on a callback session.
   EXPECT_EQ(expect_error([&] { session.next_event(0ms); }).result(), gl::Result::InvalidArgument);
+  // Audio whose encoded frame would pass the message limit is refused at the call.
+  std::vector<std::uint8_t> huge(GEMINI_LIVE_MAX_AUDIO_BYTES + 2);
+  gl::Error too_large = expect_error([&] { session.send_audio(huge); });
+  EXPECT_EQ(too_large.result(), gl::Result::TooLarge);
+  EXPECT_NE(std::string(too_large.what()).find("16777216"), std::string::npos) << too_large.what();
   // The session is still usable.
   session.send_client_text("still fine");
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
