@@ -799,12 +799,20 @@ async fn write_frame(
     } else {
         "write"
     };
+    let failed = |e: WsError| WriterExit::Failed(format!("{kind} failed: {e}"));
+    let mut send = std::pin::pin!(sink.send(frame));
+    // Almost every write completes at once (the socket has room): try it before arming a
+    // timer and a stop watch, which would cost two registrations per audio chunk.
+    if let std::task::Poll::Ready(result) =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(std::future::Future::poll(send.as_mut(), cx))).await
+    {
+        return result.map_err(failed);
+    }
     tokio::select! {
         biased;
         _ = mode.wait_for(|m| *m == WriterMode::Stop) => Err(WriterExit::Stopped),
-        result = tokio::time::timeout(deadline, sink.send(frame)) => match result {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(WriterExit::Failed(format!("{kind} failed: {e}"))),
+        result = tokio::time::timeout(deadline, send) => match result {
+            Ok(result) => result.map_err(failed),
             Err(_) => Err(WriterExit::Failed(format!(
                 "{kind} did not complete within {deadline:?}: the server is not reading"
             ))),
