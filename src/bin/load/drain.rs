@@ -36,7 +36,8 @@ const POLL_NS: u64 = 100_000_000;
 pub enum End {
     /// Every session received what it is owed.
     Complete,
-    /// Nothing queued at the mock, everything it sent delivered, every owed answer accounted.
+    /// Nothing queued at the mock, everything it sent delivered (pongs too), every owed answer
+    /// queued or skipped.
     Settled,
     /// Nothing queued at the mock and no progress for `STALL_S`.
     Stalled,
@@ -62,6 +63,7 @@ pub struct Snapshot {
     pub at_s: f64,
     pub received_audio_bytes: u64,
     pub turns: u64,
+    pub pongs: u64,
     pub mock: Option<MockCounters>,
 }
 
@@ -194,6 +196,7 @@ pub fn drain(
             && s.counters.pongs.load(Relaxed) >= pings[i]
     };
     let expected_turns_total: u64 = chunks.iter().map(|&c| expected_turns(c)).sum();
+    let pings_total: u64 = pings.iter().sum();
     let mut mock_error = None;
     // The mock is asked before the client counters are read: once it has nothing queued it
     // sends no more audio, so `received == sent` then means nothing is in flight.
@@ -215,6 +218,7 @@ pub fn drain(
                 .map(|s| s.counters.audio_bytes.load(Relaxed))
                 .sum(),
             turns: sessions.iter().map(|s| s.counters.turns.load(Relaxed)).sum(),
+            pongs: sessions.iter().map(|s| s.counters.pongs.load(Relaxed)).sum(),
             mock: counters,
         }
     };
@@ -243,6 +247,7 @@ pub fn drain(
         if now.saturating_sub((last.at_s * 1e9) as u64 + t0) >= POLL_NS {
             let next = snapshot(&mut mock);
             let moved = next.received_audio_bytes != last.received_audio_bytes
+                || next.pongs != last.pongs
                 || next.mock.map(|m| m.output_audio_bytes) != last.mock.map(|m| m.output_audio_bytes);
             if moved {
                 last_progress = now_ns();
@@ -251,7 +256,9 @@ pub fn drain(
             if let Some(m) = last.mock {
                 let idle = m.queued_audio_bytes() == 0 && m.answers_pending() == 0;
                 let answered = m.answers_queued + m.answers_skipped >= expected_turns_total;
-                if idle && answered && last.received_audio_bytes == m.output_audio_bytes {
+                let delivered =
+                    last.received_audio_bytes == m.output_audio_bytes && last.pongs >= pings_total;
+                if idle && answered && delivered {
                     break End::Settled;
                 }
                 if idle && (now_ns() - last_progress) as f64 / 1e9 >= STALL_S {
