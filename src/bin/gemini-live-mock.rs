@@ -5,14 +5,16 @@
 //!     [--strict] [--vertex] [--pretty] [--realtime] [--connection-lifetime-ms N]
 //!     [--answer-audio-continuously] [--threads N] [--exit-on-stdin-eof]
 //! ```
-//! Prints exactly one line, `gemini-live-mock listening on ws://HOST:PORT`, once bound. Runs until
-//! killed (SIGINT/SIGTERM keep their default action: the process exits at once) or, with
-//! `--exit-on-stdin-eof`, until stdin closes (then connections get a 1001 close first).
+//! Prints `gemini-live-mock listening on ws://HOST:PORT` once bound. Runs until killed
+//! (SIGINT/SIGTERM keep their default action: the process exits at once) or, with
+//! `--exit-on-stdin-eof`, until stdin closes (then connections get a 1001 close first). In that
+//! mode each line `stats` read from stdin is answered with the counters (`MockStats`) as one
+//! JSON line on stdout, so a parent process (the load tool) can read them while it runs.
 //! Flags override the `--config` file (a JSON [`MockConfig`]); the bind address always comes from
 //! `--host`/`--port`. `--threads` sets the runtime's worker threads (default 1).
 
 use gemini_live::mock::{MockConfig, MockServer};
-use std::io::{Read, Write};
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 const USAGE: &str =
@@ -122,15 +124,24 @@ fn main() -> ExitCode {
         let _ = writeln!(stdout, "gemini-live-mock listening on {}", server.base_url());
         let _ = stdout.flush();
         if args.exit_on_stdin_eof {
-            let (eof_tx, eof_rx) = tokio::sync::oneshot::channel();
+            let (line_tx, mut line_rx) = tokio::sync::mpsc::unbounded_channel();
             // std stdin: tokio's io-std feature is not enabled, and this thread only waits.
+            // Dropping `line_tx` at EOF (or on a read error) ends the loop below.
             std::thread::spawn(move || {
-                let mut sink = [0u8; 256];
-                let mut stdin = std::io::stdin();
-                while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
-                let _ = eof_tx.send(());
+                for line in std::io::stdin().lock().lines() {
+                    let Ok(line) = line else { break };
+                    if line_tx.send(line).is_err() {
+                        break;
+                    }
+                }
             });
-            let _ = eof_rx.await;
+            while let Some(line) = line_rx.recv().await {
+                if line.trim() == "stats" {
+                    let json = serde_json::to_string(&server.stats()).unwrap_or_default();
+                    let _ = writeln!(stdout, "{json}");
+                    let _ = stdout.flush();
+                }
+            }
             server.shutdown().await;
         } else {
             std::future::pending::<()>().await;

@@ -344,10 +344,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let scripted = model.scenario.fire(&events, now, &mut self.outbox);
         let result = model.handle(msg, !scripted, now, &mut self.outbox);
         let session_id = self.session_id.clone().unwrap_or_default();
+        let answers = std::mem::take(&mut model.answers);
         let state = &model.state;
-        self.shared
-            .stats
-            .update(|s| sync_session(s, &session_id, state, false));
+        self.shared.stats.update(|s| {
+            sync_session(s, &session_id, state, false);
+            s.answers_queued += answers.queued;
+            s.answers_skipped += answers.skipped;
+        });
         match result {
             Ok(()) => Ok(()),
             Err(fatal) => self.close(fatal).await,
@@ -452,7 +455,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             } => {
                 let pretty = self.cfg().pretty;
                 let frame = wire::audio_chunk(start_sample, samples, transcript, self.vertex, pretty);
-                self.send(frame).await
+                self.send(frame).await?;
+                // Counted once the frame is on the socket: what the client is owed from here.
+                let bytes = 2 * samples as u64;
+                self.shared.stats.update(|s| s.output_audio_bytes += bytes);
+                Ok(())
             }
             Step::Raw(text) => self.send(Message::Binary(Bytes::from(text))).await,
             Step::Close { code, reason } => self.close(Fatal::new(code, reason)).await,

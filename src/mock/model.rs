@@ -140,7 +140,17 @@ pub(crate) struct Model {
     cancelled: VecDeque<String>,
     queued_replies: u32,
     continuous_us: u64,
+    /// Load-mode answers since the connection last copied them into the stats.
+    pub answers: AnswerCounts,
     pub scenario: ScenarioCursor,
+}
+
+/// Load-mode answers queued and skipped (see `audio`), so a load run can tell the mock's
+/// shortfall from the client's.
+#[derive(Debug, Default)]
+pub(crate) struct AnswerCounts {
+    pub queued: u64,
+    pub skipped: u64,
 }
 
 impl Model {
@@ -162,6 +172,7 @@ impl Model {
             cancelled: VecDeque::new(),
             queued_replies: 0,
             continuous_us: 0,
+            answers: AnswerCounts::default(),
             scenario,
         }
     }
@@ -297,6 +308,9 @@ impl Model {
                 if self.queued_replies < 2 {
                     let usage = wire::usage(25, 25, "AUDIO", "AUDIO", self.vertex);
                     self.audio_reply(OUTPUT_RATE as usize, Vec::new(), true, usage, now, out);
+                    self.answers.queued += 1;
+                } else {
+                    self.answers.skipped += 1;
                 }
             }
         } else if !self.setup.vad.disabled {

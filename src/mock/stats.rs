@@ -46,6 +46,12 @@ pub struct MockStats {
     pub last_system_instruction: Option<String>,
     /// Connections on which a `stop_reading` fault fired (they read and send nothing since).
     pub reading_stopped: u64,
+    /// Output audio bytes (decoded PCM) written to client sockets, all sessions.
+    pub output_audio_bytes: u64,
+    /// Load mode: answers queued (each ends in one `turnComplete`).
+    pub answers_queued: u64,
+    /// Load mode: answers not queued because two were already queued (the mock fell behind).
+    pub answers_skipped: u64,
 }
 
 /// Per-session counters. Audio counters follow the session state: a resumption rolls them back

@@ -1,9 +1,10 @@
 //! The mock server as a separate process: `gemini-live-mock --port 0 --config FILE
-//! --exit-on-stdin-eof`, its URL read from the one line it prints.
+//! --exit-on-stdin-eof`, its URL read from the first line it prints, its counters read by
+//! writing `stats` to its stdin (one JSON line comes back).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 /// Load mode: every second of received audio is answered with one second of 24 kHz audio,
 /// paced in real time, in five 200 ms chunks of 9,600 bytes, then `turnComplete`.
@@ -16,6 +17,35 @@ pub struct MockProcess {
     child: Child,
     pub url: String,
     config_path: PathBuf,
+    /// Kept open: closing it asks the mock to exit.
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+/// The mock's counters the drain needs (a subset of its `MockStats`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MockCounters {
+    /// Output audio bytes written to client sockets.
+    pub output_audio_bytes: u64,
+    /// Answers queued (each `ANSWER_BYTES` of audio, then `turnComplete`).
+    pub answers_queued: u64,
+    /// Answers skipped because two were already queued.
+    pub answers_skipped: u64,
+    /// `turnComplete` messages sent (in load mode: answers finished).
+    pub turns_completed: u64,
+    pub connections_open: u64,
+}
+
+impl MockCounters {
+    /// Audio of queued answers not yet written to a socket.
+    pub fn queued_audio_bytes(&self) -> u64 {
+        (self.answers_queued * ANSWER_BYTES).saturating_sub(self.output_audio_bytes)
+    }
+
+    /// Answers queued whose `turnComplete` has not gone out.
+    pub fn answers_pending(&self) -> u64 {
+        self.answers_queued.saturating_sub(self.turns_completed)
+    }
 }
 
 impl MockProcess {
@@ -44,10 +74,9 @@ impl MockProcess {
             .spawn()
             .map_err(|e| format!("{}: {e}", bin.display()))?;
         let mut line = String::new();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
+        let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+        let stdin = child.stdin.take();
         let url = line
             .trim()
             .rsplit_once(' ')
@@ -58,20 +87,49 @@ impl MockProcess {
             child,
             url,
             config_path,
+            stdin,
+            stdout,
         })
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// Asks the mock for its counters (one `stats` line out, one JSON line back).
+    pub fn counters(&mut self) -> Result<MockCounters, String> {
+        let stdin = self.stdin.as_mut().ok_or("mock stdin closed")?;
+        stdin
+            .write_all(b"stats\n")
+            .and_then(|()| stdin.flush())
+            .map_err(|e| format!("mock stdin: {e}"))?;
+        let mut line = String::new();
+        match self.stdout.read_line(&mut line) {
+            Ok(0) => return Err("mock exited".into()),
+            Ok(_) => {}
+            Err(e) => return Err(format!("mock stdout: {e}")),
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("mock stats: {e}: {line:.80}"))?;
+        let field = |name: &str| {
+            v.get(name)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| format!("mock stats: no {name} (an older gemini-live-mock?)"))
+        };
+        Ok(MockCounters {
+            output_audio_bytes: field("output_audio_bytes")?,
+            answers_queued: field("answers_queued")?,
+            answers_skipped: field("answers_skipped")?,
+            turns_completed: field("turns_completed")?,
+            connections_open: field("connections_open")?,
+        })
+    }
 }
 
 impl Drop for MockProcess {
     fn drop(&mut self) {
         // Closing stdin asks the mock to close its connections (1001) and exit.
-        if let Some(mut stdin) = self.child.stdin.take() {
-            let _ = stdin.flush();
-        }
+        drop(self.stdin.take());
         for _ in 0..50 {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
                 let _ = std::fs::remove_file(&self.config_path);

@@ -13,12 +13,21 @@ pub fn print(report: &Value, as_json: bool) {
             match section {
                 Value::Object(fields) => {
                     println!("{name}:");
-                    for (k, v) in fields {
-                        println!("  {k:<34} {}", fmt(v));
-                    }
+                    print_fields("", fields);
                 }
                 other => println!("{name}: {}", fmt(other)),
             }
+        }
+    }
+}
+
+/// `key value` lines; a nested object's fields follow as `key.field value`.
+fn print_fields(prefix: &str, fields: &serde_json::Map<String, Value>) {
+    for (k, v) in fields {
+        let key = format!("{prefix}{k}");
+        match v {
+            Value::Object(inner) => print_fields(&format!("{key}."), inner),
+            other => println!("  {key:<48} {}", fmt(other)),
         }
     }
 }
