@@ -13,7 +13,7 @@
 
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
-use crate::session::SessionEvent;
+use crate::session::{ErrorCode, SessionEvent};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -127,7 +127,18 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
         }
         let last = event.is_closed();
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
-        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)));
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)))
+            .or_else(|_| {
+                // Never a silent loss: say that an event was dropped.
+                std::panic::catch_unwind(|| {
+                    OwnedEvent::new(SessionEvent::Error {
+                        code: ErrorCode::Internal,
+                        message: "internal error: an event could not be converted for C and was dropped"
+                            .into(),
+                        fatal: false,
+                    })
+                })
+            });
         if let Ok(owned) = built {
             let _scope = CallbackScope::enter(session);
             // SAFETY: the application's callback with its userdata; the event view and its
