@@ -24,7 +24,7 @@ impl fmt::Display for FieldIssue {
     }
 }
 
-/// The field issues of one frame. At most [`FieldIssues::KEPT`] are kept; the others are only
+/// The field issues of one frame. At most eight are kept; the others are only
 /// counted, so a frame with a million bad entries cannot produce a million reports.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldIssues {
@@ -33,7 +33,7 @@ pub struct FieldIssues {
 }
 
 impl FieldIssues {
-    pub const KEPT: usize = 8;
+    pub(crate) const KEPT: usize = 8;
 
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()

@@ -29,7 +29,7 @@ const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
 
 /// The largest proto3 `Duration`: 10,000 years. Anything longer is not a duration the service
 /// can mean, and staying below it keeps `Instant + duration` far from overflowing.
-pub const MAX_DURATION_SECS: f64 = 315_576_000_000.0;
+pub(crate) const MAX_DURATION_SECS: f64 = 315_576_000_000.0;
 
 /// Decodes base64 in the standard or URL-safe alphabet, padded or not. The standard alphabet
 /// is tried first (what the service sends), so the common case is a single pass.
@@ -40,7 +40,7 @@ pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
 }
 
 /// Parses a proto3 JSON duration: `"50s"`, `"6.680s"`, `"0s"`, or a bare number of seconds.
-/// `None` for anything that is not a duration from zero to [`MAX_DURATION_SECS`].
+/// `None` for anything that is not a duration from zero to 10,000 years (the proto3 maximum).
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let secs: f64 = text.trim().trim_end_matches('s').parse().ok()?;
     duration_from_secs(secs)
@@ -92,7 +92,7 @@ impl<T> Checked<T> {
 /// megabyte of digits, and the message should not.
 const QUOTE_CHARS: usize = 40;
 
-/// `text` as a JSON string literal, cut to [`QUOTE_CHARS`] characters.
+/// `text` as a JSON string literal, cut to 40 characters.
 pub fn quote(text: &str) -> String {
     match text.char_indices().nth(QUOTE_CHARS) {
         None => serde_json::to_string(text).unwrap_or_default(),

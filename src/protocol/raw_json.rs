@@ -48,7 +48,7 @@ impl RawJson {
 /// The deepest nesting accepted: what serde_json still parses into a `Value` (its recursion
 /// limit of 128 refuses a 128th level). Applications parse this text, perhaps recursively, and
 /// should not meet deeper JSON from this library.
-pub const MAX_DEPTH: usize = 127;
+pub(crate) const MAX_DEPTH: usize = 127;
 
 /// Whether `text` nests arrays and objects deeper than `limit` (one pass, no recursion).
 fn nests_deeper_than(text: &str, limit: usize) -> bool {
@@ -161,7 +161,7 @@ impl Serialize for RawJson {
 }
 
 impl<'de> Deserialize<'de> for RawJson {
-    /// Refuses nesting beyond [`MAX_DEPTH`], as parsing into a `Value` would.
+    /// Refuses nesting beyond 127 levels, as parsing into a `Value` would.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
         if nests_deeper_than(raw.get(), MAX_DEPTH) {
