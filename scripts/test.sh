@@ -26,7 +26,7 @@ step "Swift: the GeminiLive clang module from C and Objective-C"
 bash bindings/swift/check.sh
 
 step "fuzz (bounded)"
-bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
+bash fuzz/run.sh --scale "${FUZZ_SCALE:-1}"
 
 step "load smoke (gemini-live-load through the C ABI, nothing lost)"
 bash bench/smoke.sh

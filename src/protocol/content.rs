@@ -4,7 +4,8 @@
 //! Encoding writes canonical camelCase and standard base64; decoding also accepts the proto
 //! field names (snake_case) and URL-safe base64, as the service does.
 
-use super::lenient;
+use super::lenient::{self, Empty};
+use super::raw_json::RawJson;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize, Serializer};
@@ -29,8 +30,9 @@ impl Content {
     }
 }
 
-/// One part of a turn. Exactly one payload field is normally set; unknown part kinds decode
-/// to a part with every known field empty and are surfaced raw by the session layer.
+/// One part of a turn the client sends (history, system instructions). Exactly one payload
+/// field is normally set. The server's parts decode to the compact
+/// [`ServerPart`](super::ServerPart) instead.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Part {
@@ -88,9 +90,17 @@ pub struct FunctionCall {
     pub id: String,
     #[serde(default)]
     pub name: String,
-    /// The arguments object, kept verbatim (user data: its keys are never rewritten).
-    #[serde(default)]
-    pub args: Value,
+    /// The arguments object as its wire text (user data: its keys are never rewritten, and
+    /// the text costs no more than its size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<RawJson>,
+}
+
+impl Empty for FunctionCall {
+    /// A call with no id, name or arguments: there is nothing to run or answer.
+    fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.args.is_none()
+    }
 }
 
 /// When a NON_BLOCKING function's result is folded into the conversation.

@@ -2,14 +2,18 @@
 //!
 //! The Live service writes int64 as strings, durations as `"6.680s"`, bytes as base64 in either
 //! alphabet (the Python SDK uses URL-safe), and omits default values. These helpers accept every
-//! spelling we have seen so that decoding never fails on a legal variation.
+//! spelling we have seen so that decoding never fails on a legal variation, and numbers that no
+//! Rust type can hold become [`Checked::Invalid`] instead of a panic or a failed frame.
 
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 /// Standard alphabet, padding optional.
@@ -23,6 +27,10 @@ const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The largest proto3 `Duration`: 10,000 years. Anything longer is not a duration the service
+/// can mean, and staying below it keeps `Instant + duration` far from overflowing.
+pub(crate) const MAX_DURATION_SECS: f64 = 315_576_000_000.0;
+
 /// Decodes base64 in the standard or URL-safe alphabet, padded or not. The standard alphabet
 /// is tried first (what the service sends), so the common case is a single pass.
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
@@ -32,9 +40,19 @@ pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
 }
 
 /// Parses a proto3 JSON duration: `"50s"`, `"6.680s"`, `"0s"`, or a bare number of seconds.
+/// `None` for anything that is not a duration from zero to 10,000 years (the proto3 maximum).
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let secs: f64 = text.trim().trim_end_matches('s').parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    duration_from_secs(secs)
+}
+
+/// Seconds to a duration, if they are in the proto3 range (never panics, unlike
+/// `Duration::from_secs_f64`).
+fn duration_from_secs(secs: f64) -> Option<Duration> {
+    if !(0.0..=MAX_DURATION_SECS).contains(&secs) {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 /// Formats a duration the way proto3 JSON does: integer seconds carry no decimals.
@@ -46,37 +64,187 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-/// `Option<i64>` from a JSON number or a string holding one (int64 is a string on the wire).
-pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<i64>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an integer or a string holding one")
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(i64::try_from(v).unwrap_or(i64::MAX)))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(v as i64))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| E::custom(format!("not an integer: {v:?}")))
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
+/// A number from the server, checked against the range of the type that holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Checked<T> {
+    /// Absent or `null`.
+    #[default]
+    Absent,
+    Valid(T),
+    /// Present but unusable; boxed so that the common variants stay small.
+    Invalid(Box<Rejected>),
+}
+
+/// A value that did not fit its field: the value as it arrived (shortened) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub value: String,
+    pub reason: &'static str,
+}
+
+impl<T> Checked<T> {
+    fn rejected(value: String, reason: &'static str) -> Self {
+        Checked::Invalid(Box::new(Rejected { value, reason }))
+    }
+}
+
+/// Values quoted in error messages keep at most this many characters: a frame may carry a
+/// megabyte of digits, and the message should not.
+const QUOTE_CHARS: usize = 40;
+
+/// `text` as a JSON string literal, cut to 40 characters.
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => serde_json::to_string(text).unwrap_or_default(),
+        Some((cut, _)) => {
+            let mut quoted = serde_json::to_string(&text[..cut]).unwrap_or_default();
+            quoted.insert(quoted.len() - 1, '…');
+            quoted
         }
     }
-    d.deserialize_any(V)
+}
+
+/// JSON text (a number, `true`) cut like [`quote`].
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+const OUT_OF_RANGE: &str = "is out of range";
+const NOT_A_DURATION: &str = "is not a duration";
+const NOT_AN_INTEGER: &str = "is not an integer";
+
+/// How [`Checked`] reads one kind of number from the JSON text of a number or a string.
+pub trait Range: Sized {
+    /// `text` is a JSON number of any magnitude (`1e400` included).
+    fn from_number(text: &str) -> Result<Self, &'static str>;
+    /// `text` is the content of a JSON string.
+    fn from_string(text: &str) -> Result<Self, &'static str>;
+    /// The reason given for any other JSON type.
+    const WRONG_TYPE: &'static str;
+}
+
+impl Range for Duration {
+    fn from_number(text: &str) -> Result<Self, &'static str> {
+        let secs: f64 = text.parse().map_err(|_| NOT_A_DURATION)?;
+        duration_from_secs(secs).ok_or(OUT_OF_RANGE)
+    }
+    fn from_string(text: &str) -> Result<Self, &'static str> {
+        Self::from_number(text.trim().trim_end_matches('s'))
+    }
+    const WRONG_TYPE: &'static str = NOT_A_DURATION;
+}
+
+impl Range for i64 {
+    fn from_number(text: &str) -> Result<Self, &'static str> {
+        if let Ok(v) = text.parse::<i64>() {
+            return Ok(v);
+        }
+        // 2^63 is exact in f64; every integral f64 in [-2^63, 2^63) fits (`515.0`, `1e3`).
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        match text.parse::<f64>() {
+            Ok(v) if v.is_nan() || (v.is_finite() && v.fract() != 0.0) => Err(NOT_AN_INTEGER),
+            Ok(v) if (-LIMIT..LIMIT).contains(&v) => Ok(v as i64),
+            Ok(_) => Err(OUT_OF_RANGE),
+            Err(_) => Err(NOT_AN_INTEGER),
+        }
+    }
+    fn from_string(text: &str) -> Result<Self, &'static str> {
+        Self::from_number(text.trim())
+    }
+    const WRONG_TYPE: &'static str = NOT_AN_INTEGER;
+}
+
+impl<'de, T: Range> Deserialize<'de> for Checked<T> {
+    /// Reads the value as raw text first: serde_json itself refuses numbers beyond f64
+    /// (`1e400`), which would fail the whole frame instead of this one field.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let checked = |result: Result<T, &'static str>, shown: &dyn Fn() -> String| match result {
+            Ok(v) => Checked::Valid(v),
+            Err(reason) => Checked::rejected(shown(), reason),
+        };
+        Ok(match text.as_bytes().first() {
+            Some(b'n') => Checked::Absent,
+            Some(b'"') => {
+                let Text(string) = serde_json::from_str(text).map_err(de::Error::custom)?;
+                checked(T::from_string(&string), &|| quote(&string))
+            }
+            Some(b'-' | b'0'..=b'9') => checked(T::from_number(text), &|| shorten(text)),
+            Some(b'{') => Checked::rejected("an object".into(), T::WRONG_TYPE),
+            Some(b'[') => Checked::rejected("an array".into(), T::WRONG_TYPE),
+            _ => Checked::rejected(shorten(text), T::WRONG_TYPE),
+        })
+    }
+}
+
+/// A string that borrows from the frame when it has no escapes (keys, text parts), so the
+/// common case allocates nothing.
+pub struct Text<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Something a list entry can be empty of: `{}` or `""`.
+pub trait Empty {
+    fn is_empty(&self) -> bool;
+}
+
+impl Empty for String {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+/// A list with its empty entries skipped as they arrive: they carry nothing, and keeping them
+/// would let a frame of `{},{},…` allocate tens of times its own size.
+pub fn skip_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Empty,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de> + Empty> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element::<T>()? {
+                if !item.is_empty() {
+                    out.push(item);
+                }
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V(PhantomData))
 }
 
 /// A boolean that may also arrive as the string `"true"`/`"false"` (seen in SDK tests).
@@ -103,14 +271,13 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(V)
 }
 
-/// `Option<Duration>` from `"50s"` or a number of seconds.
-pub fn opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::String(s) => parse_duration(&s),
-        serde_json::Value::Number(n) => n.as_f64().filter(|s| *s >= 0.0).map(Duration::from_secs_f64),
-        _ => None,
-    })
+/// [`flag`] as a type, for hand-written visitors.
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        flag(d).map(Flag)
+    }
 }
 
 /// Bytes from base64 in either alphabet, decoded straight from the input buffer when the
@@ -148,7 +315,95 @@ mod tests {
         assert_eq!(parse_duration("6.680s"), Some(Duration::from_millis(6680)));
         assert_eq!(parse_duration("0s"), Some(Duration::ZERO));
         assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("1e30s"), None);
+        assert_eq!(parse_duration("-1s"), None);
+        assert_eq!(parse_duration("NaNs"), None);
         assert_eq!(format_duration(Duration::from_secs(50)), "50s");
         assert_eq!(format_duration(Duration::from_millis(440)), "0.440s");
+    }
+
+    fn checked<T>(json: &str) -> Checked<T>
+    where
+        Checked<T>: for<'de> Deserialize<'de>,
+    {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn rejected<T: fmt::Debug>(c: Checked<T>) -> (String, &'static str) {
+        match c {
+            Checked::Invalid(r) => (r.value, r.reason),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_outside_the_proto_range_are_rejected_not_panics() {
+        assert_eq!(
+            checked::<Duration>(r#""50s""#),
+            Checked::Valid(Duration::from_secs(50))
+        );
+        assert_eq!(
+            checked::<Duration>("2.5"),
+            Checked::Valid(Duration::from_millis(2500))
+        );
+        assert_eq!(checked::<Duration>("null"), Checked::Absent);
+        assert_eq!(
+            checked::<Duration>(r#""315576000000s""#),
+            Checked::Valid(Duration::from_secs(315_576_000_000))
+        );
+        assert_eq!(
+            rejected(checked::<Duration>(r#""1e30s""#)),
+            (r#""1e30s""#.into(), OUT_OF_RANGE)
+        );
+        assert_eq!(
+            rejected(checked::<Duration>("1e300")),
+            ("1e300".into(), OUT_OF_RANGE)
+        );
+        assert_eq!(
+            rejected(checked::<Duration>("1e400")),
+            ("1e400".into(), OUT_OF_RANGE)
+        );
+        assert_eq!(
+            rejected(checked::<Duration>("18446744073709551615")).1,
+            OUT_OF_RANGE
+        );
+        assert_eq!(rejected(checked::<Duration>("-1")).1, OUT_OF_RANGE);
+        assert_eq!(rejected(checked::<Duration>(r#""inf""#)).1, OUT_OF_RANGE);
+        assert_eq!(rejected(checked::<Duration>(r#""soon""#)).1, NOT_A_DURATION);
+        assert_eq!(rejected(checked::<Duration>("{\"a\":[1]}")).1, NOT_A_DURATION);
+    }
+
+    #[test]
+    fn integers_keep_every_digit_and_reject_what_i64_cannot_hold() {
+        assert_eq!(checked::<i64>(r#""123456789""#), Checked::Valid(123_456_789));
+        assert_eq!(checked::<i64>("9223372036854775807"), Checked::Valid(i64::MAX));
+        assert_eq!(checked::<i64>("-9223372036854775808"), Checked::Valid(i64::MIN));
+        assert_eq!(checked::<i64>("515.0"), Checked::Valid(515));
+        assert_eq!(rejected(checked::<i64>("9223372036854775808")).1, OUT_OF_RANGE);
+        assert_eq!(checked::<i64>("1e3"), Checked::Valid(1000));
+        assert_eq!(rejected(checked::<i64>("1e30")), ("1e30".into(), OUT_OF_RANGE));
+        assert_eq!(rejected(checked::<i64>("-1e999")).1, OUT_OF_RANGE);
+        assert_eq!(rejected(checked::<i64>(&"9".repeat(500))).1, OUT_OF_RANGE);
+        assert_eq!(
+            rejected(checked::<i64>(r#""99999999999999999999""#)).1,
+            OUT_OF_RANGE
+        );
+        assert_eq!(rejected(checked::<i64>("1.5")).1, NOT_AN_INTEGER);
+        assert_eq!(rejected(checked::<i64>(r#""twelve""#)).1, NOT_AN_INTEGER);
+        assert_eq!(rejected(checked::<i64>("true")), ("true".into(), NOT_AN_INTEGER));
+        assert_eq!(rejected(checked::<i64>(r#""NaN""#)).1, NOT_AN_INTEGER);
+        assert_eq!(
+            rejected(checked::<i64>("[1]")),
+            ("an array".into(), NOT_AN_INTEGER)
+        );
+    }
+
+    #[test]
+    fn quoted_values_are_cut_short() {
+        let long = quote(&"9".repeat(1000));
+        assert_eq!(long.chars().count(), QUOTE_CHARS + 3, "{long}");
+        assert!(long.ends_with("9…\""));
+        assert_eq!(quote("é\"x"), r#""é\"x""#);
+        assert_eq!(shorten(&"1".repeat(100)).chars().count(), QUOTE_CHARS + 1);
     }
 }

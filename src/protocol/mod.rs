@@ -5,7 +5,9 @@
 
 mod client;
 mod content;
+mod issues;
 pub mod lenient;
+mod raw_json;
 mod server;
 mod setup;
 
@@ -14,10 +16,12 @@ pub use client::{
     encode_tool_response, EncodedMessage, MessageKind, RealtimeInput,
 };
 pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Scheduling};
+pub use issues::{FieldIssue, FieldIssues};
+pub use raw_json::{JsonObject, RawJson};
 pub use server::{
-    DecodeError, GoAway, ModalityTokenCount, ServerContent, ServerMessage, SessionResumptionUpdate,
-    SetupComplete, ToolCall, ToolCallCancellation, Transcription, UsageMetadata, VoiceActivity,
-    VoiceActivityDetectionSignal,
+    DecodeError, GoAway, ModalityTokenCount, ModelTurn, ServerContent, ServerMessage, ServerPart,
+    SessionResumptionUpdate, SetupComplete, ToolCall, ToolCallCancellation, Transcription, UsageMetadata,
+    VoiceActivity, VoiceActivityDetectionSignal,
 };
 pub use setup::{
     merge_json, ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression,

@@ -81,7 +81,8 @@ pub enum SessionEvent {
         started: bool,
         audio_offset: Option<Duration>,
     },
-    UsageMetadata(UsageMetadata),
+    /// Boxed: inline it would double the size of every event.
+    UsageMetadata(Box<UsageMetadata>),
     /// The server will close this connection after `time_left`.
     GoAway {
         time_left: Option<Duration>,

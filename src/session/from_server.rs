@@ -1,13 +1,14 @@
 //! Turning one decoded server message into the events an application reacts to.
 //!
-//! Order within one message: setup, voice activity, `interrupted` (so players flush before
-//! anything else), input transcription, model parts, output transcription, tool calls and
-//! cancellations, usage, generation/turn completion, resumption, goAway, then anything unknown.
+//! Order within one message: field issues (a non-fatal error per field that was left out, so
+//! the application knows before it reads the fields), setup, voice activity, `interrupted` (so
+//! players flush before anything else), input transcription, model parts, output
+//! transcription, tool calls and cancellations, usage, generation/turn completion, resumption,
+//! goAway, then anything unknown.
 
-use super::events::SessionEvent;
-use crate::protocol::{Part, ServerMessage};
+use super::events::{ErrorCode, SessionEvent};
+use crate::protocol::{FieldIssues, FunctionCall, JsonObject, RawJson, ServerMessage, ServerPart};
 use bytes::Bytes;
-use serde_json::{Map, Value};
 
 /// Appends the events for `message` to `out`.
 pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) {
@@ -23,8 +24,10 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
         voice_activity_detection_signal,
         error,
         unknown,
+        issues,
     } = message;
 
+    issue_events(issues, out);
     if let Some(s) = setup_complete {
         out.push(SessionEvent::Connected {
             session_id: s.session_id,
@@ -66,9 +69,9 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
             });
         }
         if let Some(turn) = sc.model_turn {
-            for part in turn.parts {
-                part_events(part, out);
-            }
+            // One event per part: reserving exactly avoids doubling a large list's buffer.
+            out.reserve(turn.parts.len());
+            out.extend(turn.parts.into_iter().map(part_event));
         }
         if let Some(t) = sc.output_transcription {
             out.push(SessionEvent::OutputTranscription {
@@ -76,19 +79,17 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
                 finished: t.finished,
             });
         }
-        let mut extra = Map::new();
+        let mut extra = JsonObject::default();
         if let Some(g) = sc.grounding_metadata {
-            extra.insert("groundingMetadata".into(), g);
+            extra.add_raw("groundingMetadata", g);
         }
         if let Some(u) = sc.url_context_metadata {
-            extra.insert("urlContextMetadata".into(), u);
+            extra.add_raw("urlContextMetadata", u);
         }
-        if !extra.is_empty() {
-            out.push(raw(Value::Object(
-                [("serverContent".to_owned(), Value::Object(extra))]
-                    .into_iter()
-                    .collect(),
-            )));
+        if let Some(extra) = extra.finish() {
+            let mut wrapper = JsonObject::default();
+            wrapper.add("serverContent", &extra);
+            out.extend(wrapper.finish().map(SessionEvent::Raw));
         }
         if sc.generation_complete {
             completion.push(SessionEvent::GenerationComplete);
@@ -102,19 +103,14 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
         }
     }
     if let Some(tc) = tool_call {
-        for call in tc.function_calls {
-            out.push(SessionEvent::ToolCall {
-                id: call.id,
-                name: call.name,
-                args_json: call.args.to_string(),
-            });
-        }
+        out.reserve(tc.function_calls.len());
+        out.extend(tc.function_calls.into_iter().map(tool_call_event));
     }
     if let Some(c) = tool_call_cancellation {
         out.push(SessionEvent::ToolCallCancellation { ids: c.ids });
     }
     if let Some(u) = usage_metadata {
-        out.push(SessionEvent::UsageMetadata(u));
+        out.push(SessionEvent::UsageMetadata(Box::new(u)));
     }
     out.append(&mut completion);
     if let Some(r) = session_resumption_update {
@@ -130,53 +126,55 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
         });
     }
     if let Some(e) = error {
-        out.push(raw(Value::Object(
-            [("error".to_owned(), e)].into_iter().collect(),
+        let mut wrapper = JsonObject::default();
+        wrapper.add_raw("error", e);
+        out.extend(wrapper.finish().map(SessionEvent::Raw));
+    }
+    let mut fields = JsonObject::default();
+    for (key, value) in unknown {
+        fields.add_raw(&key, value);
+    }
+    out.extend(fields.finish().map(SessionEvent::Raw));
+}
+
+/// A non-fatal error per field that was left out of the frame (the session goes on).
+fn issue_events(issues: FieldIssues, out: &mut Vec<SessionEvent>) {
+    let (kept, omitted) = issues.into_parts();
+    let error = |message| SessionEvent::Error {
+        code: ErrorCode::MalformedFrame,
+        message,
+        fatal: false,
+    };
+    out.extend(kept.iter().map(|issue| error(issue.to_string())));
+    if omitted > 0 {
+        out.push(error(format!(
+            "{omitted} more fields of this frame were left out for the same reasons"
         )));
     }
-    if !unknown.is_empty() {
-        out.push(raw(Value::Object(unknown)));
-    }
 }
 
-fn part_events(part: Part, out: &mut Vec<SessionEvent>) {
-    if let Some(text) = part.text {
-        out.push(if part.thought {
-            SessionEvent::Thought(text)
-        } else {
-            SessionEvent::Text(text)
-        });
-    }
-    if let Some(blob) = part.inline_data {
-        out.push(SessionEvent::Audio {
+fn part_event(part: ServerPart) -> SessionEvent {
+    match part {
+        ServerPart::Text(text) => SessionEvent::Text(text),
+        ServerPart::Thought(text) => SessionEvent::Thought(text),
+        ServerPart::InlineData(blob) => SessionEvent::Audio {
             data: Bytes::from(blob.data),
             mime_type: blob.mime_type,
-        });
-    }
-    if let Some(call) = part.function_call {
-        out.push(SessionEvent::ToolCall {
-            id: call.id,
-            name: call.name,
-            args_json: call.args.to_string(),
-        });
-    }
-    let mut extra = Map::new();
-    for (key, value) in [
-        ("executableCode", part.executable_code),
-        ("codeExecutionResult", part.code_execution_result),
-        ("fileData", part.file_data),
-    ] {
-        if let Some(v) = value {
-            extra.insert(key.to_owned(), v);
-        }
-    }
-    if !extra.is_empty() {
-        out.push(raw(Value::Object(extra)));
+        },
+        ServerPart::FunctionCall(call) => tool_call_event(*call),
+        ServerPart::Other(json) => SessionEvent::Raw(json),
     }
 }
 
-fn raw(value: Value) -> SessionEvent {
-    SessionEvent::Raw(value.to_string())
+fn tool_call_event(call: FunctionCall) -> SessionEvent {
+    SessionEvent::ToolCall {
+        id: call.id,
+        name: call.name,
+        // Absent arguments have always been reported as JSON `null`.
+        args_json: call
+            .args
+            .map_or_else(|| "null".to_owned(), RawJson::into_compact_string),
+    }
 }
 
 #[cfg(test)]
@@ -220,5 +218,75 @@ mod tests {
         ));
         let e = events(r#"{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}"#);
         assert!(matches!(&e[0], SessionEvent::VoiceActivity { started: true, .. }));
+    }
+
+    #[test]
+    fn field_issues_come_first_as_non_fatal_errors_and_the_frame_still_arrives() {
+        let e = events(
+            r#"{"serverContent":{"modelTurn":{"parts":[{"text":"still here"}]}},"goAway":{"timeLeft":"1e30s"}}"#,
+        );
+        assert_eq!(
+            e,
+            [
+                SessionEvent::Error {
+                    code: ErrorCode::MalformedFrame,
+                    message: r#"goAway.timeLeft: "1e30s" is out of range"#.into(),
+                    fatal: false,
+                },
+                SessionEvent::Text("still here".into()),
+                SessionEvent::GoAway { time_left: None },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_flood_of_issues_is_summarized() {
+        let details = vec![r#"{"tokenCount":"x"}"#; 20].join(",");
+        let e = events(&format!(
+            r#"{{"usageMetadata":{{"promptTokensDetails":[{details}]}}}}"#
+        ));
+        let errors: Vec<_> = e
+            .iter()
+            .filter_map(|e| match e {
+                SessionEvent::Error {
+                    message,
+                    fatal: false,
+                    ..
+                } => Some(message.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(errors.len(), crate::protocol::FieldIssues::KEPT + 1, "{errors:?}");
+        assert_eq!(
+            errors[0],
+            r#"usageMetadata.promptTokensDetails[].tokenCount: "x" is not an integer"#
+        );
+        assert!(errors.last().unwrap().starts_with("12 more fields"), "{errors:?}");
+        assert!(matches!(e.last(), Some(SessionEvent::UsageMetadata(_))));
+    }
+
+    #[test]
+    fn opaque_json_surfaces_compact_in_wire_order() {
+        let e = events(
+            r#"{"toolCall":{"functionCalls":[{"id":"1","name":"f","args":{"b": 1, "a": "x y"}},{"name":"g"}]},"serverContent":{"groundingMetadata":{"q": [1]}},"error":{"code":3},"zNew":1,"aNew":[ ]}"#,
+        );
+        assert_eq!(
+            e,
+            [
+                SessionEvent::Raw(r#"{"serverContent":{"groundingMetadata":{"q":[1]}}}"#.into()),
+                SessionEvent::ToolCall {
+                    id: "1".into(),
+                    name: "f".into(),
+                    args_json: r#"{"b":1,"a":"x y"}"#.into()
+                },
+                SessionEvent::ToolCall {
+                    id: String::new(),
+                    name: "g".into(),
+                    args_json: "null".into()
+                },
+                SessionEvent::Raw(r#"{"error":{"code":3}}"#.into()),
+                SessionEvent::Raw(r#"{"zNew":1,"aNew":[]}"#.into()),
+            ]
+        );
     }
 }
