@@ -50,7 +50,7 @@ fuzz() {
   local target="$1" phase="$2"
   shift 2
   local log="artifacts/$target/$phase.log"
-  if ! "${norandom[@]}" cargo +nightly fuzz run "$target" "$@" >"$log" 2>&1; then
+  if ! ${norandom[@]+"${norandom[@]}"} cargo +nightly fuzz run "$target" "$@" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz: $target crashed in the $phase phase; the reproducer is under fuzz/artifacts/$target/" >&2
     exit 1
@@ -67,6 +67,8 @@ else
   echo "fuzz: setarch -R is not permitted here; searches may differ slightly from run to run" >&2
 fi
 
+scratch=""
+trap 'rm -rf "$scratch"' EXIT
 cargo +nightly fuzz build
 for target in "${targets[@]}"; do
   seeds="seeds/$target"
@@ -87,5 +89,6 @@ for target in "${targets[@]}"; do
     -seed="$SEED" -runs="$((runs * scale))" -reload=0 -use_cmp=0 -dict="dict/$target.dict" \
     -max_len=65536 -print_final_stats=1
   rm -rf "$scratch"
+  scratch=""
 done
 echo "fuzz: no crashes"
