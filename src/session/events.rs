@@ -31,14 +31,9 @@ pub enum SessionEvent {
     /// The phase changed.
     PhaseChanged(SessionPhase),
     /// `setupComplete` arrived; `session_id` is the server's (Vertex only).
-    Connected {
-        session_id: Option<String>,
-    },
+    Connected { session_id: Option<String> },
     /// Model audio: 16-bit little-endian mono PCM (24 kHz from the service).
-    Audio {
-        data: Bytes,
-        mime_type: String,
-    },
+    Audio { data: Bytes, mime_type: String },
     /// Model text.
     Text(String),
     /// A thought summary (`includeThoughts`).
@@ -50,10 +45,7 @@ pub enum SessionEvent {
         interim: bool,
     },
     /// Transcription of the model's audio, in fragments.
-    OutputTranscription {
-        text: String,
-        finished: bool,
-    },
+    OutputTranscription { text: String, finished: bool },
     /// The model asks for a function call; answer with a tool response carrying `id`.
     ToolCall {
         id: String,
@@ -61,9 +53,7 @@ pub enum SessionEvent {
         args_json: String,
     },
     /// Earlier tool calls that should not have been executed.
-    ToolCallCancellation {
-        ids: Vec<String>,
-    },
+    ToolCallCancellation { ids: Vec<String> },
     /// The user interrupted the model: flush playback now.
     Interrupted,
     /// The model finished generating (finish the UI here; `TurnComplete` may come later).
@@ -84,9 +74,7 @@ pub enum SessionEvent {
     /// Boxed: inline it would double the size of every event.
     UsageMetadata(Box<UsageMetadata>),
     /// The server will close this connection after `time_left`.
-    GoAway {
-        time_left: Option<Duration>,
-    },
+    GoAway { time_left: Option<Duration> },
     /// A new resumption handle (or the news that resuming is not possible right now).
     ResumptionUpdate {
         handle: Option<String>,
@@ -94,10 +82,7 @@ pub enum SessionEvent {
         last_consumed_index: Option<i64>,
     },
     /// The connection was lost or is being replaced; attempt `attempt` starts.
-    Reconnecting {
-        attempt: u32,
-        reason: String,
-    },
+    Reconnecting { attempt: u32, reason: String },
     /// A new connection is active; `resumed` says whether the server restored the session.
     ///
     /// `resent_*`: client messages (and their JSON bytes) written before the move that the

@@ -35,6 +35,9 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 /// receipt the server answered are re-sent even if it had them.
 const RECEIPT_INTERVAL: Duration = Duration::from_millis(100);
 
+/// Event buffer capacity kept between frames (a frame's events are usually a handful).
+const EVENTS_KEPT: usize = 64;
+
 /// A goAway's `timeLeft` is trusted up to this; a larger (absurd) value is clamped.
 const MAX_GO_AWAY_WAIT: Duration = Duration::from_secs(3600);
 
@@ -146,10 +149,11 @@ impl Supervisor {
     /// Runs the session until it ends. `first` is the connection `connect` established.
     pub async fn run(mut self, first: Established) {
         let mut round_trip = first.setup_round_trip;
+        let mut setup_message = first.setup_message;
         let mut connection = first.socket;
         loop {
             let connected_at = Instant::now();
-            let end = self.drive(connection, round_trip).await;
+            let end = self.drive(connection, round_trip, &setup_message).await;
             let (code, reason, class, error) = match end {
                 ConnectionEnd::Finished { code, reason } => {
                     self.finish(code, reason, CloseClass::Normal).await;
@@ -201,6 +205,7 @@ impl Supervisor {
             match self.reconnect(reason).await {
                 Ok(established) => {
                     round_trip = established.setup_round_trip;
+                    setup_message = established.setup_message;
                     connection = established.socket;
                 }
                 Err(ending) => {
@@ -227,7 +232,14 @@ impl Supervisor {
     }
 
     /// Drives one connection: reads here, writes in a task, until the connection ends.
-    async fn drive(&mut self, socket: Socket, round_trip: Duration) -> ConnectionEnd {
+    /// `setup_message` is the frame that carried `setupComplete` (its events are already
+    /// out): a resumption update or a goAway in it counts like any other frame's.
+    async fn drive(
+        &mut self,
+        socket: Socket,
+        round_trip: Duration,
+        setup_message: &ServerMessage,
+    ) -> ConnectionEnd {
         let (sink, mut stream) = socket.split();
         let (mode_tx, mode_rx) = watch::channel(WriterMode::Run);
         let commands = self
@@ -261,8 +273,14 @@ impl Supervisor {
         let mut close_deadline: Option<Instant> = None;
         let mut close_requests = self.close_requests.clone();
         let mut events = Vec::new();
+        let mut moving_now = self
+            .observe(setup_message, &link, &mode_tx, &mut move_deadline)
+            .await;
 
         let end = loop {
+            if let Some(moving) = moving_now.take() {
+                break moving;
+            }
             let far = Instant::now() + Duration::from_secs(86_400);
             tokio::select! {
                 exit = &mut writer => {
@@ -351,6 +369,8 @@ impl Supervisor {
                             for event in events.drain(..) {
                                 self.emitter.emit(event).await;
                             }
+                            // One huge frame must not keep its event buffer for the session.
+                            events.shrink_to(EVENTS_KEPT);
                             if let Some(moving) = moving {
                                 break moving;
                             }
@@ -584,7 +604,7 @@ impl Supervisor {
             })
             .await;
         let mut events = Vec::new();
-        let mut setup_message = std::mem::take(&mut established.setup_message);
+        let mut setup_message = established.setup_message.clone();
         setup_message.setup_complete = None;
         events_from_message(setup_message, &mut events);
         for event in events {
