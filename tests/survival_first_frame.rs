@@ -63,5 +63,8 @@ fn a_go_away_with_a_handle_in_the_setup_answer_moves_the_session() {
     drop(session);
     let setups = server.join().expect("server");
     assert_eq!(setups.len(), 2);
-    assert_eq!(setups[1]["setup"]["sessionResumption"]["handle"], "h1", "{setups:#?}");
+    assert_eq!(
+        setups[1]["setup"]["sessionResumption"]["handle"], "h1",
+        "{setups:#?}"
+    );
 }
