@@ -9,6 +9,10 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "setup"
 bash scripts/setup.sh --with-fuzz
 
+step "rust: format and lints"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+
 step "rust: build and test"
 cargo build --all-targets
 cargo test
