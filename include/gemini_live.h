@@ -36,6 +36,33 @@
 
 
 /**
+ * The sample rate the service takes as input.
+ */
+#define WIRE_INPUT_RATE 16000
+
+/**
+ * The lowest and highest sample rates accepted, in Hz.
+ */
+#define MIN_RATE 8000
+
+#define MAX_RATE 48000
+
+/**
+ * Length of the sinc filter, in taps.
+ */
+#define SINC_LEN 128
+
+/**
+ * Intermediate points per input sample at which the sinc is tabulated.
+ */
+#define OVERSAMPLING 256
+
+/**
+ * Input chunk in milliseconds.
+ */
+#define CHUNK_MS 10
+
+/**
  * Size of the buffer handed to the credential callback.
  */
 #define GEMINI_LIVE_CREDENTIAL_MAX 16384
@@ -457,6 +484,36 @@ typedef uint32_t gemini_live_result;
 #endif // __cplusplus
 
 /**
+ * How one sample is stored (`gemini_live_audio_format.sample_format`).
+ */
+enum gemini_live_sample_format
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Signed 16-bit little-endian PCM.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_PCM16 = 0,
+  /**
+   * 32-bit IEEE float, little-endian, nominally in [-1, 1]; values beyond are clipped and NaN
+   * becomes silence.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_FLOAT32 = 1,
+  /**
+   * G.711 μ-law, one byte per sample (e.g. 8 kHz telephony, 160 bytes per 20 ms frame).
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_MULAW = 2,
+  /**
+   * G.711 A-law, one byte per sample.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_ALAW = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_sample_format;
+#endif // __cplusplus
+
+/**
  * When a NON_BLOCKING function's result is folded into the conversation.
  */
 enum gemini_live_scheduling
@@ -514,6 +571,24 @@ typedef struct gemini_live_mock_server gemini_live_mock_server;
  * concurrently, including from inside the session's own event callback.
  */
 typedef struct gemini_live_session gemini_live_session;
+
+/**
+ * The format of audio given to `gemini_live_session_send_audio_ex`.
+ */
+typedef struct gemini_live_audio_format {
+  /**
+   * A `gemini_live_sample_format` value.
+   */
+  uint32_t sample_format;
+  /**
+   * Samples per second per channel: 8000..=48000.
+   */
+  uint32_t sample_rate;
+  /**
+   * 1 (mono) or 2 (interleaved stereo, left first; mixed down to mono by their mean).
+   */
+  uint32_t channels;
+} gemini_live_audio_format;
 
 /**
  * Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
@@ -700,6 +775,8 @@ typedef void (*gemini_live_event_callback)(void *userdata, const struct gemini_l
  */
 typedef void (*gemini_live_userdata_free)(void *userdata);
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -710,6 +787,64 @@ extern "C" {
  * Thread: any; not twice.
  */
 void gemini_live_string_free(char *string);
+
+/**
+ * Sends audio in the caller's format: PCM16, float32, G.711 μ-law or A-law, mono or
+ * interleaved stereo, at 8000..=48000 Hz. It is converted on the calling thread to 16 kHz
+ * PCM16 mono (stereo mixed down by the mean of the channels; other rates resampled by a
+ * 128-tap windowed-sinc resampler, see the README's "Audio formats") and sent like
+ * `gemini_live_session_send_audio`, including its pacing. 16 kHz PCM16 mono is passed
+ * through unchanged.
+ *
+ * Streaming: the session keeps one converter, whose state carries over from call to call, so
+ * a stream cut into chunks of any size converts as if it were sent whole (no clicks at chunk
+ * edges). Resampling works in 10 ms chunks: input short of a chunk is kept for the next call
+ * (a call can then send nothing and still return `OK`), and the filter holds back half its
+ * length (64 input samples). Added latency, from the input's side: at most 10 ms of held input
+ * plus the filter's 64 samples (1.3 ms at 48 kHz, 1.5 ms at 44.1 kHz, 8 ms at 8 kHz); with
+ * calls of whole 10 ms multiples, only the filter's part (see `gemini_live_audio_latency`).
+ * A call with a different format than the previous call starts a new converter: what the old
+ * one still held (under 10 ms plus the filter tail) is dropped.
+ *
+ * `len` must be a non-zero multiple of the frame size (bytes per sample times channels).
+ *
+ * Size: the converted PCM of one call must fit one message, as in
+ * `gemini_live_session_send_audio` (`GEMINI_LIVE_MAX_AUDIO_BYTES` of 16 kHz PCM by default:
+ * over 6 minutes); a larger call returns `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is
+ * converted or queued, and the converter's state is unchanged.
+ *
+ * Ownership: `data` and `format` are read before the call returns; the caller keeps them.
+ *
+ * Threads: any. Calls of this function on one session are serialised by a lock held while
+ * converting, pacing and queueing, so concurrent calls are queued in the order they take the
+ * lock; streams meant to be separate must not share a session this way (their samples would
+ * be interleaved and, with different formats, reset the converter each time). It does not
+ * block `gemini_live_session_send_audio` or other send functions. Do not call it from the
+ * session's callback with pacing on.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad format, empty or partial frame),
+ * `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`. On an error nothing is queued; after `QUEUE_FULL` or
+ * `CLOSED` the converted audio of that call is lost (the converter has consumed it).
+ */
+gemini_live_result gemini_live_session_send_audio_ex(struct gemini_live_session *session,
+                                                     const uint8_t *data,
+                                                     size_t len,
+                                                     const struct gemini_live_audio_format *format);
+
+/**
+ * The latency `gemini_live_session_send_audio_ex` adds for audio of `format`, in
+ * microseconds: `*out_filter_us` the resampling filter's share (half its length: 0 when no
+ * resampling is needed), `*out_max_buffered_us` the most input held until a 10 ms chunk is
+ * complete (0 when every call sends whole 10 ms multiples, or without resampling). The output
+ * is time-aligned with the input, so the audio of a call reaches the wire at most
+ * `filter + max_buffered` after it was given.
+ *
+ * Out-params are written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (bad format).
+ */
+gemini_live_result gemini_live_audio_latency(const struct gemini_live_audio_format *format,
+                                             uint32_t *out_filter_us,
+                                             uint32_t *out_max_buffered_us);
 
 /**
  * Creates a config with the defaults: model `gemini-2.5-flash-native-audio-preview-12-2025`,

@@ -18,6 +18,7 @@
 // documented in the header.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod audio;
 pub mod config;
 pub mod dispatch;
 pub mod error;

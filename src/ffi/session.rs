@@ -170,13 +170,16 @@ impl Drop for CredentialCallGuard {
 
 /// The Rust side of `gemini_live_session`.
 pub(crate) struct Session {
-    handle: SessionHandle,
+    pub(super) handle: SessionHandle,
     /// Set by close and free: later sends fail with `CLOSED`.
     closed: AtomicBool,
     shared: Arc<Shared>,
     pull: Option<Pull>,
     send_queue: usize,
     credential_calls: Arc<CredentialCalls>,
+    /// The converter of `gemini_live_session_send_audio_ex`, created on its first call; its
+    /// lock serialises those calls (conversion, pacing and queueing, in that order).
+    pub(super) audio_in: Mutex<Option<crate::audio::converter::InputConverter>>,
 }
 
 impl Session {
@@ -187,11 +190,11 @@ impl Session {
     /// Closed by the application, or ended (the phase turns `Closed` before the `CLOSED`
     /// event is emitted, so a send after that event always fails, even while the connection
     /// loop is still winding down).
-    fn is_closed(&self) -> bool {
+    pub(super) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst) || self.handle.phase().is_terminal()
     }
 
-    fn send(&self, message: EncodedMessage) -> Result<(), Error> {
+    pub(super) fn send(&self, message: EncodedMessage) -> Result<(), Error> {
         if self.is_closed() {
             return Err(Error::closed());
         }
@@ -222,7 +225,7 @@ impl Session {
     }
 }
 
-unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session, Error> {
+pub(super) unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session, Error> {
     try_ref(ptr.cast::<Session>(), "session")
 }
 
@@ -306,6 +309,7 @@ pub extern "C" fn gemini_live_session_new(
             pull,
             send_queue,
             credential_calls,
+            audio_in: Mutex::new(None),
         });
         let addr = session.addr();
         if let Some(rx) = dispatcher_rx {
