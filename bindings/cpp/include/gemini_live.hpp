@@ -170,6 +170,26 @@ enum class Scheduling : std::uint32_t {
   Interrupt = GEMINI_LIVE_SCHEDULING_INTERRUPT,
 };
 
+/// How one sample of an AudioFormat is stored.
+enum class SampleFormat : std::uint32_t {
+  Pcm16 = GEMINI_LIVE_SAMPLE_FORMAT_PCM16,      ///< signed 16-bit little-endian
+  Float32 = GEMINI_LIVE_SAMPLE_FORMAT_FLOAT32,  ///< IEEE float in [-1, 1] (clipped beyond)
+  Mulaw = GEMINI_LIVE_SAMPLE_FORMAT_MULAW,      ///< G.711 μ-law, one byte per sample
+  Alaw = GEMINI_LIVE_SAMPLE_FORMAT_ALAW,        ///< G.711 A-law, one byte per sample
+};
+
+/// The format of audio given to Session::send_audio_as: `sample_rate` 8000..48000 Hz,
+/// `channels` 1 or 2 (interleaved; mixed down to mono by their mean).
+struct AudioFormat {
+  SampleFormat format = SampleFormat::Pcm16;
+  std::uint32_t sample_rate = 16000;
+  std::uint32_t channels = 1;
+
+  gemini_live_audio_format c() const noexcept {
+    return gemini_live_audio_format{static_cast<std::uint32_t>(format), sample_rate, channels};
+  }
+};
+
 /// The stable name of a result code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
 inline std::string_view result_name(Result r) noexcept {
   return gemini_live_result_name(static_cast<std::uint32_t>(r));
@@ -698,6 +718,22 @@ class Config {
 // ---------------------------------------------------------------------------------------------
 // Session
 
+/// The latency Session::send_audio_as adds for a format (gemini_live_audio_latency): the
+/// resampling filter's share, and the most input held until a 10 ms chunk is complete (zero
+/// when every call carries whole 10 ms multiples). Both zero for 16 kHz PCM16 mono.
+struct AudioLatency {
+  std::chrono::microseconds filter{0};
+  std::chrono::microseconds max_buffered{0};
+};
+
+/// Throws Error (Result::InvalidArgument) for a bad format.
+inline AudioLatency audio_latency(const AudioFormat& format) {
+  const gemini_live_audio_format f = format.c();
+  std::uint32_t filter = 0, held = 0;
+  detail::check(gemini_live_audio_latency(&f, &filter, &held));
+  return AudioLatency{std::chrono::microseconds(filter), std::chrono::microseconds(held)};
+}
+
 /// A connected Live session (owns a gemini_live_session). Move-only; the destructor closes and
 /// frees it (waiting for a callback running on another thread, see the top of this file).
 class Session {
@@ -765,6 +801,23 @@ class Session {
   Result try_send_audio(bytes_view pcm, std::uint32_t sample_rate = 16000) noexcept {
     if (!raw_) return Result::NullArgument;
     return static_cast<Result>(gemini_live_session_send_audio(raw_, detail::nonnull(pcm.data()), pcm.size(), sample_rate));
+  }
+  /// Audio in `format` (gemini_live_session_send_audio_ex): converted on this thread to 16 kHz
+  /// PCM16 mono by a converter the session keeps across calls (chunks of any size join without
+  /// clicks; input short of a 10 ms resampling chunk waits for the next call). `data.size()`
+  /// must be a non-zero multiple of the frame size. Calls on one session are serialised; a call
+  /// in another format than the previous one restarts the converter. Result::TooLarge is judged
+  /// on the converted size.
+  void send_audio_as(bytes_view data, const AudioFormat& format) {
+    const gemini_live_audio_format f = format.c();
+    call(gemini_live_session_send_audio_ex(live(), detail::nonnull(data.data()), data.size(), &f));
+  }
+  /// Like send_audio_as but reports failure as a return value, for real-time audio loops. Does
+  /// not rethrow callback exceptions.
+  Result try_send_audio_as(bytes_view data, const AudioFormat& format) noexcept {
+    if (!raw_) return Result::NullArgument;
+    const gemini_live_audio_format f = format.c();
+    return static_cast<Result>(gemini_live_session_send_audio_ex(raw_, detail::nonnull(data.data()), data.size(), &f));
   }
   /// One video frame, `mime_type` "image/jpeg" or "image/png".
   void send_video(bytes_view frame, std::string_view mime_type) {
