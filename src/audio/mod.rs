@@ -12,6 +12,7 @@
 pub mod converter;
 pub mod format;
 pub mod g711;
+pub mod playout;
 pub mod resample;
 
 /// The sample rate the service takes as input.
