@@ -48,6 +48,11 @@
 #define MAX_RATE 48000
 
 /**
+ * Turns remembered for `turn_played_ms` (older ones are forgotten).
+ */
+#define TURNS_KEPT 16
+
+/**
  * Length of the sinc filter, in taps.
  */
 #define SINC_LEN 128
@@ -564,6 +569,20 @@ typedef struct gemini_live_config gemini_live_config;
  * A running mock Gemini Live server (opaque), on its own runtime and thread.
  */
 typedef struct gemini_live_mock_server gemini_live_mock_server;
+
+/**
+ * A playout buffer (opaque): the application, or a session it is bound to, pushes PCM16 mono
+ * reply audio in; the audio device's thread pulls frames of any size out. Created by
+ * `gemini_live_playout_new`, freed by `gemini_live_playout_free` (a session it is bound to
+ * keeps its own reference, so the order of the two frees does not matter).
+ *
+ * Threads: one producer (the thread calling `push`, `end_turn` and `flush`; for a bound
+ * buffer, the session's event delivery: its callback thread or the caller of
+ * `gemini_live_session_next_event` — then do not push yourself) and one consumer (the thread
+ * calling `pull`), concurrently. `pull` takes no lock, allocates nothing and never blocks. The
+ * getters may be called from any thread.
+ */
+typedef struct gemini_live_playout gemini_live_playout;
 
 /**
  * A Live session (opaque): connected by `gemini_live_session_new`, freed by
@@ -1332,6 +1351,93 @@ gemini_live_result gemini_live_mock_server_wait_for(const struct gemini_live_moc
  * Threads: any thread that is not inside an event callback; not twice.
  */
 void gemini_live_mock_server_free(struct gemini_live_mock_server *server);
+
+/**
+ * Creates a playout buffer for `sample_rate` Hz (8000..=48000; 24000 for the service's reply
+ * audio) holding up to `capacity_ms` (10..=600000) of audio; pushes beyond that are cut.
+ *
+ * Out-param written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_new(uint32_t sample_rate,
+                                           uint32_t capacity_ms,
+                                           struct gemini_live_playout **out);
+
+/**
+ * Frees the application's reference. NULL is a no-op. No `push`/`pull` may be running or start
+ * on it afterwards. Threads: any; not twice.
+ */
+void gemini_live_playout_free(struct gemini_live_playout *playout);
+
+/**
+ * Producer: appends `count` PCM16 samples (host order) and writes how many fit to
+ * `*out_accepted` (the rest, past the capacity, is dropped). The first push after a turn ended
+ * opens a new turn.
+ *
+ * Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_push(struct gemini_live_playout *playout,
+                                            const int16_t *samples,
+                                            size_t count,
+                                            size_t *out_accepted);
+
+/**
+ * Consumer (the audio device's thread): fills `out` with the next `count` samples, silence
+ * where the buffer runs dry, and returns how many were audio. No lock, no allocation, never
+ * blocks, never sets the last error: a NULL `playout` or `out` returns 0 (and writes nothing).
+ */
+size_t gemini_live_playout_pull(struct gemini_live_playout *playout, int16_t *out, size_t count);
+
+/**
+ * Producer: the current turn is complete; the next push opens a new one. A bound session does
+ * this on `TURN_COMPLETE`. Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_end_turn(struct gemini_live_playout *playout);
+
+/**
+ * Producer: barge-in. Everything pushed and not yet played is dropped (the consumer's next pull
+ * starts after it) and the current turn ends. A bound session does this on `INTERRUPTED`,
+ * before the application sees the event. Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_flush(struct gemini_live_playout *playout);
+
+/**
+ * The id of the latest turn (1, 2, ...; 0 before the first push). NULL gives 0.
+ * Threads: any.
+ */
+uint64_t gemini_live_playout_current_turn(const struct gemini_live_playout *playout);
+
+/**
+ * Milliseconds of audio waiting to be pulled. NULL gives 0. Threads: any.
+ */
+uint64_t gemini_live_playout_buffered_ms(const struct gemini_live_playout *playout);
+
+/**
+ * How much of turn `turn` was actually played: `*out_played_ms`, and `*out_finished` true once
+ * the turn is over (completed or flushed) and none of it is left to play — then the figure is
+ * final: the whole turn if it played out, the part heard before the barge-in if it was
+ * interrupted. Only the last 16 turns are kept.
+ *
+ * Out-params written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (unknown or forgotten turn).
+ */
+gemini_live_result gemini_live_playout_turn_played_ms(const struct gemini_live_playout *playout,
+                                                      uint64_t turn,
+                                                      uint64_t *out_played_ms,
+                                                      bool *out_finished);
+
+/**
+ * Binds `playout` to the session (NULL unbinds): from the next event on, the session pushes
+ * every `AUDIO` event's PCM into it, flushes it on `INTERRUPTED` and ends the turn on
+ * `TURN_COMPLETE`, on the thread delivering events, before the application sees the event.
+ * The buffer's rate must be the reply audio's (24000 Hz): audio at another rate is not pushed.
+ * The session keeps its own reference until unbound or freed.
+ *
+ * Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (a buffer not at 24000
+ * Hz).
+ */
+gemini_live_result gemini_live_session_set_playout(struct gemini_live_session *session,
+                                                   struct gemini_live_playout *playout);
 
 /**
  * Connects a session and waits until it is ready (`setupComplete`) or has failed.

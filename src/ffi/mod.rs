@@ -26,6 +26,7 @@ pub mod event;
 pub mod mock;
 #[doc(hidden)]
 pub mod panic;
+pub mod playout;
 pub(crate) mod ptr;
 pub(crate) mod runtime;
 pub mod session;

@@ -173,7 +173,7 @@ pub(crate) struct Session {
     pub(super) handle: SessionHandle,
     /// Set by close and free: later sends fail with `CLOSED`.
     closed: AtomicBool,
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     pull: Option<Pull>,
     send_queue: usize,
     credential_calls: Arc<CredentialCalls>,
@@ -804,6 +804,7 @@ pub extern "C" fn gemini_live_session_next_event(
         if event.is_closed() {
             pull.closed_delivered.store(true, Ordering::SeqCst);
         }
+        s.shared.observe(&event);
         let owned = OwnedEvent::new(event);
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
