@@ -718,6 +718,65 @@ class Config {
 // ---------------------------------------------------------------------------------------------
 // Session
 
+/// A playout buffer for reply audio with barge-in (gemini_live_playout): PCM16 mono pushed by one
+/// producer (the application, or a Session it is bound to with Session::set_playout), pulled in
+/// device-sized frames by one consumer. pull() takes no lock, allocates nothing, never blocks
+/// and never throws; it fills with silence when the buffer runs dry. Move-only; a bound session
+/// keeps its own reference, so destroying either first is fine (but no push/pull may run on a
+/// destroyed Playout).
+class Playout {
+ public:
+  /// `sample_rate` 8000..48000 (24000 for the service's reply audio), `capacity` 10 ms..10 min.
+  Playout(std::uint32_t sample_rate, std::chrono::milliseconds capacity) {
+    detail::check(gemini_live_playout_new(sample_rate, static_cast<std::uint32_t>(capacity.count()), &raw_));
+  }
+  ~Playout() { gemini_live_playout_free(raw_); }
+  Playout(Playout&& o) noexcept : raw_(std::exchange(o.raw_, nullptr)) {}
+  Playout& operator=(Playout&& o) noexcept {
+    if (this != &o) {
+      gemini_live_playout_free(raw_);
+      raw_ = std::exchange(o.raw_, nullptr);
+    }
+    return *this;
+  }
+  Playout(const Playout&) = delete;
+  Playout& operator=(const Playout&) = delete;
+
+  /// Producer: appends samples, returns how many fit. The first push after a turn ended opens a
+  /// new turn.
+  std::size_t push(const std::int16_t* samples, std::size_t count) {
+    std::size_t accepted = 0;
+    if (count == 0) return 0;
+    detail::check(gemini_live_playout_push(raw_, samples, count, &accepted));
+    return accepted;
+  }
+  /// Consumer: fills `out[0..count)`, silence where the buffer runs dry; returns the samples of
+  /// audio written.
+  std::size_t pull(std::int16_t* out, std::size_t count) noexcept { return gemini_live_playout_pull(raw_, out, count); }
+  /// Producer: the current turn is complete.
+  void end_turn() { detail::check(gemini_live_playout_end_turn(raw_)); }
+  /// Producer: barge-in; drops what was not played and ends the turn.
+  void flush() { detail::check(gemini_live_playout_flush(raw_)); }
+  /// The latest turn's id (1, 2, ...; 0 before the first push).
+  std::uint64_t current_turn() const noexcept { return gemini_live_playout_current_turn(raw_); }
+  /// Audio waiting to be pulled.
+  std::chrono::milliseconds buffered() const noexcept {
+    return std::chrono::milliseconds(gemini_live_playout_buffered_ms(raw_));
+  }
+  /// How much of `turn` was played, and whether that is final (the turn is over and nothing of
+  /// it is left to play). Throws Error (InvalidArgument) for an unknown or forgotten turn.
+  std::pair<std::chrono::milliseconds, bool> turn_played(std::uint64_t turn) const {
+    std::uint64_t ms = 0;
+    bool final_ = false;
+    detail::check(gemini_live_playout_turn_played_ms(raw_, turn, &ms, &final_));
+    return {std::chrono::milliseconds(ms), final_};
+  }
+  gemini_live_playout* raw() const noexcept { return raw_; }
+
+ private:
+  gemini_live_playout* raw_ = nullptr;
+};
+
 /// The latency Session::send_audio_as adds for a format (gemini_live_audio_latency): the
 /// resampling filter's share, and the most input held until a 10 ms chunk is complete (zero
 /// when every call carries whole 10 ms multiples). Both zero for 16 kHz PCM16 mono.
@@ -819,6 +878,11 @@ class Session {
     const gemini_live_audio_format f = format.c();
     return static_cast<Result>(gemini_live_session_send_audio_ex(raw_, detail::nonnull(data.data()), data.size(), &f));
   }
+  /// Binds `playout` (24000 Hz) to the session: model audio is pushed into it, INTERRUPTED
+  /// flushes it and TURN_COMPLETE ends the turn, on the event thread before the callback runs.
+  void set_playout(Playout& playout) { call(gemini_live_session_set_playout(live(), playout.raw())); }
+  /// Unbinds the playout buffer.
+  void clear_playout() { call(gemini_live_session_set_playout(live(), nullptr)); }
   /// One video frame, `mime_type` "image/jpeg" or "image/png".
   void send_video(bytes_view frame, std::string_view mime_type) {
     std::string mime = detail::c_string(mime_type);
