@@ -1,7 +1,7 @@
 /* gemini_live_session_send_audio_ex: 8 kHz μ-law phone frames and 48 kHz float32 stereo
  * microphone frames reach the mock as 16 kHz PCM16 (20 ms in, about 640 bytes out per call);
  * the PCM16 16 kHz mono pass-through is byte-exact; bad formats, partial frames and NULLs are
- * refused; gemini_live_audio_latency reports each path. Plain, ASan+UBSan and valgrind. */
+ * refused; gemini_live_audio_latency reports each path. Plain and ASan+UBSan. */
 #include "test_util.h"
 #include <math.h>
 

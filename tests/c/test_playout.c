@@ -1,6 +1,6 @@
 /* gemini_live_playout: bound to an AUDIO session on the mock, a turn that plays out counts
  * whole and a barge-in (INTERRUPTED) flushes what was not played; standalone, one producer
- * thread and one consumer thread move 10 s of audio intact. Plain, ASan+UBSan and valgrind. */
+ * thread and one consumer thread move 10 s of audio intact. Plain and ASan+UBSan. */
 #include "test_util.h"
 #include <sched.h>
 
