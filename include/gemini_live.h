@@ -41,6 +41,11 @@
 #define WIRE_INPUT_RATE 16000
 
 /**
+ * The sample rate of the service's reply audio.
+ */
+#define WIRE_OUTPUT_RATE 24000
+
+/**
  * The lowest and highest sample rates accepted, in Hz.
  */
 #define MIN_RATE 8000
@@ -864,6 +869,25 @@ gemini_live_result gemini_live_session_send_audio_ex(struct gemini_live_session 
 gemini_live_result gemini_live_audio_latency(const struct gemini_live_audio_format *format,
                                              uint32_t *out_filter_us,
                                              uint32_t *out_max_buffered_us);
+
+/**
+ * Sets the format in which sessions of this config deliver reply audio (`AUDIO` events), or
+ * with NULL restores the default, the service's own 24 kHz PCM16 mono. The session converts
+ * each `AUDIO` event on the thread delivering events (the callback thread, or the caller of
+ * `gemini_live_session_next_event`) with a streaming converter that keeps its state across
+ * events (the same resampler as `gemini_live_session_send_audio_ex`, from 24 kHz). The event's
+ * `sample_rate` is then the format's rate and `data`/`data_len` hold its bytes (interleaved
+ * when stereo, the same signal on both channels); an event's data can be shorter than its
+ * 24 kHz original by what the filter holds back (up to 10 ms plus 64 input samples), and
+ * empty for a tiny chunk. A playout buffer bound with `gemini_live_session_set_playout` still
+ * receives the original 24 kHz PCM16.
+ *
+ * Threads: not concurrently with other calls on the same config; sessions already created keep
+ * the format they were created with. Errors: `NULL_ARGUMENT` (config), `INVALID_ARGUMENT` (bad
+ * format).
+ */
+gemini_live_result gemini_live_config_set_output_audio_format(struct gemini_live_config *config,
+                                                              const struct gemini_live_audio_format *format);
 
 /**
  * Creates a config with the defaults: model `gemini-2.5-flash-native-audio-preview-12-2025`,

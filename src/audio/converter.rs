@@ -86,3 +86,49 @@ impl InputConverter {
         }
     }
 }
+
+/// Converts reply audio (24 kHz PCM16 mono, the service's output) to the application's format,
+/// keeping state across calls like [`InputConverter`].
+#[derive(Debug)]
+pub struct OutputConverter {
+    format: AudioFormat,
+    resampler: StreamResampler,
+    mono: Vec<f32>,
+    resampled: Vec<f32>,
+}
+
+impl OutputConverter {
+    pub fn new(format: AudioFormat) -> Result<Self, String> {
+        format.validate()?;
+        Ok(OutputConverter {
+            format,
+            resampler: StreamResampler::new(super::WIRE_OUTPUT_RATE, format.sample_rate)?,
+            mono: Vec::new(),
+            resampled: Vec::new(),
+        })
+    }
+
+    pub fn format(&self) -> AudioFormat {
+        self.format
+    }
+
+    /// Converts PCM16 little-endian mono at 24 kHz (an odd trailing byte is ignored) and appends
+    /// what is ready in the output format to `out` (possibly nothing: input short of a 10 ms
+    /// resampling chunk waits for the next call).
+    pub fn convert(&mut self, pcm: &[u8], out: &mut Vec<u8>) {
+        let wire = AudioFormat {
+            sample_format: SampleFormat::Pcm16,
+            sample_rate: super::WIRE_OUTPUT_RATE,
+            channels: 1,
+        };
+        if self.format == wire {
+            out.extend_from_slice(&pcm[..pcm.len() & !1]);
+            return;
+        }
+        self.mono.clear();
+        wire.decode_mono(&pcm[..pcm.len() & !1], &mut self.mono);
+        self.resampled.clear();
+        self.resampler.process(&self.mono, &mut self.resampled);
+        self.format.encode_mono(&self.resampled, out);
+    }
+}

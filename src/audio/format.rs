@@ -90,6 +90,24 @@ impl AudioFormat {
     }
 }
 
+impl AudioFormat {
+    /// Appends mono f32 samples to `out` encoded in this format (stereo: the sample on both
+    /// channels).
+    pub fn encode_mono(&self, samples: &[f32], out: &mut Vec<u8>) {
+        out.reserve(samples.len() * self.frame_bytes());
+        for &v in samples {
+            for _ in 0..self.channels {
+                match self.sample_format {
+                    SampleFormat::Pcm16 => out.extend_from_slice(&f32_to_pcm16(v).to_le_bytes()),
+                    SampleFormat::Float32 => out.extend_from_slice(&v.clamp(-1.0, 1.0).to_le_bytes()),
+                    SampleFormat::Mulaw => out.push(g711::linear_to_ulaw(f32_to_pcm16(v))),
+                    SampleFormat::Alaw => out.push(g711::linear_to_alaw(f32_to_pcm16(v))),
+                }
+            }
+        }
+    }
+}
+
 /// Converts a mono f32 sample in [-1, 1] to PCM16 (rounded, clipped).
 pub fn f32_to_pcm16(v: f32) -> i16 {
     (v * 32768.0).round().clamp(-32768.0, 32767.0) as i16

@@ -17,3 +17,6 @@ pub mod resample;
 
 /// The sample rate the service takes as input.
 pub const WIRE_INPUT_RATE: u32 = 16_000;
+
+/// The sample rate of the service's reply audio.
+pub const WIRE_OUTPUT_RATE: u32 = 24_000;

@@ -2,6 +2,7 @@
 //! `gemini_live_session_send_audio_ex`, which converts it to the 16 kHz PCM16 mono the service
 //! takes (see `crate::audio`).
 
+use super::config::{config_mut, gemini_live_config};
 use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_bytes, try_ref, write_out};
 use super::session::{gemini_live_session, session_ref};
@@ -166,6 +167,37 @@ pub extern "C" fn gemini_live_audio_latency(
             write_out(out_filter_us, latency.filter_us);
             write_out(out_max_buffered_us, latency.max_buffered_us);
         }
+        Ok(())
+    }
+}
+
+/// Sets the format in which sessions of this config deliver reply audio (`AUDIO` events), or
+/// with NULL restores the default, the service's own 24 kHz PCM16 mono. The session converts
+/// each `AUDIO` event on the thread delivering events (the callback thread, or the caller of
+/// `gemini_live_session_next_event`) with a streaming converter that keeps its state across
+/// events (the same resampler as `gemini_live_session_send_audio_ex`, from 24 kHz). The event's
+/// `sample_rate` is then the format's rate and `data`/`data_len` hold its bytes (interleaved
+/// when stereo, the same signal on both channels); an event's data can be shorter than its
+/// 24 kHz original by what the filter holds back (up to 10 ms plus 64 input samples), and
+/// empty for a tiny chunk. A playout buffer bound with `gemini_live_session_set_playout` still
+/// receives the original 24 kHz PCM16.
+///
+/// Threads: not concurrently with other calls on the same config; sessions already created keep
+/// the format they were created with. Errors: `NULL_ARGUMENT` (config), `INVALID_ARGUMENT` (bad
+/// format).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_output_audio_format(
+    config: *mut gemini_live_config,
+    format: *const gemini_live_audio_format,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let parsed = if format.is_null() {
+            None
+        } else {
+            Some(parse_format(unsafe { &*format })?)
+        };
+        c.output_audio = parsed;
         Ok(())
     }
 }

@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     /// The playout buffer bound with `gemini_live_session_set_playout`, fed from the event
     /// stream before the application sees each event.
     pub playout: Mutex<Option<std::sync::Arc<crate::audio::playout::Playout>>>,
+    /// Converts AUDIO events to the format set with `gemini_live_config_set_output_audio_format`.
+    pub output: Mutex<Option<crate::audio::converter::OutputConverter>>,
 }
 
 impl Shared {
@@ -62,6 +64,24 @@ impl Shared {
             done: Mutex::new(callback.is_none()),
             done_cv: Condvar::new(),
             playout: Mutex::new(None),
+            output: Mutex::new(None),
+        }
+    }
+
+    /// Converts an AUDIO event's PCM to the application's output format, if one is set.
+    pub fn convert_output(&self, event: SessionEvent) -> SessionEvent {
+        let SessionEvent::Audio { data, mime_type } = event else {
+            return event;
+        };
+        let mut guard = self.output.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(conv) = guard.as_mut() else {
+            return SessionEvent::Audio { data, mime_type };
+        };
+        let mut out = Vec::new();
+        conv.convert(&data, &mut out);
+        SessionEvent::Audio {
+            data: bytes::Bytes::from(out),
+            mime_type: format!("audio/pcm;rate={}", conv.format().sample_rate),
         }
     }
 
@@ -155,6 +175,7 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
         }
         let last = event.is_closed();
         shared.observe(&event);
+        let event = shared.convert_output(event);
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)))
             .or_else(|_| {

@@ -297,6 +297,11 @@ pub extern "C" fn gemini_live_session_new(
         let callback: Option<EventFn> = callback;
         let finalizer: Option<FinalizerFn> = userdata_free;
         let shared = Arc::new(Shared::new(callback, userdata, finalizer));
+        if let Some(format) = config.output_audio {
+            // Validated by the setter.
+            *shared.output.lock().unwrap_or_else(|e| e.into_inner()) =
+                crate::audio::converter::OutputConverter::new(format).ok();
+        }
         let (pull, dispatcher_rx) = if callback.is_some() {
             (None, Some(rx))
         } else {
@@ -805,6 +810,7 @@ pub extern "C" fn gemini_live_session_next_event(
             pull.closed_delivered.store(true, Ordering::SeqCst);
         }
         s.shared.observe(&event);
+        let event = s.shared.convert_output(event);
         let owned = OwnedEvent::new(event);
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
