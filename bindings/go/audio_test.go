@@ -1,6 +1,7 @@
 package geminilive
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -107,4 +108,32 @@ func sessionsOf(t *testing.T, m *MockServer) map[string]map[string]any {
 		t.Fatal(err)
 	}
 	return v.Sessions
+}
+
+// With OutputAudioFormat, *Audio events carry the app's format: 8 kHz μ-law here.
+func TestOutputAudioFormat(t *testing.T) {
+	m := startMock(t, `{"audio_chunk_ms":40}`)
+	phone := AudioFormat{Format: SampleFormatMulaw, SampleRate: 8000, Channels: 1}
+	s := connect(t, m, Config{Modality: ModalityAudio, OutputAudioFormat: &phone})
+	if err := s.SendText("one two three four five six"); err != nil {
+		t.Fatal(err)
+	}
+	events := until(t, s, 10*time.Second, is[*TurnComplete])
+	total := 0
+	for _, e := range events {
+		if a, ok := e.(*Audio); ok {
+			if a.SampleRate != 8000 {
+				t.Errorf("rate %d", a.SampleRate)
+			}
+			total += len(a.Data)
+		}
+	}
+	// One byte per 8 kHz sample: the 480 ms reply less what the filter holds back.
+	if total > 480*8 || total < 460*8 {
+		t.Errorf("%d bytes of μ-law for a 480 ms reply", total)
+	}
+	bad := AudioFormat{Format: SampleFormatFloat32, SampleRate: 96000, Channels: 1}
+	if _, err := Connect(context.Background(), mockConfig(m, Config{Modality: ModalityAudio, OutputAudioFormat: &bad})); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad output format: %v", err)
+	}
 }
