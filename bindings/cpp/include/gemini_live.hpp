@@ -689,6 +689,19 @@ class Config {
     detail::check(gemini_live_config_set_max_message_bytes(raw_, bytes));
     return *this;
   }
+  /// Delivers reply audio (AUDIO events) in `format` instead of 24 kHz PCM16 mono, converted with
+  /// state kept across events (gemini_live_config_set_output_audio_format). A bound Playout still
+  /// receives 24 kHz PCM16.
+  Config& set_output_audio_format(const AudioFormat& format) {
+    const gemini_live_audio_format f = format.c();
+    detail::check(gemini_live_config_set_output_audio_format(raw_, &f));
+    return *this;
+  }
+  /// Restores the default output format (24 kHz PCM16 mono).
+  Config& clear_output_audio_format() {
+    detail::check(gemini_live_config_set_output_audio_format(raw_, nullptr));
+    return *this;
+  }
   /// Deep-merges a JSON object into the setup message (for fields without a setter).
   Config& merge_setup_json(std::string_view json) {
     detail::check(gemini_live_config_merge_setup_json(raw_, detail::c_string(json).c_str()));

@@ -53,3 +53,22 @@ TEST(Audio, LatencyPerFormat) {
   EXPECT_LT(mic.max_buffered.count(), 10000);
   EXPECT_THROW(gl::audio_latency({gl::SampleFormat::Pcm16, 100, 1}), gl::Error);
 }
+
+TEST(Audio, OutputAudioFormat) {
+  gl::MockServer mock(R"({"audio_chunk_ms":40})");
+  Recorder rec;
+  gl::Config config = mock_config(mock, gl::Modality::Audio);
+  EXPECT_THROW(config.set_output_audio_format({gl::SampleFormat::Float32, 96000, 1}), gl::Error);
+  config.set_output_audio_format({gl::SampleFormat::Float32, 48000, 2});
+  gl::Session session(config, rec.callback());
+  session.send_realtime_text("one two three four five six");
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
+  std::size_t bytes = 0;
+  for (auto& a : rec.all(gl::EventKind::Audio)) {
+    EXPECT_EQ(a.sample_rate, 48000u);
+    bytes += a.audio_bytes;
+  }
+  // 8 bytes per 48 kHz stereo float frame: the 480 ms reply less what the filter holds back.
+  EXPECT_LE(bytes, 480u * 48 * 8);
+  EXPECT_GE(bytes, 460u * 48 * 8);
+}
