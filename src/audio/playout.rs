@@ -99,7 +99,9 @@ impl Playout {
             self.turn_id.store(id, Release);
             self.turn_open.store(true, Relaxed);
         }
-        let r = self.read.load(Acquire).max(self.flush_to.load(Acquire));
+        // Only what the consumer has moved past is free: samples a flush dropped are released
+        // at its next pull, so a pull in progress never sees its samples overwritten.
+        let r = self.read.load(Acquire);
         let free = self.buf.len() - (w - r.min(w)) as usize;
         let n = samples.len().min(free);
         for (i, &s) in samples[..n].iter().enumerate() {

@@ -112,10 +112,12 @@ pub extern "C" fn gemini_live_session_send_audio_ex(
         }
         let format = parse_format(unsafe { try_ref(format, "format")? })?;
         let mut slot = s.audio_in.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().map(InputConverter::format) != Some(format) {
-            *slot = Some(InputConverter::new(format).map_err(Error::invalid)?);
-        }
-        let conv = slot.as_mut().expect("set above");
+        // A new format gets a new converter, installed only once the call is accepted.
+        let mut fresh = None;
+        let conv = match slot.as_mut() {
+            Some(c) if c.format() == format => c,
+            _ => fresh.insert(InputConverter::new(format).map_err(Error::invalid)?),
+        };
         conv.check_len(len).map_err(Error::invalid)?;
         let limit = s.handle.max_message_bytes();
         let most = conv.max_output_bytes(len);
@@ -133,6 +135,9 @@ pub extern "C" fn gemini_live_session_send_audio_ex(
         }
         let mut pcm = Vec::with_capacity(most);
         conv.convert(data, &mut pcm);
+        if let Some(new) = fresh {
+            *slot = Some(new);
+        }
         if pcm.is_empty() {
             return Ok(());
         }

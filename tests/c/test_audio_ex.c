@@ -1,12 +1,13 @@
 /* gemini_live_session_send_audio_ex: 8 kHz μ-law phone frames and 48 kHz float32 stereo
  * microphone frames reach the mock as 16 kHz PCM16 (20 ms in, about 640 bytes out per call);
  * the PCM16 16 kHz mono pass-through is byte-exact; bad formats, partial frames and NULLs are
- * refused; gemini_live_audio_latency reports each path. Plain and ASan+UBSan. */
+ * refused; gemini_live_audio_latency reports each path; gemini_live_config_set_output_audio_format
+ * delivers reply audio as 8 kHz A-law. Plain and ASan+UBSan. */
 #include "test_util.h"
 #include <math.h>
 
 int main(void) {
-  gemini_live_mock_server *mock = start_mock("{\"record_audio_chunks\":true}");
+  gemini_live_mock_server *mock = start_mock("{\"record_audio_chunks\":true,\"audio_chunk_ms\":40}");
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
   recorder rec;
   recorder_init(&rec);
@@ -71,6 +72,23 @@ int main(void) {
 
   close_and_free(s, &rec);
   CHECK_RESULT(gemini_live_session_send_audio_ex(s = NULL, frame, 160, &phone), GEMINI_LIVE_RESULT_NULL_ARGUMENT);
+  recorder_destroy(&rec);
+
+  /* Reply audio in the app's format: 8 kHz A-law, one byte per sample. */
+  cfg = mock_config(mock, GEMINI_LIVE_MODALITY_AUDIO);
+  CHECK_RESULT(gemini_live_config_set_output_audio_format(cfg, &bad_rate), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
+  const gemini_live_audio_format alaw_out = {GEMINI_LIVE_SAMPLE_FORMAT_ALAW, 8000, 1};
+  CHECK_OK(gemini_live_config_set_output_audio_format(cfg, &alaw_out));
+  recorder_init(&rec);
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
+  gemini_live_config_free(cfg);
+  CHECK_OK(gemini_live_session_send_realtime_text(s, "one two three four five six"));
+  WAIT_KIND(&rec, TURN_COMPLETE, 1);
+  pthread_mutex_lock(&rec.mu);
+  printf("reply: %zu bytes of 8 kHz A-law\n", rec.audio_bytes);
+  CHECK(rec.audio_rate == 8000 && rec.audio_bytes <= 480 * 8 && rec.audio_bytes >= 460 * 8);
+  pthread_mutex_unlock(&rec.mu);
+  close_and_free(s, &rec);
   gemini_live_mock_server_free(mock);
   recorder_destroy(&rec);
   printf("test_audio_ex: ok\n");
