@@ -3,7 +3,7 @@
 //! 16 kHz (delayed by the measured latency). Prints SNR and latency per path; the asserts are
 //! floors that catch a broken path, not the figures themselves.
 
-use gemini_live::audio::converter::InputConverter;
+use gemini_live::audio::converter::{InputConverter, OutputConverter};
 use gemini_live::audio::format::{AudioFormat, SampleFormat};
 use gemini_live::audio::g711;
 use std::f64::consts::PI;
@@ -84,15 +84,14 @@ fn convert_chunked(format: AudioFormat, input: &[u8]) -> (Vec<i16>, f64, f64) {
     (samples, worst, at_20ms)
 }
 
-/// SNR (dB) of `got` against the sweep at 16 kHz delayed by `delay` output samples, over the
-/// middle of the sweep (the edges hold the filter's start-up and the input held back).
-fn snr(got: &[i16], delay: f64, f0: f64, f1: f64) -> f64 {
+/// SNR (dB) of `got` (at `rate` Hz) against the sweep delayed by `delay` output samples, over
+/// the middle of the sweep (the edges hold the filter's start-up and the input held back).
+fn snr(got: &[f64], rate: f64, delay: f64, f0: f64, f1: f64) -> f64 {
     let (mut sig, mut err) = (0.0, 0.0);
-    let start = 1600; // 100 ms
-    let end = got.len().min((SECONDS * 16000.0) as usize) - 1600;
-    for (i, &g) in got.iter().enumerate().take(end).skip(start) {
-        let r = sweep((i as f64 - delay) / 16000.0, f0, f1);
-        let g = g as f64 / 32768.0;
+    let edge = (rate / 10.0) as usize; // 100 ms
+    let end = got.len().min((SECONDS * rate) as usize) - edge;
+    for (i, &g) in got.iter().enumerate().take(end).skip(edge) {
+        let r = sweep((i as f64 - delay) / rate, f0, f1);
         sig += r * r;
         err += (g - r) * (g - r);
     }
@@ -100,12 +99,12 @@ fn snr(got: &[i16], delay: f64, f0: f64, f1: f64) -> f64 {
 }
 
 /// The delay (in output samples, to a small fraction) that best aligns `got` with the sweep.
-fn best_delay(got: &[i16], f0: f64, f1: f64) -> (f64, f64) {
+fn best_delay(got: &[f64], rate: f64, f0: f64, f1: f64) -> (f64, f64) {
     let mut best = (0.0, f64::MIN);
     // The output is time-aligned with the input (what the filter needs ahead is held back, not
     // delayed): coarse over ±10 samples, then to 1/50 around the best.
     for d in -10..=10 {
-        let s = snr(got, d as f64, f0, f1);
+        let s = snr(got, rate, d as f64, f0, f1);
         if s > best.1 {
             best = (d as f64, s);
         }
@@ -113,7 +112,7 @@ fn best_delay(got: &[i16], f0: f64, f1: f64) -> (f64, f64) {
     let centre = best.0;
     for step in -50..=50 {
         let d = centre + step as f64 / 50.0;
-        let s = snr(got, d, f0, f1);
+        let s = snr(got, rate, d, f0, f1);
         if s > best.1 {
             best = (d, s);
         }
@@ -122,14 +121,14 @@ fn best_delay(got: &[i16], f0: f64, f1: f64) -> (f64, f64) {
     let (mut lo, mut hi) = (best.0 - 0.02, best.0 + 0.02);
     for _ in 0..40 {
         let (a, b) = (lo + (hi - lo) / 3.0, hi - (hi - lo) / 3.0);
-        if snr(got, a, f0, f1) < snr(got, b, f0, f1) {
+        if snr(got, rate, a, f0, f1) < snr(got, rate, b, f0, f1) {
             lo = a;
         } else {
             hi = b;
         }
     }
     let d = (lo + hi) / 2.0;
-    (d, snr(got, d, f0, f1).max(best.1))
+    (d, snr(got, rate, d, f0, f1).max(best.1))
 }
 
 #[test]
@@ -173,7 +172,8 @@ fn sweep_snr_and_latency_per_path() {
             "{format:?}: {} samples out for {expected_len}",
             got.len()
         );
-        let (delay, db) = best_delay(&got, f0, f1);
+        let scaled: Vec<f64> = got.iter().map(|&g| g as f64 / 32768.0).collect();
+        let (delay, db) = best_delay(&scaled, 16_000.0, f0, f1);
         let stated = InputConverter::new(format).unwrap().latency();
         println!(
             "{:<8?} {:>6} Hz {}ch  {:>5} Hz  {:>6.1}  {:>6.3} ms   {:>6.3} / {:>6.3} ms   {:.3} + {:.3} ms",
@@ -251,4 +251,68 @@ fn formats_are_checked() {
     assert!(conv.check_len(8).is_ok());
     assert!(conv.check_len(4).is_err());
     assert!(conv.check_len(0).is_err());
+}
+
+/// The output path: the service's 24 kHz PCM16 reply converted to common device formats, in
+/// 40 ms chunks like the service's; SNR against the exact sweep at the device rate, and the
+/// latency measured as reply fed less output produced at the chunk edges.
+#[test]
+fn output_path_snr_and_latency() {
+    use SampleFormat::*;
+    let input_format = AudioFormat {
+        sample_format: Pcm16,
+        sample_rate: 24_000,
+        channels: 1,
+    };
+    println!("24 kHz PCM16 reply to   sweep to  SNR dB  time offset  latency at 40 ms edges (measured)");
+    let mut failures = Vec::new();
+    for (sf, rate, channels, f0, f1, floor) in [
+        (Float32, 48_000u32, 2u16, 100.0, 10_000.0, 80.0),
+        (Float32, 44_100, 1, 100.0, 10_000.0, 80.0),
+        (Pcm16, 16_000, 1, 100.0, 6_000.0, 80.0),
+        (Pcm16, 24_000, 1, 100.0, 10_000.0, 85.0),
+        (Pcm16, 8_000, 1, 100.0, 3_400.0, 65.0),
+        (Mulaw, 8_000, 1, 100.0, 3_400.0, 33.0),
+        (Alaw, 8_000, 1, 100.0, 3_400.0, 33.0),
+    ] {
+        let format = AudioFormat {
+            sample_format: sf,
+            sample_rate: rate,
+            channels,
+        };
+        let input = encode(input_format, f0, f1);
+        let mut conv = OutputConverter::new(format).unwrap();
+        let mut out = Vec::new();
+        let mut lag_ms: f64 = 0.0;
+        for (k, chunk) in input.chunks(1920).enumerate() {
+            conv.convert(chunk, &mut out);
+            let fed = (k * 1920 + chunk.len()) as f64 / 48.0;
+            let produced = (out.len() / format.frame_bytes()) as f64 * 1000.0 / rate as f64;
+            lag_ms = lag_ms.max(fed - produced);
+        }
+        let mono: Vec<f64> = out
+            .chunks_exact(format.frame_bytes())
+            .map(|f| match sf {
+                Pcm16 => i16::from_le_bytes([f[0], f[1]]) as f64 / 32768.0,
+                Float32 => f32::from_le_bytes([f[0], f[1], f[2], f[3]]) as f64,
+                Mulaw => g711::ulaw_to_linear(f[0]) as f64 / 32768.0,
+                Alaw => g711::alaw_to_linear(f[0]) as f64 / 32768.0,
+            })
+            .collect();
+        let (delay, db) = best_delay(&mono, rate as f64, f0, f1);
+        println!(
+            "{:<8?} {:>6} Hz {}ch  {:>6} Hz  {:>6.1}  {:>6.3} ms   {:>6.3} ms",
+            sf,
+            rate,
+            channels,
+            f1,
+            db,
+            delay * 1000.0 / rate as f64,
+            lag_ms
+        );
+        if db < floor {
+            failures.push(format!("{format:?}: SNR {db:.1} dB below {floor} dB"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
