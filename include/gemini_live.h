@@ -36,6 +36,43 @@
 
 
 /**
+ * The sample rate the service takes as input.
+ */
+#define WIRE_INPUT_RATE 16000
+
+/**
+ * The sample rate of the service's reply audio.
+ */
+#define WIRE_OUTPUT_RATE 24000
+
+/**
+ * The lowest and highest sample rates accepted, in Hz.
+ */
+#define MIN_RATE 8000
+
+#define MAX_RATE 48000
+
+/**
+ * Turns remembered for `turn_played_ms` (older ones are forgotten).
+ */
+#define TURNS_KEPT 16
+
+/**
+ * Length of the sinc filter, in taps.
+ */
+#define SINC_LEN 128
+
+/**
+ * Intermediate points per input sample at which the sinc is tabulated.
+ */
+#define OVERSAMPLING 256
+
+/**
+ * Input chunk in milliseconds.
+ */
+#define CHUNK_MS 10
+
+/**
  * Size of the buffer handed to the credential callback.
  */
 #define GEMINI_LIVE_CREDENTIAL_MAX 16384
@@ -457,6 +494,36 @@ typedef uint32_t gemini_live_result;
 #endif // __cplusplus
 
 /**
+ * How one sample is stored (`gemini_live_audio_format.sample_format`).
+ */
+enum gemini_live_sample_format
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Signed 16-bit little-endian PCM.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_PCM16 = 0,
+  /**
+   * 32-bit IEEE float, little-endian, nominally in [-1, 1]; values beyond are clipped and NaN
+   * becomes silence.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_FLOAT32 = 1,
+  /**
+   * G.711 μ-law, one byte per sample (e.g. 8 kHz telephony, 160 bytes per 20 ms frame).
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_MULAW = 2,
+  /**
+   * G.711 A-law, one byte per sample.
+   */
+  GEMINI_LIVE_SAMPLE_FORMAT_ALAW = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_sample_format;
+#endif // __cplusplus
+
+/**
  * When a NON_BLOCKING function's result is folded into the conversation.
  */
 enum gemini_live_scheduling
@@ -509,11 +576,43 @@ typedef struct gemini_live_config gemini_live_config;
 typedef struct gemini_live_mock_server gemini_live_mock_server;
 
 /**
+ * A playout buffer (opaque): the application, or a session it is bound to, pushes PCM16 mono
+ * reply audio in; the audio device's thread pulls frames of any size out. Created by
+ * `gemini_live_playout_new`, freed by `gemini_live_playout_free` (a session it is bound to
+ * keeps its own reference, so the order of the two frees does not matter).
+ *
+ * Threads: one producer (the thread calling `push`, `end_turn` and `flush`; for a bound
+ * buffer, the session's event delivery: its callback thread or the caller of
+ * `gemini_live_session_next_event` — then do not push yourself) and one consumer (the thread
+ * calling `pull`), concurrently. `pull` takes no lock, allocates nothing and never blocks. The
+ * getters may be called from any thread.
+ */
+typedef struct gemini_live_playout gemini_live_playout;
+
+/**
  * A Live session (opaque): connected by `gemini_live_session_new`, freed by
  * `gemini_live_session_free`. Send functions and getters may be called from any thread,
  * concurrently, including from inside the session's own event callback.
  */
 typedef struct gemini_live_session gemini_live_session;
+
+/**
+ * The format of audio given to `gemini_live_session_send_audio_ex`.
+ */
+typedef struct gemini_live_audio_format {
+  /**
+   * A `gemini_live_sample_format` value.
+   */
+  uint32_t sample_format;
+  /**
+   * Samples per second per channel: 8000..=48000.
+   */
+  uint32_t sample_rate;
+  /**
+   * 1 (mono) or 2 (interleaved stereo, left first; mixed down to mono by their mean).
+   */
+  uint32_t channels;
+} gemini_live_audio_format;
 
 /**
  * Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
@@ -700,6 +799,8 @@ typedef void (*gemini_live_event_callback)(void *userdata, const struct gemini_l
  */
 typedef void (*gemini_live_userdata_free)(void *userdata);
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -710,6 +811,83 @@ extern "C" {
  * Thread: any; not twice.
  */
 void gemini_live_string_free(char *string);
+
+/**
+ * Sends audio in the caller's format: PCM16, float32, G.711 μ-law or A-law, mono or
+ * interleaved stereo, at 8000..=48000 Hz. It is converted on the calling thread to 16 kHz
+ * PCM16 mono (stereo mixed down by the mean of the channels; other rates resampled by a
+ * 128-tap windowed-sinc resampler, see the README's "Audio formats") and sent like
+ * `gemini_live_session_send_audio`, including its pacing. 16 kHz PCM16 mono is passed
+ * through unchanged.
+ *
+ * Streaming: the session keeps one converter, whose state carries over from call to call, so
+ * a stream cut into chunks of any size converts as if it were sent whole (no clicks at chunk
+ * edges). Resampling works in 10 ms chunks: input short of a chunk is kept for the next call
+ * (a call can then send nothing and still return `OK`), and the filter holds back half its
+ * length (64 input samples). Added latency, from the input's side: at most 10 ms of held input
+ * plus the filter's 64 samples (1.3 ms at 48 kHz, 1.5 ms at 44.1 kHz, 8 ms at 8 kHz); with
+ * calls of whole 10 ms multiples, only the filter's part (see `gemini_live_audio_latency`).
+ * A call with a different format than the previous call starts a new converter: what the old
+ * one still held (under 10 ms plus the filter tail) is dropped.
+ *
+ * `len` must be a non-zero multiple of the frame size (bytes per sample times channels).
+ *
+ * Size: the converted PCM of one call must fit one message, as in
+ * `gemini_live_session_send_audio` (`GEMINI_LIVE_MAX_AUDIO_BYTES` of 16 kHz PCM by default:
+ * over 6 minutes); a larger call returns `GEMINI_LIVE_RESULT_TOO_LARGE` before anything is
+ * converted or queued, and the converter's state is unchanged.
+ *
+ * Ownership: `data` and `format` are read before the call returns; the caller keeps them.
+ *
+ * Threads: any. Calls of this function on one session are serialised by a lock held while
+ * converting, pacing and queueing, so concurrent calls are queued in the order they take the
+ * lock; streams meant to be separate must not share a session this way (their samples would
+ * be interleaved and, with different formats, reset the converter each time). It does not
+ * block `gemini_live_session_send_audio` or other send functions. Do not call it from the
+ * session's callback with pacing on.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad format, empty or partial frame),
+ * `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`. On an error nothing is queued; after `QUEUE_FULL` or
+ * `CLOSED` the converted audio of that call is lost (the converter has consumed it).
+ */
+gemini_live_result gemini_live_session_send_audio_ex(struct gemini_live_session *session,
+                                                     const uint8_t *data,
+                                                     size_t len,
+                                                     const struct gemini_live_audio_format *format);
+
+/**
+ * The latency `gemini_live_session_send_audio_ex` adds for audio of `format`, in
+ * microseconds: `*out_filter_us` the resampling filter's share (half its length: 0 when no
+ * resampling is needed), `*out_max_buffered_us` the most input held until a 10 ms chunk is
+ * complete (0 when every call sends whole 10 ms multiples, or without resampling). The output
+ * is time-aligned with the input, so the audio of a call reaches the wire at most
+ * `filter + max_buffered` after it was given.
+ *
+ * Out-params are written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (bad format).
+ */
+gemini_live_result gemini_live_audio_latency(const struct gemini_live_audio_format *format,
+                                             uint32_t *out_filter_us,
+                                             uint32_t *out_max_buffered_us);
+
+/**
+ * Sets the format in which sessions of this config deliver reply audio (`AUDIO` events), or
+ * with NULL restores the default, the service's own 24 kHz PCM16 mono. The session converts
+ * each `AUDIO` event on the thread delivering events (the callback thread, or the caller of
+ * `gemini_live_session_next_event`) with a streaming converter that keeps its state across
+ * events (the same resampler as `gemini_live_session_send_audio_ex`, from 24 kHz). The event's
+ * `sample_rate` is then the format's rate and `data`/`data_len` hold its bytes (interleaved
+ * when stereo, the same signal on both channels); an event's data can be shorter than its
+ * 24 kHz original by what the filter holds back (up to 10 ms plus 64 input samples), and
+ * empty for a tiny chunk. A playout buffer bound with `gemini_live_session_set_playout` still
+ * receives the original 24 kHz PCM16.
+ *
+ * Threads: not concurrently with other calls on the same config; sessions already created keep
+ * the format they were created with. Errors: `NULL_ARGUMENT` (config), `INVALID_ARGUMENT` (bad
+ * format).
+ */
+gemini_live_result gemini_live_config_set_output_audio_format(struct gemini_live_config *config,
+                                                              const struct gemini_live_audio_format *format);
 
 /**
  * Creates a config with the defaults: model `gemini-2.5-flash-native-audio-preview-12-2025`,
@@ -1197,6 +1375,93 @@ gemini_live_result gemini_live_mock_server_wait_for(const struct gemini_live_moc
  * Threads: any thread that is not inside an event callback; not twice.
  */
 void gemini_live_mock_server_free(struct gemini_live_mock_server *server);
+
+/**
+ * Creates a playout buffer for `sample_rate` Hz (8000..=48000; 24000 for the service's reply
+ * audio) holding up to `capacity_ms` (10..=600000) of audio; pushes beyond that are cut.
+ *
+ * Out-param written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_new(uint32_t sample_rate,
+                                           uint32_t capacity_ms,
+                                           struct gemini_live_playout **out);
+
+/**
+ * Frees the application's reference. NULL is a no-op. No `push`/`pull` may be running or start
+ * on it afterwards. Threads: any; not twice.
+ */
+void gemini_live_playout_free(struct gemini_live_playout *playout);
+
+/**
+ * Producer: appends `count` PCM16 samples (host order) and writes how many fit to
+ * `*out_accepted` (the rest, past the capacity, is dropped). The first push after a turn ended
+ * opens a new turn.
+ *
+ * Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_push(struct gemini_live_playout *playout,
+                                            const int16_t *samples,
+                                            size_t count,
+                                            size_t *out_accepted);
+
+/**
+ * Consumer (the audio device's thread): fills `out` with the next `count` samples, silence
+ * where the buffer runs dry, and returns how many were audio. No lock, no allocation, never
+ * blocks, never sets the last error: a NULL `playout` or `out` returns 0 (and writes nothing).
+ */
+size_t gemini_live_playout_pull(struct gemini_live_playout *playout, int16_t *out, size_t count);
+
+/**
+ * Producer: the current turn is complete; the next push opens a new one. A bound session does
+ * this on `TURN_COMPLETE`. Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_end_turn(struct gemini_live_playout *playout);
+
+/**
+ * Producer: barge-in. Everything pushed and not yet played is dropped (the consumer's next pull
+ * starts after it) and the current turn ends. A bound session does this on `INTERRUPTED`,
+ * before the application sees the event. Threads: the producer. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_playout_flush(struct gemini_live_playout *playout);
+
+/**
+ * The id of the latest turn (1, 2, ...; 0 before the first push). NULL gives 0.
+ * Threads: any.
+ */
+uint64_t gemini_live_playout_current_turn(const struct gemini_live_playout *playout);
+
+/**
+ * Milliseconds of audio waiting to be pulled. NULL gives 0. Threads: any.
+ */
+uint64_t gemini_live_playout_buffered_ms(const struct gemini_live_playout *playout);
+
+/**
+ * How much of turn `turn` was actually played: `*out_played_ms`, and `*out_finished` true once
+ * the turn is over (completed or flushed) and none of it is left to play — then the figure is
+ * final: the whole turn if it played out, the part heard before the barge-in if it was
+ * interrupted. Only the last 16 turns are kept.
+ *
+ * Out-params written only on success. Threads: any. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (unknown or forgotten turn).
+ */
+gemini_live_result gemini_live_playout_turn_played_ms(const struct gemini_live_playout *playout,
+                                                      uint64_t turn,
+                                                      uint64_t *out_played_ms,
+                                                      bool *out_finished);
+
+/**
+ * Binds `playout` to the session (NULL unbinds): from the next event on, the session pushes
+ * every `AUDIO` event's PCM into it, flushes it on `INTERRUPTED` and ends the turn on
+ * `TURN_COMPLETE`, on the thread delivering events, before the application sees the event.
+ * The buffer's rate must be the reply audio's (24000 Hz): audio at another rate is not pushed.
+ * The session keeps its own reference until unbound or freed.
+ *
+ * Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (a buffer not at 24000
+ * Hz).
+ */
+gemini_live_result gemini_live_session_set_playout(struct gemini_live_session *session,
+                                                   struct gemini_live_playout *playout);
 
 /**
  * Connects a session and waits until it is ready (`setupComplete`) or has failed.

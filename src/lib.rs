@@ -4,6 +4,7 @@
 //! → `transport` (endpoints, TLS, connection loop) → `ffi` (the C ABI). `mock` is a
 //! protocol-faithful Live server for tests and offline development.
 
+pub mod audio;
 pub mod ffi;
 pub mod mock;
 pub mod protocol;

@@ -171,7 +171,11 @@ type Config struct {
 	// MaxMessageBytes caps each encoded client message (library default 16 MiB when 0, for
 	// proxies with smaller frames); larger sends fail with ErrTooLarge.
 	MaxMessageBytes int
-	AudioPacing     *AudioPacing
+	// OutputAudioFormat, when set, delivers reply audio (*Audio events) in this format instead
+	// of 24 kHz PCM16 mono, converted with state kept across events
+	// (gemini_live_config_set_output_audio_format). A bound Playout still gets 24 kHz PCM16.
+	OutputAudioFormat *AudioFormat
+	AudioPacing       *AudioPacing
 
 	// SetupJSON is deep-merged into the setup message, for fields without a setting here.
 	SetupJSON json.RawMessage
@@ -439,6 +443,14 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 		add(func() error {
 			return call(func() C.gemini_live_result {
 				return C.gemini_live_config_set_setup_timeout_ms(c, msC(cfg.SetupTimeout))
+			})
+		})
+	}
+	if cfg.OutputAudioFormat != nil {
+		f := cfg.OutputAudioFormat.c()
+		add(func() error {
+			return call(func() C.gemini_live_result {
+				return C.gemini_live_config_set_output_audio_format(c, &f)
 			})
 		})
 	}

@@ -54,7 +54,7 @@ type Connected struct {
 // Audio is model audio: 16-bit little-endian mono PCM.
 type Audio struct {
 	Data       []byte
-	SampleRate int // 24000 unless the server said otherwise
+	SampleRate int // 24000 unless the server said otherwise, or Config.OutputAudioFormat's rate
 }
 
 // Text is model text.

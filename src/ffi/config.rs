@@ -162,6 +162,8 @@ pub(crate) struct Config {
     close_timeout: Duration,
     reconnect: ReconnectPolicy,
     max_message_bytes: usize,
+    /// The format AUDIO events deliver (`gemini_live_config_set_output_audio_format`).
+    pub(crate) output_audio: Option<crate::audio::format::AudioFormat>,
 }
 
 /// Default model of a new config.
@@ -186,6 +188,7 @@ impl Default for Config {
             close_timeout: defaults.close_timeout,
             reconnect: defaults.reconnect,
             max_message_bytes: crate::session::MAX_MESSAGE_BYTES,
+            output_audio: None,
         }
     }
 }
@@ -267,7 +270,7 @@ pub(crate) unsafe fn config_ref<'a>(ptr: *const gemini_live_config, name: &str) 
     super::ptr::try_ref(ptr.cast::<Config>(), name)
 }
 
-unsafe fn config_mut<'a>(ptr: *mut gemini_live_config) -> Result<&'a mut Config, Error> {
+pub(super) unsafe fn config_mut<'a>(ptr: *mut gemini_live_config) -> Result<&'a mut Config, Error> {
     try_mut(ptr.cast::<Config>(), "config")
 }
 

@@ -44,6 +44,11 @@ pub(crate) struct Shared {
     wake: Notify,
     done: Mutex<bool>,
     done_cv: Condvar,
+    /// The playout buffer bound with `gemini_live_session_set_playout`, fed from the event
+    /// stream before the application sees each event.
+    pub playout: Mutex<Option<std::sync::Arc<crate::audio::playout::Playout>>>,
+    /// Converts AUDIO events to the format set with `gemini_live_config_set_output_audio_format`.
+    pub output: Mutex<Option<crate::audio::converter::OutputConverter>>,
 }
 
 impl Shared {
@@ -58,6 +63,49 @@ impl Shared {
             wake: Notify::new(),
             done: Mutex::new(callback.is_none()),
             done_cv: Condvar::new(),
+            playout: Mutex::new(None),
+            output: Mutex::new(None),
+        }
+    }
+
+    /// Converts an AUDIO event's PCM to the application's output format, if one is set.
+    pub fn convert_output(&self, event: SessionEvent) -> SessionEvent {
+        let SessionEvent::Audio { data, mime_type } = event else {
+            return event;
+        };
+        let mut guard = self.output.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(conv) = guard.as_mut() else {
+            return SessionEvent::Audio { data, mime_type };
+        };
+        let mut out = Vec::new();
+        conv.convert(&data, &mut out);
+        SessionEvent::Audio {
+            data: bytes::Bytes::from(out),
+            mime_type: format!("audio/pcm;rate={}", conv.format().sample_rate),
+        }
+    }
+
+    /// Feeds a bound playout buffer: model audio is pushed, `INTERRUPTED` flushes it (barge-in)
+    /// and `TURN_COMPLETE` ends the turn. Runs on the thread that delivers the event (the
+    /// callback thread, or the caller of `next_event`), before the application sees it.
+    pub fn observe(&self, event: &SessionEvent) {
+        let guard = self.playout.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(p) = guard.as_ref() else { return };
+        match event {
+            SessionEvent::Audio { data, mime_type }
+                if super::event::sample_rate(mime_type) == p.sample_rate() =>
+            {
+                let samples: Vec<i16> = data
+                    .chunks_exact(2)
+                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                    .collect();
+                p.push(&samples);
+            }
+            SessionEvent::Interrupted => {
+                p.flush();
+            }
+            SessionEvent::TurnComplete { .. } => p.end_turn(),
+            _ => {}
         }
     }
 
@@ -126,6 +174,8 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
             break;
         }
         let last = event.is_closed();
+        shared.observe(&event);
+        let event = shared.convert_output(event);
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)))
             .or_else(|_| {

@@ -515,7 +515,7 @@ fn usage_json(u: &crate::protocol::UsageMetadata) -> String {
 }
 
 /// The `rate=` parameter of an audio MIME type; 24000 when absent or unparsable.
-fn sample_rate(mime: &str) -> u32 {
+pub(crate) fn sample_rate(mime: &str) -> u32 {
     mime.split(';')
         .filter_map(|p| p.trim().strip_prefix("rate="))
         .find_map(|r| r.trim().parse::<u32>().ok())

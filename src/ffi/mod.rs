@@ -18,6 +18,7 @@
 // documented in the header.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod audio;
 pub mod config;
 pub mod dispatch;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod event;
 pub mod mock;
 #[doc(hidden)]
 pub mod panic;
+pub mod playout;
 pub(crate) mod ptr;
 pub(crate) mod runtime;
 pub mod session;

@@ -28,6 +28,18 @@ impl PanicOrDefault for bool {
     }
 }
 
+impl PanicOrDefault for usize {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
+impl PanicOrDefault for u64 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
 impl PanicOrDefault for u32 {
     fn panic_value() -> Self {
         0

@@ -170,13 +170,16 @@ impl Drop for CredentialCallGuard {
 
 /// The Rust side of `gemini_live_session`.
 pub(crate) struct Session {
-    handle: SessionHandle,
+    pub(super) handle: SessionHandle,
     /// Set by close and free: later sends fail with `CLOSED`.
     closed: AtomicBool,
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     pull: Option<Pull>,
     send_queue: usize,
     credential_calls: Arc<CredentialCalls>,
+    /// The converter of `gemini_live_session_send_audio_ex`, created on its first call; its
+    /// lock serialises those calls (conversion, pacing and queueing, in that order).
+    pub(super) audio_in: Mutex<Option<crate::audio::converter::InputConverter>>,
 }
 
 impl Session {
@@ -187,11 +190,11 @@ impl Session {
     /// Closed by the application, or ended (the phase turns `Closed` before the `CLOSED`
     /// event is emitted, so a send after that event always fails, even while the connection
     /// loop is still winding down).
-    fn is_closed(&self) -> bool {
+    pub(super) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst) || self.handle.phase().is_terminal()
     }
 
-    fn send(&self, message: EncodedMessage) -> Result<(), Error> {
+    pub(super) fn send(&self, message: EncodedMessage) -> Result<(), Error> {
         if self.is_closed() {
             return Err(Error::closed());
         }
@@ -222,7 +225,7 @@ impl Session {
     }
 }
 
-unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session, Error> {
+pub(super) unsafe fn session_ref<'a>(ptr: *const gemini_live_session) -> Result<&'a Session, Error> {
     try_ref(ptr.cast::<Session>(), "session")
 }
 
@@ -294,6 +297,11 @@ pub extern "C" fn gemini_live_session_new(
         let callback: Option<EventFn> = callback;
         let finalizer: Option<FinalizerFn> = userdata_free;
         let shared = Arc::new(Shared::new(callback, userdata, finalizer));
+        if let Some(format) = config.output_audio {
+            // Validated by the setter.
+            *shared.output.lock().unwrap_or_else(|e| e.into_inner()) =
+                crate::audio::converter::OutputConverter::new(format).ok();
+        }
         let (pull, dispatcher_rx) = if callback.is_some() {
             (None, Some(rx))
         } else {
@@ -306,6 +314,7 @@ pub extern "C" fn gemini_live_session_new(
             pull,
             send_queue,
             credential_calls,
+            audio_in: Mutex::new(None),
         });
         let addr = session.addr();
         if let Some(rx) = dispatcher_rx {
@@ -800,6 +809,8 @@ pub extern "C" fn gemini_live_session_next_event(
         if event.is_closed() {
             pull.closed_delivered.store(true, Ordering::SeqCst);
         }
+        s.shared.observe(&event);
+        let event = s.shared.convert_output(event);
         let owned = OwnedEvent::new(event);
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())

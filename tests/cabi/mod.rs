@@ -71,6 +71,9 @@ impl Drop for Config {
 pub struct Event {
     pub kind: gemini_live_event_kind,
     pub text: String,
+    /// AUDIO: the bytes and their rate.
+    pub audio: Vec<u8>,
+    pub sample_rate: u32,
     pub fatal: bool,
     pub error_kind: u32,
     pub close_code: u32,
@@ -89,9 +92,16 @@ impl Event {
             let bytes = unsafe { std::slice::from_raw_parts(e.text.cast::<u8>(), e.text_len) };
             String::from_utf8_lossy(bytes).into_owned()
         };
+        let audio = if e.data.is_null() {
+            Vec::new()
+        } else {
+            unsafe { std::slice::from_raw_parts(e.data, e.data_len) }.to_vec()
+        };
         Event {
             kind: e.kind,
             text,
+            audio,
+            sample_rate: e.sample_rate,
             fatal: e.fatal,
             error_kind: e.error_kind as u32,
             close_code: e.close_code,

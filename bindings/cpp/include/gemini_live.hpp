@@ -170,6 +170,26 @@ enum class Scheduling : std::uint32_t {
   Interrupt = GEMINI_LIVE_SCHEDULING_INTERRUPT,
 };
 
+/// How one sample of an AudioFormat is stored.
+enum class SampleFormat : std::uint32_t {
+  Pcm16 = GEMINI_LIVE_SAMPLE_FORMAT_PCM16,      ///< signed 16-bit little-endian
+  Float32 = GEMINI_LIVE_SAMPLE_FORMAT_FLOAT32,  ///< IEEE float in [-1, 1] (clipped beyond)
+  Mulaw = GEMINI_LIVE_SAMPLE_FORMAT_MULAW,      ///< G.711 μ-law, one byte per sample
+  Alaw = GEMINI_LIVE_SAMPLE_FORMAT_ALAW,        ///< G.711 A-law, one byte per sample
+};
+
+/// The format of audio given to Session::send_audio_as: `sample_rate` 8000..48000 Hz,
+/// `channels` 1 or 2 (interleaved; mixed down to mono by their mean).
+struct AudioFormat {
+  SampleFormat format = SampleFormat::Pcm16;
+  std::uint32_t sample_rate = 16000;
+  std::uint32_t channels = 1;
+
+  gemini_live_audio_format c() const noexcept {
+    return gemini_live_audio_format{static_cast<std::uint32_t>(format), sample_rate, channels};
+  }
+};
+
 /// The stable name of a result code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
 inline std::string_view result_name(Result r) noexcept {
   return gemini_live_result_name(static_cast<std::uint32_t>(r));
@@ -669,6 +689,19 @@ class Config {
     detail::check(gemini_live_config_set_max_message_bytes(raw_, bytes));
     return *this;
   }
+  /// Delivers reply audio (AUDIO events) in `format` instead of 24 kHz PCM16 mono, converted with
+  /// state kept across events (gemini_live_config_set_output_audio_format). A bound Playout still
+  /// receives 24 kHz PCM16.
+  Config& set_output_audio_format(const AudioFormat& format) {
+    const gemini_live_audio_format f = format.c();
+    detail::check(gemini_live_config_set_output_audio_format(raw_, &f));
+    return *this;
+  }
+  /// Restores the default output format (24 kHz PCM16 mono).
+  Config& clear_output_audio_format() {
+    detail::check(gemini_live_config_set_output_audio_format(raw_, nullptr));
+    return *this;
+  }
   /// Deep-merges a JSON object into the setup message (for fields without a setter).
   Config& merge_setup_json(std::string_view json) {
     detail::check(gemini_live_config_merge_setup_json(raw_, detail::c_string(json).c_str()));
@@ -697,6 +730,81 @@ class Config {
 
 // ---------------------------------------------------------------------------------------------
 // Session
+
+/// A playout buffer for reply audio with barge-in (gemini_live_playout): PCM16 mono pushed by one
+/// producer (the application, or a Session it is bound to with Session::set_playout), pulled in
+/// device-sized frames by one consumer. pull() takes no lock, allocates nothing, never blocks
+/// and never throws; it fills with silence when the buffer runs dry. Move-only; a bound session
+/// keeps its own reference, so destroying either first is fine (but no push/pull may run on a
+/// destroyed Playout).
+class Playout {
+ public:
+  /// `sample_rate` 8000..48000 (24000 for the service's reply audio), `capacity` 10 ms..10 min.
+  Playout(std::uint32_t sample_rate, std::chrono::milliseconds capacity) {
+    detail::check(gemini_live_playout_new(sample_rate, static_cast<std::uint32_t>(capacity.count()), &raw_));
+  }
+  ~Playout() { gemini_live_playout_free(raw_); }
+  Playout(Playout&& o) noexcept : raw_(std::exchange(o.raw_, nullptr)) {}
+  Playout& operator=(Playout&& o) noexcept {
+    if (this != &o) {
+      gemini_live_playout_free(raw_);
+      raw_ = std::exchange(o.raw_, nullptr);
+    }
+    return *this;
+  }
+  Playout(const Playout&) = delete;
+  Playout& operator=(const Playout&) = delete;
+
+  /// Producer: appends samples, returns how many fit. The first push after a turn ended opens a
+  /// new turn.
+  std::size_t push(const std::int16_t* samples, std::size_t count) {
+    std::size_t accepted = 0;
+    if (count == 0) return 0;
+    detail::check(gemini_live_playout_push(raw_, samples, count, &accepted));
+    return accepted;
+  }
+  /// Consumer: fills `out[0..count)`, silence where the buffer runs dry; returns the samples of
+  /// audio written.
+  std::size_t pull(std::int16_t* out, std::size_t count) noexcept { return gemini_live_playout_pull(raw_, out, count); }
+  /// Producer: the current turn is complete.
+  void end_turn() { detail::check(gemini_live_playout_end_turn(raw_)); }
+  /// Producer: barge-in; drops what was not played and ends the turn.
+  void flush() { detail::check(gemini_live_playout_flush(raw_)); }
+  /// The latest turn's id (1, 2, ...; 0 before the first push).
+  std::uint64_t current_turn() const noexcept { return gemini_live_playout_current_turn(raw_); }
+  /// Audio waiting to be pulled.
+  std::chrono::milliseconds buffered() const noexcept {
+    return std::chrono::milliseconds(gemini_live_playout_buffered_ms(raw_));
+  }
+  /// How much of `turn` was played, and whether that is final (the turn is over and nothing of
+  /// it is left to play). Throws Error (InvalidArgument) for an unknown or forgotten turn.
+  std::pair<std::chrono::milliseconds, bool> turn_played(std::uint64_t turn) const {
+    std::uint64_t ms = 0;
+    bool final_ = false;
+    detail::check(gemini_live_playout_turn_played_ms(raw_, turn, &ms, &final_));
+    return {std::chrono::milliseconds(ms), final_};
+  }
+  gemini_live_playout* raw() const noexcept { return raw_; }
+
+ private:
+  gemini_live_playout* raw_ = nullptr;
+};
+
+/// The latency Session::send_audio_as adds for a format (gemini_live_audio_latency): the
+/// resampling filter's share, and the most input held until a 10 ms chunk is complete (zero
+/// when every call carries whole 10 ms multiples). Both zero for 16 kHz PCM16 mono.
+struct AudioLatency {
+  std::chrono::microseconds filter{0};
+  std::chrono::microseconds max_buffered{0};
+};
+
+/// Throws Error (Result::InvalidArgument) for a bad format.
+inline AudioLatency audio_latency(const AudioFormat& format) {
+  const gemini_live_audio_format f = format.c();
+  std::uint32_t filter = 0, held = 0;
+  detail::check(gemini_live_audio_latency(&f, &filter, &held));
+  return AudioLatency{std::chrono::microseconds(filter), std::chrono::microseconds(held)};
+}
 
 /// A connected Live session (owns a gemini_live_session). Move-only; the destructor closes and
 /// frees it (waiting for a callback running on another thread, see the top of this file).
@@ -766,6 +874,28 @@ class Session {
     if (!raw_) return Result::NullArgument;
     return static_cast<Result>(gemini_live_session_send_audio(raw_, detail::nonnull(pcm.data()), pcm.size(), sample_rate));
   }
+  /// Audio in `format` (gemini_live_session_send_audio_ex): converted on this thread to 16 kHz
+  /// PCM16 mono by a converter the session keeps across calls (chunks of any size join without
+  /// clicks; input short of a 10 ms resampling chunk waits for the next call). `data.size()`
+  /// must be a non-zero multiple of the frame size. Calls on one session are serialised; a call
+  /// in another format than the previous one restarts the converter. Result::TooLarge is judged
+  /// on the converted size.
+  void send_audio_as(bytes_view data, const AudioFormat& format) {
+    const gemini_live_audio_format f = format.c();
+    call(gemini_live_session_send_audio_ex(live(), detail::nonnull(data.data()), data.size(), &f));
+  }
+  /// Like send_audio_as but reports failure as a return value, for real-time audio loops. Does
+  /// not rethrow callback exceptions.
+  Result try_send_audio_as(bytes_view data, const AudioFormat& format) noexcept {
+    if (!raw_) return Result::NullArgument;
+    const gemini_live_audio_format f = format.c();
+    return static_cast<Result>(gemini_live_session_send_audio_ex(raw_, detail::nonnull(data.data()), data.size(), &f));
+  }
+  /// Binds `playout` (24000 Hz) to the session: model audio is pushed into it, INTERRUPTED
+  /// flushes it and TURN_COMPLETE ends the turn, on the event thread before the callback runs.
+  void set_playout(Playout& playout) { call(gemini_live_session_set_playout(live(), playout.raw())); }
+  /// Unbinds the playout buffer.
+  void clear_playout() { call(gemini_live_session_set_playout(live(), nullptr)); }
   /// One video frame, `mime_type` "image/jpeg" or "image/png".
   void send_video(bytes_view frame, std::string_view mime_type) {
     std::string mime = detail::c_string(mime_type);
