@@ -150,42 +150,31 @@ fn raw_server(first_frame: &'static str) -> (String, std::thread::JoinHandle<()>
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
 
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("ws://{}", listener.local_addr().expect("local address"));
-    let thread = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            listener.set_nonblocking(true).expect("nonblocking");
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            let (tcp, _) = listener.accept().await.expect("a client");
-            let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
-            let mut answered_setup = false;
-            while let Some(Ok(frame)) = ws.next().await {
-                let Ok(text) = frame.to_text() else { continue };
-                let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else {
-                    continue;
-                };
-                let reply = if !answered_setup && message.get("setup").is_some() {
-                    answered_setup = true;
-                    first_frame.to_owned()
-                } else if let Some(said) = message["realtimeInput"]["text"].as_str() {
-                    serde_json::json!({"serverContent": {
+    loopback_server(move |listener| async move {
+        let (tcp, _) = listener.accept().await.expect("a client");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let mut answered_setup = false;
+        while let Some(Ok(frame)) = ws.next().await {
+            let Ok(text) = frame.to_text() else { continue };
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            let reply = if !answered_setup && message.get("setup").is_some() {
+                answered_setup = true;
+                first_frame.to_owned()
+            } else if let Some(said) = message["realtimeInput"]["text"].as_str() {
+                serde_json::json!({"serverContent": {
                         "modelTurn": {"parts": [{"text": format!("echo: {said}")}]},
                         "turnComplete": true}})
-                    .to_string()
-                } else {
-                    continue;
-                };
-                if ws.send(Message::Text(reply.into())).await.is_err() {
-                    break;
-                }
+                .to_string()
+            } else {
+                continue;
+            };
+            if ws.send(Message::Text(reply.into())).await.is_err() {
+                break;
             }
-        });
-    });
-    (url, thread)
+        }
+    })
 }
 
 #[test]

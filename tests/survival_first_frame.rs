@@ -13,42 +13,31 @@ use tokio_tungstenite::tungstenite::Message;
 /// and a goAway in one frame; the second must resume with that handle. Returns the URL and
 /// the setups it saw.
 fn scripted_server() -> (String, std::thread::JoinHandle<Vec<Value>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("ws://{}", listener.local_addr().expect("local address"));
-    let thread = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            listener.set_nonblocking(true).expect("nonblocking");
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            let mut setups = Vec::new();
-            for answer in [
-                r#"{"setupComplete":{},"sessionResumptionUpdate":{"newHandle":"h1","resumable":true},"goAway":{"timeLeft":"10s"}}"#,
-                r#"{"setupComplete":{}}"#,
-            ] {
-                let (tcp, _) = listener.accept().await.expect("a client");
-                let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
-                let Some(Ok(frame)) = ws.next().await else { break };
-                setups.push(serde_json::from_str(frame.to_text().expect("text")).expect("JSON"));
-                ws.send(Message::Text(answer.into())).await.expect("answer");
-                if setups.len() == 2 {
-                    // Keep the second connection until the client closes it.
-                    while let Some(Ok(frame)) = ws.next().await {
-                        if frame.is_close() {
-                            break;
-                        }
+    loopback_server(|listener| async move {
+        let mut setups = Vec::new();
+        for answer in [
+            r#"{"setupComplete":{},"sessionResumptionUpdate":{"newHandle":"h1","resumable":true},"goAway":{"timeLeft":"10s"}}"#,
+            r#"{"setupComplete":{}}"#,
+        ] {
+            let (tcp, _) = listener.accept().await.expect("a client");
+            let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+            let Some(Ok(frame)) = ws.next().await else { break };
+            setups.push(serde_json::from_str(frame.to_text().expect("text")).expect("JSON"));
+            ws.send(Message::Text(answer.into())).await.expect("answer");
+            if setups.len() == 2 {
+                // Keep the second connection until the client closes it.
+                while let Some(Ok(frame)) = ws.next().await {
+                    if frame.is_close() {
+                        break;
                     }
-                } else {
-                    // The client leaves this one on its own.
-                    while let Some(Ok(_)) = ws.next().await {}
                 }
+            } else {
+                // The client leaves this one on its own.
+                while let Some(Ok(_)) = ws.next().await {}
             }
-            setups
-        })
-    });
-    (url, thread)
+        }
+        setups
+    })
 }
 
 #[test]

@@ -25,11 +25,7 @@ int main(void) {
   CHECK_OK(gemini_live_config_set_session_resumption(cfg, true, NULL, false));
   CHECK_OK(gemini_live_config_set_tools_json(cfg, "[{\"functionDeclarations\":[{\"name\":\"get_weather\"}]}]"));
   recorder rec;
-  recorder_init(&rec);
-  gemini_live_session *s = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
-  gemini_live_config_free(cfg);
-  WAIT_KIND(&rec, CONNECTED, 1);
+  gemini_live_session *s = open_recorded(cfg, &rec);
   WAIT_KIND(&rec, RESUMPTION_UPDATE, 1);
 
   send_pcm(s, 400, 8000); /* speech */

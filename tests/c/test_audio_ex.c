@@ -10,11 +10,7 @@ int main(void) {
   gemini_live_mock_server *mock = start_mock("{\"record_audio_chunks\":true,\"audio_chunk_ms\":40}");
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
   recorder rec;
-  recorder_init(&rec);
-  gemini_live_session *s = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
-  gemini_live_config_free(cfg);
-  WAIT_KIND(&rec, CONNECTED, 1);
+  gemini_live_session *s = open_recorded(cfg, &rec);
 
   enum { CALLS = 25 };
   const gemini_live_audio_format phone = {GEMINI_LIVE_SAMPLE_FORMAT_MULAW, 8000, 1};

@@ -33,11 +33,7 @@ int main(void) {
   gemini_live_mock_server *mock = start_mock("{\"realtime_output\":true,\"audio_chunk_ms\":40}");
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_AUDIO);
   recorder rec;
-  recorder_init(&rec);
-  gemini_live_session *s = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
-  gemini_live_config_free(cfg);
-  WAIT_KIND(&rec, CONNECTED, 1);
+  gemini_live_session *s = open_recorded(cfg, &rec);
 
   gemini_live_playout *p = NULL;
   CHECK_OK(gemini_live_playout_new(24000, 60000, &p));

@@ -10,11 +10,7 @@ int main(void) {
   CHECK_OK(gemini_live_config_set_tools_json(
       cfg, "[{\"functionDeclarations\":[{\"name\":\"get_weather\",\"description\":\"weather\"}]}]"));
   recorder rec;
-  recorder_init(&rec);
-  gemini_live_session *s = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
-  gemini_live_config_free(cfg);
-  WAIT_KIND(&rec, CONNECTED, 1);
+  gemini_live_session *s = open_recorded(cfg, &rec);
 
   /* --- bad input: distinct codes, nothing queued --- */
   uint8_t pcm[3200];

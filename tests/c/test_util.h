@@ -288,6 +288,17 @@ static inline void close_and_free(gemini_live_session *s, recorder *r) {
   CHECK(atomic_load(&r->concurrent_violations) == 0);
 }
 
+/* Opens a session on `cfg` with `rec` as its callback recorder, frees `cfg`, and waits for
+ * CONNECTED. */
+static inline gemini_live_session *open_recorded(gemini_live_config *cfg, recorder *rec) {
+  recorder_init(rec);
+  gemini_live_session *s = NULL;
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, rec, recorder_finalize, &s));
+  gemini_live_config_free(cfg);
+  WAIT_KIND(rec, CONNECTED, 1);
+  return s;
+}
+
 /* A loopback TCP listener on a free port; returns the fd, writes the port. */
 static inline int listen_loopback(int *port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

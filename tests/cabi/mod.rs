@@ -192,3 +192,27 @@ impl Drop for Session {
         gemini_live_session_free(self.0);
     }
 }
+
+/// A scripted server on a loopback port of its own: `serve` gets the listener on a
+/// current-thread runtime in a thread of its own. Returns the `ws://` URL and the thread.
+pub fn loopback_server<T, F, Fut>(serve: F) -> (String, std::thread::JoinHandle<T>)
+where
+    T: Send + 'static,
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("ws://{}", listener.local_addr().expect("local address"));
+    listener.set_nonblocking(true).expect("nonblocking");
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            serve(listener).await
+        })
+    });
+    (url, thread)
+}
