@@ -50,29 +50,48 @@ impl RawJson {
 /// should not meet deeper JSON from this library.
 pub(crate) const MAX_DEPTH: usize = 127;
 
+/// Tracks whether a byte of JSON text lies inside a string literal (escapes included), so the
+/// one-pass scanners below share one definition of "inside a string".
+#[derive(Default)]
+struct Strings {
+    inside: bool,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Feeds the next byte; true when it belongs to a string literal (its quotes included).
+    fn step(&mut self, b: u8) -> bool {
+        if self.inside {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.inside = false;
+            }
+            true
+        } else {
+            self.inside = b == b'"';
+            self.inside
+        }
+    }
+}
+
 /// Whether `text` nests arrays and objects deeper than `limit` (one pass, no recursion).
 fn nests_deeper_than(text: &str, limit: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut depth, mut strings) = (0usize, Strings::default());
     for &b in text.as_bytes() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
+        if strings.step(b) {
             continue;
         }
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
                     return true;
                 }
             }
-            b']' | b'}' => depth -= 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -87,19 +106,9 @@ pub fn compact(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = Vec::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
+    let mut strings = Strings::default();
     for &b in text.as_bytes() {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if !is_space(b) {
-            in_string = b == b'"';
+        if strings.step(b) || !is_space(b) {
             out.push(b);
         }
     }
