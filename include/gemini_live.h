@@ -1500,7 +1500,10 @@ gemini_live_result gemini_live_session_new(const struct gemini_live_config *conf
 
 /**
  * Requests a graceful close (WebSocket close 1000) and returns at once. Queued messages are
- * still sent first; the `CLOSED` event follows. Later sends fail with
+ * still sent first; the `CLOSED` event follows within the close timeout
+ * (`gemini_live_config_set_close_timeout_ms`, default 2 s): if the server does not take the
+ * queue, the close frame and its reply in that time, the socket is dropped and `CLOSED` carries
+ * 1006 and a reason naming the deadline. A move in progress (`goAway`) is abandoned. Later sends fail with
  * `GEMINI_LIVE_RESULT_CLOSED`, and a paced `gemini_live_session_send_audio` sleeping on
  * another thread returns `GEMINI_LIVE_RESULT_CLOSED` at once. Closing twice, or a session that
  * already ended, is fine. The session must still be freed with `gemini_live_session_free`
