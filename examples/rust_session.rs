@@ -3,10 +3,10 @@
 //!
 //! `cargo run --example rust_session`
 
-use gemini_live::mock::{MockConfig, MockServer};
 use gemini_live::protocol::{Content, Modality, SessionConfig};
 use gemini_live::session::SessionEvent;
 use gemini_live::transport::{connect, ConnectConfig, Endpoint};
+use gemini_live_mock::{MockConfig, MockServer};
 use std::time::Duration;
 
 #[tokio::main]

@@ -10,8 +10,9 @@ step "setup"
 bash scripts/setup.sh --with-fuzz
 
 step "rust: format and lints"
-cargo fmt --check
-cargo clippy --all-targets -- -D warnings
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p gemini-live --no-default-features --lib -- -D warnings
 
 step "rust: build and test"
 cargo build --all-targets
@@ -33,7 +34,7 @@ step "fuzz (bounded)"
 bash fuzz/run.sh --scale "${FUZZ_SCALE:-1}"
 
 step "load smoke (gemini-live-load through the C ABI, nothing lost)"
-bash bench/smoke.sh
+bash load/bench/smoke.sh
 
 step "rust: the suite again in release (optimised timing, the release library's exports)"
 cargo test --release

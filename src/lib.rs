@@ -6,7 +6,6 @@
 
 pub mod audio;
 pub mod ffi;
-pub mod mock;
 pub mod protocol;
 pub mod session;
 pub mod transport;

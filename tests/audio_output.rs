@@ -12,7 +12,7 @@ use gemini_live::ffi::config::{gemini_live_config_set_response_modality, gemini_
 use gemini_live::ffi::error::gemini_live_result as R;
 use gemini_live::ffi::event::gemini_live_event_kind as K;
 use gemini_live::ffi::session::gemini_live_session_send_realtime_text;
-use gemini_live::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 
 /// The reply's AUDIO events of one turn, as (bytes, rate) each.
 fn reply(format: Option<gemini_live_audio_format>) -> Vec<(Vec<u8>, u32)> {

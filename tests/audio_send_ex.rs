@@ -11,7 +11,7 @@ use gemini_live::ffi::audio::*;
 use gemini_live::ffi::config::gemini_live_config_set_max_message_bytes;
 use gemini_live::ffi::error::gemini_live_result as R;
 use gemini_live::ffi::session::gemini_live_session_send_audio;
-use gemini_live::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 
 fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
     for b in bytes {

@@ -4,9 +4,9 @@
 mod common;
 
 use common::*;
-use gemini_live::mock::{FaultSpec, MockConfig, ScenarioLine};
 use gemini_live::session::{CloseClass, ErrorCode, SessionError, SessionEvent};
 use gemini_live::transport::{connect, Auth, Endpoint, Secret};
+use gemini_live_mock::{FaultSpec, MockConfig, ScenarioLine};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

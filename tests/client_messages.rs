@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use gemini_live::mock::MockConfig;
 use gemini_live::protocol::{
     ActivityDetection, Content, FunctionResponse, Modality, Scheduling, SessionConfig,
 };
 use gemini_live::session::{SessionEvent, SessionPhase};
+use gemini_live_mock::MockConfig;
 use serde_json::json;
 
 #[tokio::test]

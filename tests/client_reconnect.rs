@@ -4,10 +4,10 @@
 mod common;
 
 use common::*;
-use gemini_live::mock::MockConfig;
 use gemini_live::protocol::{Content, SessionResumption};
 use gemini_live::session::{CloseClass, ErrorCode, SessionEvent, SessionPhase};
 use gemini_live::transport::{connect, Auth, Secret};
+use gemini_live_mock::MockConfig;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ fn noise(chunk: usize, bytes: usize) -> Vec<u8> {
 }
 
 /// A mock server with the given fault list (`FaultSpec` JSON).
-async fn mock_with_faults(faults: serde_json::Value) -> gemini_live::mock::MockServer {
+async fn mock_with_faults(faults: serde_json::Value) -> gemini_live_mock::MockServer {
     let faults = serde_json::from_value(faults).expect("valid fault specs");
     mock(MockConfig {
         faults,

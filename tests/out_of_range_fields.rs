@@ -11,7 +11,7 @@ use gemini_live::ffi::event::{
     gemini_live_error_kind, gemini_live_event, gemini_live_event_free, gemini_live_event_kind as K,
 };
 use gemini_live::ffi::session::{gemini_live_phase, gemini_live_session_next_event};
-use gemini_live::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 use std::time::Instant;
 
 const GO_AWAY_ISSUE: &str = r#"goAway.timeLeft: "1e30s" is out of range"#;

@@ -10,7 +10,7 @@ use gemini_live::ffi::error::gemini_live_result as R;
 use gemini_live::ffi::event::gemini_live_event_kind as K;
 use gemini_live::ffi::playout::*;
 use gemini_live::ffi::session::gemini_live_session_send_realtime_text;
-use gemini_live::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 
 struct Playout(*mut gemini_live_playout);
 

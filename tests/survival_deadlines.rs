@@ -9,7 +9,7 @@ use gemini_live::ffi::config::*;
 use gemini_live::ffi::error::gemini_live_result;
 use gemini_live::ffi::event::gemini_live_event_kind as K;
 use gemini_live::ffi::session::gemini_live_phase;
-use gemini_live::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 use std::time::{Duration, Instant};
 
 fn mock(faults: serde_json::Value) -> BlockingMockServer {

@@ -1,8 +1,11 @@
-//! C access to the bundled mock Live server, for tests and offline CI.
+//! C access to the bundled mock Live server (the `gemini-live-mock` crate), for tests and
+//! offline CI. Compiled only with the `mock` cargo feature (on by default): a product build made
+//! with `--no-default-features` exports none of these functions, though the header still
+//! declares them.
 
 use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_ref, try_str, write_out};
-use crate::mock::{BlockingMockServer, MockConfig};
+use gemini_live_mock::{BlockingMockServer, MockConfig};
 use std::ffi::{c_char, CString};
 use std::time::Duration;
 
@@ -109,7 +112,7 @@ pub extern "C" fn gemini_live_mock_server_wait_for(
     crate::ffi_result! {
         let m = unsafe { mock_ref(server)? };
         let pointer = unsafe { try_str(json_pointer, "json_pointer")? };
-        let value_of = |stats: &crate::mock::MockStats| -> Option<i64> {
+        let value_of = |stats: &gemini_live_mock::MockStats| -> Option<i64> {
             let v = serde_json::to_value(stats).ok()?;
             let x = v.pointer(pointer)?;
             x.as_i64().or_else(|| x.as_array().map(|a| a.len() as i64))

@@ -23,6 +23,7 @@ pub mod config;
 pub mod dispatch;
 pub mod error;
 pub mod event;
+#[cfg(feature = "mock")]
 pub mod mock;
 #[doc(hidden)]
 pub mod panic;

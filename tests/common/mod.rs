@@ -2,10 +2,10 @@
 //! a client config pointed at it, and waiting on events with deadlines (never sleeps).
 #![allow(dead_code)]
 
-use gemini_live::mock::{MockConfig, MockServer};
 use gemini_live::protocol::{Modality, SessionConfig};
 use gemini_live::session::{SessionEvent, SessionHandle};
 use gemini_live::transport::{connect, ConnectConfig, Endpoint};
+use gemini_live_mock::{MockConfig, MockServer};
 use std::time::Duration;
 use tokio::sync::broadcast;
 

@@ -5,7 +5,7 @@ out="$1"; shift
 sh -c 'while :; do :; done' & h1=$!
 sh -c 'while :; do :; done' & h2=$!
 sleep 1
-"${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/target}/release/gemini-live-load" "$@" --json > "$out.tmp"; rc=$?
+"${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/../../../.." && pwd)/target}/release/gemini-live-load" "$@" --json > "$out.tmp"; rc=$?
 kill $h1 $h2; wait $h1 $h2 2>/dev/null
 cat "$out.tmp" >> "$out"; rm -f "$out.tmp"
 echo "rc=$rc"

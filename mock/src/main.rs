@@ -13,7 +13,7 @@
 //! Flags override the `--config` file (a JSON [`MockConfig`]); the bind address always comes from
 //! `--host`/`--port`. `--threads` sets the runtime's worker threads (default 1).
 
-use gemini_live::mock::{MockConfig, MockServer};
+use gemini_live_mock::{MockConfig, MockServer};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 

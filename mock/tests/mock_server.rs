@@ -2,7 +2,7 @@
 //! loopback with port 0. Every wait is a frame read under a deadline, never a sleep.
 
 use futures_util::{SinkExt, StreamExt};
-use gemini_live::mock::{BlockingMockServer, MockConfig, MockServer, MockStats};
+use gemini_live_mock::{BlockingMockServer, MockConfig, MockServer, MockStats};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};

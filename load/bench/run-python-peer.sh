@@ -2,13 +2,13 @@
 # The official Python SDK (google-genai) on the same load as gemini-live-load, against the same
 # mock (a separate process), reporting CPU per session-minute of the Python process.
 #
-#   bench/run-python-peer.sh [--sessions N] [--seconds S] [--json]
+#   load/bench/run-python-peer.sh [--sessions N] [--seconds S] [--json]
 #
-# Creates bench/.venv with google-genai from PyPI on first use, builds and starts the mock
-# (unless MOCK_URL is set), then runs bench/python_peer.py.
+# Creates load/bench/.venv with google-genai from PyPI on first use, builds and starts the mock
+# (unless MOCK_URL is set), then runs load/bench/python_peer.py.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
+root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ]; then

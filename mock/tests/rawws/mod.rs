@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use futures_util::SinkExt;
-use gemini_live::mock::MockServer;
+use gemini_live_mock::MockServer;
 use serde_json::Value;
 use std::time::Duration;
 use tokio::net::TcpStream;

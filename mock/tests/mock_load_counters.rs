@@ -3,7 +3,7 @@
 //! binary's `stats` line on stdin. Every wait is a read or a stats condition under a deadline.
 
 use futures_util::{SinkExt, StreamExt};
-use gemini_live::mock::{MockConfig, MockServer};
+use gemini_live_mock::{MockConfig, MockServer};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::time::Duration;
@@ -48,7 +48,7 @@ async fn load_mode_counts_answers_queued_skipped_and_audio_sent() {
         };
         turns += usize::from(v.pointer("/serverContent/turnComplete").is_some());
     }
-    let settled = |s: &gemini_live::mock::MockStats| s.turns_completed == 2 && s.output_audio_bytes == 96_000;
+    let settled = |s: &gemini_live_mock::MockStats| s.turns_completed == 2 && s.output_audio_bytes == 96_000;
     assert!(server.wait_for(settled, DEADLINE).await, "{:#?}", server.stats());
     let stats = server.stats();
     assert_eq!((stats.answers_queued, stats.answers_skipped), (2, 1));

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Every figure of BENCHMARKS.md: repeated runs of gemini-live-load (1, 100 and 1,000 sessions,
 # each with the no-library floor) and of the Python SDK peer (100 sessions), one JSON line per
-# run in bench/results/*.jsonl, then the medians (bench/summarize.py).
+# run in load/bench/results/*.jsonl, then the medians (bench/summarize.py).
 #
-#   bench/run-all.sh [RUNS]     # default 3 runs per configuration
+#   load/bench/run-all.sh [RUNS]     # default 3 runs per configuration
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
+root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 runs="${1:-3}"
 out="$here/results"

@@ -10,16 +10,24 @@
 //! (audio the mock skipped because it fell behind is reported, not counted), 2 on a usage or
 //! setup error. See BENCHMARKS.md for what each figure means.
 
-mod load;
+mod args;
+mod clock;
+mod drain;
+mod floor;
+mod mock_proc;
+mod report;
+mod sessions;
+mod stats;
+mod ticker;
+mod usage;
 
 /// The fixed drain window of earlier versions: its figures are still reported.
 const DRAIN_WINDOW_S: f64 = 5.0;
 /// How long the drain may wait for the mock's queued answers and the audio in flight.
 const DRAIN_BOUND_S: f64 = 30.0;
 
-use load::stats::Samples;
-use load::{args, clock, drain, floor, mock_proc, report, sessions, ticker, usage};
 use serde_json::json;
+use stats::Samples;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

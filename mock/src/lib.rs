@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use gemini_live::mock::{MockConfig, MockServer};
+//! use gemini_live_mock::{MockConfig, MockServer};
 //! let server = MockServer::start(MockConfig::default()).await?;
 //! let url = format!("{}/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=k", server.base_url());
 //! # let _ = url;

@@ -5,7 +5,7 @@ out="$1"; shift
 taskset -c 0 sh -c 'while :; do :; done' & h1=$!
 taskset -c 0 sh -c 'while :; do :; done' & h2=$!
 sleep 1
-taskset -c 0 "${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/target}/release/gemini-live-load" "$@" --json > "$out.tmp" & lt=$!
+taskset -c 0 "${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/../../../.." && pwd)/target}/release/gemini-live-load" "$@" --json > "$out.tmp" & lt=$!
 for _ in $(seq 50); do m=$(pgrep -P $lt gemini-live-moc); [ -n "$m" ] && break; sleep 0.1; done
 [ -n "$m" ] && taskset -p -c 1 $m >/dev/null && echo "mock $m on cpu 1"
 wait $lt; rc=$?

@@ -4,7 +4,7 @@
 //! deadlines that show a send does *not* complete.
 
 use futures_util::{SinkExt, StreamExt};
-use gemini_live::mock::{AudioChunk, MockConfig, MockServer, MockStats, SessionStats};
+use gemini_live_mock::{AudioChunk, MockConfig, MockServer, MockStats, SessionStats};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;

@@ -3,7 +3,7 @@
 # spawned mock, with the floor. Passes when the tool exits 0 (nothing lost, no send failed)
 # and reports zero lost audio bytes and pongs. Takes ~10 s once built.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
 cargo build --release --quiet --bin gemini-live-load --bin gemini-live-mock

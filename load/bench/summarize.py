@@ -1,4 +1,4 @@
-"""Medians of bench/results/*.jsonl (written by bench/run-all.sh), as a Markdown table."""
+"""Medians of load/bench/results/*.jsonl (written by load/bench/run-all.sh), as a Markdown table."""
 
 import json
 import statistics
