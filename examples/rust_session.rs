@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let mut audio_bytes = 0;
     let finished = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(event) = events.recv().await {
+        while let Some(event) = events.recv().await {
             match event {
                 SessionEvent::Audio { data, .. } => audio_bytes += data.len(),
                 SessionEvent::OutputTranscription { text, .. } => print!("{text}"),

@@ -107,12 +107,6 @@
 #define GEMINI_LIVE_CLOSE_WAIT_MS 1000
 
 /**
- * Entries kept per session (200,000 chunks of 20 ms is over an hour of audio). Later chunks are
- * only counted, so the kept list stays a stable prefix across resumptions.
- */
-#define AUDIO_CHUNK_LIMIT 200000
-
-/**
  * What user activity does to a reply in progress.
  */
 enum gemini_live_activity_handling

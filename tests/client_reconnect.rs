@@ -101,7 +101,7 @@ async fn audio_survives_go_away_1011_and_a_tcp_drop_exactly_once() {
         4,
         "a fresh credential for every connection"
     );
-    assert_eq!(session.state.dropped_audio.load(Ordering::Relaxed), 0);
+    assert_eq!(session.dropped_audio(), 0);
 }
 
 #[tokio::test]
@@ -222,7 +222,7 @@ async fn audio_over_the_replay_bounds_is_dropped_counted_and_reported() {
         matches!(e, SessionEvent::Reconnected { .. })
     })
     .await;
-    let dropped = session.state.dropped_audio.load(Ordering::Relaxed);
+    let dropped = session.dropped_audio();
     assert!(dropped > 0, "a bound this small must drop audio");
     let reported = seen.iter().find_map(|e| match e {
         SessionEvent::Error {

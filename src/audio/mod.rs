@@ -5,7 +5,7 @@
 //! stereo, G.711 μ-law or A-law) into that, keeping its state across calls so that a stream
 //! cut into chunks converts exactly as if it were converted whole.
 //!
-//! One file per job: [`g711`] (the ITU-T G.711 codec), [`format`] (sample formats and channel
+//! One file per job: [`g711`] (the ITU-T G.711 codec), [`format`](mod@format) (sample formats and channel
 //! layouts), [`resample`] (a streaming wrapper around rubato's sinc resampler) and
 //! [`converter`] (format → f32 mono → resample → PCM16).
 

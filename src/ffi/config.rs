@@ -11,9 +11,10 @@ use crate::protocol::{
     ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression, Modality,
     Sensitivity, SessionConfig, SessionResumption,
 };
+use crate::session::BackpressureConfig;
 use crate::transport::{
-    check_secret_text, check_vertex_location, check_vertex_project, redact_url, Auth, BackpressureConfig,
-    ConnectConfig, CredentialProvider, Endpoint, ReconnectPolicy, Secret,
+    check_secret_text, check_vertex_location, check_vertex_project, redact_url, Auth, ConnectConfig,
+    CredentialProvider, Endpoint, ReconnectPolicy, Secret,
 };
 use serde_json::Value;
 use std::ffi::{c_char, c_void};

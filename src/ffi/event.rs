@@ -1,8 +1,8 @@
 //! `gemini_live_event`: the C view of a session event, built without copying the payloads
 //! (audio points into the received buffer; strings get a NUL appended in place).
 
+use super::enums::gemini_live_phase;
 use super::error::gemini_live_result;
-use super::session::gemini_live_phase;
 use crate::session::{CloseClass, ErrorCode, SessionEvent};
 use bytes::Bytes;
 use std::ffi::c_char;

@@ -21,6 +21,7 @@
 pub mod audio;
 pub mod config;
 pub mod dispatch;
+pub mod enums;
 pub mod error;
 pub mod event;
 #[cfg(feature = "mock")]

@@ -1,7 +1,8 @@
 //! The library's runtimes.
 //!
-//! - **IO**: `transport::runtime::shared()` (threads `gemini-live-io`) runs every session's
-//!   connection loop. No C code ever runs on it.
+//! - **IO**: one multi-thread runtime (threads `gemini-live-io`, at most 4) runs every
+//!   session's connection loop: no OS thread per session on the network path. No C code ever
+//!   runs on it.
 //! - **Callbacks**: a small runtime whose blocking pool (threads `gemini-live-cb`) hosts one
 //!   dispatcher per callback-mode session and runs the credential callback. A dispatcher is a
 //!   long-lived blocking task, so a slow C callback holds only its own thread: it stalls
@@ -11,6 +12,19 @@
 use once_cell::sync::Lazy;
 use std::cell::Cell;
 use tokio::runtime::{Builder, Handle, Runtime};
+
+static IO: Lazy<Runtime> = Lazy::new(|| {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4);
+    Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("gemini-live-io")
+        .enable_all()
+        .build()
+        .expect("cannot start the gemini-live runtime")
+});
 
 static CALLBACKS: Lazy<Runtime> = Lazy::new(|| {
     Builder::new_multi_thread()
@@ -24,7 +38,7 @@ static CALLBACKS: Lazy<Runtime> = Lazy::new(|| {
 
 /// The network runtime.
 pub(crate) fn io() -> &'static Handle {
-    crate::transport::runtime::shared().handle()
+    IO.handle()
 }
 
 /// The callback runtime.

@@ -2,12 +2,13 @@
 
 use super::config::{config_ref, gemini_live_config, tools_array};
 use super::dispatch::{self, EventFn, FinalizerFn, Shared};
+use super::enums::gemini_live_phase;
 use super::error::{gemini_live_result, Error};
 use super::event::{gemini_live_event, OwnedEvent};
 use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out};
 use super::runtime;
 use crate::protocol::{self, EncodedMessage, FunctionResponse, MessageKind, RealtimeInput, Scheduling};
-use crate::session::{max_pcm_bytes, SessionError, SessionEvent, SessionHandle, SessionPhase};
+use crate::session::{max_pcm_bytes, SessionError, SessionEvent, SessionHandle};
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_void, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,57 +21,6 @@ use tokio::sync::mpsc;
 /// concurrently, including from inside the session's own event callback.
 pub struct gemini_live_session {
     _private: [u8; 0],
-}
-
-/// Where a session is in its life.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_phase {
-    /// Created, not yet dialing.
-    Disconnected = 0,
-    /// TCP, TLS and the WebSocket upgrade are in progress.
-    Connecting = 1,
-    /// `setup` is sent; waiting for `setupComplete`.
-    SetupSent = 2,
-    /// Ready: messages flow both ways.
-    Active = 3,
-    /// The server announced the end of this connection (`goAway`).
-    GoingAway = 4,
-    /// The connection was lost or is being replaced.
-    Reconnecting = 5,
-    /// A graceful close was requested.
-    Closing = 6,
-    /// Terminal.
-    Closed = 7,
-}
-
-impl From<SessionPhase> for gemini_live_phase {
-    fn from(p: SessionPhase) -> Self {
-        use gemini_live_phase as P;
-        match p {
-            SessionPhase::Disconnected => P::Disconnected,
-            SessionPhase::Connecting => P::Connecting,
-            SessionPhase::SetupSent => P::SetupSent,
-            SessionPhase::Active => P::Active,
-            SessionPhase::GoingAway => P::GoingAway,
-            SessionPhase::Reconnecting => P::Reconnecting,
-            SessionPhase::Closing => P::Closing,
-            SessionPhase::Closed => P::Closed,
-        }
-    }
-}
-
-/// When a NON_BLOCKING function's result is folded into the conversation.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_scheduling {
-    /// No `scheduling` field (the service default).
-    None = 0,
-    Silent = 1,
-    WhenIdle = 2,
-    Interrupt = 3,
 }
 
 /// The event callback: `userdata` as registered, and one event, borrowed until the callback
@@ -279,18 +229,14 @@ pub extern "C" fn gemini_live_session_new(
                 provider()
             }));
         }
-        let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-        connect.event_listener = Some(tx);
-        // The C ABI delivers through the lossless listener above and never subscribes to the
-        // broadcast, whose ring is allocated up front (1024 events ≈ 170 KiB per session).
-        connect.event_capacity = 1;
+        connect.event_queue = EVENT_QUEUE;
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
         // `connect` must run inside the IO runtime; this thread only waits (never block_on).
         runtime::io().spawn(async move {
             let _ = done_tx.send(crate::transport::connect(connect).await);
         });
-        let handle = match done_rx.recv() {
-            Ok(Ok((handle, _broadcast))) => handle.with_max_message_bytes(config.max_message_bytes()),
+        let (handle, events) = match done_rx.recv() {
+            Ok(Ok((handle, events))) => (handle.with_max_message_bytes(config.max_message_bytes()), events),
             Ok(Err(e)) => return Err(Error::from(e)),
             Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
         };
@@ -302,6 +248,7 @@ pub extern "C" fn gemini_live_session_new(
             *shared.output.lock().unwrap_or_else(|e| e.into_inner()) =
                 crate::audio::converter::OutputConverter::new(format).ok();
         }
+        let rx = events.into_receiver();
         let (pull, dispatcher_rx) = if callback.is_some() {
             (None, Some(rx))
         } else {
@@ -849,7 +796,7 @@ pub extern "C" fn gemini_live_session_get_id(
     crate::ffi_result! {
         let s = unsafe { session_ref(session)? };
         check_out(out, "out")?;
-        let id = s.handle.state.server_session_id().unwrap_or_else(|| s.handle.session_id().to_owned());
+        let id = s.handle.server_session_id().unwrap_or_else(|| s.handle.session_id().to_owned());
         let c = CString::new(id).map_err(|_| Error::new(gemini_live_result::Internal, "session id holds a NUL"))?;
         unsafe { write_out(out, c.into_raw()) };
         Ok(())
@@ -868,7 +815,7 @@ pub extern "C" fn gemini_live_session_get_dropped_audio(
     crate::ffi_result! {
         let s = unsafe { session_ref(session)? };
         check_out(out, "out")?;
-        unsafe { write_out(out, s.handle.state.dropped_audio.load(Ordering::Relaxed)) };
+        unsafe { write_out(out, s.handle.dropped_audio()) };
         Ok(())
     }
 }

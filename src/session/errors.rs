@@ -1,6 +1,6 @@
 //! Errors of the session layer.
 
-use super::state::SessionPhase;
+use super::phase::SessionPhase;
 
 /// Why a session operation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

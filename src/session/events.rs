@@ -1,6 +1,6 @@
 //! Commands going down to the transport and events coming up from it.
 
-use super::state::SessionPhase;
+use super::phase::SessionPhase;
 use crate::protocol::{EncodedMessage, UsageMetadata};
 use bytes::Bytes;
 use std::time::Duration;

@@ -11,19 +11,18 @@
 //! [`SessionError::ChannelClosed`] as soon as a close is requested or the session ends.
 
 use super::errors::SessionError;
-use super::events::{SessionCommand, SessionEvent};
-use super::state::{SessionPhase, SessionState};
-use super::traits::{SessionReader, SessionWriter};
+use super::events::SessionCommand;
+use super::pacing::{BackpressureConfig, TokenBucket};
+use super::phase::SessionPhase;
+use super::state::SessionState;
 use crate::protocol::{self, Content, EncodedMessage, FunctionResponse, RealtimeInput};
-use crate::transport::{BackpressureConfig, TokenBucket};
-use async_trait::async_trait;
 use serde_json::Value;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::error::TrySendError;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle};
 
 /// Sample rate assumed by [`SessionHandle::send_audio`].
@@ -134,10 +133,9 @@ fn block_until<F: Future>(future: F, deadline: Instant) -> Option<F::Output> {
 #[derive(Clone)]
 pub struct SessionHandle {
     /// Commands for the connection loop.
-    pub command_tx: mpsc::Sender<SessionCommand>,
-    event_tx: broadcast::Sender<SessionEvent>,
+    command_tx: mpsc::Sender<SessionCommand>,
     /// Shared phase and ids.
-    pub state: Arc<SessionState>,
+    state: Arc<SessionState>,
     phase_rx: watch::Receiver<SessionPhase>,
     /// The close request and the connection loop's task, shared by all clones.
     lifecycle: Arc<Lifecycle>,
@@ -149,15 +147,15 @@ pub struct SessionHandle {
 }
 
 impl SessionHandle {
-    pub fn new(
+    /// A handle on the connection loop that reads `command_tx` and drives `state` (the
+    /// transport creates it).
+    pub(crate) fn new(
         command_tx: mpsc::Sender<SessionCommand>,
-        event_tx: broadcast::Sender<SessionEvent>,
         state: Arc<SessionState>,
         phase_rx: watch::Receiver<SessionPhase>,
     ) -> Self {
         SessionHandle {
             command_tx,
-            event_tx,
             state,
             phase_rx,
             lifecycle: Arc::new(Lifecycle {
@@ -202,7 +200,7 @@ impl SessionHandle {
     }
 
     /// Stores the connection loop's task (called once by the transport).
-    pub fn set_task(&self, handle: JoinHandle<()>) {
+    pub(crate) fn set_task(&self, handle: JoinHandle<()>) {
         *lock(&self.lifecycle.abort) = Some(handle.abort_handle());
         *lock(&self.lifecycle.task) = Some(handle);
     }
@@ -322,21 +320,27 @@ impl SessionHandle {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
-        self.event_tx.subscribe()
-    }
-
-    /// The event sender (for the transport).
-    pub fn event_sender(&self) -> &broadcast::Sender<SessionEvent> {
-        &self.event_tx
-    }
-
+    /// Where the session is in its life now.
     pub fn phase(&self) -> SessionPhase {
         self.state.phase()
     }
 
+    /// A local identifier for this session, stable across reconnects (log correlation).
     pub fn session_id(&self) -> &str {
         &self.state.session_id
+    }
+
+    /// The server's own session id, when it sent one (Vertex does, in `setupComplete`).
+    pub fn server_session_id(&self) -> Option<String> {
+        self.state.server_session_id()
+    }
+
+    /// Audio messages dropped from the replay buffer because of its bounds (they could not be
+    /// re-sent after a reconnect).
+    pub fn dropped_audio(&self) -> u64 {
+        self.state
+            .dropped_audio
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A receiver of phase changes.
@@ -515,53 +519,6 @@ impl std::fmt::Debug for SessionHandle {
     }
 }
 
-#[async_trait]
-impl SessionWriter for SessionHandle {
-    async fn send_audio(&self, data: Vec<u8>) -> Result<(), SessionError> {
-        SessionHandle::send_audio(self, data).await
-    }
-    async fn send_text(&self, text: String) -> Result<(), SessionError> {
-        SessionHandle::send_text(self, text).await
-    }
-    async fn send_tool_response(&self, responses: Vec<FunctionResponse>) -> Result<(), SessionError> {
-        SessionHandle::send_tool_response(self, responses).await
-    }
-    async fn send_client_content(
-        &self,
-        turns: Vec<Content>,
-        turn_complete: bool,
-    ) -> Result<(), SessionError> {
-        SessionHandle::send_client_content(self, turns, turn_complete).await
-    }
-    async fn send_video(&self, jpeg_data: Vec<u8>) -> Result<(), SessionError> {
-        SessionHandle::send_video(self, jpeg_data).await
-    }
-    async fn update_instruction(&self, instruction: String) -> Result<(), SessionError> {
-        SessionHandle::update_instruction(self, instruction).await
-    }
-    async fn signal_activity_start(&self) -> Result<(), SessionError> {
-        SessionHandle::signal_activity_start(self).await
-    }
-    async fn signal_activity_end(&self) -> Result<(), SessionError> {
-        SessionHandle::signal_activity_end(self).await
-    }
-    async fn disconnect(&self) -> Result<(), SessionError> {
-        SessionHandle::disconnect(self).await
-    }
-}
-
-impl SessionReader for SessionHandle {
-    fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
-        self.event_tx.subscribe()
-    }
-    fn phase(&self) -> SessionPhase {
-        self.state.phase()
-    }
-    fn session_id(&self) -> &str {
-        &self.state.session_id
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,13 +526,9 @@ mod tests {
 
     fn parts(phase: SessionPhase) -> (mpsc::Receiver<SessionCommand>, SessionHandle) {
         let (command_tx, command_rx) = mpsc::channel(64);
-        let (event_tx, _) = broadcast::channel(16);
         let (phase_tx, phase_rx) = watch::channel(phase);
-        let state = Arc::new(SessionState::with_events(phase_tx, event_tx.clone()));
-        (
-            command_rx,
-            SessionHandle::new(command_tx, event_tx, state, phase_rx),
-        )
+        let state = Arc::new(SessionState::new(phase_tx));
+        (command_rx, SessionHandle::new(command_tx, state, phase_rx))
     }
 
     #[tokio::test(start_paused = true)]
@@ -622,14 +575,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn phase_changed_event_emitted_on_transition() {
+    async fn phase_watchers_see_transitions() {
         let (_rx, handle) = parts(SessionPhase::Disconnected);
-        let mut events = handle.subscribe();
         handle.state.transition_to(SessionPhase::Connecting).unwrap();
-        match events.try_recv() {
-            Ok(SessionEvent::PhaseChanged(SessionPhase::Connecting)) => {}
-            other => panic!("expected PhaseChanged(Connecting), got {other:?}"),
-        }
+        assert_eq!(handle.phase(), SessionPhase::Connecting);
         let watcher = handle.clone();
         let wait = tokio::spawn(async move { watcher.wait_for_phase(SessionPhase::SetupSent).await });
         handle.state.transition_to(SessionPhase::SetupSent).unwrap();
@@ -637,13 +586,6 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-    }
-
-    #[test]
-    fn phase_changed_not_emitted_without_event_tx() {
-        let (phase_tx, _phase_rx) = watch::channel(SessionPhase::Disconnected);
-        let state = SessionState::new(phase_tx);
-        state.transition_to(SessionPhase::Connecting).unwrap();
     }
 
     #[test]
@@ -777,10 +719,9 @@ mod tests {
     #[tokio::test]
     async fn try_send_reports_full_and_closed_queues() {
         let (command_tx, command_rx) = mpsc::channel(1);
-        let (event_tx, _) = broadcast::channel(4);
         let (phase_tx, phase_rx) = watch::channel(SessionPhase::Active);
         let state = Arc::new(SessionState::new(phase_tx));
-        let handle = SessionHandle::new(command_tx, event_tx, state, phase_rx);
+        let handle = SessionHandle::new(command_tx, state, phase_rx);
         let msg = || protocol::encode_realtime(&RealtimeInput::ActivityStart);
         handle.try_send_message(msg()).unwrap();
         assert_eq!(handle.try_send_message(msg()), Err(SessionError::QueueFull));

@@ -5,8 +5,10 @@ mod errors;
 mod events;
 mod from_server;
 mod handle;
+mod pacing;
+mod phase;
 mod state;
-mod traits;
+mod stream;
 
 pub use errors::SessionError;
 pub use events::{CloseClass, ErrorCode, SessionCommand, SessionEvent};
@@ -15,5 +17,8 @@ pub use handle::{
     encoded_audio_len, encoded_video_len, max_pcm_bytes, SessionHandle, DEFAULT_INPUT_SAMPLE_RATE,
     MAX_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
 };
-pub use state::{SessionPhase, SessionState};
-pub use traits::{SessionReader, SessionWriter};
+pub use pacing::{BackpressureConfig, TokenBucket};
+pub use phase::SessionPhase;
+pub(crate) use state::SessionState;
+pub use stream::EventStream;
+pub(crate) use stream::{event_channel, EventSink};

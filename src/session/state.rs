@@ -1,64 +1,17 @@
-//! The session phase state machine.
-//!
-//! Phases move forward only along the edges in [`SessionPhase::can_become`]; the transport
-//! drives them and every change is published on a watch channel and as an event.
+//! State shared by a session's handles and its connection loop: the phase (published on a
+//! watch channel and as an event on every change), ids, and the close request.
 
 use super::errors::SessionError;
-use super::events::SessionEvent;
+use super::phase::SessionPhase;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{broadcast, watch};
-
-/// Where a session is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
-pub enum SessionPhase {
-    /// Created, not yet dialing.
-    Disconnected = 0,
-    /// TCP, TLS and the WebSocket upgrade are in progress.
-    Connecting = 1,
-    /// `setup` is sent; waiting for `setupComplete`.
-    SetupSent = 2,
-    /// Ready: messages flow both ways.
-    Active = 3,
-    /// The server announced the end of this connection (`goAway`).
-    GoingAway = 4,
-    /// The connection was lost or is being replaced; a new one is being set up.
-    Reconnecting = 5,
-    /// A graceful close was requested.
-    Closing = 6,
-    /// Terminal.
-    Closed = 7,
-}
-
-impl SessionPhase {
-    /// Whether `self → next` is a legal transition.
-    pub fn can_become(self, next: SessionPhase) -> bool {
-        use SessionPhase::*;
-        match (self, next) {
-            (Closed, _) => false,
-            (_, Closed) => true,
-            (Disconnected, Connecting) => true,
-            (Connecting, SetupSent) | (Reconnecting, SetupSent) => true,
-            (SetupSent, Active) | (SetupSent, Reconnecting) => true,
-            (Active, GoingAway) | (Active, Reconnecting) => true,
-            (GoingAway, Reconnecting) => true,
-            (Connecting | SetupSent | Active | GoingAway | Reconnecting, Closing) => true,
-            _ => false,
-        }
-    }
-
-    pub fn is_terminal(self) -> bool {
-        self == SessionPhase::Closed
-    }
-}
+use tokio::sync::watch;
 
 /// State shared by every clone of a session handle and by its connection loop.
 pub struct SessionState {
     /// A local identifier for this session, stable across reconnects (log correlation).
     pub session_id: String,
     phase_tx: watch::Sender<SessionPhase>,
-    event_tx: Option<broadcast::Sender<SessionEvent>>,
     /// The server's own session id (Vertex sends one in `setupComplete`).
     server_session_id: Mutex<Option<String>>,
     /// Serializes transitions so that check-then-set is atomic.
@@ -72,27 +25,11 @@ pub struct SessionState {
 }
 
 impl SessionState {
-    /// State without event emission.
+    /// State that publishes its phase on `phase_tx`.
     pub fn new(phase_tx: watch::Sender<SessionPhase>) -> Self {
-        Self::build(phase_tx, None)
-    }
-
-    /// State that emits [`SessionEvent::PhaseChanged`] on every transition.
-    pub fn with_events(
-        phase_tx: watch::Sender<SessionPhase>,
-        event_tx: broadcast::Sender<SessionEvent>,
-    ) -> Self {
-        Self::build(phase_tx, Some(event_tx))
-    }
-
-    fn build(
-        phase_tx: watch::Sender<SessionPhase>,
-        event_tx: Option<broadcast::Sender<SessionEvent>>,
-    ) -> Self {
         SessionState {
             session_id: new_session_id(),
             phase_tx,
-            event_tx,
             server_session_id: Mutex::new(None),
             transition_lock: Mutex::new(()),
             dropped_audio: Arc::new(AtomicU64::new(0)),
@@ -127,9 +64,6 @@ impl SessionState {
             return Err(SessionError::InvalidTransition { from, to: next });
         }
         self.phase_tx.send_replace(next);
-        if let Some(tx) = &self.event_tx {
-            let _ = tx.send(SessionEvent::PhaseChanged(next));
-        }
         Ok(())
     }
 

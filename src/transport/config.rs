@@ -2,12 +2,10 @@
 //! and the transport's own limits.
 
 use super::endpoint::Endpoint;
-use super::pacing::BackpressureConfig;
 use crate::protocol::SessionConfig;
-use crate::session::SessionEvent;
+use crate::session::BackpressureConfig;
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// How a session survives connection loss. Active only when the session config enables
 /// session resumption: without a handle there is nothing to resume.
@@ -82,15 +80,14 @@ pub struct ConnectConfig {
     pub idle_timeout: Option<Duration>,
     /// Outgoing queue length in messages; a full queue refuses non-blocking sends.
     pub send_queue: usize,
-    /// Capacity of the broadcast event channel (slow broadcast subscribers lag).
-    pub event_capacity: usize,
+    /// Length of the session's event queue ([`crate::session::EventStream`]). When it is full
+    /// the connection loop waits (and stops reading the socket) until the application catches
+    /// up: nothing is dropped.
+    pub event_queue: usize,
     /// Largest server frame accepted, in bytes.
     pub max_frame_bytes: usize,
     pub audio_pacing: Option<BackpressureConfig>,
     pub reconnect: ReconnectPolicy,
-    /// A lossless event consumer (the C ABI's dispatcher): the session waits for room in it
-    /// instead of dropping events, so a slow consumer slows only its own session.
-    pub event_listener: Option<mpsc::Sender<SessionEvent>>,
 }
 
 impl ConnectConfig {
@@ -106,11 +103,10 @@ impl ConnectConfig {
             ping_interval: Some(Duration::from_secs(20)),
             idle_timeout: Some(Duration::from_secs(120)),
             send_queue: 512,
-            event_capacity: 1024,
+            event_queue: 256,
             max_frame_bytes: 16 << 20,
             audio_pacing: None,
             reconnect: ReconnectPolicy::default(),
-            event_listener: None,
         }
     }
 }

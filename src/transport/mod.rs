@@ -8,9 +8,7 @@ mod config;
 mod connection;
 mod emitter;
 mod endpoint;
-mod pacing;
 mod replay;
-pub mod runtime;
 mod secret;
 mod supervisor;
 mod tls;
@@ -18,32 +16,35 @@ mod tls;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
-pub use pacing::{BackpressureConfig, TokenBucket};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 
-use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState};
+use crate::session::{
+    event_channel, EventStream, SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState,
+};
 use emitter::Emitter;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 
 /// Opens a session: connects, sends `setup`, waits for `setupComplete`, then runs the
 /// connection loop on the current tokio runtime.
 ///
-/// Returns the handle and a receiver subscribed before the first event, so it sees
-/// `Connected` and everything after it. A failure to connect or a server refusal of the setup
-/// is returned as the error (the server's close reason verbatim in
+/// Returns the handle and the session's [`EventStream`]: every event from the first
+/// `PhaseChanged(Connecting)` on, lossless and in order. The connection loop waits for room
+/// in the stream (at most [`ConnectConfig::event_queue`] events are queued), so read it
+/// steadily; a stream that is dropped discards later events. A failure to connect or a server
+/// refusal of the setup is returned as the error (the server's close reason verbatim in
 /// [`SessionError::ServerClosed`]); nothing is retried on the first connection.
-pub async fn connect(
-    config: ConnectConfig,
-) -> Result<(SessionHandle, broadcast::Receiver<SessionEvent>), SessionError> {
-    let (event_tx, event_rx) = broadcast::channel(config.event_capacity.max(1));
+pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStream), SessionError> {
+    // Room for the phase changes sent before this function returns, whatever the setting:
+    // the events of the setup answer are sent by the loop, after the caller has the stream.
+    let (sink, events) = event_channel(config.event_queue.max(FIRST_EVENTS));
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
-    let state = Arc::new(SessionState::with_events(phase_tx, event_tx.clone()));
-    let emitter = Emitter::new(state.clone(), event_tx.clone(), config.event_listener.clone());
+    let state = Arc::new(SessionState::new(phase_tx));
+    let emitter = Emitter::new(state.clone(), sink);
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
-    let mut handle = SessionHandle::new(command_tx, event_tx, state.clone(), phase_rx);
+    let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx);
     if let Some(pacing) = config.audio_pacing {
         handle = handle.with_audio_pacing(pacing);
     }
@@ -58,14 +59,14 @@ pub async fn connect(
     };
     state.set_server_session_id(established.server_session_id.clone());
     emitter.phase(SessionPhase::Active).await;
-    let mut events = Vec::new();
-    crate::session::events_from_message(established.setup_message.clone(), &mut events);
-    for event in events {
-        emitter.emit(event).await;
-    }
+    let mut first = Vec::new();
+    crate::session::events_from_message(established.setup_message.clone(), &mut first);
 
     let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
     let task = tokio::spawn(async move {
+        for event in first {
+            emitter.emit(event).await;
+        }
         // A panic inside the session becomes an error event followed by a closed event.
         if AssertUnwindSafe(supervisor.run(established))
             .catch_unwind()
@@ -90,8 +91,12 @@ pub async fn connect(
         }
     });
     handle.set_task(task);
-    Ok((handle, event_rx))
+    Ok((handle, events))
 }
+
+/// Events a session emits before [`connect`] returns: `PhaseChanged` to `Connecting`,
+/// `SetupSent` and `Active`, or `Closed` on failure.
+const FIRST_EVENTS: usize = 4;
 
 async fn open_first(
     config: &ConnectConfig,

@@ -3,11 +3,10 @@
 #![allow(dead_code)]
 
 use gemini_live::protocol::{Modality, SessionConfig};
-use gemini_live::session::{SessionEvent, SessionHandle};
+use gemini_live::session::{EventStream, SessionEvent, SessionHandle};
 use gemini_live::transport::{connect, ConnectConfig, Endpoint};
 use gemini_live_mock::{MockConfig, MockServer};
 use std::time::Duration;
-use tokio::sync::broadcast;
 
 pub const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -27,10 +26,7 @@ pub fn client_config(mock: &MockServer, session: SessionConfig) -> ConnectConfig
     ConnectConfig::new(session, endpoint)
 }
 
-pub async fn open(
-    mock: &MockServer,
-    session: SessionConfig,
-) -> (SessionHandle, broadcast::Receiver<SessionEvent>) {
+pub async fn open(mock: &MockServer, session: SessionConfig) -> (SessionHandle, EventStream) {
     connect(client_config(mock, session))
         .await
         .expect("session connects")
@@ -38,7 +34,7 @@ pub async fn open(
 
 /// Receives events until one matches, returning it and everything before it.
 pub async fn until(
-    rx: &mut broadcast::Receiver<SessionEvent>,
+    rx: &mut EventStream,
     what: &str,
     pred: impl Fn(&SessionEvent) -> bool,
 ) -> Vec<SessionEvent> {
@@ -46,15 +42,14 @@ pub async fn until(
     let result = tokio::time::timeout(DEADLINE, async {
         loop {
             match rx.recv().await {
-                Ok(event) => {
+                Some(event) => {
                     let done = pred(&event);
                     seen.push(event);
                     if done {
                         return;
                     }
                 }
-                Err(broadcast::error::RecvError::Lagged(n)) => panic!("test receiver lagged by {n}"),
-                Err(broadcast::error::RecvError::Closed) => return,
+                None => return,
             }
         }
     })

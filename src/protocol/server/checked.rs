@@ -164,21 +164,24 @@ impl VoiceActivity {
     }
 }
 
-/// `From` for the public types, used when one is decoded on its own: issues are dropped.
-macro_rules! from_discarding_issues {
-    ($($name:ident),*) => {$(
-        impl From<$name> for fields::$name {
-            fn from(wire: $name) -> Self {
-                wire.check(&mut FieldIssues::default())
+/// `Deserialize` for the public types, through their wire forms, used when one is decoded on
+/// its own: issues are dropped. (Here rather than on the public types, so that `fields` does
+/// not depend on this module.)
+macro_rules! deserialize_discarding_issues {
+    ($($name:ident => |$wire:ident| $check:expr),* $(,)?) => {$(
+        impl<'de> Deserialize<'de> for fields::$name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let $wire = $name::deserialize(deserializer)?;
+                Ok($check)
             }
         }
     )*};
 }
 
-from_discarding_issues!(GoAway, SessionResumptionUpdate, UsageMetadata, VoiceActivity);
-
-impl From<ModalityTokenCount> for fields::ModalityTokenCount {
-    fn from(wire: ModalityTokenCount) -> Self {
-        wire.check("tokenCount", &mut FieldIssues::default())
-    }
-}
+deserialize_discarding_issues!(
+    GoAway => |wire| wire.check(&mut FieldIssues::default()),
+    SessionResumptionUpdate => |wire| wire.check(&mut FieldIssues::default()),
+    UsageMetadata => |wire| wire.check(&mut FieldIssues::default()),
+    VoiceActivity => |wire| wire.check(&mut FieldIssues::default()),
+    ModalityTokenCount => |wire| wire.check("tokenCount", &mut FieldIssues::default()),
+);

@@ -4,7 +4,6 @@
 //! inside a [`super::ServerMessage`] an unusable number is reported as a field issue; decoded
 //! on their own, it is simply left absent.
 
-use super::checked;
 use super::model_turn::ModelTurn;
 use crate::protocol::content::FunctionCall;
 use crate::protocol::lenient;
@@ -75,15 +74,13 @@ pub struct ToolCallCancellation {
     pub ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "checked::GoAway")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GoAway {
     /// Absent when not sent or out of range (more than 10,000 years, negative, not a duration).
     pub time_left: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "checked::SessionResumptionUpdate")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionResumptionUpdate {
     pub new_handle: Option<String>,
     pub resumable: bool,
@@ -92,8 +89,7 @@ pub struct SessionResumptionUpdate {
 }
 
 /// Token counts per modality.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "checked::ModalityTokenCount")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModalityTokenCount {
     pub modality: String,
     pub token_count: Option<i64>,
@@ -101,8 +97,7 @@ pub struct ModalityTokenCount {
 
 /// Token usage, in either the Gemini API spelling (`responseTokenCount`) or Vertex's
 /// (`candidatesTokenCount`). Counts that are not int64 are absent.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "checked::UsageMetadata")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsageMetadata {
     pub prompt_token_count: Option<i64>,
     pub cached_content_token_count: Option<i64>,
@@ -115,8 +110,7 @@ pub struct UsageMetadata {
 }
 
 /// A voice activity ack. The wire key is `type`; the SDKs' spelling is accepted too.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "checked::VoiceActivity")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VoiceActivity {
     pub activity_type: String,
     /// Absent when not sent or out of range.

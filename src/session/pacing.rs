@@ -59,14 +59,6 @@ impl TokenBucket {
             Duration::from_secs_f64(-self.tokens / rate)
         }
     }
-
-    /// Takes `bytes` tokens, waiting asynchronously until they are available.
-    pub async fn consume(&mut self, bytes: usize) {
-        let wait = self.reserve(bytes);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,64 @@
+//! The application's event stream: lossless, in order, with backpressure.
+//!
+//! The session's connection loop waits for room in this queue instead of dropping events, so
+//! an application that reads slowly slows only its own session (the server's frames wait in
+//! the socket) and never loses audio. Dropping the stream discards later events; the session
+//! itself keeps running until it is closed.
+
+use super::events::SessionEvent;
+use futures_util::Stream;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::sync::mpsc;
+
+/// Events of one session, in the order the session produced them. The last event is always
+/// [`SessionEvent::Closed`]; after it, [`EventStream::recv`] returns `None`.
+#[derive(Debug)]
+pub struct EventStream {
+    rx: mpsc::Receiver<SessionEvent>,
+}
+
+/// The sending half, held by the connection loop.
+pub(crate) type EventSink = mpsc::Sender<SessionEvent>;
+
+/// A stream and its sink with room for `capacity` events (at least one).
+pub(crate) fn event_channel(capacity: usize) -> (EventSink, EventStream) {
+    let (tx, rx) = mpsc::channel(capacity.max(1));
+    (tx, EventStream { rx })
+}
+
+impl EventStream {
+    /// The next event, waiting for it; `None` once the session has ended and every event was
+    /// received.
+    pub async fn recv(&mut self) -> Option<SessionEvent> {
+        self.rx.recv().await
+    }
+
+    /// The next event if one is queued, without waiting.
+    pub fn try_recv(&mut self) -> Option<SessionEvent> {
+        self.rx.try_recv().ok()
+    }
+
+    /// The next event, blocking the calling thread (never call this inside an async task).
+    pub fn blocking_recv(&mut self) -> Option<SessionEvent> {
+        self.rx.blocking_recv()
+    }
+
+    /// Polls for the next event (for hand-written futures).
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<SessionEvent>> {
+        self.rx.poll_recv(cx)
+    }
+
+    /// The underlying receiver (the C ABI's dispatcher owns it).
+    pub(crate) fn into_receiver(self) -> mpsc::Receiver<SessionEvent> {
+        self.rx
+    }
+}
+
+impl Stream for EventStream {
+    type Item = SessionEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<SessionEvent>> {
+        self.get_mut().rx.poll_recv(cx)
+    }
+}
