@@ -12,11 +12,13 @@ bash scripts/setup.sh --with-fuzz
 step "rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p gemini-live --no-default-features --lib -- -D warnings
+CARGO_TARGET_DIR=target/no-default-features cargo clippy -p gemini-live --no-default-features --lib -- -D warnings
 
 step "rust: build and test"
 cargo build --all-targets
 cargo test
+env -u GEMINI_API_KEY cargo run --quiet --example rust_session   # the README's Rust example, against the mock
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 
 step "C API: C tests (plain, ASan+UBSan, valgrind) and header check"
 bash tests/c/run.sh

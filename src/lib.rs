@@ -18,9 +18,10 @@
 //! # Example
 //!
 //! One text turn against the bundled mock server (against Gemini, use
-//! `Endpoint::gemini(api_key)` and leave `base_url` unset):
+//! `Endpoint::gemini(api_key)` and leave `base_url` unset). `examples/rust_session.rs` is the
+//! same program, run by the test command:
 //!
-//! ```
+//! ```no_run
 //! use gemini_live::{connect, ConnectConfig, Content, Endpoint, SessionConfig, SessionEvent};
 //! use gemini_live_mock::{MockConfig, MockServer};
 //!
