@@ -11,6 +11,7 @@ bash scripts/setup.sh --with-fuzz
 
 step "rust: format and lints"
 cargo fmt --check
+bash scripts/check-docs.sh
 cargo clippy --all-targets -- -D warnings
 
 step "rust: build and test"
