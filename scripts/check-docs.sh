@@ -13,7 +13,7 @@ fail=0
 
 # 1. References to documents that do not exist here. `G.711 §` cites the ITU-T standard.
 pattern='DESIGN([ .]|\.md)|reference §|reference:|§[0-9]|live-protocol|peers\.md|ffi-anchors|sdk-fields|\.\./shared'
-files=$(git ls-files -- src tests bindings scripts bench benches fuzz examples include cmake \
+files=$(git ls-files --cached --others --exclude-standard -- src tests bindings scripts bench benches fuzz examples include cmake \
   '*.md' '*.toml' '*.rs' '*.sh' '*.h' '*.hpp' '*.c' '*.cpp' '*.go' '*.swift' '*.txt' CMakeLists.txt build.rs \
   | grep -v '^scripts/check-docs\.sh$' | sort -u)
 if hits=$(echo "$files" | xargs grep -nE "$pattern" -- 2>/dev/null | grep -v 'G\.711 §'); then
