@@ -75,7 +75,10 @@ fn options_table_matches_mock_config_defaults() {
     }
     let actual: BTreeSet<String> = defaults.keys().cloned().collect();
     let missing: Vec<_> = actual.difference(&documented).collect();
-    assert!(missing.is_empty(), "MockConfig options missing from docs/mock.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "MockConfig options missing from docs/mock.md: {missing:?}"
+    );
 }
 
 #[test]
@@ -96,18 +99,19 @@ fn faults_table_lists_every_fault_kind() {
         .split("expected one of ")
         .nth(1)
         .unwrap_or_else(|| panic!("unexpected parse error: {err}"));
-    let accepted: BTreeSet<String> = list
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let accepted: BTreeSet<String> = list.split('`').skip(1).step_by(2).map(str::to_string).collect();
     // Aliases are accepted but need not be documented.
     let undocumented: Vec<_> = accepted
         .iter()
-        .filter(|k| !documented.contains(*k) && !["internal_error", "pong_delay_ms", "go_away_then_stall"].contains(&k.as_str()))
+        .filter(|k| {
+            !documented.contains(*k)
+                && !["internal_error", "pong_delay_ms", "go_away_then_stall"].contains(&k.as_str())
+        })
         .collect();
-    assert!(undocumented.is_empty(), "fault kinds missing from docs/mock.md: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "fault kinds missing from docs/mock.md: {undocumented:?}"
+    );
 }
 
 /// One server frame, as the `replies` table names it.
@@ -118,7 +122,10 @@ fn kind(frame: &Frame) -> String {
         Frame::Json(m) => m,
     };
     let sc = |p: &str| m.pointer(&format!("/serverContent/{p}")).is_some();
-    if let Some(call) = m.pointer("/toolCall/functionCalls/0/name").and_then(Value::as_str) {
+    if let Some(call) = m
+        .pointer("/toolCall/functionCalls/0/name")
+        .and_then(Value::as_str)
+    {
         format!("toolCall {call}")
     } else if m.get("toolCallCancellation").is_some() {
         "toolCallCancellation".into()
@@ -169,7 +176,9 @@ async fn next(ws: &mut Ws) -> Frame {
             .await
             .expect("a frame before the deadline")
         {
-            Some(Ok(Message::Binary(data))) => return Frame::Json(serde_json::from_slice(&data).expect("server JSON")),
+            Some(Ok(Message::Binary(data))) => {
+                return Frame::Json(serde_json::from_slice(&data).expect("server JSON"))
+            }
             Some(Ok(Message::Text(t))) => return Frame::Json(serde_json::from_str(&t).expect("server JSON")),
             Some(Ok(Message::Close(Some(f)))) => return Frame::Close(f.code.into(), f.reason.to_string()),
             Some(Ok(Message::Close(None))) => return Frame::Close(1005, String::new()),
@@ -184,7 +193,9 @@ async fn next(ws: &mut Ws) -> Frame {
 fn progress(expected: &[String], seen: &[String]) -> Result<bool, ()> {
     let (mut i, mut j) = (0, 0);
     while j < seen.len() {
-        let Some(token) = expected.get(i) else { return Err(()) };
+        let Some(token) = expected.get(i) else {
+            return Err(());
+        };
         let (want, many) = match token.strip_suffix('+') {
             Some(t) => (t, true),
             None => (token.as_str(), false),
@@ -222,22 +233,34 @@ async fn send_step(ws: &mut Ws, step: &str) {
         use base64::Engine;
         for chunk in pcm.chunks(640) {
             let data = base64::engine::general_purpose::STANDARD.encode(chunk);
-            send(ws, json!({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": data}}})).await;
+            send(
+                ws,
+                json!({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": data}}}),
+            )
+            .await;
         }
     } else {
-        let message: Value =
-            serde_json::from_str(step).unwrap_or_else(|e| panic!("a client step is neither JSON nor tone/silence: {step}: {e}"));
+        let message: Value = serde_json::from_str(step)
+            .unwrap_or_else(|e| panic!("a client step is neither JSON nor tone/silence: {step}: {e}"));
         send(ws, message).await;
     }
 }
 
 fn texts(frame: &Frame) -> String {
-    let Frame::Json(m) = frame else { return String::new() };
+    let Frame::Json(m) = frame else {
+        return String::new();
+    };
     let mut out = String::new();
-    if let Some(parts) = m.pointer("/serverContent/modelTurn/parts").and_then(Value::as_array) {
+    if let Some(parts) = m
+        .pointer("/serverContent/modelTurn/parts")
+        .and_then(Value::as_array)
+    {
         out.extend(parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)));
     }
-    if let Some(t) = m.pointer("/serverContent/outputTranscription/text").and_then(Value::as_str) {
+    if let Some(t) = m
+        .pointer("/serverContent/outputTranscription/text")
+        .and_then(Value::as_str)
+    {
         out.push_str(t);
     }
     out
@@ -247,7 +270,9 @@ fn texts(frame: &Frame) -> String {
 async fn replies_table_matches_the_running_mock() {
     let doc = doc();
     let rows = table(&doc, "replies");
-    let server = MockServer::start(MockConfig::default()).await.expect("mock starts");
+    let server = MockServer::start(MockConfig::default())
+        .await
+        .expect("mock starts");
     for row in rows {
         let label = row.join(" | ");
         let mut setup = json!({"model": "models/m"});
@@ -289,12 +314,20 @@ async fn replies_table_matches_the_running_mock() {
                 break;
             }
         }
-        assert_eq!(progress(&expected, &seen), Ok(true), "{label}: the mock sent {seen:?}");
+        assert_eq!(
+            progress(&expected, &seen),
+            Ok(true),
+            "{label}: the mock sent {seen:?}"
+        );
         if !closed {
             // Nothing undocumented follows: the next frame answers the marker.
             send(&mut ws, json!({"realtimeInput": {"text": "ping:fence"}})).await;
             let frame = next(&mut ws).await;
-            assert_eq!(texts(&frame), "pong:fence", "{label}: after {seen:?} the mock also sent {frame:?}");
+            assert_eq!(
+                texts(&frame),
+                "pong:fence",
+                "{label}: after {seen:?} the mock also sent {frame:?}"
+            );
         }
         if let Some(want) = spans(&row[3]).first() {
             assert_eq!(&text, want, "{label}: model text");
