@@ -170,11 +170,11 @@ enum Frame {
     Gone,
 }
 
-async fn next(ws: &mut Ws) -> Frame {
+async fn next(ws: &mut Ws, label: &str) -> Frame {
     loop {
         match tokio::time::timeout(DEADLINE, ws.next())
             .await
-            .expect("a frame before the deadline")
+            .unwrap_or_else(|_| panic!("{label}: no further frame within {DEADLINE:?}"))
         {
             Some(Ok(Message::Binary(data))) => {
                 return Frame::Json(serde_json::from_slice(&data).expect("server JSON"))
@@ -294,7 +294,7 @@ async fn replies_table_matches_the_running_mock() {
 
         let mut ws = rawws::connect(&server, &format!("{GEMINI}?key=k"), &[], DEADLINE).await;
         send(&mut ws, json!({ "setup": setup })).await;
-        match next(&mut ws).await {
+        match next(&mut ws, &label).await {
             Frame::Json(m) if m.get("setupComplete").is_some() => {}
             other => panic!("{label}: expected setupComplete, got {other:?}"),
         }
@@ -305,7 +305,7 @@ async fn replies_table_matches_the_running_mock() {
         let mut text = String::new();
         let mut closed = false;
         while !progress(&expected, &seen).unwrap_or_else(|_| panic!("{label}: the mock sent {seen:?}")) {
-            let frame = next(&mut ws).await;
+            let frame = next(&mut ws, &format!("{label}: after {seen:?}")).await;
             text.push_str(&texts(&frame));
             closed = matches!(frame, Frame::Close(..) | Frame::Gone);
             seen.push(kind(&frame));
@@ -322,7 +322,7 @@ async fn replies_table_matches_the_running_mock() {
         if !closed {
             // Nothing undocumented follows: the next frame answers the marker.
             send(&mut ws, json!({"realtimeInput": {"text": "ping:fence"}})).await;
-            let frame = next(&mut ws).await;
+            let frame = next(&mut ws, &label).await;
             assert_eq!(
                 texts(&frame),
                 "pong:fence",
