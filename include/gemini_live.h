@@ -810,7 +810,7 @@ void gemini_live_string_free(char *string);
  * Sends audio in the caller's format: PCM16, float32, G.711 μ-law or A-law, mono or
  * interleaved stereo, at 8000..=48000 Hz. It is converted on the calling thread to 16 kHz
  * PCM16 mono (stereo mixed down by the mean of the channels; other rates resampled by a
- * 128-tap windowed-sinc resampler, see the README's "Audio formats") and sent like
+ * 128-tap windowed-sinc resampler, see docs/audio.md) and sent like
  * `gemini_live_session_send_audio`, including its pacing. 16 kHz PCM16 mono is passed
  * through unchanged.
  *
@@ -1324,7 +1324,7 @@ void gemini_live_event_free(struct gemini_live_event *event);
 /**
  * Starts a mock server. `config_json` is a JSON object of mock settings (all optional,
  * snake_case, e.g. `{"api_keys":["k"],"audio_transcript":"what is the weather in Paris"}`;
- * see the README's "Mock server" section); NULL uses the defaults (a free loopback port, any
+ * see docs/mock.md, "Options"); NULL uses the defaults (a free loopback port, any
  * non-empty API key accepted). On success `*out` receives the server, owned by the caller and
  * stopped with `gemini_live_mock_server_free`.
  *

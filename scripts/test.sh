@@ -11,6 +11,7 @@ bash scripts/setup.sh --with-fuzz
 
 step "rust: format and lints"
 cargo fmt --all --check
+bash scripts/check-docs.sh
 cargo clippy --workspace --all-targets -- -D warnings
 CARGO_TARGET_DIR=target/no-default-features cargo clippy -p gemini-live --no-default-features --lib -- -D warnings
 

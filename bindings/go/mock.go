@@ -20,7 +20,7 @@ type MockServer struct {
 
 // StartMockServer starts a mock server. configJSON is a JSON object of mock settings
 // (snake_case, all optional, e.g. `{"api_keys":["k"],"realtime_output":true}`; see the
-// repository README's "Mock server" section); "" uses the defaults (a free loopback port,
+// repository's docs/mock.md, "Options"); "" uses the defaults (a free loopback port,
 // any non-empty API key accepted).
 func StartMockServer(configJSON string) (*MockServer, error) {
 	var cfg *C.char

@@ -1,8 +1,8 @@
 //! A protocol-faithful local Gemini Live server for tests, examples and CI.
 //!
-//! It speaks the wire protocol of the real service (reference: `live-protocol.md`): the three
+//! It speaks the wire protocol of the real service: the three
 //! endpoint paths, auth closes, lenient proto3-JSON parsing (optionally strict), binary server
-//! frames, a deterministic built-in model (see the `model` module docs: text and audio replies,
+//! frames, a deterministic built-in model (described in docs/mock.md: text and audio replies,
 //! VAD, transcriptions, tool calls, barge-in), session resumption, goAway, scripted scenarios
 //! and fault injection, plus test aids the real service lacks: emulated network latency
 //! ([`LatencySpec`]), a server that stops reading ([`FaultKind::StopReading`]) and per-chunk

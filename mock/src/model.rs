@@ -1,70 +1,9 @@
 //! The mock's built-in model. It is deterministic, so tests can assert exact frames.
 //!
-//! - **Text turns.** A user turn is a `clientContent` with `turnComplete:true` (its input is the
-//!   text of its last `user` turn) or a `realtimeInput.text`. The reply is `reply_text` (default
-//!   `"You said: {input}"`).
-//! - **TEXT modality** (`responseModalities` contains `TEXT`): the reply is sent as `modelTurn`
-//!   text parts of three words each, then `{"serverContent":{"generationComplete":true}}`, then
-//!   `{"serverContent":{"turnComplete":true},"usageMetadata":{…}}`.
-//! - **AUDIO modality** (the default): a 400 Hz tone, 24 kHz PCM16LE mono, lasting 60 ms per word
-//!   of the reply (at least 240 ms), in `inlineData` chunks of `audio_chunk_ms` (default 240 ms =
-//!   11,520 bytes, mimeType `audio/pcm;rate=24000`). With `outputAudioTranscription` each chunk's
-//!   message also carries an `outputTranscription` fragment; the fragments concatenate to the
-//!   reply text. Then `generationComplete`, then `turnComplete` + `usageMetadata`. With
-//!   `realtime_output` chunks are paced in real time and `turnComplete` waits for the playback
-//!   time; otherwise everything is sent at once.
-//! - **Usage.** Text counts 1 token per 4 characters (at least 1), audio 25 tokens per second.
-//!   Gemini naming (`responseTokenCount`), or Vertex naming (`candidatesTokenCount`, `trafficType`).
-//! - **Audio input** (PCM16LE, rate from the mimeType, default 16 kHz) goes through an energy VAD
-//!   on 10 ms frames: a frame is speech when its RMS is ≥ 300 (`START_SENSITIVITY_HIGH`, the
-//!   default) or ≥ 1,000 (`START_SENSITIVITY_LOW`); speech starts after `prefixPaddingMs` (default
-//!   20) of speech frames and ends after `silenceDurationMs` (default 500) of frames below that
-//!   threshold (`END_SENSITIVITY_HIGH`, the default) or below half of it (`END_SENSITIVITY_LOW`).
-//!   Speech start sends
-//!   `{"serverContent":{},"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.230s"}}`
-//!   (offsets count all audio received in the session). Speech end sends `ACTIVITY_END`, then, with
-//!   `inputAudioTranscription`, `interimInputTranscription` (the first half of the words) and
-//!   `inputTranscription {text, finished:true}`; the text is `audio_transcript` (default
-//!   `"[speech {secs:.2}s]"`, the utterance length), and the reply follows with it as input.
-//!   `audioStreamEnd` ends a pending utterance at once. With Vertex `explicitVadSignal:true`,
-//!   `{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}` (and `…_EOS`)
-//!   precede the start and end acks.
-//! - **Manual activity** (`automaticActivityDetection.disabled:true`): `activityStart` /
-//!   `activityEnd` bracket the utterance and are acknowledged with `voiceActivity`; audio outside
-//!   only counts. A nested `activityStart` or a stray `activityEnd` is ignored. An empty activity
-//!   gets `{"serverContent":{"turnComplete":true},"usageMetadata":{}}` then close 1007
-//!   "Precondition check failed.". With automatic detection on, activity signals are ignored.
-//! - **Tool calls.** If the user input contains the name of a declared function (setup `tools` or
-//!   the latest `contextUpdate`), the model sends
-//!   `{"toolCall":{"functionCalls":[{"id":"function-call-N","name":…,"args":{"input":<text>}}]}}`
-//!   (N counts per session from 1) and waits. A `toolResponse` answering a pending id (or, without
-//!   an id, a pending name) gets the reply `"Tool {name} returned {response JSON}"`; with
-//!   `willContinue:true` the call stays pending; `scheduling:"SILENT"` (sibling of `response` or
-//!   inside it) produces no reply. An id never issued closes 1007 "Request contains an invalid
-//!   argument."; a response to a cancelled call is ignored.
-//! - **Barge-in.** User activity (VAD speech start, `activityStart`, realtime text, any
-//!   `clientContent`) while a reply is queued or a call is pending sends `interrupted`, then
-//!   `toolCallCancellation` for pending calls, then `turnComplete`, and drops the rest of the old
-//!   reply. With `activityHandling:"NO_INTERRUPTION"` the new reply queues after the current one.
-//! - **Latency marker** (mock extension): `realtimeInput.text` starting with `ping:` is answered at
-//!   once with `{"serverContent":{"modelTurn":{"parts":[{"text":"pong:<rest>"}]}}}`, nothing else.
-//! - **Load mode** (`answer_audio_continuously`): VAD is off; every 1 s of received audio is
-//!   answered with 1 s of tone, paced in real time, then `generationComplete` and `turnComplete`.
-//!   At most two answers are queued; further ones are skipped, so memory stays bounded.
-//! - **Resumption.** With `sessionResumption` in setup, `{"sessionResumptionUpdate":{}}` starts
-//!   every reply and tool call; a resumable handle follows `setupComplete` and every `turnComplete`
-//!   after which nothing is queued or pending (and, with `resumption_update_interval_ms`, one
-//!   every interval while between turns). With `transparent:true`,
-//!   `lastConsumedClientMessageIndex` is the 0-based index of the last client message included,
-//!   counting messages after `setup` across the whole session (resume `setup`s excluded); it is
-//!   omitted while no message was consumed. Resuming restores what was saved with the handle:
-//!   history, audio byte count and hash, audio offset, tool-call counter, tools, system instruction,
-//!   message index, and with `record_audio_chunks` the list of audio chunks. Handles live
-//!   `resumption_handle_ttl_ms` (2 h); an unknown or expired one closes 1008 "BidiGenerateContent
-//!   session not found"; a resume while another connection still serves the session closes the
-//!   new one 1011 "Internal error occurred." (after waiting up to 200 ms for the old one to go
-//!   away).
-//! - The session keeps the last 64 history entries.
+//! What it does (text and audio turns, usage, the energy VAD, manual activity, tool calls,
+//! barge-in, the `ping:` marker, load mode, resumption, limits) is described once, in
+//! docs/mock.md, "The built-in model"; `tests/docs_mock.rs` runs that file's table of replies
+//! against this model. Change both together.
 
 use super::audio::OUTPUT_RATE;
 use super::chunks::AudioChunkLog;

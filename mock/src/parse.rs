@@ -603,7 +603,7 @@ fn fields(ty: Ty) -> &'static [(&'static str, Ty)] {
             ("prefix_padding_ms", Scalar),
             ("silence_duration_ms", Scalar),
         ],
-        // `transparent` is Vertex-only: the Gemini API rejects it (probe, reference §2.1).
+        // `transparent` is Vertex-only: the Gemini API rejects it (observed by probing the service).
         SessionResumption => &[("handle", Scalar), ("transparent", Scalar)],
         Compression => &[("trigger_tokens", Scalar), ("sliding_window", SlidingWindow)],
         SlidingWindow => &[("target_tokens", Scalar)],

@@ -65,7 +65,7 @@ fn parse_format(fmt: &gemini_live_audio_format) -> Result<AudioFormat, Error> {
 /// Sends audio in the caller's format: PCM16, float32, G.711 μ-law or A-law, mono or
 /// interleaved stereo, at 8000..=48000 Hz. It is converted on the calling thread to 16 kHz
 /// PCM16 mono (stereo mixed down by the mean of the channels; other rates resampled by a
-/// 128-tap windowed-sinc resampler, see the README's "Audio formats") and sent like
+/// 128-tap windowed-sinc resampler, see docs/audio.md) and sent like
 /// `gemini_live_session_send_audio`, including its pacing. 16 kHz PCM16 mono is passed
 /// through unchanged.
 ///

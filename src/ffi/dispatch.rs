@@ -4,7 +4,7 @@
 //! full (so a slow callback slows only its own session). The dispatcher, a long-lived blocking
 //! task on a `gemini-live-cb` thread, pops them and calls the callback one at a time, in order.
 //!
-//! Teardown (DESIGN §3.5): `gemini_live_session_free` sets `stop`, wakes the dispatcher and
+//! Teardown (docs/c-api.md, "Teardown"): `gemini_live_session_free` sets `stop`, wakes the dispatcher and
 //! waits for `done`; the dispatcher checks `stop` before every callback, so no callback starts
 //! after `free` returns. `free` then ends the session (bounded close handshake, then abort) and
 //! runs the finalizer. A `free` from inside the session's own callback cannot wait for itself:

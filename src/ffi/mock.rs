@@ -25,7 +25,7 @@ unsafe fn mock_ref<'a>(ptr: *const gemini_live_mock_server) -> Result<&'a Mock, 
 
 /// Starts a mock server. `config_json` is a JSON object of mock settings (all optional,
 /// snake_case, e.g. `{"api_keys":["k"],"audio_transcript":"what is the weather in Paris"}`;
-/// see the README's "Mock server" section); NULL uses the defaults (a free loopback port, any
+/// see docs/mock.md, "Options"); NULL uses the defaults (a free loopback port, any
 /// non-empty API key accepted). On success `*out` receives the server, owned by the caller and
 /// stopped with `gemini_live_mock_server_free`.
 ///

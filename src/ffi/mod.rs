@@ -1,9 +1,9 @@
-//! The C ABI (DESIGN §3), in the style of rustls-ffi: one module per C object, a panic boundary
+//! The C ABI (docs/c-api.md), in the style of rustls-ffi: one module per C object, a panic boundary
 //! inside every exported function, checked pointers, a `repr(u32)` result enum and a
 //! thread-local last-error message. The header `include/gemini_live.h` is generated from these
 //! doc comments by cbindgen (see build.rs).
 //!
-//! Conventions (also in the README's "C API" section):
+//! Conventions (also in docs/c-api.md):
 //! - Every fallible function returns `gemini_live_result`; out-params are written only on
 //!   success; `gemini_live_last_error_message()` describes the last failure of the thread.
 //! - Every `_new` has a `_free`; `_free(NULL)` is a no-op. Inputs are copied before returning.

@@ -1,4 +1,5 @@
-//! Classifying server closes: by reason text first, by code second (reference §5.5).
+//! Classifying server closes: by reason text first, by code second (docs/architecture.md,
+//! "Close classification").
 
 use crate::session::CloseClass;
 

@@ -1,4 +1,4 @@
-//! Decoding the wire vectors of the protocol reference, and frames that must not fail.
+//! Decoding wire vectors (server frames as the service sends them), and frames that must not fail.
 
 use super::*;
 use crate::protocol::{Blob, FieldIssue};
