@@ -8,6 +8,7 @@ mod config;
 mod connection;
 mod emitter;
 mod endpoint;
+mod error;
 mod pacing;
 mod replay;
 pub mod runtime;
@@ -18,10 +19,11 @@ mod tls;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
+pub use error::Error;
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 
-use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState};
+use crate::session::{SessionEvent, SessionHandle, SessionPhase, SessionState};
 use emitter::Emitter;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -34,10 +36,10 @@ use tokio::sync::{broadcast, mpsc, watch};
 /// Returns the handle and a receiver subscribed before the first event, so it sees
 /// `Connected` and everything after it. A failure to connect or a server refusal of the setup
 /// is returned as the error (the server's close reason verbatim in
-/// [`SessionError::ServerClosed`]); nothing is retried on the first connection.
+/// [`Error::ServerClosed`]); nothing is retried on the first connection.
 pub async fn connect(
     config: ConnectConfig,
-) -> Result<(SessionHandle, broadcast::Receiver<SessionEvent>), SessionError> {
+) -> Result<(SessionHandle, broadcast::Receiver<SessionEvent>), Error> {
     let (event_tx, event_rx) = broadcast::channel(config.event_capacity.max(1));
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
     let state = Arc::new(SessionState::with_events(phase_tx, event_tx.clone()));
@@ -93,10 +95,7 @@ pub async fn connect(
     Ok((handle, event_rx))
 }
 
-async fn open_first(
-    config: &ConnectConfig,
-    emitter: &Emitter,
-) -> Result<connection::Established, SessionError> {
+async fn open_first(config: &ConnectConfig, emitter: &Emitter) -> Result<connection::Established, Error> {
     let fresh = supervisor::fresh_credential(config).await.map_err(|e| e.error)?;
     let target = config.endpoint.target(&config.session.model, fresh)?;
     let socket = connection::dial(config, &target).await.map_err(|e| e.error)?;
