@@ -364,3 +364,51 @@ pub extern "C" fn gemini_live_result_name(result: u32) -> *const c_char {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn taken() -> Box<gemini_live_error> {
+        let e = gemini_live_last_error_take();
+        assert!(!e.is_null());
+        // SAFETY: just handed out by `gemini_live_last_error_take`.
+        unsafe { Box::from_raw(e) }
+    }
+
+    #[test]
+    fn each_transport_failure_keeps_its_code_and_close_data() {
+        use gemini_live_result as R;
+        let cases = [
+            (TransportError::Config("c".into()), R::Config),
+            (TransportError::Tls("bad PEM in x".into()), R::Tls),
+            (TransportError::Credential("no token".into()), R::Credential),
+            (TransportError::Connect("refused".into()), R::ConnectFailed),
+            (TransportError::Timeout("t".into()), R::Timeout),
+            (TransportError::Protocol("p".into()), R::Protocol),
+            (SessionError::InvalidInput("i".into()).into(), R::InvalidArgument),
+            (SessionError::QueueFull.into(), R::QueueFull),
+        ];
+        for (error, code) in cases {
+            assert_eq!(report(Error::from(error)), code);
+            let e = taken();
+            assert_eq!((e.result, e.close_code, e.reason.as_bytes()), (code, 0, &b""[..]));
+        }
+        let closed = TransportError::ServerClosed {
+            code: 1007,
+            reason: "API key not valid. (1008): not a code".into(),
+        };
+        assert_eq!(report(Error::from(closed)), R::ServerClosed);
+        let e = taken();
+        assert_eq!(e.close_code, 1007);
+        assert_eq!(
+            e.reason.to_str().unwrap(),
+            "API key not valid. (1008): not a code"
+        );
+        assert!(gemini_live_last_error_take().is_null(), "taken once");
+        // SAFETY: the message is a NUL-terminated string owned by the library.
+        let message = unsafe { CStr::from_ptr(gemini_live_last_error_message()) };
+        assert_eq!(message, e.message.as_c_str(), "taking leaves the message");
+    }
+}
