@@ -441,7 +441,8 @@ enum gemini_live_result
    */
   GEMINI_LIVE_RESULT_TIMEOUT = 7,
   /**
-   * DNS, TCP, TLS or the WebSocket upgrade failed.
+   * DNS, TCP, the TLS handshake or the WebSocket upgrade failed, or the connection broke
+   * before `setupComplete` without a close frame.
    */
   GEMINI_LIVE_RESULT_CONNECT_FAILED = 8,
   /**
@@ -458,7 +459,9 @@ enum gemini_live_result
    */
   GEMINI_LIVE_RESULT_CONFIG = 11,
   /**
-   * A TLS setting is unusable (custom CA file unreadable or holding no certificate).
+   * A TLS setting is unusable: the custom CA file is unreadable, holds bad PEM, a bad
+   * certificate or none (at `gemini_live_config_set_ca_file`, or at connect if the file
+   * changed since).
    */
   GEMINI_LIVE_RESULT_TLS = 12,
   /**
@@ -1359,9 +1362,11 @@ gemini_live_result gemini_live_error_result(const struct gemini_live_error *erro
 const char *gemini_live_error_message(const struct gemini_live_error *error);
 
 /**
- * The WebSocket close code of the server's close (e.g. 1007 for a refused API key, 1008 for
- * a policy violation) when the failure is `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every
- * other failure, and if `error` is NULL (close codes are never 0). Thread: any.
+ * The WebSocket close code of the server's close frame (e.g. 1007 for a refused API key, 1008
+ * for a policy violation; 1005 when the frame carried no code) when the failure is
+ * `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every other failure (a connection that broke
+ * without a close frame is `GEMINI_LIVE_RESULT_CONNECT_FAILED`), and if `error` is NULL (close
+ * codes are never 0). Thread: any.
  */
 uint16_t gemini_live_error_close_code(const struct gemini_live_error *error);
 

@@ -34,7 +34,8 @@ pub enum gemini_live_result {
     Closed = 6,
     /// A deadline passed (connect, setup, or a pull with a timeout).
     Timeout = 7,
-    /// DNS, TCP, TLS or the WebSocket upgrade failed.
+    /// DNS, TCP, the TLS handshake or the WebSocket upgrade failed, or the connection broke
+    /// before `setupComplete` without a close frame.
     ConnectFailed = 8,
     /// The server closed the connection (bad credentials, unknown model, ...). The error object
     /// (`gemini_live_last_error_take`) carries the close code and the server's reason verbatim.
@@ -43,7 +44,9 @@ pub enum gemini_live_result {
     Protocol = 10,
     /// The configuration is incomplete or inconsistent (no credentials, no model, bad URL).
     Config = 11,
-    /// A TLS setting is unusable (custom CA file unreadable or holding no certificate).
+    /// A TLS setting is unusable: the custom CA file is unreadable, holds bad PEM, a bad
+    /// certificate or none (at `gemini_live_config_set_ca_file`, or at connect if the file
+    /// changed since).
     Tls = 12,
     /// An operating-system I/O failure (e.g. the mock server could not bind).
     Io = 13,
@@ -314,9 +317,11 @@ pub extern "C" fn gemini_live_error_message(error: *const gemini_live_error) -> 
     }
 }
 
-/// The WebSocket close code of the server's close (e.g. 1007 for a refused API key, 1008 for
-/// a policy violation) when the failure is `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every
-/// other failure, and if `error` is NULL (close codes are never 0). Thread: any.
+/// The WebSocket close code of the server's close frame (e.g. 1007 for a refused API key, 1008
+/// for a policy violation; 1005 when the frame carried no code) when the failure is
+/// `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every other failure (a connection that broke
+/// without a close frame is `GEMINI_LIVE_RESULT_CONNECT_FAILED`), and if `error` is NULL (close
+/// codes are never 0). Thread: any.
 #[no_mangle]
 pub extern "C" fn gemini_live_error_close_code(error: *const gemini_live_error) -> u16 {
     crate::ffi_panic_boundary! {

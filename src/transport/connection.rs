@@ -144,10 +144,10 @@ async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, Atte
             Some(Ok(frame)) => frame,
             Some(Err(e)) => return Err(AttemptError::retryable(Error::Connect(e.to_string()))),
             None => {
-                return Err(AttemptError::retryable(Error::ServerClosed {
-                    code: 1006,
-                    reason: "connection closed before setupComplete".into(),
-                }))
+                // No close frame: the connection broke, the server gave no code or reason.
+                return Err(AttemptError::retryable(Error::Connect(
+                    "the connection ended before setupComplete, without a close frame".into(),
+                )));
             }
         };
         let payload: &[u8] = match &frame {

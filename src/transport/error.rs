@@ -28,8 +28,8 @@ pub enum Error {
     /// The server broke the protocol (e.g. did not answer `setup` with `setupComplete`).
     #[error("protocol error: {0}")]
     Protocol(String),
-    /// The server closed the connection; `code` is the WebSocket close code and `reason` the
-    /// server's text, verbatim.
+    /// The server closed the connection with a close frame; `code` is its WebSocket close code
+    /// (1005 when the frame had none) and `reason` the server's text, verbatim.
     #[error("closed by server ({code}): {reason}")]
     ServerClosed { code: u16, reason: String },
     /// A session-layer failure (e.g. a credential or Vertex setting that is not valid input).
