@@ -391,7 +391,8 @@ typedef uint32_t gemini_live_phase;
  * The result of a fallible `gemini_live_*` function. `GEMINI_LIVE_RESULT_OK` (0) is success;
  * every failure has its own stable number, which never changes meaning in later releases
  * (retired numbers are never reused). After a failure, `gemini_live_last_error_message()` on
- * the same thread describes it.
+ * the same thread describes it, and `gemini_live_last_error_take()` hands it out as an owned
+ * `gemini_live_error` with its data (the close code and reason of a server's close).
  *
  * In C this is a `uint32_t`; compare against the `GEMINI_LIVE_RESULT_*` values.
  */
@@ -434,12 +435,13 @@ enum gemini_live_result
    */
   GEMINI_LIVE_RESULT_TIMEOUT = 7,
   /**
-   * DNS, TCP, TLS or the WebSocket upgrade failed.
+   * DNS, TCP, the TLS handshake or the WebSocket upgrade failed, or the connection broke
+   * before `setupComplete` without a close frame.
    */
   GEMINI_LIVE_RESULT_CONNECT_FAILED = 8,
   /**
-   * The server closed the connection (bad credentials, unknown model, ...). The last error
-   * message carries the close code and the server's reason verbatim.
+   * The server closed the connection (bad credentials, unknown model, ...). The error object
+   * (`gemini_live_last_error_take`) carries the close code and the server's reason verbatim.
    */
   GEMINI_LIVE_RESULT_SERVER_CLOSED = 9,
   /**
@@ -451,7 +453,9 @@ enum gemini_live_result
    */
   GEMINI_LIVE_RESULT_CONFIG = 11,
   /**
-   * A TLS setting is unusable (custom CA file unreadable or holding no certificate).
+   * A TLS setting is unusable: the custom CA file is unreadable, holds bad PEM, a bad
+   * certificate or none (at `gemini_live_config_set_ca_file`, or at connect if the file
+   * changed since).
    */
   GEMINI_LIVE_RESULT_TLS = 12,
   /**
@@ -563,6 +567,20 @@ typedef uint32_t gemini_live_sensitivity;
  * as long as nobody modifies it meanwhile).
  */
 typedef struct gemini_live_config gemini_live_config;
+
+/**
+ * A failure taken from a thread with `gemini_live_last_error_take` (opaque, owned by the
+ * caller): its result code, its message, and for a server's close the WebSocket close code
+ * and the server's reason. Read it with the `gemini_live_error_*` accessors (any thread; it is
+ * immutable), free it once with `gemini_live_error_free`.
+ *
+ * Why an object as well as result codes: the result code alone (rustls-ffi style) says which
+ * kind of failure happened, but not the data some failures carry (the close code and reason
+ * of a server's refusal); an owned object (wasmtime style) carries them and, unlike the
+ * thread-local message, can be taken in the same native call as the failing function, so
+ * bindings whose threads migrate (Go goroutines) never depend on the calling OS thread.
+ */
+typedef struct gemini_live_error gemini_live_error;
 
 /**
  * A running mock Gemini Live server (opaque), on its own runtime and thread.
@@ -1300,13 +1318,65 @@ gemini_live_result gemini_live_config_merge_setup_json(struct gemini_live_config
  * (an empty string when nothing failed yet on this thread).
  *
  * Ownership: borrowed from the library; do not free it. It stays valid until the next call
- * on the same thread that fails (successful calls leave it unchanged), so copy it if you need
- * it longer. Thread: any; each thread has its own message.
+ * on the same thread that fails (successful calls and `gemini_live_last_error_take` leave it
+ * unchanged), so copy it if you need it longer. Thread: any; each thread has its own message.
  *
  * For a `GEMINI_LIVE_RESULT_SERVER_CLOSED` failure the message has the form
- * `closed by server (<code>): <the server's reason, verbatim>`.
+ * `closed by server (<code>): <the server's reason, verbatim>`; read the close code and the
+ * reason as data from `gemini_live_last_error_take` instead of parsing this text.
  */
 const char *gemini_live_last_error_message(void);
+
+/**
+ * Takes the last failure of the calling thread as an owned error object, or NULL when there
+ * is none to take: nothing failed on this thread yet, or it was already taken.
+ *
+ * Every failing `gemini_live_*` call (a result other than `GEMINI_LIVE_RESULT_OK`, or a NULL
+ * or neutral return documented as a failure) records one; successful calls leave it in place,
+ * so take it right after the failing call, on the same thread. Calling the failing function
+ * and this one from one native function (as a C shim does for Go) makes the pair independent
+ * of the thread the binding runs on.
+ *
+ * Ownership: the caller owns the object; free it with `gemini_live_error_free`. Taking does
+ * not change `gemini_live_last_error_message()`. Thread: any; each thread has its own.
+ */
+struct gemini_live_error *gemini_live_last_error_take(void);
+
+/**
+ * The result code of the failure (never `GEMINI_LIVE_RESULT_OK`); `GEMINI_LIVE_RESULT_NULL_ARGUMENT`
+ * if `error` is NULL. Thread: any.
+ */
+gemini_live_result gemini_live_error_result(const struct gemini_live_error *error);
+
+/**
+ * The failure's message: NUL-terminated UTF-8, the same text `gemini_live_last_error_message()`
+ * gave for it, never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
+ * until `gemini_live_error_free(error)`. Thread: any.
+ */
+const char *gemini_live_error_message(const struct gemini_live_error *error);
+
+/**
+ * The WebSocket close code of the server's close frame (e.g. 1007 for a refused API key, 1008
+ * for a policy violation; 1005 when the frame carried no code) when the failure is
+ * `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every other failure (a connection that broke
+ * without a close frame is `GEMINI_LIVE_RESULT_CONNECT_FAILED`), and if `error` is NULL (close
+ * codes are never 0). Thread: any.
+ */
+uint16_t gemini_live_error_close_code(const struct gemini_live_error *error);
+
+/**
+ * The server's close reason, verbatim (NUL-terminated UTF-8, possibly empty: servers may
+ * close without one), when `gemini_live_error_close_code` is not 0; an empty string for every
+ * other failure. Never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
+ * until `gemini_live_error_free(error)`. Thread: any.
+ */
+const char *gemini_live_error_reason(const struct gemini_live_error *error);
+
+/**
+ * Frees an error object from `gemini_live_last_error_take`. NULL is a no-op. Thread: any;
+ * not twice; strings borrowed from it become invalid.
+ */
+void gemini_live_error_free(struct gemini_live_error *error);
 
 /**
  * The stable name of a result code as a static NUL-terminated string, e.g.

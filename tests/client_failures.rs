@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use gemini_live::session::{CloseClass, ErrorCode, SessionError, SessionEvent};
-use gemini_live::transport::{connect, Auth, Endpoint, Secret};
+use gemini_live::session::{CloseClass, ErrorCode, SessionEvent};
+use gemini_live::transport::{connect, Auth, Endpoint, Error as TransportError, Secret};
 use gemini_live_mock::{FaultSpec, MockConfig, ScenarioLine};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -21,14 +21,14 @@ async fn bad_and_missing_api_keys_are_refused_with_the_servers_reason() {
     let mut config = client_config(&mock, text_session());
     config.endpoint.auth = Auth::ApiKey(Secret::new("wrong"));
     match connect(config.clone()).await {
-        Err(SessionError::ServerClosed { code: 1007, reason }) => {
+        Err(TransportError::ServerClosed { code: 1007, reason }) => {
             assert_eq!(reason, "API key not valid. Please pass a valid API key.")
         }
         other => panic!("expected 1007, got {other:?}"),
     }
     config.endpoint.auth = Auth::ApiKey(Secret::new(""));
     match connect(config.clone()).await {
-        Err(SessionError::ServerClosed { code: 1008, reason }) => {
+        Err(TransportError::ServerClosed { code: 1008, reason }) => {
             assert!(reason.contains("unregistered callers"))
         }
         other => panic!("expected 1008, got {other:?}"),
@@ -53,7 +53,7 @@ async fn ephemeral_tokens_are_single_use_and_fetched_per_connection() {
     assert!(
         matches!(
             connect(config.clone()).await,
-            Err(SessionError::ServerClosed { code: 1007, .. })
+            Err(TransportError::ServerClosed { code: 1007, .. })
         ),
         "a used token is refused"
     );
@@ -113,7 +113,7 @@ async fn unknown_model_is_fatal_with_the_servers_reason() {
     let mut session = text_session();
     session.model = "no-such-model".into();
     match connect(client_config(&mock, session)).await {
-        Err(SessionError::ServerClosed { code: 1008, reason }) => {
+        Err(TransportError::ServerClosed { code: 1008, reason }) => {
             assert!(reason.contains("is not found"), "{reason}")
         }
         other => panic!("expected 1008, got {other:?}"),
@@ -135,7 +135,7 @@ async fn setup_without_an_answer_times_out() {
     endpoint.base_url = Some(format!("ws://{addr}"));
     let mut config = gemini_live::transport::ConnectConfig::new(text_session(), endpoint);
     config.setup_timeout = Duration::from_millis(300);
-    assert!(matches!(connect(config).await, Err(SessionError::Timeout(_))));
+    assert!(matches!(connect(config).await, Err(TransportError::Timeout(_))));
     server.abort();
 }
 
@@ -147,7 +147,7 @@ async fn connection_refused_is_a_connect_error() {
     let mut endpoint = Endpoint::gemini("k");
     endpoint.base_url = Some(format!("ws://{addr}"));
     let config = gemini_live::transport::ConnectConfig::new(text_session(), endpoint);
-    assert!(matches!(connect(config).await, Err(SessionError::Connect(_))));
+    assert!(matches!(connect(config).await, Err(TransportError::Connect(_))));
 }
 
 #[tokio::test]

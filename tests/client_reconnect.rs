@@ -113,7 +113,7 @@ async fn an_unknown_handle_is_fatal_and_not_retried() {
         transparent: false,
     });
     match connect(client_config(&mock, session_config)).await {
-        Err(gemini_live::session::SessionError::ServerClosed { code: 1008, reason }) => {
+        Err(gemini_live::transport::Error::ServerClosed { code: 1008, reason }) => {
             assert_eq!(reason, "BidiGenerateContent session not found")
         }
         other => panic!("expected 1008 session not found, got {other:?}"),

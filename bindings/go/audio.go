@@ -56,8 +56,8 @@ func (s *Session) SendAudioAs(data []byte, f AudioFormat) error {
 		return &Error{Code: ResultInvalidArgument, Message: "empty audio"}
 	}
 	cf := f.c()
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_audio_ex(p, (*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data)), &cf)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_audio_ex(p, (*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data)), &cf, e)
 	})
 }
 
@@ -67,7 +67,7 @@ func (s *Session) SendAudioAs(data []byte, f AudioFormat) error {
 func AudioLatency(f AudioFormat) (filter, maxBuffered time.Duration, err error) {
 	cf := f.c()
 	var fu, bu C.uint32_t
-	err = call(func() C.gemini_live_result { return C.gemini_live_audio_latency(&cf, &fu, &bu) })
+	err = call(func(e **C.gemini_live_error) C.gemini_live_result { return C.golive_audio_latency(&cf, &fu, &bu, e) })
 	if err != nil {
 		return 0, 0, err
 	}

@@ -211,7 +211,7 @@ func msOrDefault(d time.Duration) C.int32_t {
 // build creates the C config. credHandle (0 if none) must be registered by the caller.
 func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 	var c *C.gemini_live_config
-	if err := call(func() C.gemini_live_result { return C.gemini_live_config_new(&c) }); err != nil {
+	if err := call(func(e **C.gemini_live_error) C.gemini_live_result { return C.golive_config_new(&c, e) }); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -220,10 +220,10 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 			C.gemini_live_config_free(c)
 		}
 	}()
-	str := func(s string, f func(*C.char) C.gemini_live_result) error {
+	str := func(s string, f func(*C.char, **C.gemini_live_error) C.gemini_live_result) error {
 		p := cstr(s)
 		defer C.free(unsafe.Pointer(p))
-		return call(func() C.gemini_live_result { return f(p) })
+		return call(func(e **C.gemini_live_error) C.gemini_live_result { return f(p, e) })
 	}
 	var steps []func() error
 	add := func(f func() error) { steps = append(steps, f) }
@@ -240,76 +240,96 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 				t = cstr(v.AccessToken)
 				defer C.free(unsafe.Pointer(t))
 			}
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_vertex(c, p, l, t) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result { return C.golive_config_set_vertex(c, p, l, t, e) })
 		})
 	case cfg.EphemeralToken != "":
 		add(func() error {
-			return str(cfg.EphemeralToken, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_ephemeral_token(c, p) })
+			return str(cfg.EphemeralToken, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_ephemeral_token(c, p, e)
+			})
 		})
 	case cfg.APIKey != "":
 		add(func() error {
-			return str(cfg.APIKey, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_api_key(c, p) })
+			return str(cfg.APIKey, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_api_key(c, p, e)
+			})
 		})
 	}
 	if credHandle != 0 {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.golive_config_set_credentials(c, C.uintptr_t(credHandle)) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_credentials(c, C.uintptr_t(credHandle), e)
+			})
 		})
 	}
 	if cfg.BaseURL != "" {
 		add(func() error {
-			return str(cfg.BaseURL, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_base_url(c, p) })
+			return str(cfg.BaseURL, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_base_url(c, p, e)
+			})
 		})
 	}
 	if cfg.AllowInsecure {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_allow_insecure(c, true) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_allow_insecure(c, true, e)
+			})
 		})
 	}
 	if cfg.APIVersion != "" {
 		add(func() error {
-			return str(cfg.APIVersion, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_api_version(c, p) })
+			return str(cfg.APIVersion, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_api_version(c, p, e)
+			})
 		})
 	}
 	if cfg.Model != "" {
 		add(func() error {
-			return str(cfg.Model, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_model(c, p) })
+			return str(cfg.Model, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_model(c, p, e)
+			})
 		})
 	}
 	if cfg.Modality != ModalityUnspecified {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_response_modality(c, C.uint32_t(cfg.Modality))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_response_modality(c, C.uint32_t(cfg.Modality), e)
 			})
 		})
 	}
 	if cfg.Voice != "" {
 		add(func() error {
-			return str(cfg.Voice, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_voice(c, p) })
+			return str(cfg.Voice, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_voice(c, p, e)
+			})
 		})
 	}
 	if cfg.Language != "" {
 		add(func() error {
-			return str(cfg.Language, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_language(c, p) })
+			return str(cfg.Language, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_language(c, p, e)
+			})
 		})
 	}
 	if cfg.SystemInstruction != "" {
 		add(func() error {
-			return str(cfg.SystemInstruction, func(p *C.char) C.gemini_live_result {
-				return C.gemini_live_config_set_system_instruction(c, p)
+			return str(cfg.SystemInstruction, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_system_instruction(c, p, e)
 			})
 		})
 	}
 	if cfg.Temperature != nil {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_temperature(c, C.float(*cfg.Temperature))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_temperature(c, C.float(*cfg.Temperature), e)
 			})
 		})
 	}
 	if cfg.IncludeThoughts {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_include_thoughts(c, true) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_include_thoughts(c, true, e)
+			})
 		})
 	}
 	if len(cfg.Tools) > 0 || len(cfg.FunctionDeclarations) > 0 {
@@ -326,37 +346,45 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 			if err != nil {
 				return &Error{Code: ResultInvalidJSON, Message: "tools: " + err.Error()}
 			}
-			return str(string(b), func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_tools_json(c, p) })
+			return str(string(b), func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_tools_json(c, p, e)
+			})
 		})
 	}
 	if cfg.InputTranscription {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_input_transcription(c, true) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_input_transcription(c, true, e)
+			})
 		})
 	}
 	if cfg.OutputTranscription {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_output_transcription(c, true) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_output_transcription(c, true, e)
+			})
 		})
 	}
 	if cfg.VAD != nil {
 		v := cfg.VAD
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_automatic_activity_detection(c, C.uint32_t(v.StartSensitivity),
-					C.uint32_t(v.EndSensitivity), msOrDefault(v.PrefixPadding), msOrDefault(v.SilenceDuration))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_automatic_activity_detection(c, C.uint32_t(v.StartSensitivity),
+					C.uint32_t(v.EndSensitivity), msOrDefault(v.PrefixPadding), msOrDefault(v.SilenceDuration), e)
 			})
 		})
 	}
 	if cfg.ManualActivity {
 		add(func() error {
-			return call(func() C.gemini_live_result { return C.gemini_live_config_set_manual_activity_detection(c, true) })
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_manual_activity_detection(c, true, e)
+			})
 		})
 	}
 	if cfg.ActivityHandling != ActivityHandlingDefault {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_activity_handling(c, C.uint32_t(cfg.ActivityHandling))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_activity_handling(c, C.uint32_t(cfg.ActivityHandling), e)
 			})
 		})
 	}
@@ -367,8 +395,8 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 				h = cstr(r.Handle)
 				defer C.free(unsafe.Pointer(h))
 			}
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_session_resumption(c, true, h, boolC(r.Transparent))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_session_resumption(c, true, h, boolC(r.Transparent), e)
 			})
 		})
 	}
@@ -381,8 +409,8 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 			if targ <= 0 {
 				targ = -1
 			}
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_context_window_compression(c, true, C.int64_t(trig), C.int64_t(targ))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_context_window_compression(c, true, C.int64_t(trig), C.int64_t(targ), e)
 			})
 		})
 	}
@@ -392,93 +420,97 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 			if !enable {
 				n = 0
 			}
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_reconnect(c, boolC(enable), C.uint32_t(n))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_reconnect(c, boolC(enable), C.uint32_t(n), e)
 			})
 		})
 	}
 	if b := cfg.ReconnectBudget; b != nil {
 		add(func() error {
-			return call(func() C.gemini_live_result {
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
 				stable := C.uint32_t(0)
 				if b.StableAfter > 0 {
 					stable = msC(b.StableAfter)
 				}
-				return C.gemini_live_config_set_reconnect_budget(c, stable, msC(b.Window), C.uint32_t(b.MaxPerWindow))
+				return C.golive_config_set_reconnect_budget(c, stable, msC(b.Window), C.uint32_t(b.MaxPerWindow), e)
 			})
 		})
 	}
 	for _, d := range []struct {
 		value time.Duration
-		set   func(*C.gemini_live_config, C.uint32_t) C.gemini_live_result
+		set   func(*C.gemini_live_config, C.uint32_t, **C.gemini_live_error) C.gemini_live_result
 	}{
-		{cfg.MigrationWait, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
-			return C.gemini_live_config_set_migration_wait_ms(c, ms)
+		{cfg.MigrationWait, func(c *C.gemini_live_config, ms C.uint32_t, e **C.gemini_live_error) C.gemini_live_result {
+			return C.golive_config_set_migration_wait_ms(c, ms, e)
 		}},
-		{cfg.WriteTimeout, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
-			return C.gemini_live_config_set_write_timeout_ms(c, ms)
+		{cfg.WriteTimeout, func(c *C.gemini_live_config, ms C.uint32_t, e **C.gemini_live_error) C.gemini_live_result {
+			return C.golive_config_set_write_timeout_ms(c, ms, e)
 		}},
-		{cfg.CloseTimeout, func(c *C.gemini_live_config, ms C.uint32_t) C.gemini_live_result {
-			return C.gemini_live_config_set_close_timeout_ms(c, ms)
+		{cfg.CloseTimeout, func(c *C.gemini_live_config, ms C.uint32_t, e **C.gemini_live_error) C.gemini_live_result {
+			return C.golive_config_set_close_timeout_ms(c, ms, e)
 		}},
 	} {
 		if d.value > 0 {
 			d := d
-			add(func() error { return call(func() C.gemini_live_result { return d.set(c, msC(d.value)) }) })
+			add(func() error {
+				return call(func(e **C.gemini_live_error) C.gemini_live_result { return d.set(c, msC(d.value), e) })
+			})
 		}
 	}
 	if cfg.CAFile != "" {
 		add(func() error {
-			return str(cfg.CAFile, func(p *C.char) C.gemini_live_result { return C.gemini_live_config_set_ca_file(c, p) })
+			return str(cfg.CAFile, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_ca_file(c, p, e)
+			})
 		})
 	}
 	if cfg.ConnectTimeout > 0 {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_connect_timeout_ms(c, msC(cfg.ConnectTimeout))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_connect_timeout_ms(c, msC(cfg.ConnectTimeout), e)
 			})
 		})
 	}
 	if cfg.SetupTimeout > 0 {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_setup_timeout_ms(c, msC(cfg.SetupTimeout))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_setup_timeout_ms(c, msC(cfg.SetupTimeout), e)
 			})
 		})
 	}
 	if cfg.OutputAudioFormat != nil {
 		f := cfg.OutputAudioFormat.c()
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_output_audio_format(c, &f)
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_output_audio_format(c, &f, e)
 			})
 		})
 	}
 	if cfg.MaxMessageBytes > 0 {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_max_message_bytes(c, C.size_t(cfg.MaxMessageBytes))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_max_message_bytes(c, C.size_t(cfg.MaxMessageBytes), e)
 			})
 		})
 	}
 	if cfg.SendQueueSize > 0 {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_send_queue_size(c, C.uint32_t(cfg.SendQueueSize))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_send_queue_size(c, C.uint32_t(cfg.SendQueueSize), e)
 			})
 		})
 	}
 	if p := cfg.AudioPacing; p != nil {
 		add(func() error {
-			return call(func() C.gemini_live_result {
-				return C.gemini_live_config_set_audio_pacing(c, true, C.uint32_t(p.SampleRate), C.uint32_t(p.Burst.Milliseconds()))
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_audio_pacing(c, true, C.uint32_t(p.SampleRate), C.uint32_t(p.Burst.Milliseconds()), e)
 			})
 		})
 	}
 	if len(cfg.SetupJSON) > 0 {
 		add(func() error {
-			return str(string(cfg.SetupJSON), func(p *C.char) C.gemini_live_result {
-				return C.gemini_live_config_merge_setup_json(c, p)
+			return str(string(cfg.SetupJSON), func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_merge_setup_json(c, p, e)
 			})
 		})
 	}

@@ -3,12 +3,6 @@ package geminilive
 // #include "shims.h"
 import "C"
 
-import (
-	"runtime"
-	"strconv"
-	"strings"
-)
-
 // Result is a gemini_live_result code of the C library. Numbers are stable across releases.
 type Result uint32
 
@@ -40,11 +34,13 @@ func (r Result) String() string {
 	return C.GoString(C.gemini_live_result_name(C.uint32_t(r)))
 }
 
-// Error is a failure reported by the library: its result code and its message.
+// Error is a failure reported by the library: its result code and its message, and for
+// ResultServerClosed the WebSocket close code and the server's reason, verbatim. All four come
+// from the library's error object as data (gemini_live_last_error_take); nothing is parsed
+// out of the message.
 //
 // Compare with errors.Is against the sentinels (ErrClosed, ErrQueueFull, ErrServerClosed, ...),
-// which match any *Error with the same Code. For ResultServerClosed, CloseCode and Reason
-// hold the WebSocket close code and the server's reason, verbatim.
+// which match any *Error with the same Code.
 type Error struct {
 	Code    Result
 	Message string
@@ -86,39 +82,31 @@ var (
 	ErrTooLarge = &Error{Code: ResultTooLarge}
 )
 
-func newError(code Result, msg string) *Error {
-	e := &Error{Code: code, Message: msg}
-	if code == ResultServerClosed {
-		// "closed by server (<code>): <reason>"
-		const prefix = "closed by server ("
-		if i := strings.Index(msg, prefix); i >= 0 {
-			rest := msg[i+len(prefix):]
-			if j := strings.Index(rest, "): "); j >= 0 {
-				if n, err := strconv.Atoi(rest[:j]); err == nil {
-					e.CloseCode = n
-					e.Reason = rest[j+3:]
-				}
-			} else if j := strings.Index(rest, ")"); j >= 0 {
-				if n, err := strconv.Atoi(rest[:j]); err == nil {
-					e.CloseCode = n
-				}
-			}
-		}
+// errorFrom builds the *Error of a failed call from the error object the shim took on the
+// failing thread (nil only if the library recorded none): code, message, close code and reason
+// are read as data. It frees the object.
+func errorFrom(code Result, e *C.gemini_live_error) *Error {
+	if e == nil {
+		return &Error{Code: code}
 	}
-	return e
+	defer C.gemini_live_error_free(e)
+	return &Error{
+		Code:      code,
+		Message:   C.GoString(C.gemini_live_error_message(e)),
+		CloseCode: int(C.gemini_live_error_close_code(e)),
+		Reason:    C.GoString(C.gemini_live_error_reason(e)),
+	}
 }
 
-// call runs one C function and turns a failure into an *Error. The library's last-error
-// message is thread-local, so the goroutine is locked to its OS thread for the call and the
-// read of the message: both then run on the same thread.
-func call(f func() C.gemini_live_result) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	r := f()
+// call runs one C call through its shim (golive_<name>, see shims.h), which takes the error
+// object in the same C call as the failing function, so no goroutine is locked to an OS thread.
+func call(f func(e **C.gemini_live_error) C.gemini_live_result) error {
+	var e *C.gemini_live_error
+	r := f(&e)
 	if r == C.GEMINI_LIVE_RESULT_OK {
 		return nil
 	}
-	return newError(Result(r), C.GoString(C.gemini_live_last_error_message()))
+	return errorFrom(Result(r), e)
 }
 
 // Version returns the version of the linked library, e.g. "0.1.0".

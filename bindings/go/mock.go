@@ -29,7 +29,7 @@ func StartMockServer(configJSON string) (*MockServer, error) {
 		defer C.free(unsafe.Pointer(cfg))
 	}
 	var out *C.gemini_live_mock_server
-	if err := call(func() C.gemini_live_result { return C.gemini_live_mock_server_start(cfg, &out) }); err != nil {
+	if err := call(func(e **C.gemini_live_error) C.gemini_live_result { return C.golive_mock_server_start(cfg, &out, e) }); err != nil {
 		return nil, err
 	}
 	return &MockServer{ptr: out, url: C.GoString(C.gemini_live_mock_server_url(out))}, nil
@@ -38,22 +38,22 @@ func StartMockServer(configJSON string) (*MockServer, error) {
 // URL is the server's base URL (ws://127.0.0.1:PORT), for Config.BaseURL.
 func (m *MockServer) URL() string { return m.url }
 
-func (m *MockServer) do(f func(p *C.gemini_live_mock_server) C.gemini_live_result) error {
+func (m *MockServer) do(f func(p *C.gemini_live_mock_server, e **C.gemini_live_error) C.gemini_live_result) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.ptr == nil {
 		return &Error{Code: ResultClosed, Message: "mock server is closed"}
 	}
 	p := m.ptr
-	return call(func() C.gemini_live_result { return f(p) })
+	return call(func(e **C.gemini_live_error) C.gemini_live_result { return f(p, e) })
 }
 
 // StatsJSON returns a JSON snapshot of the server's counters (connections, setups, messages
 // by kind under "messages", tool responses, closes sent, texts received, ...).
 func (m *MockServer) StatsJSON() (json.RawMessage, error) {
 	var out *C.char
-	if err := m.do(func(p *C.gemini_live_mock_server) C.gemini_live_result {
-		return C.gemini_live_mock_server_stats_json(p, &out)
+	if err := m.do(func(p *C.gemini_live_mock_server, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_mock_server_stats_json(p, &out, e)
 	}); err != nil {
 		return nil, err
 	}
@@ -66,8 +66,8 @@ func (m *MockServer) StatsJSON() (json.RawMessage, error) {
 func (m *MockServer) WaitFor(jsonPointer string, atLeast int64, timeout time.Duration) error {
 	jp := cstr(jsonPointer)
 	defer C.free(unsafe.Pointer(jp))
-	return m.do(func(p *C.gemini_live_mock_server) C.gemini_live_result {
-		return C.gemini_live_mock_server_wait_for(p, jp, C.int64_t(atLeast), msC(timeout))
+	return m.do(func(p *C.gemini_live_mock_server, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_mock_server_wait_for(p, jp, C.int64_t(atLeast), msC(timeout), e)
 	})
 }
 

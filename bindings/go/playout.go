@@ -26,8 +26,8 @@ func NewPlayout(sampleRate int, capacity time.Duration) (*Playout, error) {
 		return nil, &Error{Code: ResultInvalidArgument, Message: "sample rate or capacity out of range"}
 	}
 	var p *C.gemini_live_playout
-	if err := call(func() C.gemini_live_result {
-		return C.gemini_live_playout_new(C.uint32_t(sampleRate), C.uint32_t(capacity/time.Millisecond), &p)
+	if err := call(func(e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_playout_new(C.uint32_t(sampleRate), C.uint32_t(capacity/time.Millisecond), &p, e)
 	}); err != nil {
 		return nil, err
 	}
@@ -46,8 +46,8 @@ func (p *Playout) Push(samples []int16) int {
 		return 0
 	}
 	var n C.size_t
-	if err := call(func() C.gemini_live_result {
-		return C.gemini_live_playout_push(p.ptr, (*C.int16_t)(unsafe.Pointer(&samples[0])), C.size_t(len(samples)), &n)
+	if err := call(func(e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_playout_push(p.ptr, (*C.int16_t)(unsafe.Pointer(&samples[0])), C.size_t(len(samples)), &n, e)
 	}); err != nil {
 		return 0
 	}
@@ -84,8 +84,8 @@ func (p *Playout) Buffered() time.Duration {
 func (p *Playout) TurnPlayed(turn uint64) (played time.Duration, final bool, err error) {
 	var ms C.uint64_t
 	var done C.bool
-	err = call(func() C.gemini_live_result {
-		return C.gemini_live_playout_turn_played_ms(p.ptr, C.uint64_t(turn), &ms, &done)
+	err = call(func(e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_playout_turn_played_ms(p.ptr, C.uint64_t(turn), &ms, &done, e)
 	})
 	return time.Duration(ms) * time.Millisecond, bool(done), err
 }
@@ -97,7 +97,7 @@ func (s *Session) SetPlayout(p *Playout) error {
 	if p != nil {
 		ptr = p.ptr
 	}
-	return s.do(func(sp *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_set_playout(sp, ptr)
+	return s.do(func(sp *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_set_playout(sp, ptr, e)
 	})
 }

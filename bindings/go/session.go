@@ -124,7 +124,9 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 	res := make(chan result, 1)
 	go func() {
 		var out *C.gemini_live_session
-		err := call(func() C.gemini_live_result { return C.golive_session_new(ccfg, C.uintptr_t(h), &out) })
+		err := call(func(e **C.gemini_live_error) C.gemini_live_result {
+			return C.golive_session_new(ccfg, C.uintptr_t(h), &out, e)
+		})
 		C.gemini_live_config_free(ccfg)
 		if err != nil {
 			// Nothing was created: the finalizer will never run, the handle is ours again.
@@ -192,14 +194,14 @@ func (s *Session) releaseCredentials() {
 var errSessionClosed = &Error{Code: ResultClosed, Message: "session is closed"}
 
 // do runs f on the live C session, or fails with ErrClosed after Close.
-func (s *Session) do(f func(p *C.gemini_live_session) C.gemini_live_result) error {
+func (s *Session) do(f func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.ptr == nil {
 		return errSessionClosed
 	}
 	p := s.ptr
-	return call(func() C.gemini_live_result { return f(p) })
+	return call(func(e **C.gemini_live_error) C.gemini_live_result { return f(p, e) })
 }
 
 // Close ends the session and frees it. It is idempotent, may be called from any goroutine,
@@ -228,7 +230,9 @@ func (s *Session) Close() error {
 // messages are still sent, then the *Closed event arrives through Receive. Close must still
 // be called.
 func (s *Session) RequestClose() error {
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_close(p) })
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_close(p, e)
+	})
 }
 
 // Receive waits for the next event. After the *Closed event, or after Close, it returns an
@@ -283,8 +287,8 @@ func (s *Session) SendAudio(pcm []byte, opts ...AudioOption) error {
 	if len(pcm) == 0 {
 		return &Error{Code: ResultInvalidArgument, Message: "empty audio"}
 	}
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_audio(p, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(o.rate))
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_audio(p, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(o.rate), e)
 	})
 }
 
@@ -295,8 +299,8 @@ func (s *Session) SendVideo(frame []byte, mimeType string) error {
 	}
 	m := cstr(mimeType)
 	defer C.free(unsafe.Pointer(m))
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_video(p, (*C.uint8_t)(unsafe.Pointer(&frame[0])), C.size_t(len(frame)), m)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_video(p, (*C.uint8_t)(unsafe.Pointer(&frame[0])), C.size_t(len(frame)), m, e)
 	})
 }
 
@@ -304,8 +308,8 @@ func (s *Session) SendVideo(frame []byte, mimeType string) error {
 func (s *Session) SendText(text string) error {
 	t := cstr(text)
 	defer C.free(unsafe.Pointer(t))
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_realtime_text(p, t)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_realtime_text(p, t, e)
 	})
 }
 
@@ -341,8 +345,8 @@ func (s *Session) SendClientContent(turns []Content, turnComplete bool) error {
 func (s *Session) SendClientContentJSON(turns []byte, turnComplete bool) error {
 	t := cstr(string(turns))
 	defer C.free(unsafe.Pointer(t))
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_client_content(p, t, boolC(turnComplete))
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_client_content(p, t, boolC(turnComplete), e)
 	})
 }
 
@@ -350,27 +354,29 @@ func (s *Session) SendClientContentJSON(turns []byte, turnComplete bool) error {
 func (s *Session) SendClientText(text string, turnComplete bool) error {
 	t := cstr(text)
 	defer C.free(unsafe.Pointer(t))
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_client_text(p, t, boolC(turnComplete))
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_client_text(p, t, boolC(turnComplete), e)
 	})
 }
 
 // ActivityStart marks the start of user activity (Config.ManualActivity only).
 func (s *Session) ActivityStart() error {
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_activity_start(p)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_activity_start(p, e)
 	})
 }
 
 // ActivityEnd marks the end of user activity (Config.ManualActivity only).
 func (s *Session) ActivityEnd() error {
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_send_activity_end(p) })
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_activity_end(p, e)
+	})
 }
 
 // AudioStreamEnd tells the server the audio stream paused: a pending utterance ends now.
 func (s *Session) AudioStreamEnd() error {
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_audio_stream_end(p)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_audio_stream_end(p, e)
 	})
 }
 
@@ -406,8 +412,8 @@ func (s *Session) SendToolResponse(r ToolResponse) error {
 			wc = 1
 		}
 	}
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_tool_response(p, id, name, resp, C.uint32_t(r.Scheduling), wc)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_tool_response(p, id, name, resp, C.uint32_t(r.Scheduling), wc, e)
 	})
 }
 
@@ -446,8 +452,8 @@ func (s *Session) UpdateContext(u ContextUpdate) error {
 		tools = cstr(string(b))
 		defer C.free(unsafe.Pointer(tools))
 	}
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_send_context_update(p, si, tools)
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_context_update(p, si, tools, e)
 	})
 }
 
@@ -456,13 +462,17 @@ func (s *Session) UpdateContext(u ContextUpdate) error {
 func (s *Session) SendRawJSON(msg []byte) error {
 	m := cstr(string(msg))
 	defer C.free(unsafe.Pointer(m))
-	return s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_send_raw_json(p, m) })
+	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_send_raw_json(p, m, e)
+	})
 }
 
 // Phase returns the session's current phase (PhaseClosed after Close).
 func (s *Session) Phase() Phase {
 	var ph C.gemini_live_phase
-	if err := s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_get_phase(p, &ph) }); err != nil {
+	if err := s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_get_phase(p, &ph, e)
+	}); err != nil {
 		return PhaseClosed
 	}
 	return Phase(ph)
@@ -471,7 +481,9 @@ func (s *Session) Phase() Phase {
 // ID returns the session id: the server's (Vertex) or the library's local one.
 func (s *Session) ID() (string, error) {
 	var out *C.char
-	if err := s.do(func(p *C.gemini_live_session) C.gemini_live_result { return C.gemini_live_session_get_id(p, &out) }); err != nil {
+	if err := s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_get_id(p, &out, e)
+	}); err != nil {
 		return "", err
 	}
 	defer C.gemini_live_string_free(out)
@@ -481,8 +493,8 @@ func (s *Session) ID() (string, error) {
 // DroppedAudio returns how many audio messages the reconnect replay buffer dropped.
 func (s *Session) DroppedAudio() (uint64, error) {
 	var n C.uint64_t
-	err := s.do(func(p *C.gemini_live_session) C.gemini_live_result {
-		return C.gemini_live_session_get_dropped_audio(p, &n)
+	err := s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_get_dropped_audio(p, &n, e)
 	})
 	return uint64(n), err
 }

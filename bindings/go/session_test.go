@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -612,5 +614,55 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if ResultQueueFull.String() != "GEMINI_LIVE_RESULT_QUEUE_FULL" {
 		t.Error(ResultQueueFull.String())
+	}
+}
+
+// Errors are data taken in the same C call as the failure (no goroutine is locked to an OS
+// thread): failures on many goroutines at once each get their own code, close code and reason.
+func TestErrorsAreDataOnAnyGoroutine(t *testing.T) {
+	m := startMock(t, `{"api_keys":["good"]}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	temp := float32(5)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 3; j++ {
+				var e *Error
+				_, err := Connect(ctx, mockConfig(m, Config{APIKey: "bad"}))
+				if !errors.As(err, &e) || e.Code != ResultServerClosed || e.CloseCode != 1007 ||
+					e.Reason != "API key not valid. Please pass a valid API key." {
+					t.Errorf("bad key: %#v", err)
+				}
+				_, err = Connect(ctx, mockConfig(m, Config{APIKey: " "}))
+				if !errors.As(err, &e) || e.CloseCode != 1008 || !strings.Contains(e.Reason, "unregistered callers") {
+					t.Errorf("blank key: %#v", err)
+				}
+				_, err = Connect(ctx, mockConfig(m, Config{APIKey: "good", Temperature: &temp}))
+				if !errors.As(err, &e) || e.Code != ResultInvalidArgument || e.CloseCode != 0 || e.Reason != "" ||
+					!strings.Contains(e.Message, "temperature") {
+					t.Errorf("temperature: %#v", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// A CA file that is unusable at connect time is ErrTLS (not ErrConfig), without close data.
+func TestBadCAFileIsTLS(t *testing.T) {
+	m := startMock(t, "")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mockConfig(m, Config{CAFile: ca})
+	cfg.BaseURL = "wss" + strings.TrimPrefix(m.URL(), "ws")
+	_, err := Connect(context.Background(), cfg)
+	var e *Error
+	if !errors.Is(err, ErrTLS) || !errors.As(err, &e) || e.CloseCode != 0 || e.Reason != "" {
+		t.Errorf("Connect: %#v", err)
 	}
 }

@@ -17,13 +17,26 @@ static uint32_t golive_credential_cb(void *userdata, char *buf, size_t cap, size
     return goliveCredential((uintptr_t)userdata, buf, cap, out_len);
 }
 
-gemini_live_result golive_session_new(const gemini_live_config *config, uintptr_t handle,
-                                      gemini_live_session **out) {
-    return gemini_live_session_new(config, golive_event_cb, (void *)handle, golive_userdata_free,
-                                   out);
+static gemini_live_result golive_taken(gemini_live_result r, gemini_live_error **err) {
+    if (r != GEMINI_LIVE_RESULT_OK) *err = gemini_live_last_error_take();
+    return r;
 }
 
-gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle) {
-    return gemini_live_config_set_credential_callback(config, golive_credential_cb,
-                                                      (void *)handle);
+gemini_live_result golive_session_new(const gemini_live_config *config, uintptr_t handle,
+                                      gemini_live_session **out, gemini_live_error **err) {
+    return golive_taken(gemini_live_session_new(config, golive_event_cb, (void *)handle,
+                                                golive_userdata_free, out),
+                        err);
 }
+
+gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,
+                                                 gemini_live_error **err) {
+    return golive_taken(gemini_live_config_set_credential_callback(config, golive_credential_cb,
+                                                                   (void *)handle),
+                        err);
+}
+
+#define GOLIVE_SHIM(name, params, args) \
+    gemini_live_result golive_##name params { return golive_taken(gemini_live_##name args, err); }
+#include "shims_list.h"
+#undef GOLIVE_SHIM

@@ -5,12 +5,24 @@
 #include <stdlib.h>
 #include "gemini_live.h"
 
+/* Every shim below calls one library function and, when it fails, takes the calling thread's
+ * error object (gemini_live_last_error_take) into *err within the same C call, so the pair runs
+ * on one OS thread whatever goroutine scheduling does: Go never locks goroutines to threads to
+ * read an error. *err is left alone on success; the Go side frees it. */
+
 /* Session creation with the Go trampolines as callback and finalizer; the userdata is a
  * runtime/cgo.Handle carried as an integer and cast to void* only here, in C. */
 gemini_live_result golive_session_new(const gemini_live_config *config, uintptr_t handle,
-                                      gemini_live_session **out);
+                                      gemini_live_session **out, gemini_live_error **err);
 
 /* Registers the Go credential trampoline with a cgo.Handle as userdata. */
-gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle);
+gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,
+                                                 gemini_live_error **err);
+
+/* golive_<name>(<parameters of gemini_live_<name>>, gemini_live_error **err) for each listed
+ * function. */
+#define GOLIVE_SHIM(name, params, args) gemini_live_result golive_##name params;
+#include "shims_list.h"
+#undef GOLIVE_SHIM
 
 #endif

@@ -2,13 +2,15 @@
 //! last-error message.
 
 use crate::session::SessionError;
+use crate::transport::Error as TransportError;
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
 /// The result of a fallible `gemini_live_*` function. `GEMINI_LIVE_RESULT_OK` (0) is success;
 /// every failure has its own stable number, which never changes meaning in later releases
 /// (retired numbers are never reused). After a failure, `gemini_live_last_error_message()` on
-/// the same thread describes it.
+/// the same thread describes it, and `gemini_live_last_error_take()` hands it out as an owned
+/// `gemini_live_error` with its data (the close code and reason of a server's close).
 ///
 /// In C this is a `uint32_t`; compare against the `GEMINI_LIVE_RESULT_*` values.
 #[repr(u32)]
@@ -32,16 +34,19 @@ pub enum gemini_live_result {
     Closed = 6,
     /// A deadline passed (connect, setup, or a pull with a timeout).
     Timeout = 7,
-    /// DNS, TCP, TLS or the WebSocket upgrade failed.
+    /// DNS, TCP, the TLS handshake or the WebSocket upgrade failed, or the connection broke
+    /// before `setupComplete` without a close frame.
     ConnectFailed = 8,
-    /// The server closed the connection (bad credentials, unknown model, ...). The last error
-    /// message carries the close code and the server's reason verbatim.
+    /// The server closed the connection (bad credentials, unknown model, ...). The error object
+    /// (`gemini_live_last_error_take`) carries the close code and the server's reason verbatim.
     ServerClosed = 9,
     /// The server broke the protocol (e.g. it did not answer `setup` with `setupComplete`).
     Protocol = 10,
     /// The configuration is incomplete or inconsistent (no credentials, no model, bad URL).
     Config = 11,
-    /// A TLS setting is unusable (custom CA file unreadable or holding no certificate).
+    /// A TLS setting is unusable: the custom CA file is unreadable, holds bad PEM, a bad
+    /// certificate or none (at `gemini_live_config_set_ca_file`, or at connect if the file
+    /// changed since).
     Tls = 12,
     /// An operating-system I/O failure (e.g. the mock server could not bind).
     Io = 13,
@@ -116,11 +121,13 @@ impl gemini_live_result {
     }
 }
 
-/// A failure inside an exported function: its code and message.
+/// A failure inside an exported function: its code, message, and (for a server's close) the
+/// close code and the server's reason.
 #[derive(Debug, Clone)]
 pub(crate) struct Error {
     pub code: gemini_live_result,
     pub message: String,
+    pub close: Option<(u16, String)>,
 }
 
 impl Error {
@@ -128,6 +135,7 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            close: None,
         }
     }
     pub fn null(name: &str) -> Self {
@@ -147,6 +155,7 @@ impl Error {
     }
 }
 
+/// Each session-layer failure has one result code (exhaustive: a new variant must be mapped).
 impl From<SessionError> for Error {
     fn from(e: SessionError) -> Self {
         use gemini_live_result as R;
@@ -156,37 +165,85 @@ impl From<SessionError> for Error {
             SessionError::InvalidTransition { .. } => R::Internal,
             SessionError::InvalidInput(_) => R::InvalidArgument,
             SessionError::MessageTooLarge { .. } => R::TooLarge,
-            SessionError::Config(m) if m.starts_with("credential provider") => R::Credential,
-            SessionError::Config(m) if is_tls_message(m) => R::Tls,
-            SessionError::Config(_) => R::Config,
-            SessionError::Timeout(_) => R::Timeout,
-            SessionError::Connect(_) => R::ConnectFailed,
-            SessionError::ServerClosed { .. } => R::ServerClosed,
-            SessionError::Protocol(_) => R::Protocol,
         };
         Error::new(code, e.to_string())
     }
 }
 
-fn is_tls_message(m: &str) -> bool {
-    m.contains("CA file") || m.starts_with("TLS") || m.contains("certificate")
+/// Each transport failure has one result code (exhaustive: a new variant must be mapped); a
+/// server's close keeps its code and reason as data.
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        use gemini_live_result as R;
+        let code = match &e {
+            TransportError::Config(_) => R::Config,
+            TransportError::Tls(_) => R::Tls,
+            TransportError::Credential(_) => R::Credential,
+            TransportError::Connect(_) => R::ConnectFailed,
+            TransportError::Timeout(_) => R::Timeout,
+            TransportError::Protocol(_) => R::Protocol,
+            TransportError::ServerClosed { .. } => R::ServerClosed,
+            TransportError::Session(session) => return Error::from(session.clone()),
+        };
+        Error {
+            code,
+            message: e.to_string(),
+            close: e.close().map(|(code, reason)| (code, reason.to_owned())),
+        }
+    }
+}
+
+/// A failure taken from a thread with `gemini_live_last_error_take` (opaque, owned by the
+/// caller): its result code, its message, and for a server's close the WebSocket close code
+/// and the server's reason. Read it with the `gemini_live_error_*` accessors (any thread; it is
+/// immutable), free it once with `gemini_live_error_free`.
+///
+/// Why an object as well as result codes: the result code alone (rustls-ffi style) says which
+/// kind of failure happened, but not the data some failures carry (the close code and reason
+/// of a server's refusal); an owned object (wasmtime style) carries them and, unlike the
+/// thread-local message, can be taken in the same native call as the failing function, so
+/// bindings whose threads migrate (Go goroutines) never depend on the calling OS thread.
+pub struct gemini_live_error {
+    result: gemini_live_result,
+    message: CString,
+    close_code: u16,
+    reason: CString,
+}
+
+fn c_string(text: &str) -> CString {
+    CString::new(text.replace('\0', "\\0")).unwrap_or_default()
+}
+
+#[derive(Default)]
+struct LastError {
+    /// What `gemini_live_last_error_message` returns (kept after a take).
+    message: CString,
+    /// What `gemini_live_last_error_take` hands out, once.
+    pending: Option<Box<gemini_live_error>>,
 }
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
 }
 
-/// Records `message` as this thread's last error. URLs in it are printed without userinfo or
-/// query values (`redact_urls_in`), whichever layer wrote the message.
-pub(crate) fn set_last_error(message: &str) {
-    let message = crate::transport::redact_urls_in(message);
-    let c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = c);
-}
-
-/// Records `error` and returns its code.
+/// Records `error` as this thread's last error and returns its code. URLs in the message are
+/// printed without userinfo or query values (`redact_urls_in`), whichever layer wrote it; the
+/// server's reason is kept verbatim.
 pub(crate) fn report(error: Error) -> gemini_live_result {
-    set_last_error(&error.message);
+    let message = c_string(&crate::transport::redact_urls_in(&error.message));
+    let (close_code, reason) = error.close.unwrap_or_default();
+    let object = Box::new(gemini_live_error {
+        result: error.code,
+        message: message.clone(),
+        close_code,
+        reason: c_string(&reason),
+    });
+    LAST_ERROR.with(|slot| {
+        *slot.borrow_mut() = LastError {
+            message,
+            pending: Some(object),
+        }
+    });
     error.code
 }
 
@@ -202,15 +259,101 @@ pub(crate) fn into_result(outcome: Result<(), Error>) -> gemini_live_result {
 /// (an empty string when nothing failed yet on this thread).
 ///
 /// Ownership: borrowed from the library; do not free it. It stays valid until the next call
-/// on the same thread that fails (successful calls leave it unchanged), so copy it if you need
-/// it longer. Thread: any; each thread has its own message.
+/// on the same thread that fails (successful calls and `gemini_live_last_error_take` leave it
+/// unchanged), so copy it if you need it longer. Thread: any; each thread has its own message.
 ///
 /// For a `GEMINI_LIVE_RESULT_SERVER_CLOSED` failure the message has the form
-/// `closed by server (<code>): <the server's reason, verbatim>`.
+/// `closed by server (<code>): <the server's reason, verbatim>`; read the close code and the
+/// reason as data from `gemini_live_last_error_take` instead of parsing this text.
 #[no_mangle]
 pub extern "C" fn gemini_live_last_error_message() -> *const c_char {
     crate::ffi_panic_boundary! {
-        LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+        LAST_ERROR.with(|slot| slot.borrow().message.as_ptr())
+    }
+}
+
+/// Takes the last failure of the calling thread as an owned error object, or NULL when there
+/// is none to take: nothing failed on this thread yet, or it was already taken.
+///
+/// Every failing `gemini_live_*` call (a result other than `GEMINI_LIVE_RESULT_OK`, or a NULL
+/// or neutral return documented as a failure) records one; successful calls leave it in place,
+/// so take it right after the failing call, on the same thread. Calling the failing function
+/// and this one from one native function (as a C shim does for Go) makes the pair independent
+/// of the thread the binding runs on.
+///
+/// Ownership: the caller owns the object; free it with `gemini_live_error_free`. Taking does
+/// not change `gemini_live_last_error_message()`. Thread: any; each thread has its own.
+#[no_mangle]
+pub extern "C" fn gemini_live_last_error_take() -> *mut gemini_live_error {
+    crate::ffi_panic_boundary! {
+        LAST_ERROR.with(|slot| slot.borrow_mut().pending.take().map_or(std::ptr::null_mut(), Box::into_raw))
+    }
+}
+
+/// The result code of the failure (never `GEMINI_LIVE_RESULT_OK`); `GEMINI_LIVE_RESULT_NULL_ARGUMENT`
+/// if `error` is NULL. Thread: any.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_result(error: *const gemini_live_error) -> gemini_live_result {
+    crate::ffi_panic_boundary! {
+        // SAFETY: a non-NULL `error` comes from `gemini_live_last_error_take` and is not freed.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.result,
+            None => gemini_live_result::NullArgument,
+        }
+    }
+}
+
+/// The failure's message: NUL-terminated UTF-8, the same text `gemini_live_last_error_message()`
+/// gave for it, never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
+/// until `gemini_live_error_free(error)`. Thread: any.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_message(error: *const gemini_live_error) -> *const c_char {
+    crate::ffi_panic_boundary! {
+        // SAFETY: as in `gemini_live_error_result`.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.message.as_ptr(),
+            None => std::ptr::null(),
+        }
+    }
+}
+
+/// The WebSocket close code of the server's close frame (e.g. 1007 for a refused API key, 1008
+/// for a policy violation; 1005 when the frame carried no code) when the failure is
+/// `GEMINI_LIVE_RESULT_SERVER_CLOSED`; 0 for every other failure (a connection that broke
+/// without a close frame is `GEMINI_LIVE_RESULT_CONNECT_FAILED`), and if `error` is NULL (close
+/// codes are never 0). Thread: any.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_close_code(error: *const gemini_live_error) -> u16 {
+    crate::ffi_panic_boundary! {
+        // SAFETY: as in `gemini_live_error_result`.
+        unsafe { error.as_ref() }.map_or(0, |e| e.close_code)
+    }
+}
+
+/// The server's close reason, verbatim (NUL-terminated UTF-8, possibly empty: servers may
+/// close without one), when `gemini_live_error_close_code` is not 0; an empty string for every
+/// other failure. Never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
+/// until `gemini_live_error_free(error)`. Thread: any.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_reason(error: *const gemini_live_error) -> *const c_char {
+    crate::ffi_panic_boundary! {
+        // SAFETY: as in `gemini_live_error_result`.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.reason.as_ptr(),
+            None => std::ptr::null(),
+        }
+    }
+}
+
+/// Frees an error object from `gemini_live_last_error_take`. NULL is a no-op. Thread: any;
+/// not twice; strings borrowed from it become invalid.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_free(error: *mut gemini_live_error) {
+    crate::ffi_panic_boundary! {
+        if !error.is_null() {
+            // SAFETY: error objects are handed out by `Box::into_raw` in `gemini_live_last_error_take`.
+            drop(unsafe { Box::from_raw(error) });
+        }
     }
 }
 
@@ -224,5 +367,53 @@ pub extern "C" fn gemini_live_result_name(result: u32) -> *const c_char {
             Some(r) => r.name().as_ptr().cast(),
             None => c"GEMINI_LIVE_RESULT_UNKNOWN".as_ptr(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn taken() -> Box<gemini_live_error> {
+        let e = gemini_live_last_error_take();
+        assert!(!e.is_null());
+        // SAFETY: just handed out by `gemini_live_last_error_take`.
+        unsafe { Box::from_raw(e) }
+    }
+
+    #[test]
+    fn each_transport_failure_keeps_its_code_and_close_data() {
+        use gemini_live_result as R;
+        let cases = [
+            (TransportError::Config("c".into()), R::Config),
+            (TransportError::Tls("bad PEM in x".into()), R::Tls),
+            (TransportError::Credential("no token".into()), R::Credential),
+            (TransportError::Connect("refused".into()), R::ConnectFailed),
+            (TransportError::Timeout("t".into()), R::Timeout),
+            (TransportError::Protocol("p".into()), R::Protocol),
+            (SessionError::InvalidInput("i".into()).into(), R::InvalidArgument),
+            (SessionError::QueueFull.into(), R::QueueFull),
+        ];
+        for (error, code) in cases {
+            assert_eq!(report(Error::from(error)), code);
+            let e = taken();
+            assert_eq!((e.result, e.close_code, e.reason.as_bytes()), (code, 0, &b""[..]));
+        }
+        let closed = TransportError::ServerClosed {
+            code: 1007,
+            reason: "API key not valid. (1008): not a code".into(),
+        };
+        assert_eq!(report(Error::from(closed)), R::ServerClosed);
+        let e = taken();
+        assert_eq!(e.close_code, 1007);
+        assert_eq!(
+            e.reason.to_str().unwrap(),
+            "API key not valid. (1008): not a code"
+        );
+        assert!(gemini_live_last_error_take().is_null(), "taken once");
+        // SAFETY: the message is a NUL-terminated string owned by the library.
+        let message = unsafe { CStr::from_ptr(gemini_live_last_error_message()) };
+        assert_eq!(message, e.message.as_c_str(), "taking leaves the message");
     }
 }

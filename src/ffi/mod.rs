@@ -5,7 +5,9 @@
 //!
 //! Conventions (also in docs/c-api.md):
 //! - Every fallible function returns `gemini_live_result`; out-params are written only on
-//!   success; `gemini_live_last_error_message()` describes the last failure of the thread.
+//!   success; `gemini_live_last_error_message()` describes the last failure of the thread and
+//!   `gemini_live_last_error_take()` hands it out as an owned `gemini_live_error` (result code,
+//!   message, close code, server reason as data).
 //! - Every `_new` has a `_free`; `_free(NULL)` is a no-op. Inputs are copied before returning.
 //! - Send functions never wait on the network and may be called from any thread.
 //! - Events go to one callback per session, in order, on library callback threads, or are

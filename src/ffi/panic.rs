@@ -3,9 +3,8 @@
 //! A caught panic returns `GEMINI_LIVE_RESULT_PANIC` (with the panic text as the last error
 //! message) or the type's neutral value (NULL, 0, false) for functions that return no code.
 
-use super::error::{gemini_live_result, set_last_error};
+use super::error::{gemini_live_result, report, Error};
 use std::any::Any;
-use std::ffi::{c_char, c_void};
 
 /// The value a function returns when its body panicked.
 pub(crate) trait PanicOrDefault {
@@ -46,13 +45,19 @@ impl PanicOrDefault for u32 {
     }
 }
 
-impl PanicOrDefault for *const c_char {
+impl PanicOrDefault for u16 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
+impl<T> PanicOrDefault for *const T {
     fn panic_value() -> Self {
         std::ptr::null()
     }
 }
 
-impl PanicOrDefault for *mut c_void {
+impl<T> PanicOrDefault for *mut T {
     fn panic_value() -> Self {
         std::ptr::null_mut()
     }
@@ -61,7 +66,10 @@ impl PanicOrDefault for *mut c_void {
 /// Records a caught panic as the last error.
 pub(crate) fn record_panic(payload: Box<dyn Any + Send>) {
     let text = panic_text(&payload);
-    set_last_error(&format!("internal panic (please report a bug): {text}"));
+    report(Error::new(
+        gemini_live_result::Panic,
+        format!("internal panic (please report a bug): {text}"),
+    ));
 }
 
 pub(crate) fn panic_text(payload: &Box<dyn Any + Send>) -> String {

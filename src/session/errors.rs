@@ -1,4 +1,5 @@
-//! Errors of the session layer.
+//! Errors of the session layer: only what the session itself can fail with. Connecting
+//! fails with [`crate::transport::Error`], which wraps these.
 
 use super::phase::SessionPhase;
 
@@ -11,8 +12,10 @@ pub enum SessionError {
     /// The outgoing queue is full; the message was not queued (retry later or enable pacing).
     #[error("the outgoing queue is full")]
     QueueFull,
+    /// A phase change the session's state machine does not allow (an internal error).
     #[error("invalid phase transition from {from:?} to {to:?}")]
     InvalidTransition { from: SessionPhase, to: SessionPhase },
+    /// An argument the session refuses (e.g. a credential or setting that is not valid).
     #[error("invalid input: {0}")]
     InvalidInput(String),
     /// The encoded message is larger than the largest client message the session sends
@@ -22,17 +25,4 @@ pub enum SessionError {
          client message; nothing was queued (send large media in smaller pieces)"
     )]
     MessageTooLarge { size: usize, limit: usize },
-    #[error("invalid configuration: {0}")]
-    Config(String),
-    #[error("timed out: {0}")]
-    Timeout(String),
-    /// DNS, TCP, TLS or HTTP upgrade failure.
-    #[error("connection failed: {0}")]
-    Connect(String),
-    /// The server closed the connection; `reason` is the server's text, verbatim.
-    #[error("closed by server ({code}): {reason}")]
-    ServerClosed { code: u16, reason: String },
-    /// The server broke the protocol (e.g. did not answer `setup` with `setupComplete`).
-    #[error("protocol error: {0}")]
-    Protocol(String),
 }

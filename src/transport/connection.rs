@@ -3,9 +3,10 @@
 use super::close::classify;
 use super::config::ConnectConfig;
 use super::endpoint::ConnectTarget;
+use super::error::Error;
 use super::tls;
 use crate::protocol::{encode_setup, ServerMessage, SessionResumption};
-use crate::session::{CloseClass, SessionError};
+use crate::session::CloseClass;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -19,18 +20,18 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Why an attempt failed, with the close class when the server closed it.
 #[derive(Debug)]
 pub struct AttemptError {
-    pub error: SessionError,
+    pub error: Error,
     pub class: CloseClass,
 }
 
 impl AttemptError {
-    fn retryable(error: SessionError) -> Self {
+    fn retryable(error: Error) -> Self {
         AttemptError {
             error,
             class: CloseClass::Retryable,
         }
     }
-    fn fatal(error: SessionError) -> Self {
+    fn fatal(error: Error) -> Self {
         AttemptError {
             error,
             class: CloseClass::Fatal,
@@ -70,7 +71,7 @@ pub async fn handshake(
         socket
             .send(Message::Text(setup.json.into()))
             .await
-            .map_err(|e| AttemptError::retryable(SessionError::Connect(format!("sending setup: {e}"))))?;
+            .map_err(|e| AttemptError::retryable(Error::Connect(format!("sending setup: {e}"))))?;
         await_setup_complete(&mut socket).await
     };
     match tokio::time::timeout(config.setup_timeout, exchange).await {
@@ -86,7 +87,7 @@ pub async fn handshake(
         Ok(Err(e)) => Err(e),
         Err(_) => {
             // The socket may be stuck mid-write: drop it rather than wait on a close frame.
-            Err(AttemptError::retryable(SessionError::Timeout(format!(
+            Err(AttemptError::retryable(Error::Timeout(format!(
                 "no setupComplete within {:?} of starting to send setup",
                 config.setup_timeout
             ))))
@@ -100,13 +101,13 @@ pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Sock
         .url
         .as_str()
         .into_client_request()
-        .map_err(|e| AttemptError::fatal(SessionError::Config(format!("request: {e}"))))?;
+        .map_err(|e| AttemptError::fatal(Error::Config(format!("request: {e}"))))?;
     for (name, value) in &target.headers {
         let name: tokio_tungstenite::tungstenite::http::HeaderName = name
             .parse()
-            .map_err(|_| AttemptError::fatal(SessionError::Config(format!("bad header name {name:?}"))))?;
+            .map_err(|_| AttemptError::fatal(Error::Config(format!("bad header name {name:?}"))))?;
         let value = HeaderValue::from_str(&value.value)
-            .map_err(|_| AttemptError::fatal(SessionError::Config(format!("bad value for header {name}"))))?;
+            .map_err(|_| AttemptError::fatal(Error::Config(format!("bad value for header {name}"))))?;
         request.headers_mut().insert(name, value);
     }
     let connector = if target.url.scheme() == "wss" {
@@ -127,8 +128,8 @@ pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Sock
         tokio_tungstenite::connect_async_tls_with_config(request, Some(ws_config), true, Some(connector));
     match tokio::time::timeout(config.connect_timeout, dial).await {
         Ok(Ok((socket, _response))) => Ok(socket),
-        Ok(Err(e)) => Err(AttemptError::retryable(SessionError::Connect(e.to_string()))),
-        Err(_) => Err(AttemptError::retryable(SessionError::Timeout(format!(
+        Ok(Err(e)) => Err(AttemptError::retryable(Error::Connect(e.to_string()))),
+        Err(_) => Err(AttemptError::retryable(Error::Timeout(format!(
             "connecting took longer than {:?}",
             config.connect_timeout
         )))),
@@ -141,12 +142,12 @@ async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, Atte
     loop {
         let frame = match socket.next().await {
             Some(Ok(frame)) => frame,
-            Some(Err(e)) => return Err(AttemptError::retryable(SessionError::Connect(e.to_string()))),
+            Some(Err(e)) => return Err(AttemptError::retryable(Error::Connect(e.to_string()))),
             None => {
-                return Err(AttemptError::retryable(SessionError::ServerClosed {
-                    code: 1006,
-                    reason: "connection closed before setupComplete".into(),
-                }))
+                // No close frame: the connection broke, the server gave no code or reason.
+                return Err(AttemptError::retryable(Error::Connect(
+                    "the connection ended before setupComplete, without a close frame".into(),
+                )));
             }
         };
         let payload: &[u8] = match &frame {
@@ -159,17 +160,17 @@ async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, Atte
                     .unwrap_or((1005, String::new()));
                 return Err(AttemptError {
                     class: classify(code, &reason),
-                    error: SessionError::ServerClosed { code, reason },
+                    error: Error::ServerClosed { code, reason },
                 });
             }
             _ => continue,
         };
         let message = ServerMessage::decode(payload)
-            .map_err(|e| AttemptError::fatal(SessionError::Protocol(format!("first server message: {e}"))))?;
+            .map_err(|e| AttemptError::fatal(Error::Protocol(format!("first server message: {e}"))))?;
         if message.setup_complete.is_some() {
             return Ok(message);
         }
-        return Err(AttemptError::fatal(SessionError::Protocol(
+        return Err(AttemptError::fatal(Error::Protocol(
             "the server answered setup with something other than setupComplete".into(),
         )));
     }

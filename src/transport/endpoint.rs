@@ -1,6 +1,7 @@
 //! Where to connect and how to authenticate: the Gemini API (API key or ephemeral token),
 //! Vertex AI (OAuth bearer), or a custom base URL (proxies, the mock server).
 
+use super::error::Error;
 use super::secret::{CredentialProvider, Secret};
 use crate::session::SessionError;
 use std::fmt;
@@ -258,7 +259,7 @@ impl Endpoint {
 
     /// Builds the target for one connection attempt, using `fresh` (from the credential
     /// provider) in place of the configured secret when given.
-    pub fn target(&self, model: &str, fresh: Option<Secret>) -> Result<ConnectTarget, SessionError> {
+    pub fn target(&self, model: &str, fresh: Option<Secret>) -> Result<ConnectTarget, Error> {
         let secret = |configured: &Secret| fresh.clone().unwrap_or_else(|| configured.clone());
         if let Some(fresh) = &fresh {
             fresh.check("credential")?;
@@ -309,11 +310,10 @@ impl Endpoint {
             }
         };
         if model.trim().is_empty() {
-            return Err(SessionError::Config("model is empty".into()));
+            return Err(Error::Config("model is empty".into()));
         }
         let url = match &self.base_url {
-            None => Url::parse(&format!("wss://{host}/{path}"))
-                .map_err(|e| SessionError::Config(e.to_string()))?,
+            None => Url::parse(&format!("wss://{host}/{path}")).map_err(|e| Error::Config(e.to_string()))?,
             Some(base) => join_base(base, &path, self.allow_insecure)?,
         };
         let mut headers = vec![
@@ -384,26 +384,26 @@ fn vertex_host(location: &str) -> String {
 
 /// Joins a base URL and the method path the way go-genai does (no double slash), mapping
 /// `http`→`ws` and `https`→`wss`, and refusing plain text to non-loopback hosts unless allowed.
-fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, SessionError> {
-    let mut url = Url::parse(base)
-        .map_err(|e| SessionError::Config(format!("base URL {:?}: {e}", redact_url(base))))?;
+fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, Error> {
+    let mut url =
+        Url::parse(base).map_err(|e| Error::Config(format!("base URL {:?}: {e}", redact_url(base))))?;
     let scheme = match url.scheme() {
         "ws" | "http" => "ws",
         "wss" | "https" => "wss",
         other => {
-            return Err(SessionError::Config(format!(
+            return Err(Error::Config(format!(
                 "base URL scheme {other:?} is not ws, wss, http or https"
             )))
         }
     };
     if scheme == "ws" && !allow_insecure && !is_loopback(&url) {
-        return Err(SessionError::Config(format!(
+        return Err(Error::Config(format!(
             "refusing plain-text {:?}: ws:// is only allowed to loopback unless insecure connections are enabled",
             redact_url(base)
         )));
     }
     url.set_scheme(scheme)
-        .map_err(|_| SessionError::Config("cannot set URL scheme".into()))?;
+        .map_err(|_| Error::Config("cannot set URL scheme".into()))?;
     let prefix = url.path().trim_end_matches('/').to_owned();
     url.set_path(&format!("{prefix}/{path}"));
     Ok(url)
@@ -525,7 +525,10 @@ mod tests {
             location: "127.0.0.1:18799/x#".into(),
             access_token: Secret::new("ya29"),
         });
-        assert!(matches!(e.target("m", None), Err(SessionError::InvalidInput(_))));
+        assert!(matches!(
+            e.target("m", None),
+            Err(Error::Session(SessionError::InvalidInput(_)))
+        ));
         assert!(Auth::vertex("p", "127.0.0.1:18799/x#", Secret::new("ya29")).is_err());
         assert!(Auth::vertex("p", "us-central1", Secret::new("ya29\n")).is_err());
         assert!(Auth::vertex("p", "us-central1", Secret::new("ya29")).is_ok());
@@ -535,7 +538,7 @@ mod tests {
     fn bad_credentials_fail_target_without_echo() {
         let e = Endpoint::gemini("AIzaSecr\u{e9}t");
         let err = e.target("m", None).unwrap_err();
-        assert!(matches!(err, SessionError::InvalidInput(_)));
+        assert!(matches!(err, Error::Session(SessionError::InvalidInput(_))));
         assert!(!err.to_string().contains("Secr"), "{err}");
         let ok = Endpoint::gemini("k");
         assert!(
@@ -587,7 +590,7 @@ mod tests {
             .as_str()
             .starts_with("wss://proxy.example.com/gemini/ws/"));
         e.base_url = Some("ws://10.0.0.5:80".into());
-        assert!(matches!(e.target("m", None), Err(SessionError::Config(_))));
+        assert!(matches!(e.target("m", None), Err(Error::Config(_))));
         e.allow_insecure = true;
         assert!(e.target("m", None).is_ok());
         e.base_url = Some("ftp://x".into());

@@ -8,6 +8,7 @@ mod config;
 mod connection;
 mod emitter;
 mod endpoint;
+mod error;
 mod replay;
 mod secret;
 mod supervisor;
@@ -16,11 +17,10 @@ mod tls;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
+pub use error::Error;
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 
-use crate::session::{
-    event_channel, EventStream, SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState,
-};
+use crate::session::{event_channel, EventStream, SessionEvent, SessionHandle, SessionPhase, SessionState};
 use emitter::Emitter;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -35,8 +35,8 @@ use tokio::sync::{mpsc, watch};
 /// in the stream (at most [`ConnectConfig::event_queue`] events are queued), so read it
 /// steadily; a stream that is dropped discards later events. A failure to connect or a server
 /// refusal of the setup is returned as the error (the server's close reason verbatim in
-/// [`SessionError::ServerClosed`]); nothing is retried on the first connection.
-pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStream), SessionError> {
+/// [`Error::ServerClosed`]); nothing is retried on the first connection.
+pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStream), Error> {
     // Room for the phase changes sent before this function returns, whatever the setting:
     // the events of the setup answer are sent by the loop, after the caller has the stream.
     let (sink, events) = event_channel(config.event_queue.max(FIRST_EVENTS));
@@ -98,10 +98,7 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
 /// `SetupSent` and `Active`, or `Closed` on failure.
 const FIRST_EVENTS: usize = 4;
 
-async fn open_first(
-    config: &ConnectConfig,
-    emitter: &Emitter,
-) -> Result<connection::Established, SessionError> {
+async fn open_first(config: &ConnectConfig, emitter: &Emitter) -> Result<connection::Established, Error> {
     let fresh = supervisor::fresh_credential(config).await.map_err(|e| e.error)?;
     let target = config.endpoint.target(&config.session.model, fresh)?;
     let socket = connection::dial(config, &target).await.map_err(|e| e.error)?;

@@ -14,11 +14,12 @@ use super::close::classify;
 use super::config::ConnectConfig;
 use super::connection::{dial, handshake, AttemptError, Established, Socket};
 use super::emitter::Emitter;
+use super::error::Error;
 use super::replay::ReplayBuffer;
 use super::secret::Secret;
 use crate::protocol::{ServerMessage, SessionResumption};
 use crate::session::{
-    events_from_message, CloseClass, ErrorCode, SessionCommand, SessionError, SessionEvent, SessionPhase,
+    events_from_message, CloseClass, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
 };
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -648,11 +649,11 @@ pub async fn fresh_credential(config: &ConnectConfig) -> Result<Option<Secret>, 
     match tokio::task::spawn_blocking(move || provider()).await {
         Ok(Ok(secret)) => Ok(Some(secret)),
         Ok(Err(message)) => Err(AttemptError {
-            error: SessionError::Config(format!("credential provider failed: {message}")),
+            error: Error::Credential(message),
             class: CloseClass::Retryable,
         }),
         Err(_) => Err(AttemptError {
-            error: SessionError::Config("credential provider panicked".into()),
+            error: Error::Credential("the provider panicked".into()),
             class: CloseClass::Fatal,
         }),
     }
@@ -666,10 +667,10 @@ async fn close_requested(requests: &mut watch::Receiver<bool>) {
     }
 }
 
-fn close_parts(error: &SessionError) -> (u16, String) {
-    match error {
-        SessionError::ServerClosed { code, reason } => (*code, reason.clone()),
-        other => (1006, other.to_string()),
+fn close_parts(error: &Error) -> (u16, String) {
+    match error.close() {
+        Some((code, reason)) => (code, reason.to_owned()),
+        None => (1006, error.to_string()),
     }
 }
 

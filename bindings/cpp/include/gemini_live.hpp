@@ -13,10 +13,12 @@
 //                         std::array, std::string, ...).
 //
 // Error handling: exceptions. Every operation that can fail throws gemini_live::Error (derived from
-// std::runtime_error) carrying the library's result code (Error::result()) and its message
-// (Error::what(), the text of gemini_live_last_error_message(), e.g.
-// "closed by server (1007): API key not valid. Please pass a valid API key."). Argument strings
-// containing a NUL byte throw Error with Result::InvalidArgument before reaching the library.
+// std::runtime_error) carrying the library's result code (Error::result()), its message
+// (Error::what()) and, when the server refused or closed the session, the WebSocket close code
+// and the server's reason verbatim as data (Error::close_code(), Error::reason(); e.g. 1007 and
+// "API key not valid. Please pass a valid API key."). They are read from the C error object
+// (gemini_live_last_error_take), never parsed from the message. Argument strings containing a
+// NUL byte throw Error with Result::InvalidArgument before reaching the library.
 // Destructors, move operations, getters on events and Session::try_send_audio never throw.
 //
 // Callbacks: the event callback runs on a library thread (gemini-live-cb), one event at a time
@@ -26,13 +28,16 @@
 // must not touch it afterwards). It must not call next_event().
 //
 // Exceptions thrown by a callback never reach the C library: the wrapper catches them. The first
-// one is stored in the session and rethrown (once) from the next throwing member call of that
-// Session made on any thread (a send, close(), next_event(), phase(), id(), dropped_audio(),
-// rethrow_callback_exception()) to return, which may be a call already in progress when the
-// callback threw; later ones are dropped while one is pending. Event delivery goes
-// on after a throwing callback. An exception still pending when the Session is destroyed is
-// discarded. A credential callback that throws makes that connection attempt fail with
-// Result::Credential.
+// one is stored in the session (later ones are dropped while one is pending; event delivery goes
+// on) and rethrown, once, from exactly two places, both called by the thread that owns the
+// Session: Session::rethrow_callback_exception() and Session::close() (close() first requests
+// the close, then rethrows). Nothing else rethrows it: sends, getters and next_event() made on
+// any thread only ever throw their own Error, so a callback's exception never surfaces in an
+// unrelated call on another thread. close() called from inside that session's own event
+// callback does not rethrow either. Session::has_callback_exception() tells whether one is
+// pending. An exception still pending when the Session is destroyed is discarded (destructors
+// never throw): call close() or rethrow_callback_exception() first to see it. A credential
+// callback that throws makes that connection attempt fail with Result::Credential.
 //
 // Lifetimes: the std::function passed to a Session is owned by the C library's userdata and is
 // destroyed exactly once, by the userdata finalizer, after the last callback (at the latest when
@@ -201,26 +206,53 @@ inline std::string_view version() noexcept { return gemini_live_version(); }
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/// A failed call: the library's result code and its message (what()).
+/// A failed call: the library's result code, its message (what()) and, for a server's close,
+/// the close code and the server's reason.
 class Error : public std::runtime_error {
  public:
-  Error(Result result, const std::string& message) : std::runtime_error(message), result_(result) {}
+  Error(Result result, const std::string& message, std::uint16_t close_code = 0, std::string reason = {})
+      : std::runtime_error(message), result_(result), close_code_(close_code), reason_(std::move(reason)) {}
   /// The result code of the failed call (never Result::Ok).
   Result result() const noexcept { return result_; }
   /// The code's stable name, e.g. "GEMINI_LIVE_RESULT_SERVER_CLOSED".
   std::string_view result_name() const noexcept { return gemini_live::result_name(result_); }
+  /// The WebSocket close code when the server refused or closed the session (result()
+  /// Result::ServerClosed, e.g. 1007 for a refused API key); 0 otherwise.
+  std::uint16_t close_code() const noexcept { return close_code_; }
+  /// The server's close reason, verbatim, when close_code() is not 0 (possibly empty); empty
+  /// otherwise.
+  const std::string& reason() const noexcept { return reason_; }
 
  private:
   Result result_;
+  std::uint16_t close_code_;
+  std::string reason_;
 };
 
 namespace detail {
 
-/// Throws Error for a failed C call, with the calling thread's last error message.
+/// The Error for a C call that just returned `r` (not OK) on this thread, from the thread's
+/// error object (gemini_live_last_error_take): code, message, close code and reason as data.
+inline Error last_error(gemini_live_result r) {
+  std::unique_ptr<gemini_live_error, void (*)(gemini_live_error*)> e(gemini_live_last_error_take(),
+                                                                     gemini_live_error_free);
+  if (!e) return Error(static_cast<Result>(r), gemini_live_last_error_message());
+  return Error(static_cast<Result>(r), gemini_live_error_message(e.get()), gemini_live_error_close_code(e.get()),
+               gemini_live_error_reason(e.get()));
+}
+
+/// Throws Error for a failed C call, with the calling thread's last error.
 inline void check(gemini_live_result r) {
   if (r != GEMINI_LIVE_RESULT_OK) {
-    throw Error(static_cast<Result>(r), gemini_live_last_error_message());
+    throw last_error(r);
   }
+}
+
+/// The Session::Shared whose event callback runs on this thread, if any (close() from inside a
+/// callback does not rethrow).
+inline const void*& current_callback() noexcept {
+  thread_local const void* current = nullptr;
+  return current;
 }
 
 /// A NUL-terminated copy of `s`; refuses embedded NULs (the C API would silently truncate).
@@ -824,7 +856,7 @@ class Session {
     gemini_live_result r =
         gemini_live_session_new(config.get(), &Session::event_trampoline, box, &Session::finalize, &raw_);
     if (r != GEMINI_LIVE_RESULT_OK) {
-      Error error(static_cast<Result>(r), gemini_live_last_error_message());
+      Error error = detail::last_error(r);
       delete box;  // on failure the caller keeps the userdata
       throw error;
     }
@@ -945,8 +977,14 @@ class Session {
     call(gemini_live_session_send_raw_json(live(), j.c_str()));
   }
 
-  /// Requests a graceful close and returns at once; the CLOSED event follows. Idempotent.
-  void close() { call(gemini_live_session_close(live())); }
+  /// Requests a graceful close and returns at once; the CLOSED event follows. Idempotent. Then
+  /// rethrows (once) an exception that escaped the event callback, if one is pending (the close
+  /// was requested all the same), unless called from inside this session's event callback.
+  void close() {
+    gemini_live_result r = gemini_live_session_close(live());
+    if (detail::current_callback() != shared_.get()) rethrow_callback_exception();
+    call(r);
+  }
 
   // -- pull mode
 
@@ -980,7 +1018,19 @@ class Session {
     return n;
   }
 
-  /// Rethrows (once) an exception that escaped the event callback, if any.
+  /// Whether an exception that escaped the event callback is waiting to be rethrown.
+  bool has_callback_exception() const noexcept {
+    if (!shared_) return false;
+    try {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      return shared_->pending != nullptr;
+    } catch (...) {
+      return false;
+    }
+  }
+
+  /// Rethrows (once) an exception that escaped the event callback, if any. With close(), the
+  /// only place a callback's exception surfaces.
   void rethrow_callback_exception() const {
     if (!shared_) return;
     std::exception_ptr e;
@@ -1006,9 +1056,13 @@ class Session {
 
   static void event_trampoline(void* userdata, const gemini_live_event* event) noexcept {
     auto* box = static_cast<Box*>(userdata);
+    const void*& current = detail::current_callback();
+    const void* outer = std::exchange(current, box->shared.get());
     try {
       box->callback(Event(event));
+      current = outer;
     } catch (...) {
+      current = outer;
       try {
         std::lock_guard<std::mutex> lock(box->shared->mu);
         if (!box->shared->pending) box->shared->pending = std::current_exception();
@@ -1023,15 +1077,8 @@ class Session {
     if (!raw_) throw Error(Result::NullArgument, "empty (moved-from) gemini_live::Session");
     return raw_;
   }
-  // Rethrows a pending callback exception, then checks `r`.
-  void call(gemini_live_result r) const {
-    if (r != GEMINI_LIVE_RESULT_OK) {
-      Error error(static_cast<Result>(r), gemini_live_last_error_message());
-      rethrow_callback_exception();
-      throw error;
-    }
-    rethrow_callback_exception();
-  }
+  // Throws Error for a failed call (never a callback's exception).
+  static void call(gemini_live_result r) { detail::check(r); }
   std::optional<OwnedEvent> pull(std::uint32_t timeout_ms) {
     gemini_live_event* e = nullptr;
     gemini_live_result r = gemini_live_session_next_event(live(), timeout_ms, &e);

@@ -1,4 +1,5 @@
 // Failures surface as gemini_live::Error with the library's code and message.
+#include <thread>
 #include "test_util.hpp"
 
 namespace {
@@ -25,6 +26,9 @@ TEST(Errors, BadApiKeyCarriesServerReason) {
       gl::Session s(config, [&calls, sentinel](const gl::Event&) { ++calls; });
     });
     EXPECT_EQ(e.result(), gl::Result::ServerClosed);
+    // The close code and the reason are data, not parsed from the message.
+    EXPECT_EQ(e.close_code(), 1007);
+    EXPECT_EQ(e.reason(), "API key not valid. Please pass a valid API key.");
     EXPECT_NE(std::string(e.what()).find("1007"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("API key not valid. Please pass a valid API key."), std::string::npos)
         << e.what();
@@ -36,6 +40,17 @@ TEST(Errors, BadApiKeyCarriesServerReason) {
   gl::Config pull_config = mock_config(mock, gl::Modality::Text, "bad-key");
   gl::Error pull_error = expect_error([&] { gl::Session s(pull_config); });
   EXPECT_EQ(pull_error.result(), gl::Result::ServerClosed);
+  EXPECT_EQ(pull_error.close_code(), 1007);
+  EXPECT_EQ(pull_error.reason(), "API key not valid. Please pass a valid API key.");
+
+  // A blank key: 1008 and its own reason; other failures carry no close data.
+  gl::Config blank = mock_config(mock, gl::Modality::Text, " ");
+  gl::Error blank_error = expect_error([&] { gl::Session s(blank); });
+  EXPECT_EQ(blank_error.close_code(), 1008);
+  EXPECT_NE(blank_error.reason().find("unregistered callers"), std::string::npos) << blank_error.reason();
+  gl::Error other = expect_error([&] { gl::MockServer m("not json"); });
+  EXPECT_EQ(other.close_code(), 0);
+  EXPECT_EQ(other.reason(), "");
 }
 
 TEST(Errors, SendsAfterClose) {
@@ -143,7 +158,7 @@ TEST(Errors, MockServerErrors) {
   EXPECT_NE(mock.stats_json().find("setups_completed"), std::string::npos);
 }
 
-TEST(Errors, CallbackExceptionIsRethrownOnce) {
+TEST(Errors, CallbackExceptionIsRethrownOnlyByTheOwner) {
   gl::MockServer mock;
   Recorder rec;
   std::atomic<int> thrown{0};
@@ -153,30 +168,72 @@ TEST(Errors, CallbackExceptionIsRethrownOnce) {
       throw std::runtime_error("boom from callback");
     }
   }));
-  // Events of one session are sequential: once the pong of a ping sent through the C API (which
-  // never rethrows) is recorded, the throwing CONNECTED callback has returned.
-  ASSERT_EQ(gemini_live_session_send_realtime_text(session.get(), "ping:sync"), GEMINI_LIVE_RESULT_OK);
+  // Events of one session are sequential: once the pong of a ping is recorded, the throwing
+  // CONNECTED callback has returned.
+  session.send_realtime_text("ping:sync");
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::Text));
+  ASSERT_TRUE(session.has_callback_exception());
+
+  // Sends and getters never rethrow it, on this thread or another.
+  EXPECT_NO_THROW(session.send_client_text("after the throw"));
+  EXPECT_NO_THROW(session.phase());
+  std::thread other([&] {
+    EXPECT_NO_THROW(session.send_realtime_text("from another thread"));
+    EXPECT_NO_THROW(session.dropped_audio());
+  });
+  other.join();
+  ASSERT_TRUE(session.has_callback_exception());
+
+  // The owner asks for it: rethrown once; events kept flowing.
   try {
-    session.send_client_text("after the throw");
+    session.rethrow_callback_exception();
     FAIL() << "the callback's exception must be rethrown";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "boom from callback");
   }
-  // Rethrown once; the send itself went through and events keep flowing.
-  EXPECT_NO_THROW(session.phase());
+  EXPECT_FALSE(session.has_callback_exception());
+  EXPECT_NO_THROW(session.rethrow_callback_exception());
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
-  EXPECT_EQ(rec.text(), "pong:syncYou said: after the throw");
+  EXPECT_EQ(rec.text().rfind("pong:sync", 0), 0u) << rec.text();
 
-  // A later throw is stored too. Sending and closing through the C API (no rethrow: the reply can
-  // arrive and throw before a wrapper send returns) and waiting for CLOSED proves the throwing
-  // callback has returned, since one session's events are sequential.
+  // A later throw is stored too and surfaces from close(), after the close was requested.
   int texts = rec.count(gl::EventKind::Text);
-  ASSERT_EQ(gemini_live_session_send_realtime_text(session.get(), "ping:a"), GEMINI_LIVE_RESULT_OK);
-  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Text, texts + 1));
+  session.send_realtime_text("ping:a");
+  for (int n = texts + 1; rec.text().find("pong:a") == std::string::npos; ++n) {
+    ASSERT_TRUE(rec.wait_kind(gl::EventKind::Text, n));
+  }
+  // Closing through the C API and waiting for CLOSED proves the throwing callback has returned
+  // (one session's events are sequential); close() is idempotent and then rethrows.
   ASSERT_EQ(gemini_live_session_close(session.get()), GEMINI_LIVE_RESULT_OK);
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::Closed));
+  try {
+    session.close();
+    FAIL() << "close() must rethrow the pending callback exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "boom from callback");
+  }
   EXPECT_EQ(thrown.load(), 2);
+  EXPECT_NO_THROW(session.close());
+}
+
+TEST(Errors, CloseFromInsideTheCallbackDoesNotRethrow) {
+  gl::MockServer mock;
+  Recorder rec;
+  std::atomic<gl::Session*> self{nullptr};
+  std::atomic<int> close_threw{0};
+  gl::Session session(mock_config(mock), rec.callback([&](const gl::Event& e) {
+    if (e.is(gl::EventKind::Connected)) throw std::runtime_error("first");
+    if (e.is(gl::EventKind::TurnComplete)) {
+      try {
+        self.load()->close();
+      } catch (...) {
+        ++close_threw;
+      }
+    }
+  }));
+  self.store(&session);
+  session.send_client_text("hello");
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Closed));
+  EXPECT_EQ(close_threw.load(), 0);
   EXPECT_THROW(session.rethrow_callback_exception(), std::runtime_error);
-  EXPECT_NO_THROW(session.rethrow_callback_exception());
 }
