@@ -6,19 +6,14 @@
 
 use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_json, try_mut, try_nonempty_str, try_opt_str, write_out};
-use super::runtime;
 use crate::protocol::{
     ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression, Modality,
     Sensitivity, SessionConfig, SessionResumption,
 };
-use crate::transport::{
-    check_secret_text, check_vertex_location, check_vertex_project, redact_url, Auth, BackpressureConfig,
-    ConnectConfig, CredentialProvider, Endpoint, ReconnectPolicy, Secret,
-};
+use crate::transport::{ConfigBuilder, ConfigError, ConnectConfig};
 use serde_json::Value;
 use std::ffi::{c_char, c_void};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
 
 /// Session configuration (opaque). Create with `gemini_live_config_new`, free with
@@ -85,83 +80,11 @@ pub type gemini_live_credential_callback = Option<
 /// Size of the buffer handed to the credential callback.
 pub const GEMINI_LIVE_CREDENTIAL_MAX: usize = 16384;
 
-#[derive(Clone, Copy)]
-struct SendPtr(*mut c_void);
-// SAFETY: the pointer is only handed back to the application's own callback, which the
-// application documents as callable from any thread.
-unsafe impl Send for SendPtr {}
-unsafe impl Sync for SendPtr {}
-
-#[derive(Clone, Copy)]
-struct CredentialCallback {
-    f: unsafe extern "C" fn(*mut c_void, *mut c_char, usize, *mut usize) -> u32,
-    userdata: SendPtr,
-}
-
-impl CredentialCallback {
-    fn call(self) -> Result<Secret, String> {
-        let cb = self;
-        let result = runtime::run_on_callback_thread(move || {
-            let cb = cb; // capture the whole value (it is Send), not its raw-pointer field
-            let mut buf = vec![0u8; GEMINI_LIVE_CREDENTIAL_MAX];
-            let mut len = 0usize;
-            // SAFETY: `buf` holds `cap` writable bytes and `len` is a valid out-pointer; the
-            // application promised the callback is safe to call from any thread.
-            let code = unsafe { (cb.f)(cb.userdata.0, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
-            if code != 0 {
-                let name = gemini_live_result::from_u32(code)
-                    .map_or("an unknown code", |r| r.name().trim_end_matches('\0'));
-                return Err(format!("the credential callback returned {code} ({name})"));
-            }
-            if len == 0 || len > buf.len() {
-                return Err(format!(
-                    "the credential callback returned a length of {len} (must be 1..={})",
-                    buf.len()
-                ));
-            }
-            buf.truncate(len);
-            let text = String::from_utf8(buf)
-                .map_err(|_| "the credential callback returned invalid UTF-8".to_owned())?;
-            check_secret_text(&text, "credential the callback returned").map_err(|e| match e {
-                crate::session::SessionError::InvalidInput(m) => m,
-                other => other.to_string(),
-            })?;
-            Ok(Secret::new(text))
-        });
-        result.unwrap_or_else(|| Err("the credential callback could not run".to_owned()))
-    }
-}
-
-#[derive(Clone)]
-enum Credentials {
-    None,
-    ApiKey(String),
-    EphemeralToken(String),
-    Vertex {
-        project: String,
-        location: String,
-        access_token: String,
-    },
-}
-
-/// The Rust side of `gemini_live_config`.
+/// The Rust side of `gemini_live_config`: the transport's builder, which checks every value,
+/// plus what only the C ABI delivers.
 #[derive(Clone)]
 pub(crate) struct Config {
-    session: SessionConfig,
-    credentials: Credentials,
-    credential_callback: Option<CredentialCallback>,
-    base_url: Option<String>,
-    allow_insecure: bool,
-    api_version: Option<String>,
-    ca_file: Option<PathBuf>,
-    connect_timeout: Duration,
-    setup_timeout: Duration,
-    send_queue: usize,
-    audio_pacing: Option<BackpressureConfig>,
-    write_timeout: Duration,
-    close_timeout: Duration,
-    reconnect: ReconnectPolicy,
-    max_message_bytes: usize,
+    builder: ConfigBuilder,
     /// The format AUDIO events deliver (`gemini_live_config_set_output_audio_format`).
     pub(crate) output_audio: Option<crate::audio::format::AudioFormat>,
 }
@@ -171,96 +94,35 @@ pub const GEMINI_LIVE_DEFAULT_MODEL: &str = "gemini-2.5-flash-native-audio-previ
 
 impl Default for Config {
     fn default() -> Self {
-        let defaults = ConnectConfig::new(SessionConfig::default(), Endpoint::gemini(""));
         Config {
-            session: SessionConfig::new(GEMINI_LIVE_DEFAULT_MODEL),
-            credentials: Credentials::None,
-            credential_callback: None,
-            base_url: None,
-            allow_insecure: false,
-            api_version: None,
-            ca_file: None,
-            connect_timeout: defaults.connect_timeout,
-            setup_timeout: defaults.setup_timeout,
-            send_queue: defaults.send_queue,
-            audio_pacing: None,
-            write_timeout: defaults.write_timeout,
-            close_timeout: defaults.close_timeout,
-            reconnect: defaults.reconnect,
-            max_message_bytes: crate::session::MAX_MESSAGE_BYTES,
+            builder: ConfigBuilder::new(SessionConfig::new(GEMINI_LIVE_DEFAULT_MODEL)),
             output_audio: None,
         }
     }
 }
 
 impl Config {
-    /// The largest encoded client message sessions of this config send.
-    pub(crate) fn max_message_bytes(&self) -> usize {
-        self.max_message_bytes
+    /// The checked transport configuration for one session.
+    pub(crate) fn connect_config(&self) -> Result<ConnectConfig, Error> {
+        Ok(self.builder.build()?)
     }
 
-    /// The transport configuration for one session.
-    pub(crate) fn connect_config(&self) -> Result<ConnectConfig, Error> {
-        let secret = |s: &str| Secret::new(s);
-        let auth = match (&self.credentials, self.credential_callback.is_some()) {
-            (Credentials::None, false) => {
-                return Err(Error::new(
-                    gemini_live_result::Config,
-                    "no credentials: set an API key, an ephemeral token, Vertex credentials or a credential callback",
-                ))
-            }
-            (Credentials::None, true) => Auth::ApiKey(secret("")),
-            (Credentials::ApiKey(k), _) => Auth::ApiKey(secret(k)),
-            (Credentials::EphemeralToken(t), _) => Auth::EphemeralToken(secret(t)),
-            (
-                Credentials::Vertex {
-                    project,
-                    location,
-                    access_token,
-                },
-                _,
-            ) => Auth::Vertex {
-                project: project.clone(),
-                location: location.clone(),
-                access_token: secret(access_token),
-            },
+    fn session(&mut self) -> &mut SessionConfig {
+        self.builder.session_mut()
+    }
+}
+
+/// Each refusal of the builder as the result code the C setters document.
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        use gemini_live_result as R;
+        let code = match &e {
+            ConfigError::InvalidArgument { .. } | ConfigError::Credential { .. } => R::InvalidArgument,
+            ConfigError::NoCredentials | ConfigError::NoModel | ConfigError::PlainText { .. } => R::Config,
+            ConfigError::Tls(_) => R::Tls,
+            ConfigError::SetupTooLarge { .. } => R::TooLarge,
         };
-        if self.session.model.trim().is_empty() {
-            return Err(Error::new(gemini_live_result::Config, "no model set"));
-        }
-        let mut endpoint = Endpoint::with_auth(auth);
-        endpoint.base_url = self.base_url.clone();
-        endpoint.allow_insecure = self.allow_insecure;
-        endpoint.api_version = self.api_version.clone();
-        if let Some(cb) = self.credential_callback {
-            let provider: CredentialProvider = Arc::new(move || cb.call());
-            endpoint.credential_provider = Some(provider);
-        }
-        // Reject a base URL the transport would refuse now, with the transport's own message.
-        let target = endpoint
-            .target(&self.session.model, Some(Secret::new("check")))
-            .map_err(Error::from)?;
-        // The setup message is a client message too: refuse it here rather than have the
-        // server reset the connection.
-        let setup = crate::protocol::encode_setup(self.session.setup_object(&target.model_name));
-        if setup.json.len() > self.max_message_bytes {
-            return Err(Error::too_large(format!(
-                "the setup message (system instruction, tools, merged setup JSON) encodes to {} bytes, \
-                 above the limit of {} bytes per message",
-                setup.json.len(),
-                self.max_message_bytes
-            )));
-        }
-        let mut config = ConnectConfig::new(self.session.clone(), endpoint);
-        config.ca_file = self.ca_file.clone();
-        config.connect_timeout = self.connect_timeout;
-        config.setup_timeout = self.setup_timeout;
-        config.send_queue = self.send_queue;
-        config.audio_pacing = self.audio_pacing;
-        config.write_timeout = self.write_timeout;
-        config.close_timeout = self.close_timeout;
-        config.reconnect = self.reconnect.clone();
-        Ok(config)
+        Error::new(code, e.to_string())
     }
 }
 
@@ -326,8 +188,7 @@ pub extern "C" fn gemini_live_config_set_api_key(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let key = unsafe { try_nonempty_str(api_key, "api_key")? };
-        check_secret_text(key, "`api_key`")?;
-        c.credentials = Credentials::ApiKey(key.to_owned());
+        c.builder.api_key(key)?;
         Ok(())
     }
 }
@@ -350,8 +211,7 @@ pub extern "C" fn gemini_live_config_set_ephemeral_token(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let token = unsafe { try_nonempty_str(token, "token")? };
-        check_secret_text(token, "`token`")?;
-        c.credentials = Credentials::EphemeralToken(token.to_owned());
+        c.builder.ephemeral_token(token)?;
         Ok(())
     }
 }
@@ -385,15 +245,9 @@ pub extern "C" fn gemini_live_config_set_vertex(
         let c = unsafe { config_mut(config)? };
         let project = unsafe { try_nonempty_str(project, "project")? };
         let location = unsafe { try_nonempty_str(location, "location")? };
-        let token = unsafe { try_opt_str(access_token, "access_token")? }.unwrap_or("");
-        check_vertex_project(project)?;
-        check_vertex_location(location)?;
-        check_secret_text(token, "`access_token`")?;
-        c.credentials = Credentials::Vertex {
-            project: project.to_owned(),
-            location: location.to_owned(),
-            access_token: token.to_owned(),
-        };
+        // An empty token, like NULL, leaves the token to the credential callback.
+        let token = unsafe { try_opt_str(access_token, "access_token")? }.filter(|t| !t.is_empty());
+        c.builder.vertex(project, location, token)?;
         Ok(())
     }
 }
@@ -414,7 +268,7 @@ pub extern "C" fn gemini_live_config_set_credential_callback(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.credential_callback = callback.map(|f| CredentialCallback { f, userdata: SendPtr(userdata) });
+        c.builder.credential_provider(callback.map(|f| super::credentials::provider(f, userdata)));
         Ok(())
     }
 }
@@ -438,19 +292,7 @@ pub extern "C" fn gemini_live_config_set_base_url(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let Some(url) = (unsafe { try_opt_str(base_url, "base_url")? }) else {
-            c.base_url = None;
-            return Ok(());
-        };
-        let parsed = url::Url::parse(url)
-            .map_err(|e| Error::invalid(format!("`base_url` {:?}: {e}", redact_url(url))))?;
-        if !matches!(parsed.scheme(), "ws" | "wss" | "http" | "https") {
-            return Err(Error::invalid(format!(
-                "`base_url` scheme {:?} is not ws, wss, http or https",
-                parsed.scheme()
-            )));
-        }
-        c.base_url = Some(url.to_owned());
+        c.builder.base_url(unsafe { try_opt_str(base_url, "base_url")? })?;
         Ok(())
     }
 }
@@ -464,7 +306,7 @@ pub extern "C" fn gemini_live_config_set_allow_insecure(
     allow: bool,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        unsafe { config_mut(config)? }.allow_insecure = allow;
+        unsafe { config_mut(config)? }.builder.allow_insecure(allow);
         Ok(())
     }
 }
@@ -481,13 +323,7 @@ pub extern "C" fn gemini_live_config_set_api_version(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let v = unsafe { try_opt_str(api_version, "api_version")? };
-        if let Some(v) = v {
-            if v.is_empty() || !v.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-') {
-                return Err(Error::invalid(format!("`api_version` {v:?} is not a version name")));
-            }
-        }
-        c.api_version = v.map(str::to_owned);
+        c.builder.api_version(unsafe { try_opt_str(api_version, "api_version")? })?;
         Ok(())
     }
 }
@@ -503,11 +339,7 @@ pub extern "C" fn gemini_live_config_set_model(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let model = unsafe { try_nonempty_str(model, "model")? };
-        if model.trim().is_empty() {
-            return Err(Error::invalid("`model` is blank"));
-        }
-        c.session.model = model.to_owned();
+        c.builder.model(unsafe { try_nonempty_str(model, "model")? })?;
         Ok(())
     }
 }
@@ -522,7 +354,7 @@ pub extern "C" fn gemini_live_config_set_response_modality(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.response_modality = match modality {
+        c.session().response_modality = match modality {
             0 => None,
             1 => Some(Modality::Text),
             2 => Some(Modality::Audio),
@@ -542,7 +374,7 @@ pub extern "C" fn gemini_live_config_set_voice(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.voice = opt_nonempty(unsafe { try_opt_str(voice, "voice")? }, "voice")?;
+        c.session().voice = opt_nonempty(unsafe { try_opt_str(voice, "voice")? }, "voice")?;
         Ok(())
     }
 }
@@ -557,7 +389,7 @@ pub extern "C" fn gemini_live_config_set_language(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.language_code = opt_nonempty(unsafe { try_opt_str(language_code, "language_code")? }, "language_code")?;
+        c.session().language_code = opt_nonempty(unsafe { try_opt_str(language_code, "language_code")? }, "language_code")?;
         Ok(())
     }
 }
@@ -572,7 +404,7 @@ pub extern "C" fn gemini_live_config_set_system_instruction(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.system_instruction = unsafe { try_opt_str(text, "text")? }.map(str::to_owned);
+        c.session().system_instruction = unsafe { try_opt_str(text, "text")? }.map(str::to_owned);
         Ok(())
     }
 }
@@ -590,7 +422,7 @@ pub extern "C" fn gemini_live_config_set_temperature(
         if !(0.0..=2.0).contains(&temperature) {
             return Err(Error::invalid(format!("`temperature` {temperature} is outside [0, 2]")));
         }
-        c.session.generation.temperature = Some(temperature);
+        c.session().generation.temperature = Some(temperature);
         Ok(())
     }
 }
@@ -604,7 +436,7 @@ pub extern "C" fn gemini_live_config_set_include_thoughts(
     include: bool,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        unsafe { config_mut(config)? }.session.generation.include_thoughts = Some(include);
+        unsafe { config_mut(config)? }.session().generation.include_thoughts = Some(include);
         Ok(())
     }
 }
@@ -622,7 +454,7 @@ pub extern "C" fn gemini_live_config_set_tools_json(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.tools = if tools_json.is_null() {
+        c.session().tools = if tools_json.is_null() {
             Vec::new()
         } else {
             tools_array(unsafe { try_json(tools_json, "tools_json")? }, "tools_json")?
@@ -671,7 +503,7 @@ pub extern "C" fn gemini_live_config_set_automatic_activity_detection(
             v if v >= 0 => Ok(Some(v as u32)),
             v => Err(Error::invalid(format!("`{name}` {v} is negative (use -1 for the default)"))),
         };
-        c.session.activity_detection = ActivityDetection::Automatic(AutomaticActivityDetection {
+        c.session().activity_detection = ActivityDetection::Automatic(AutomaticActivityDetection {
             start_sensitivity: sensitivity(start_sensitivity, "start_sensitivity")?,
             end_sensitivity: sensitivity(end_sensitivity, "end_sensitivity")?,
             prefix_padding_ms: ms(prefix_padding_ms, "prefix_padding_ms")?,
@@ -692,7 +524,7 @@ pub extern "C" fn gemini_live_config_set_manual_activity_detection(
     manual: bool,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        unsafe { config_mut(config)? }.session.activity_detection = if manual {
+        unsafe { config_mut(config)? }.session().activity_detection = if manual {
             ActivityDetection::Manual
         } else {
             ActivityDetection::default()
@@ -712,7 +544,7 @@ pub extern "C" fn gemini_live_config_set_activity_handling(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session.activity_handling = match handling {
+        c.session().activity_handling = match handling {
             0 => None,
             1 => Some(ActivityHandling::StartOfActivityInterrupts),
             2 => Some(ActivityHandling::NoInterruption),
@@ -731,7 +563,7 @@ pub extern "C" fn gemini_live_config_set_input_transcription(
     enable: bool,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        unsafe { config_mut(config)? }.session.input_audio_transcription = enable;
+        unsafe { config_mut(config)? }.session().input_audio_transcription = enable;
         Ok(())
     }
 }
@@ -745,7 +577,7 @@ pub extern "C" fn gemini_live_config_set_output_transcription(
     enable: bool,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        unsafe { config_mut(config)? }.session.output_audio_transcription = enable;
+        unsafe { config_mut(config)? }.session().output_audio_transcription = enable;
         Ok(())
     }
 }
@@ -765,7 +597,7 @@ pub extern "C" fn gemini_live_config_set_session_resumption(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let handle = opt_nonempty(unsafe { try_opt_str(handle, "handle")? }, "handle")?;
-        c.session.session_resumption = enable.then_some(SessionResumption { handle, transparent });
+        c.session().session_resumption = enable.then_some(SessionResumption { handle, transparent });
         Ok(())
     }
 }
@@ -796,7 +628,7 @@ pub extern "C" fn gemini_live_config_set_context_window_compression(
                 return Err(Error::invalid("`target_tokens` is above `trigger_tokens`"));
             }
         }
-        c.session.context_window_compression = enable.then_some(ContextWindowCompression {
+        c.session().context_window_compression = enable.then_some(ContextWindowCompression {
             trigger_tokens: trigger,
             target_tokens: target,
         });
@@ -824,14 +656,7 @@ pub extern "C" fn gemini_live_config_set_audio_pacing(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let rate = if sample_rate == 0 { 16_000 } else { sample_rate };
-        if !(8_000..=48_000).contains(&rate) {
-            return Err(Error::invalid(format!("`sample_rate` {rate} is outside 8000..=48000")));
-        }
-        if burst_ms > 60_000 {
-            return Err(Error::invalid(format!("`burst_ms` {burst_ms} is above 60000")));
-        }
-        c.audio_pacing = enable.then(|| BackpressureConfig::realtime_pcm16(rate, burst_ms));
+        c.builder.audio_pacing(enable, sample_rate, burst_ms)?;
         Ok(())
     }
 }
@@ -846,7 +671,7 @@ pub extern "C" fn gemini_live_config_set_connect_timeout_ms(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.connect_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        c.builder.connect_timeout(ms(timeout_ms))?;
         Ok(())
     }
 }
@@ -863,7 +688,7 @@ pub extern "C" fn gemini_live_config_set_setup_timeout_ms(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.setup_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        c.builder.setup_timeout(ms(timeout_ms))?;
         Ok(())
     }
 }
@@ -879,21 +704,8 @@ pub extern "C" fn gemini_live_config_set_ca_file(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let Some(path) = (unsafe { try_opt_str(path, "path")? }) else {
-            c.ca_file = None;
-            return Ok(());
-        };
-        let tls = |m: String| Error::new(gemini_live_result::Tls, m);
-        let pem = std::fs::read(path).map_err(|e| tls(format!("cannot read CA file {path}: {e}")))?;
-        let mut count = 0;
-        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-            cert.map_err(|e| tls(format!("bad PEM in CA file {path}: {e}")))?;
-            count += 1;
-        }
-        if count == 0 {
-            return Err(tls(format!("no certificates in CA file {path}")));
-        }
-        c.ca_file = Some(PathBuf::from(path));
+        let path = unsafe { try_opt_str(path, "path")? };
+        c.builder.ca_file(path.map(Path::new))?;
         Ok(())
     }
 }
@@ -909,10 +721,7 @@ pub extern "C" fn gemini_live_config_set_send_queue_size(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        if messages == 0 || messages > 65_536 {
-            return Err(Error::invalid(format!("`messages` {messages} is outside 1..=65536")));
-        }
-        c.send_queue = messages as usize;
+        c.builder.send_queue(messages as usize)?;
         Ok(())
     }
 }
@@ -937,11 +746,7 @@ pub extern "C" fn gemini_live_config_set_max_message_bytes(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let (min, max) = (crate::session::MIN_MESSAGE_BYTES, crate::session::MAX_MESSAGE_BYTES);
-        if !(min..=max).contains(&bytes) {
-            return Err(Error::invalid(format!("`bytes` {bytes} is outside {min}..={max}")));
-        }
-        c.max_message_bytes = bytes;
+        c.builder.max_message_bytes(bytes)?;
         Ok(())
     }
 }
@@ -959,13 +764,7 @@ pub extern "C" fn gemini_live_config_set_reconnect(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        if enable && (max_attempts == 0 || max_attempts > 1000) {
-            return Err(Error::invalid(format!("`max_attempts` {max_attempts} is outside 1..=1000")));
-        }
-        c.reconnect.enabled = enable;
-        if enable {
-            c.reconnect.max_attempts = max_attempts;
-        }
+        c.builder.reconnect(enable, max_attempts)?;
         Ok(())
     }
 }
@@ -992,13 +791,7 @@ pub extern "C" fn gemini_live_config_set_reconnect_budget(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        let window = positive_ms(window_ms, "window_ms")?;
-        if max_per_window == 0 {
-            return Err(Error::invalid("`max_per_window` must be at least 1"));
-        }
-        c.reconnect.stable_after = Duration::from_millis(u64::from(stable_after_ms));
-        c.reconnect.window = window;
-        c.reconnect.max_reconnects_per_window = max_per_window;
+        c.builder.reconnect_budget(ms(stable_after_ms), ms(window_ms), max_per_window)?;
         Ok(())
     }
 }
@@ -1018,7 +811,7 @@ pub extern "C" fn gemini_live_config_set_migration_wait_ms(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.reconnect.migration_wait = positive_ms(wait_ms, "wait_ms")?;
+        c.builder.migration_wait(ms(wait_ms))?;
         Ok(())
     }
 }
@@ -1035,7 +828,7 @@ pub extern "C" fn gemini_live_config_set_write_timeout_ms(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.write_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        c.builder.write_timeout(ms(timeout_ms))?;
         Ok(())
     }
 }
@@ -1053,7 +846,7 @@ pub extern "C" fn gemini_live_config_set_close_timeout_ms(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.close_timeout = positive_ms(timeout_ms, "timeout_ms")?;
+        c.builder.close_timeout(ms(timeout_ms))?;
         Ok(())
     }
 }
@@ -1072,68 +865,20 @@ pub extern "C" fn gemini_live_config_merge_setup_json(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         let patch = unsafe { try_json(json, "json")? };
-        if !patch.is_object() {
+        if !c.session().merge_extra_setup(&patch) {
             return Err(Error::json("`json` must be a JSON object"));
-        }
-        let mut extra = Value::Object(std::mem::take(&mut c.session.extra_setup));
-        accumulate(&mut extra, &patch);
-        if let Value::Object(map) = extra {
-            c.session.extra_setup = map;
         }
         Ok(())
     }
 }
 
-/// Merges `patch` into the accumulated extra setup, keeping `null`s: they remove the key from
-/// the final `setup` when `merge_json` applies the extra fields over the typed ones.
-fn accumulate(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(t), Value::Object(p)) => {
-            for (key, value) in p {
-                match t.get_mut(key) {
-                    Some(existing) if existing.is_object() && value.is_object() => {
-                        accumulate(existing, value)
-                    }
-                    _ => {
-                        t.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (t, p) => *t = p.clone(),
-    }
-}
-
-fn positive_ms(ms: u32, name: &str) -> Result<Duration, Error> {
-    if ms == 0 {
-        return Err(Error::invalid(format!("`{name}` must be above 0")));
-    }
-    Ok(Duration::from_millis(u64::from(ms)))
+fn ms(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms))
 }
 
 fn opt_nonempty(value: Option<&str>, name: &str) -> Result<Option<String>, Error> {
     match value {
         Some("") => Err(Error::invalid(format!("`{name}` is empty"))),
         v => Ok(v.map(str::to_owned)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn merged_setup_nulls_remove_typed_fields() {
-        let mut c = Config::default();
-        c.session.generation.temperature = Some(0.5);
-        let mut extra = Value::Object(Default::default());
-        accumulate(&mut extra, &json!({"generationConfig": {"topK": 3}}));
-        accumulate(&mut extra, &json!({"generationConfig": {"temperature": null}}));
-        if let Value::Object(m) = extra {
-            c.session.extra_setup = m;
-        }
-        let setup = c.session.setup_object("models/m");
-        assert_eq!(setup["generationConfig"], json!({"topK": 3}));
     }
 }

@@ -20,6 +20,7 @@
 
 pub mod audio;
 pub mod config;
+mod credentials;
 pub mod dispatch;
 pub mod error;
 pub mod event;

@@ -110,7 +110,12 @@ pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Sock
         request.headers_mut().insert(name, value);
     }
     let connector = if target.url.scheme() == "wss" {
-        Connector::Rustls(tls::config_for(config.ca_file.as_deref()).map_err(AttemptError::fatal)?)
+        let tls = match &config.tls {
+            Some(tls) => tls.clone(),
+            None => tls::TlsConfig::system()
+                .map_err(|e| AttemptError::fatal(super::ConfigError::from(e).into()))?,
+        };
+        Connector::Rustls(tls.client_config())
     } else {
         Connector::Plain
     };

@@ -1,6 +1,7 @@
 //! Where to connect and how to authenticate: the Gemini API (API key or ephemeral token),
 //! Vertex AI (OAuth bearer), or a custom base URL (proxies, the mock server).
 
+use super::config_error::ConfigError;
 use super::secret::{CredentialProvider, Secret};
 use crate::session::SessionError;
 use std::fmt;
@@ -96,12 +97,12 @@ impl Auth {
     /// Vertex AI credentials, checked: a plain project id and region name (see
     /// [`check_vertex_project`], [`check_vertex_location`]) and an access token that can go in
     /// an HTTP header (see [`Secret::check`]; empty is allowed when a credential provider
-    /// supplies it). Errors are [`SessionError::InvalidInput`] and never contain the token.
+    /// supplies it). Errors never contain the token.
     pub fn vertex(
         project: impl Into<String>,
         location: impl Into<String>,
         access_token: Secret,
-    ) -> Result<Auth, SessionError> {
+    ) -> Result<Auth, ConfigError> {
         let (project, location) = (project.into(), location.into());
         check_vertex_project(&project)?;
         check_vertex_location(&location)?;
@@ -118,7 +119,7 @@ impl Auth {
 /// `global`) made of lowercase ASCII letters, digits and `-`, starting with a letter, at most
 /// 63 characters. It becomes part of the host name, so anything else (a `:port`, a `/`, a `#`,
 /// a `.`) is refused rather than letting it redirect the bearer token to another host.
-pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
+pub fn check_vertex_location(location: &str) -> Result<(), ConfigError> {
     let ok = !location.is_empty()
         && location.len() <= 63
         && location.starts_with(|c: char| c.is_ascii_lowercase())
@@ -129,11 +130,14 @@ pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
     if ok {
         Ok(())
     } else {
-        Err(SessionError::InvalidInput(format!(
-            "Vertex location {:?} is not a region name: use lowercase letters, digits and '-' \
-             (e.g. \"us-central1\" or \"global\")",
-            printable(location)
-        )))
+        Err(ConfigError::invalid(
+            "location",
+            format!(
+                "Vertex location {:?} is not a region name: use lowercase letters, digits and '-' \
+                 (e.g. \"us-central1\" or \"global\")",
+                printable(location)
+            ),
+        ))
     }
 }
 
@@ -141,7 +145,7 @@ pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
 /// `.` and `:` of domain-scoped ids such as `example.com:my-project`), starting with a letter
 /// or digit, at most 128 characters. No `/`, `?`, `#`, `%`, `@` or whitespace: the project goes
 /// into resource names and must not change their shape.
-pub fn check_vertex_project(project: &str) -> Result<(), SessionError> {
+pub fn check_vertex_project(project: &str) -> Result<(), ConfigError> {
     let ok = !project.is_empty()
         && project.len() <= 128
         && project.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -151,11 +155,14 @@ pub fn check_vertex_project(project: &str) -> Result<(), SessionError> {
     if ok {
         Ok(())
     } else {
-        Err(SessionError::InvalidInput(format!(
-            "Vertex project {:?} is not a project id: use letters, digits, '-' (and the '.' and ':' \
-             of domain-scoped ids)",
-            printable(project)
-        )))
+        Err(ConfigError::invalid(
+            "project",
+            format!(
+                "Vertex project {:?} is not a project id: use letters, digits, '-' (and the '.' and \
+                 ':' of domain-scoped ids)",
+                printable(project)
+            ),
+        ))
     }
 }
 
@@ -253,6 +260,16 @@ impl Endpoint {
             allow_insecure: false,
             credential_provider: None,
             headers: Vec::new(),
+        }
+    }
+
+    /// The backend-qualified model name `setup` carries (`models/...`, `projects/...`).
+    pub fn model_name(&self, model: &str) -> String {
+        match &self.auth {
+            Auth::ApiKey(_) | Auth::EphemeralToken(_) => gemini_model_name(model),
+            Auth::Vertex {
+                project, location, ..
+            } => vertex_model_name(model, project, location),
         }
     }
 
@@ -385,28 +402,36 @@ fn vertex_host(location: &str) -> String {
 /// Joins a base URL and the method path the way go-genai does (no double slash), mapping
 /// `http`→`ws` and `https`→`wss`, and refusing plain text to non-loopback hosts unless allowed.
 fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, SessionError> {
-    let mut url = Url::parse(base)
-        .map_err(|e| SessionError::Config(format!("base URL {:?}: {e}", redact_url(base))))?;
-    let scheme = match url.scheme() {
-        "ws" | "http" => "ws",
-        "wss" | "https" => "wss",
-        other => {
-            return Err(SessionError::Config(format!(
-                "base URL scheme {other:?} is not ws, wss, http or https"
-            )))
-        }
-    };
-    if scheme == "ws" && !allow_insecure && !is_loopback(&url) {
-        return Err(SessionError::Config(format!(
-            "refusing plain-text {:?}: ws:// is only allowed to loopback unless insecure connections are enabled",
-            redact_url(base)
-        )));
-    }
+    let (mut url, scheme) =
+        parse_base_url(base).map_err(|why| SessionError::Config(format!("base URL {why}")))?;
+    check_plain_text(&url, base, allow_insecure)?;
     url.set_scheme(scheme)
         .map_err(|_| SessionError::Config("cannot set URL scheme".into()))?;
     let prefix = url.path().trim_end_matches('/').to_owned();
     url.set_path(&format!("{prefix}/{path}"));
     Ok(url)
+}
+
+/// Parses a base URL and names the WebSocket scheme it maps to (`http`→`ws`,
+/// `https`→`wss`). `Err` says why, with the URL redacted.
+pub(crate) fn parse_base_url(base: &str) -> Result<(Url, &'static str), String> {
+    let url = Url::parse(base).map_err(|e| format!("{:?}: {e}", redact_url(base)))?;
+    let scheme = match url.scheme() {
+        "ws" | "http" => "ws",
+        "wss" | "https" => "wss",
+        other => return Err(format!("scheme {other:?} is not ws, wss, http or https")),
+    };
+    Ok((url, scheme))
+}
+
+/// Refuses plain text (`ws`, `http`) to a host other than loopback unless `allow_insecure`.
+pub(crate) fn check_plain_text(url: &Url, base: &str, allow_insecure: bool) -> Result<(), ConfigError> {
+    if matches!(url.scheme(), "ws" | "http") && !allow_insecure && !is_loopback(url) {
+        return Err(ConfigError::PlainText {
+            url: redact_url(base),
+        });
+    }
+    Ok(())
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -504,7 +529,13 @@ mod tests {
             "üs",
         ] {
             assert!(
-                matches!(check_vertex_location(bad), Err(SessionError::InvalidInput(_))),
+                matches!(
+                    check_vertex_location(bad),
+                    Err(ConfigError::InvalidArgument {
+                        field: "location",
+                        ..
+                    })
+                ),
                 "{bad:?}"
             );
         }
@@ -515,7 +546,10 @@ mod tests {
             "", "p/x", "p?x", "p#x", "p%2f", "p@x", "p x", "p\n", "-p", ".p", "ü",
         ] {
             assert!(
-                matches!(check_vertex_project(bad), Err(SessionError::InvalidInput(_))),
+                matches!(
+                    check_vertex_project(bad),
+                    Err(ConfigError::InvalidArgument { field: "project", .. })
+                ),
                 "{bad:?}"
             );
         }

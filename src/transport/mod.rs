@@ -3,8 +3,10 @@
 
 mod acks;
 mod budget;
+mod builder;
 mod close;
 mod config;
+mod config_error;
 mod connection;
 mod emitter;
 mod endpoint;
@@ -15,11 +17,14 @@ mod secret;
 mod supervisor;
 mod tls;
 
+pub use builder::ConfigBuilder;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
+pub use config_error::{ConfigError, TlsError};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
+pub use tls::TlsConfig;
 
 use crate::session::{SessionError, SessionEvent, SessionHandle, SessionPhase, SessionState};
 use emitter::Emitter;
@@ -43,7 +48,8 @@ pub async fn connect(
     let state = Arc::new(SessionState::with_events(phase_tx, event_tx.clone()));
     let emitter = Emitter::new(state.clone(), event_tx.clone(), config.event_listener.clone());
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
-    let mut handle = SessionHandle::new(command_tx, event_tx, state.clone(), phase_rx);
+    let mut handle = SessionHandle::new(command_tx, event_tx, state.clone(), phase_rx)
+        .with_max_message_bytes(config.max_message_bytes);
     if let Some(pacing) = config.audio_pacing {
         handle = handle.with_audio_pacing(pacing);
     }
