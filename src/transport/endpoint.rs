@@ -280,7 +280,7 @@ impl Endpoint {
         if let Some(fresh) = &fresh {
             fresh.check("credential")?;
         }
-        let (host, path, model_name, auth_header) = match &self.auth {
+        let (host, path, auth_header) = match &self.auth {
             Auth::ApiKey(key) => {
                 key.check("API key")?;
                 let version = self.api_version.as_deref().unwrap_or("v1beta");
@@ -289,7 +289,6 @@ impl Endpoint {
                     format!(
                         "ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent"
                     ),
-                    gemini_model_name(model),
                     ("x-goog-api-key", secret(key).expose().to_owned()),
                 )
             }
@@ -301,7 +300,6 @@ impl Endpoint {
                     format!(
                         "ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContentConstrained"
                     ),
-                    gemini_model_name(model),
                     ("authorization", format!("Token {}", secret(token).expose())),
                 )
             }
@@ -317,7 +315,6 @@ impl Endpoint {
                 (
                     vertex_host(location),
                     format!("ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent"),
-                    vertex_model_name(model, project, location),
                     (
                         "authorization",
                         format!("Bearer {}", secret(access_token).expose()),
@@ -368,7 +365,7 @@ impl Endpoint {
         Ok(ConnectTarget {
             url,
             headers,
-            model_name,
+            model_name: self.model_name(model),
         })
     }
 }
