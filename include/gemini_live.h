@@ -1025,6 +1025,143 @@ gemini_live_result gemini_live_config_set_api_version(struct gemini_live_config 
                                                       const char *api_version);
 
 /**
+ * Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
+ * (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
+ * put to sleep inside the send call (never on a library thread); the sleep ends at once with
+ * `GEMINI_LIVE_RESULT_CLOSED` when the session is closed from another thread (or ends), so a
+ * paced sender thread can always be joined promptly after `gemini_live_session_close`.
+ * `enable` false turns pacing
+ * off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
+ * queue fills.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (sample rate outside 8000..=48000, burst above
+ * 60000 ms).
+ */
+gemini_live_result gemini_live_config_set_audio_pacing(struct gemini_live_config *config,
+                                                       bool enable,
+                                                       uint32_t sample_rate,
+                                                       uint32_t burst_ms);
+
+/**
+ * Sets the deadline for TCP + TLS + WebSocket upgrade, in milliseconds (default 10000).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_connect_timeout_ms(struct gemini_live_config *config,
+                                                             uint32_t timeout_ms);
+
+/**
+ * Sets the deadline for writing `setup` and receiving `setupComplete`, in milliseconds
+ * (default 15000). `gemini_live_session_new` returns within the connect plus setup timeouts
+ * (plus the credential callback's time), even against a server that never reads.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_setup_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
+
+/**
+ * Trusts the CA certificates of a PEM file in addition to the system roots (TLS proxies, a
+ * TLS mock). The file is read and checked now. NULL removes it.
+ *
+ * Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `TLS` (unreadable, or no certificate in it).
+ */
+gemini_live_result gemini_live_config_set_ca_file(struct gemini_live_config *config,
+                                                  const char *path);
+
+/**
+ * Sets the outgoing queue length in messages (default 512). Sends that find it full fail
+ * with `GEMINI_LIVE_RESULT_QUEUE_FULL`.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0 or above 65536).
+ */
+gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_config *config,
+                                                          uint32_t messages);
+
+/**
+ * Sets the largest client message sessions of this config send, in bytes of encoded JSON
+ * (one WebSocket text frame). The default, `GEMINI_LIVE_MAX_MESSAGE_BYTES` (16 MiB), is the
+ * usual WebSocket server limit; lower it behind a proxy with a smaller frame limit (some
+ * allow 1 MiB). Every send function (and the `setup` message at
+ * `gemini_live_session_new`) checks its encoded message against it and returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` instead of sending a frame the server would reset the
+ * connection over. Audio: at most `(bytes - 73) / 4 * 3` bytes of PCM per send (rounded down to
+ * even).
+ *
+ * Threads: not concurrently with other calls on the same config. Sessions already created
+ * keep the limit they were created with.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (outside 4096..=`GEMINI_LIVE_MAX_MESSAGE_BYTES`).
+ */
+gemini_live_result gemini_live_config_set_max_message_bytes(struct gemini_live_config *config,
+                                                            size_t bytes);
+
+/**
+ * Sets the reconnect policy: when enabled (the default) and session resumption is on, a lost
+ * connection or a `goAway` leads to a transparent reconnect (`RECONNECTING`/`RECONNECTED`
+ * events), giving up after `max_attempts` consecutive failures.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (enabled with 0 attempts, or above 1000).
+ */
+gemini_live_result gemini_live_config_set_reconnect(struct gemini_live_config *config,
+                                                    bool enable,
+                                                    uint32_t max_attempts);
+
+/**
+ * Sets the reconnect budget that keeps a session from hammering the service (see
+ * `gemini_live_config_set_reconnect`):
+ * - `stable_after_ms` (default 10000): a connection that lived less than this counts as a
+ *   consecutive failure, like a failed attempt, so backoff (200 ms doubling to 8 s, ±25 %)
+ *   applies to the next reconnect, goAway-driven moves included, and `max_attempts` such
+ *   failures in a row end the session with a `RETRIES_EXHAUSTED` error; a connection that
+ *   lived longer resets the count and the next move starts at once. 0 counts every
+ *   connection as stable.
+ * - `window_ms` (default 300000) and `max_per_window` (default 20): at most this many
+ *   reconnects in any window, however long each connection lived; the next one ends the
+ *   session with `RETRIES_EXHAUSTED`.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`window_ms` or `max_per_window` 0).
+ */
+gemini_live_result gemini_live_config_set_reconnect_budget(struct gemini_live_config *config,
+                                                           uint32_t stable_after_ms,
+                                                           uint32_t window_ms,
+                                                           uint32_t max_per_window);
+
+/**
+ * Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages
+ * back, in milliseconds (default 2000). During the hold, sends queue up as usual (the queue
+ * bound applies) while the session waits for a resumable handle that covers everything
+ * already written; then it moves, re-sending nothing. Past the wait it moves with the latest
+ * handle and re-sends what the server had not certainly read (counted in `RECONNECTED`).
+ * The hold never outlasts 80 % of the goAway's `timeLeft`.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_migration_wait_ms(struct gemini_live_config *config,
+                                                            uint32_t wait_ms);
+
+/**
+ * Sets the deadline of every socket write, in milliseconds (default 10000). A server that
+ * stops reading makes writes stall; past the deadline the connection counts as lost (a
+ * reconnect follows when resumption is on, else the session ends with `CLOSED` 1006).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_write_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
+
+/**
+ * Sets the deadline of a graceful close, in milliseconds (default 2000): from
+ * `gemini_live_session_close` until `CLOSED`, the queued messages, the close frame and the
+ * server's reply must fit in it; otherwise the socket is dropped and `CLOSED` says so
+ * (close code 1006, a reason naming the deadline).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
+
+/**
  * Sets the model: an id (`gemini-2.5-flash-native-audio-preview-12-2025`) or a full name
  * (`models/...`, `projects/.../models/...`).
  *
@@ -1164,143 +1301,6 @@ gemini_live_result gemini_live_config_set_context_window_compression(struct gemi
                                                                      bool enable,
                                                                      int64_t trigger_tokens,
                                                                      int64_t target_tokens);
-
-/**
- * Paces `gemini_live_session_send_audio` to real time for PCM16 mono at `sample_rate`
- * (16000 if 0), letting a burst of `burst_ms` through at once: a caller that sends faster is
- * put to sleep inside the send call (never on a library thread); the sleep ends at once with
- * `GEMINI_LIVE_RESULT_CLOSED` when the session is closed from another thread (or ends), so a
- * paced sender thread can always be joined promptly after `gemini_live_session_close`.
- * `enable` false turns pacing
- * off (the default): a fast producer then gets `GEMINI_LIVE_RESULT_QUEUE_FULL` when the
- * queue fills.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (sample rate outside 8000..=48000, burst above
- * 60000 ms).
- */
-gemini_live_result gemini_live_config_set_audio_pacing(struct gemini_live_config *config,
-                                                       bool enable,
-                                                       uint32_t sample_rate,
-                                                       uint32_t burst_ms);
-
-/**
- * Sets the deadline for TCP + TLS + WebSocket upgrade, in milliseconds (default 10000).
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
- */
-gemini_live_result gemini_live_config_set_connect_timeout_ms(struct gemini_live_config *config,
-                                                             uint32_t timeout_ms);
-
-/**
- * Sets the deadline for writing `setup` and receiving `setupComplete`, in milliseconds
- * (default 15000). `gemini_live_session_new` returns within the connect plus setup timeouts
- * (plus the credential callback's time), even against a server that never reads.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
- */
-gemini_live_result gemini_live_config_set_setup_timeout_ms(struct gemini_live_config *config,
-                                                           uint32_t timeout_ms);
-
-/**
- * Trusts the CA certificates of a PEM file in addition to the system roots (TLS proxies, a
- * TLS mock). The file is read and checked now. NULL removes it.
- *
- * Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `TLS` (unreadable, or no certificate in it).
- */
-gemini_live_result gemini_live_config_set_ca_file(struct gemini_live_config *config,
-                                                  const char *path);
-
-/**
- * Sets the outgoing queue length in messages (default 512). Sends that find it full fail
- * with `GEMINI_LIVE_RESULT_QUEUE_FULL`.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0 or above 65536).
- */
-gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_config *config,
-                                                          uint32_t messages);
-
-/**
- * Sets the largest client message sessions of this config send, in bytes of encoded JSON
- * (one WebSocket text frame). The default, `GEMINI_LIVE_MAX_MESSAGE_BYTES` (16 MiB), is the
- * usual WebSocket server limit; lower it behind a proxy with a smaller frame limit (some
- * allow 1 MiB). Every send function (and the `setup` message at
- * `gemini_live_session_new`) checks its encoded message against it and returns
- * `GEMINI_LIVE_RESULT_TOO_LARGE` instead of sending a frame the server would reset the
- * connection over. Audio: at most `(bytes - 73) / 4 * 3` bytes of PCM per send (rounded down to
- * even).
- *
- * Threads: not concurrently with other calls on the same config. Sessions already created
- * keep the limit they were created with.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (outside 4096..=`GEMINI_LIVE_MAX_MESSAGE_BYTES`).
- */
-gemini_live_result gemini_live_config_set_max_message_bytes(struct gemini_live_config *config,
-                                                            size_t bytes);
-
-/**
- * Sets the reconnect policy: when enabled (the default) and session resumption is on, a lost
- * connection or a `goAway` leads to a transparent reconnect (`RECONNECTING`/`RECONNECTED`
- * events), giving up after `max_attempts` consecutive failures.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (enabled with 0 attempts, or above 1000).
- */
-gemini_live_result gemini_live_config_set_reconnect(struct gemini_live_config *config,
-                                                    bool enable,
-                                                    uint32_t max_attempts);
-
-/**
- * Sets the reconnect budget that keeps a session from hammering the service (see
- * `gemini_live_config_set_reconnect`):
- * - `stable_after_ms` (default 10000): a connection that lived less than this counts as a
- *   consecutive failure, like a failed attempt, so backoff (200 ms doubling to 8 s, ±25 %)
- *   applies to the next reconnect, goAway-driven moves included, and `max_attempts` such
- *   failures in a row end the session with a `RETRIES_EXHAUSTED` error; a connection that
- *   lived longer resets the count and the next move starts at once. 0 counts every
- *   connection as stable.
- * - `window_ms` (default 300000) and `max_per_window` (default 20): at most this many
- *   reconnects in any window, however long each connection lived; the next one ends the
- *   session with `RETRIES_EXHAUSTED`.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`window_ms` or `max_per_window` 0).
- */
-gemini_live_result gemini_live_config_set_reconnect_budget(struct gemini_live_config *config,
-                                                           uint32_t stable_after_ms,
-                                                           uint32_t window_ms,
-                                                           uint32_t max_per_window);
-
-/**
- * Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages
- * back, in milliseconds (default 2000). During the hold, sends queue up as usual (the queue
- * bound applies) while the session waits for a resumable handle that covers everything
- * already written; then it moves, re-sending nothing. Past the wait it moves with the latest
- * handle and re-sends what the server had not certainly read (counted in `RECONNECTED`).
- * The hold never outlasts 80 % of the goAway's `timeLeft`.
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
- */
-gemini_live_result gemini_live_config_set_migration_wait_ms(struct gemini_live_config *config,
-                                                            uint32_t wait_ms);
-
-/**
- * Sets the deadline of every socket write, in milliseconds (default 10000). A server that
- * stops reading makes writes stall; past the deadline the connection counts as lost (a
- * reconnect follows when resumption is on, else the session ends with `CLOSED` 1006).
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
- */
-gemini_live_result gemini_live_config_set_write_timeout_ms(struct gemini_live_config *config,
-                                                           uint32_t timeout_ms);
-
-/**
- * Sets the deadline of a graceful close, in milliseconds (default 2000): from
- * `gemini_live_session_close` until `CLOSED`, the queued messages, the close frame and the
- * server's reply must fit in it; otherwise the socket is dropped and `CLOSED` says so
- * (close code 1006, a reason naming the deadline).
- *
- * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
- */
-gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_config *config,
-                                                           uint32_t timeout_ms);
 
 /**
  * Deep-merges a JSON object into the `setup` message, over the typed settings: objects merge

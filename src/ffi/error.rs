@@ -2,7 +2,7 @@
 //! last-error message.
 
 use crate::session::SessionError;
-use crate::transport::Error as TransportError;
+use crate::transport::{ConfigError, Error as TransportError};
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
@@ -170,14 +170,27 @@ impl From<SessionError> for Error {
     }
 }
 
+/// Each refusal of the builder as the result code the C setters document.
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        use gemini_live_result as R;
+        let code = match &e {
+            ConfigError::InvalidArgument { .. } | ConfigError::Credential { .. } => R::InvalidArgument,
+            ConfigError::NoCredentials | ConfigError::NoModel | ConfigError::PlainText { .. } => R::Config,
+            ConfigError::Tls(_) => R::Tls,
+            ConfigError::SetupTooLarge { .. } => R::TooLarge,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
 /// Each transport failure has one result code (exhaustive: a new variant must be mapped); a
 /// server's close keeps its code and reason as data.
 impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
         use gemini_live_result as R;
         let code = match &e {
-            TransportError::Config(_) => R::Config,
-            TransportError::Tls(_) => R::Tls,
+            TransportError::Config(config) => return Error::from(config.clone()),
             TransportError::Credential(_) => R::Credential,
             TransportError::Connect(_) => R::ConnectFailed,
             TransportError::Timeout(_) => R::Timeout,
@@ -373,6 +386,7 @@ pub extern "C" fn gemini_live_result_name(result: u32) -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::TlsError;
     use std::ffi::CStr;
 
     fn taken() -> Box<gemini_live_error> {
@@ -386,8 +400,12 @@ mod tests {
     fn each_transport_failure_keeps_its_code_and_close_data() {
         use gemini_live_result as R;
         let cases = [
-            (TransportError::Config("c".into()), R::Config),
-            (TransportError::Tls("bad PEM in x".into()), R::Tls),
+            (ConfigError::NoModel.into(), R::Config),
+            (ConfigError::invalid("base_url", "x").into(), R::InvalidArgument),
+            (
+                ConfigError::from(TlsError::NoCertificate { path: "x".into() }).into(),
+                R::Tls,
+            ),
             (TransportError::Credential("no token".into()), R::Credential),
             (TransportError::Connect("refused".into()), R::ConnectFailed),
             (TransportError::Timeout("t".into()), R::Timeout),

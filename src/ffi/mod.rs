@@ -22,6 +22,7 @@
 
 pub mod audio;
 pub mod config;
+mod credentials;
 pub mod dispatch;
 pub mod enums;
 pub mod error;

@@ -236,7 +236,7 @@ pub extern "C" fn gemini_live_session_new(
             let _ = done_tx.send(crate::transport::connect(connect).await);
         });
         let (handle, events) = match done_rx.recv() {
-            Ok(Ok((handle, events))) => (handle.with_max_message_bytes(config.max_message_bytes()), events),
+            Ok(Ok((handle, events))) => (handle, events),
             Ok(Err(e)) => return Err(Error::from(e)),
             Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
         };

@@ -156,6 +156,22 @@ impl SessionConfig {
 
     /// The `setup` object (without the `{"setup": ...}` envelope) for `model_name`, the
     /// backend-qualified model name chosen by the transport.
+    /// Accumulates a JSON object into [`SessionConfig::extra_setup`], which `setup` merges
+    /// over the typed settings with [`merge_json`]: objects merge key by key, other values
+    /// replace, and a `null` removes the key from the final `setup`. `false` (and no change)
+    /// when `patch` is not an object.
+    pub fn merge_extra_setup(&mut self, patch: &Value) -> bool {
+        if !patch.is_object() {
+            return false;
+        }
+        let mut extra = Value::Object(std::mem::take(&mut self.extra_setup));
+        merge(&mut extra, patch, Nulls::Keep);
+        if let Value::Object(map) = extra {
+            self.extra_setup = map;
+        }
+        true
+    }
+
     pub fn setup_object(&self, model_name: &str) -> Value {
         let mut setup = Map::new();
         setup.insert("model".into(), json!(model_name));
@@ -360,13 +376,26 @@ pub(crate) fn content_json(content: &Content) -> Value {
 /// Deep-merges `patch` into `target`: objects merge key by key, anything else replaces,
 /// and a `null` in the patch removes the key.
 pub fn merge_json(target: &mut Value, patch: &Value) {
+    merge(target, patch, Nulls::Remove);
+}
+
+/// What a `null` in a patch does to its key.
+#[derive(Clone, Copy, PartialEq)]
+enum Nulls {
+    Remove,
+    /// Kept as `null`, so a patch accumulated from several patches still removes the key when
+    /// it is finally applied with [`merge_json`].
+    Keep,
+}
+
+fn merge(target: &mut Value, patch: &Value, nulls: Nulls) {
     match (target, patch) {
         (Value::Object(t), Value::Object(p)) => {
             for (key, value) in p {
-                if value.is_null() {
+                if value.is_null() && nulls == Nulls::Remove {
                     t.remove(key);
                 } else if let Some(existing) = t.get_mut(key) {
-                    merge_json(existing, value);
+                    merge(existing, value, nulls);
                 } else {
                     t.insert(key.clone(), value.clone());
                 }
@@ -486,5 +515,21 @@ mod tests {
         let got = c.setup_object("models/m");
         assert_eq!(got["generationConfig"], json!({"topK": 3}));
         assert_eq!(got["historyConfig"]["initialHistoryInClientContent"], json!(true));
+    }
+
+    #[test]
+    fn accumulated_patches_keep_their_nulls_until_setup() {
+        let mut c = SessionConfig::new("m");
+        c.generation.temperature = Some(0.5);
+        assert!(c.merge_extra_setup(&json!({"generationConfig": {"topK": 3}, "x": {"a": 1}})));
+        assert!(c.merge_extra_setup(&json!({"generationConfig": {"temperature": null}, "x": 2})));
+        assert!(!c.merge_extra_setup(&json!([1])), "not an object");
+        assert_eq!(
+            c.extra_setup["generationConfig"],
+            json!({"topK": 3, "temperature": null})
+        );
+        let setup = c.setup_object("models/m");
+        assert_eq!(setup["generationConfig"], json!({"topK": 3}));
+        assert_eq!(setup["x"], json!(2));
     }
 }

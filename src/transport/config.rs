@@ -1,10 +1,11 @@
 //! Everything needed to open and keep a session: what to send in `setup`, where to connect,
 //! and the transport's own limits.
 
+use super::builder::ConfigBuilder;
 use super::endpoint::Endpoint;
+use super::tls::TlsConfig;
 use crate::protocol::SessionConfig;
 use crate::session::BackpressureConfig;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// How a session survives connection loss. Active only when the session config enables
@@ -59,8 +60,10 @@ impl Default for ReconnectPolicy {
 pub struct ConnectConfig {
     pub session: SessionConfig,
     pub endpoint: Endpoint,
-    /// A PEM file of extra trusted CAs (for TLS proxies or a TLS mock).
-    pub ca_file: Option<PathBuf>,
+    /// Trusted roots for `wss://` (`None`: the system roots). Built once (see
+    /// [`TlsConfig::with_ca_file`] for extra CAs of TLS proxies or a TLS mock) and shared by
+    /// every connection and reconnect.
+    pub tls: Option<TlsConfig>,
     /// TCP + TLS + WebSocket upgrade deadline.
     pub connect_timeout: Duration,
     /// Deadline for writing `setup` and receiving `setupComplete` (a server that never reads
@@ -86,16 +89,26 @@ pub struct ConnectConfig {
     pub event_queue: usize,
     /// Largest server frame accepted, in bytes.
     pub max_frame_bytes: usize,
+    /// Largest client message sent, in bytes of encoded JSON (see
+    /// [`crate::session::SessionHandle::with_max_message_bytes`]).
+    pub max_message_bytes: usize,
     pub audio_pacing: Option<BackpressureConfig>,
     pub reconnect: ReconnectPolicy,
 }
 
 impl ConnectConfig {
+    /// A validating builder: every setter checks its value, [`ConfigBuilder::build`] checks
+    /// the whole (credentials, model, URL rules, setup size).
+    pub fn builder(session: SessionConfig) -> ConfigBuilder {
+        ConfigBuilder::new(session)
+    }
+
+    /// The defaults, unchecked (see [`ConnectConfig::builder`] for a checked config).
     pub fn new(session: SessionConfig, endpoint: Endpoint) -> Self {
         ConnectConfig {
             session,
             endpoint,
-            ca_file: None,
+            tls: None,
             connect_timeout: Duration::from_secs(10),
             setup_timeout: Duration::from_secs(15),
             write_timeout: Duration::from_secs(10),
@@ -105,6 +118,7 @@ impl ConnectConfig {
             send_queue: 512,
             event_queue: 256,
             max_frame_bytes: 16 << 20,
+            max_message_bytes: crate::session::MAX_MESSAGE_BYTES,
             audio_pacing: None,
             reconnect: ReconnectPolicy::default(),
         }

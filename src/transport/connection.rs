@@ -2,6 +2,7 @@
 
 use super::close::classify;
 use super::config::ConnectConfig;
+use super::config_error::ConfigError;
 use super::endpoint::ConnectTarget;
 use super::error::Error;
 use super::tls;
@@ -97,21 +98,28 @@ pub async fn handshake(
 
 /// Opens TCP, TLS and the WebSocket to `target`.
 pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Socket, AttemptError> {
-    let mut request = target
-        .url
-        .as_str()
-        .into_client_request()
-        .map_err(|e| AttemptError::fatal(Error::Config(format!("request: {e}"))))?;
+    let mut request =
+        target.url.as_str().into_client_request().map_err(|e| {
+            AttemptError::fatal(ConfigError::invalid("base_url", format!("request: {e}")).into())
+        })?;
     for (name, value) in &target.headers {
-        let name: tokio_tungstenite::tungstenite::http::HeaderName = name
-            .parse()
-            .map_err(|_| AttemptError::fatal(Error::Config(format!("bad header name {name:?}"))))?;
-        let value = HeaderValue::from_str(&value.value)
-            .map_err(|_| AttemptError::fatal(Error::Config(format!("bad value for header {name}"))))?;
+        let name: tokio_tungstenite::tungstenite::http::HeaderName = name.parse().map_err(|_| {
+            AttemptError::fatal(ConfigError::invalid("headers", format!("bad header name {name:?}")).into())
+        })?;
+        let value = HeaderValue::from_str(&value.value).map_err(|_| {
+            AttemptError::fatal(
+                ConfigError::invalid("headers", format!("bad value for header {name}")).into(),
+            )
+        })?;
         request.headers_mut().insert(name, value);
     }
     let connector = if target.url.scheme() == "wss" {
-        Connector::Rustls(tls::config_for(config.ca_file.as_deref()).map_err(AttemptError::fatal)?)
+        let tls = match &config.tls {
+            Some(tls) => tls.clone(),
+            None => tls::TlsConfig::system()
+                .map_err(|e| AttemptError::fatal(super::ConfigError::from(e).into()))?,
+        };
+        Connector::Rustls(tls.client_config())
     } else {
         Connector::Plain
     };

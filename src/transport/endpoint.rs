@@ -1,9 +1,9 @@
 //! Where to connect and how to authenticate: the Gemini API (API key or ephemeral token),
 //! Vertex AI (OAuth bearer), or a custom base URL (proxies, the mock server).
 
+use super::config_error::ConfigError;
 use super::error::Error;
 use super::secret::{CredentialProvider, Secret};
-use crate::session::SessionError;
 use std::fmt;
 use url::Url;
 
@@ -97,12 +97,12 @@ impl Auth {
     /// Vertex AI credentials, checked: a plain project id and region name (see
     /// [`check_vertex_project`], [`check_vertex_location`]) and an access token that can go in
     /// an HTTP header (see [`Secret::check`]; empty is allowed when a credential provider
-    /// supplies it). Errors are [`SessionError::InvalidInput`] and never contain the token.
+    /// supplies it). Errors never contain the token.
     pub fn vertex(
         project: impl Into<String>,
         location: impl Into<String>,
         access_token: Secret,
-    ) -> Result<Auth, SessionError> {
+    ) -> Result<Auth, ConfigError> {
         let (project, location) = (project.into(), location.into());
         check_vertex_project(&project)?;
         check_vertex_location(&location)?;
@@ -119,7 +119,7 @@ impl Auth {
 /// `global`) made of lowercase ASCII letters, digits and `-`, starting with a letter, at most
 /// 63 characters. It becomes part of the host name, so anything else (a `:port`, a `/`, a `#`,
 /// a `.`) is refused rather than letting it redirect the bearer token to another host.
-pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
+pub fn check_vertex_location(location: &str) -> Result<(), ConfigError> {
     let ok = !location.is_empty()
         && location.len() <= 63
         && location.starts_with(|c: char| c.is_ascii_lowercase())
@@ -130,11 +130,14 @@ pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
     if ok {
         Ok(())
     } else {
-        Err(SessionError::InvalidInput(format!(
-            "Vertex location {:?} is not a region name: use lowercase letters, digits and '-' \
-             (e.g. \"us-central1\" or \"global\")",
-            printable(location)
-        )))
+        Err(ConfigError::invalid(
+            "location",
+            format!(
+                "Vertex location {:?} is not a region name: use lowercase letters, digits and '-' \
+                 (e.g. \"us-central1\" or \"global\")",
+                printable(location)
+            ),
+        ))
     }
 }
 
@@ -142,7 +145,7 @@ pub fn check_vertex_location(location: &str) -> Result<(), SessionError> {
 /// `.` and `:` of domain-scoped ids such as `example.com:my-project`), starting with a letter
 /// or digit, at most 128 characters. No `/`, `?`, `#`, `%`, `@` or whitespace: the project goes
 /// into resource names and must not change their shape.
-pub fn check_vertex_project(project: &str) -> Result<(), SessionError> {
+pub fn check_vertex_project(project: &str) -> Result<(), ConfigError> {
     let ok = !project.is_empty()
         && project.len() <= 128
         && project.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -152,11 +155,14 @@ pub fn check_vertex_project(project: &str) -> Result<(), SessionError> {
     if ok {
         Ok(())
     } else {
-        Err(SessionError::InvalidInput(format!(
-            "Vertex project {:?} is not a project id: use letters, digits, '-' (and the '.' and ':' \
-             of domain-scoped ids)",
-            printable(project)
-        )))
+        Err(ConfigError::invalid(
+            "project",
+            format!(
+                "Vertex project {:?} is not a project id: use letters, digits, '-' (and the '.' and \
+                 ':' of domain-scoped ids)",
+                printable(project)
+            ),
+        ))
     }
 }
 
@@ -257,6 +263,16 @@ impl Endpoint {
         }
     }
 
+    /// The backend-qualified model name `setup` carries (`models/...`, `projects/...`).
+    pub fn model_name(&self, model: &str) -> String {
+        match &self.auth {
+            Auth::ApiKey(_) | Auth::EphemeralToken(_) => gemini_model_name(model),
+            Auth::Vertex {
+                project, location, ..
+            } => vertex_model_name(model, project, location),
+        }
+    }
+
     /// Builds the target for one connection attempt, using `fresh` (from the credential
     /// provider) in place of the configured secret when given.
     pub fn target(&self, model: &str, fresh: Option<Secret>) -> Result<ConnectTarget, Error> {
@@ -264,7 +280,7 @@ impl Endpoint {
         if let Some(fresh) = &fresh {
             fresh.check("credential")?;
         }
-        let (host, path, model_name, auth_header) = match &self.auth {
+        let (host, path, auth_header) = match &self.auth {
             Auth::ApiKey(key) => {
                 key.check("API key")?;
                 let version = self.api_version.as_deref().unwrap_or("v1beta");
@@ -273,7 +289,6 @@ impl Endpoint {
                     format!(
                         "ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent"
                     ),
-                    gemini_model_name(model),
                     ("x-goog-api-key", secret(key).expose().to_owned()),
                 )
             }
@@ -285,7 +300,6 @@ impl Endpoint {
                     format!(
                         "ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContentConstrained"
                     ),
-                    gemini_model_name(model),
                     ("authorization", format!("Token {}", secret(token).expose())),
                 )
             }
@@ -301,7 +315,6 @@ impl Endpoint {
                 (
                     vertex_host(location),
                     format!("ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent"),
-                    vertex_model_name(model, project, location),
                     (
                         "authorization",
                         format!("Bearer {}", secret(access_token).expose()),
@@ -310,10 +323,11 @@ impl Endpoint {
             }
         };
         if model.trim().is_empty() {
-            return Err(Error::Config("model is empty".into()));
+            return Err(ConfigError::NoModel.into());
         }
         let url = match &self.base_url {
-            None => Url::parse(&format!("wss://{host}/{path}")).map_err(|e| Error::Config(e.to_string()))?,
+            None => Url::parse(&format!("wss://{host}/{path}"))
+                .map_err(|e| ConfigError::invalid("host", e.to_string()))?,
             Some(base) => join_base(base, &path, self.allow_insecure)?,
         };
         let mut headers = vec![
@@ -351,7 +365,7 @@ impl Endpoint {
         Ok(ConnectTarget {
             url,
             headers,
-            model_name,
+            model_name: self.model_name(model),
         })
     }
 }
@@ -384,29 +398,36 @@ fn vertex_host(location: &str) -> String {
 
 /// Joins a base URL and the method path the way go-genai does (no double slash), mapping
 /// `http`→`ws` and `https`→`wss`, and refusing plain text to non-loopback hosts unless allowed.
-fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, Error> {
-    let mut url =
-        Url::parse(base).map_err(|e| Error::Config(format!("base URL {:?}: {e}", redact_url(base))))?;
-    let scheme = match url.scheme() {
-        "ws" | "http" => "ws",
-        "wss" | "https" => "wss",
-        other => {
-            return Err(Error::Config(format!(
-                "base URL scheme {other:?} is not ws, wss, http or https"
-            )))
-        }
-    };
-    if scheme == "ws" && !allow_insecure && !is_loopback(&url) {
-        return Err(Error::Config(format!(
-            "refusing plain-text {:?}: ws:// is only allowed to loopback unless insecure connections are enabled",
-            redact_url(base)
-        )));
-    }
+fn join_base(base: &str, path: &str, allow_insecure: bool) -> Result<Url, ConfigError> {
+    let (mut url, scheme) = parse_base_url(base).map_err(|why| ConfigError::invalid("base_url", why))?;
+    check_plain_text(&url, base, allow_insecure)?;
     url.set_scheme(scheme)
-        .map_err(|_| Error::Config("cannot set URL scheme".into()))?;
+        .map_err(|_| ConfigError::invalid("base_url", format!("cannot use the scheme {scheme}")))?;
     let prefix = url.path().trim_end_matches('/').to_owned();
     url.set_path(&format!("{prefix}/{path}"));
     Ok(url)
+}
+
+/// Parses a base URL and names the WebSocket scheme it maps to (`http`→`ws`,
+/// `https`→`wss`). `Err` says why, with the URL redacted.
+pub(crate) fn parse_base_url(base: &str) -> Result<(Url, &'static str), String> {
+    let url = Url::parse(base).map_err(|e| format!("{:?}: {e}", redact_url(base)))?;
+    let scheme = match url.scheme() {
+        "ws" | "http" => "ws",
+        "wss" | "https" => "wss",
+        other => return Err(format!("scheme {other:?} is not ws, wss, http or https")),
+    };
+    Ok((url, scheme))
+}
+
+/// Refuses plain text (`ws`, `http`) to a host other than loopback unless `allow_insecure`.
+pub(crate) fn check_plain_text(url: &Url, base: &str, allow_insecure: bool) -> Result<(), ConfigError> {
+    if matches!(url.scheme(), "ws" | "http") && !allow_insecure && !is_loopback(url) {
+        return Err(ConfigError::PlainText {
+            url: redact_url(base),
+        });
+    }
+    Ok(())
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -504,7 +525,13 @@ mod tests {
             "üs",
         ] {
             assert!(
-                matches!(check_vertex_location(bad), Err(SessionError::InvalidInput(_))),
+                matches!(
+                    check_vertex_location(bad),
+                    Err(ConfigError::InvalidArgument {
+                        field: "location",
+                        ..
+                    })
+                ),
                 "{bad:?}"
             );
         }
@@ -515,7 +542,10 @@ mod tests {
             "", "p/x", "p?x", "p#x", "p%2f", "p@x", "p x", "p\n", "-p", ".p", "ü",
         ] {
             assert!(
-                matches!(check_vertex_project(bad), Err(SessionError::InvalidInput(_))),
+                matches!(
+                    check_vertex_project(bad),
+                    Err(ConfigError::InvalidArgument { field: "project", .. })
+                ),
                 "{bad:?}"
             );
         }
@@ -527,7 +557,10 @@ mod tests {
         });
         assert!(matches!(
             e.target("m", None),
-            Err(Error::Session(SessionError::InvalidInput(_)))
+            Err(Error::Config(ConfigError::InvalidArgument {
+                field: "location",
+                ..
+            }))
         ));
         assert!(Auth::vertex("p", "127.0.0.1:18799/x#", Secret::new("ya29")).is_err());
         assert!(Auth::vertex("p", "us-central1", Secret::new("ya29\n")).is_err());
@@ -538,7 +571,10 @@ mod tests {
     fn bad_credentials_fail_target_without_echo() {
         let e = Endpoint::gemini("AIzaSecr\u{e9}t");
         let err = e.target("m", None).unwrap_err();
-        assert!(matches!(err, Error::Session(SessionError::InvalidInput(_))));
+        assert!(
+            matches!(err, Error::Config(ConfigError::Credential { .. })),
+            "{err:?}"
+        );
         assert!(!err.to_string().contains("Secr"), "{err}");
         let ok = Endpoint::gemini("k");
         assert!(

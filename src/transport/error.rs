@@ -2,19 +2,17 @@
 //! credentials, the endpoint, DNS/TCP/upgrade, deadlines, the server's answer to `setup`).
 //! Each failure is constructed as its variant where it happens; no layer above inspects text.
 
+use super::config_error::ConfigError;
 use crate::session::SessionError;
 
 /// Why connecting (or one connection attempt) failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    /// The endpoint is unusable: a bad base URL or scheme, plain text to a non-loopback host,
-    /// an empty model, a header that cannot be sent.
-    #[error("invalid configuration: {0}")]
-    Config(String),
-    /// The TLS setup is unusable: the custom CA file is unreadable, holds bad PEM or no
-    /// certificate, or no TLS protocol version could be configured.
-    #[error("TLS: {0}")]
-    Tls(String),
+    /// The configuration is unusable: a bad base URL or scheme, plain text to a non-loopback
+    /// host, an empty model, a header that cannot be sent, the TLS setup
+    /// ([`ConfigError::Tls`]). Found before any byte goes out.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The credential provider failed, panicked, or returned an unusable credential.
     #[error("credential provider failed: {0}")]
     Credential(String),

@@ -3,8 +3,10 @@
 
 mod acks;
 mod budget;
+mod builder;
 mod close;
 mod config;
+mod config_error;
 mod connection;
 mod emitter;
 mod endpoint;
@@ -14,11 +16,14 @@ mod secret;
 mod supervisor;
 mod tls;
 
+pub use builder::ConfigBuilder;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
+pub use config_error::{ConfigError, TlsError};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
 pub use error::Error;
 pub use secret::{check_secret_text, CredentialProvider, Secret};
+pub use tls::TlsConfig;
 
 use crate::session::{event_channel, EventStream, SessionEvent, SessionHandle, SessionPhase, SessionState};
 use emitter::Emitter;
@@ -44,7 +49,8 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
     let state = Arc::new(SessionState::new(phase_tx));
     let emitter = Emitter::new(state.clone(), sink);
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
-    let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx);
+    let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx)
+        .with_max_message_bytes(config.max_message_bytes);
     if let Some(pacing) = config.audio_pacing {
         handle = handle.with_audio_pacing(pacing);
     }

@@ -1,6 +1,6 @@
 //! Credentials that never reach logs: `Debug` and `Display` print a placeholder.
 
-use crate::session::SessionError;
+use super::config_error::ConfigError;
 use std::fmt;
 use std::sync::Arc;
 
@@ -21,13 +21,13 @@ impl Secret {
     /// `~`; no control character — tab, newline, DEL... — and no non-ASCII character). Empty
     /// and blank pass (a missing key is the server's to refuse). `what` names it in the error ("API key", "access token", ...),
     /// which says where the bad character is and what kind it is, never the secret's text.
-    pub fn check(&self, what: &str) -> Result<(), SessionError> {
+    pub fn check(&self, what: &str) -> Result<(), ConfigError> {
         check_secret_text(&self.0, what)
     }
 }
 
 /// See [`Secret::check`].
-pub fn check_secret_text(text: &str, what: &str) -> Result<(), SessionError> {
+pub fn check_secret_text(text: &str, what: &str) -> Result<(), ConfigError> {
     match text
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_graphic() || c == ' '))
@@ -39,10 +39,13 @@ pub fn check_secret_text(text: &str, what: &str) -> Result<(), SessionError> {
             } else {
                 "a non-ASCII character"
             };
-            Err(SessionError::InvalidInput(format!(
-                "the {what} holds {kind} at byte {at}; credentials are printable ASCII \
-                 (check for a stray newline or a copy-paste artefact)"
-            )))
+            Err(ConfigError::Credential {
+                what: what.to_owned(),
+                reason: format!(
+                    "holds {kind} at byte {at}; credentials are printable ASCII \
+                     (check for a stray newline or a copy-paste artefact)"
+                ),
+            })
         }
     }
 }
@@ -92,7 +95,7 @@ mod tests {
         ] {
             let e = Secret::new(bad).check("API key").unwrap_err();
             let text = e.to_string();
-            assert!(matches!(e, SessionError::InvalidInput(_)), "{bad:?}: {e:?}");
+            assert!(matches!(e, ConfigError::Credential { .. }), "{bad:?}: {e:?}");
             assert!(
                 !text.contains("TopSecret") && !text.contains("Secr"),
                 "echoes: {text}"
