@@ -58,4 +58,6 @@ pub use protocol::{Content, FunctionCall, FunctionResponse, Modality, SessionCon
 pub use session::{
     CloseClass, ErrorCode, EventStream, SessionError, SessionEvent, SessionHandle, SessionPhase,
 };
-pub use transport::{connect, Auth, ConnectConfig, Endpoint, ReconnectPolicy};
+pub use transport::{
+    connect, Auth, ConfigBuilder, ConfigError, ConnectConfig, Endpoint, Error, ReconnectPolicy,
+};

@@ -2,12 +2,30 @@
 //! library callback thread (`gemini-live-cb`), never on a network thread, and its bytes are
 //! checked like any credential.
 
-use super::config::GEMINI_LIVE_CREDENTIAL_MAX;
 use super::error::gemini_live_result;
 use super::runtime;
 use crate::transport::{check_secret_text, CredentialProvider, Secret};
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
+
+/// Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
+/// configured backend) before every connection attempt, including reconnects.
+///
+/// Write the credential's bytes (no NUL needed; printable ASCII, space to `~`, only: it goes in
+/// an HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
+/// `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
+/// code to fail that attempt (the first connection then fails with
+/// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
+///
+/// Threads: runs on a library callback thread (`gemini-live-cb`), never on a network thread,
+/// possibly concurrently for different sessions; it may block (e.g. to fetch a token).
+/// `buf` and `out_len` are valid only during the call. Must not unwind or longjmp.
+pub type gemini_live_credential_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, buf: *mut c_char, cap: usize, out_len: *mut usize) -> u32,
+>;
+
+/// Size of the buffer handed to the credential callback.
+pub const GEMINI_LIVE_CREDENTIAL_MAX: usize = 16384;
 
 type CallbackFn = unsafe extern "C" fn(*mut c_void, *mut c_char, usize, *mut usize) -> u32;
 

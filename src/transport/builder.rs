@@ -20,10 +20,10 @@ use std::time::Duration;
 /// ```no_run
 /// # fn main() -> Result<(), gemini_live::transport::ConfigError> {
 /// use gemini_live::protocol::SessionConfig;
-/// use gemini_live::transport::ConnectConfig;
+/// use gemini_live::transport::ConfigBuilder;
 /// use std::time::Duration;
 ///
-/// let mut builder = ConnectConfig::builder(SessionConfig::new("gemini-live-2.5-flash-preview"));
+/// let mut builder = ConfigBuilder::new(SessionConfig::new("gemini-live-2.5-flash-preview"));
 /// builder.api_key("AIza...")?.connect_timeout(Duration::from_secs(5))?;
 /// let config = builder.build()?;
 /// # Ok(()) }

@@ -1,7 +1,6 @@
 //! Everything needed to open and keep a session: what to send in `setup`, where to connect,
 //! and the transport's own limits.
 
-use super::builder::ConfigBuilder;
 use super::endpoint::Endpoint;
 use super::tls::TlsConfig;
 use crate::protocol::SessionConfig;
@@ -97,13 +96,7 @@ pub struct ConnectConfig {
 }
 
 impl ConnectConfig {
-    /// A validating builder: every setter checks its value, [`ConfigBuilder::build`] checks
-    /// the whole (credentials, model, URL rules, setup size).
-    pub fn builder(session: SessionConfig) -> ConfigBuilder {
-        ConfigBuilder::new(session)
-    }
-
-    /// The defaults, unchecked (see [`ConnectConfig::builder`] for a checked config).
+    /// The defaults, unchecked (see [`super::ConfigBuilder`] for a checked config).
     pub fn new(session: SessionConfig, endpoint: Endpoint) -> Self {
         ConnectConfig {
             session,

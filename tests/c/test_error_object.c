@@ -84,23 +84,20 @@ int main(void) {
   expect_taken(GEMINI_LIVE_RESULT_CREDENTIAL, 0, "");
   gemini_live_config_free(c);
 
-  /* a CA file that breaks between the setter and the connect: TLS at connect, not CONFIG */
+  /* CA files are read once, at the setter: each kind of bad file is TLS there, not CONFIG
+   * (a file that changes later cannot affect sessions: tests/ca_file_reuse.rs) */
   char ca_path[64];
   snprintf(ca_path, sizeof ca_path, "/tmp/gemini_live_test_ca_%d.pem", (int)getpid());
-  write_file(ca_path, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-  char wss_url[64];
-  snprintf(wss_url, sizeof wss_url, "wss%s", gemini_live_mock_server_url(mock) + 2);
   c = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
-  CHECK_OK(gemini_live_config_set_base_url(c, wss_url));
-  CHECK_OK(gemini_live_config_set_ca_file(c, ca_path)); /* one PEM block: accepted here */
-  CHECK_RESULT(gemini_live_session_new(c, NULL, NULL, NULL, &s), GEMINI_LIVE_RESULT_TLS);
-  expect_taken(GEMINI_LIVE_RESULT_TLS, 0, ""); /* its DER is not a certificate */
+  write_file(ca_path, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  CHECK_RESULT(gemini_live_config_set_ca_file(c, ca_path), GEMINI_LIVE_RESULT_TLS);
+  expect_taken(GEMINI_LIVE_RESULT_TLS, 0, ""); /* one PEM block whose DER is not a certificate */
   write_file(ca_path, "-----BEGIN CERTIFICATE-----\nAAAA\n"); /* bad PEM: no end line */
-  CHECK_RESULT(gemini_live_session_new(c, NULL, NULL, NULL, &s), GEMINI_LIVE_RESULT_TLS);
+  CHECK_RESULT(gemini_live_config_set_ca_file(c, ca_path), GEMINI_LIVE_RESULT_TLS);
   CHECK_ERROR_MENTIONS("PEM");
   expect_taken(GEMINI_LIVE_RESULT_TLS, 0, "");
   remove(ca_path);
-  CHECK_RESULT(gemini_live_session_new(c, NULL, NULL, NULL, &s), GEMINI_LIVE_RESULT_TLS);
+  CHECK_RESULT(gemini_live_config_set_ca_file(c, ca_path), GEMINI_LIVE_RESULT_TLS);
   expect_taken(GEMINI_LIVE_RESULT_TLS, 0, ""); /* unreadable */
   gemini_live_config_free(c);
   gemini_live_mock_server_free(mock);

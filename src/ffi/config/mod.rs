@@ -10,6 +10,7 @@ mod setup;
 
 pub use setup::*;
 
+use super::credentials::gemini_live_credential_callback;
 use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_mut, try_nonempty_str, try_opt_str, write_out};
 use crate::protocol::SessionConfig;
@@ -25,25 +26,6 @@ use std::time::Duration;
 pub struct gemini_live_config {
     _private: [u8; 0],
 }
-
-/// Asked for a fresh credential (API key, ephemeral token or Vertex access token, matching the
-/// configured backend) before every connection attempt, including reconnects.
-///
-/// Write the credential's bytes (no NUL needed; printable ASCII, space to `~`, only: it goes in
-/// an HTTP header) into `buf`, which holds `cap` bytes, set `*out_len` to their number and return
-/// `GEMINI_LIVE_RESULT_OK`. Other bytes fail that attempt like an error code does. Return any other result
-/// code to fail that attempt (the first connection then fails with
-/// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
-///
-/// Threads: runs on a library callback thread (`gemini-live-cb`), never on a network thread,
-/// possibly concurrently for different sessions; it may block (e.g. to fetch a token).
-/// `buf` and `out_len` are valid only during the call. Must not unwind or longjmp.
-pub type gemini_live_credential_callback = Option<
-    unsafe extern "C" fn(userdata: *mut c_void, buf: *mut c_char, cap: usize, out_len: *mut usize) -> u32,
->;
-
-/// Size of the buffer handed to the credential callback.
-pub const GEMINI_LIVE_CREDENTIAL_MAX: usize = 16384;
 
 /// The Rust side of `gemini_live_config`: the transport's builder, which checks every value,
 /// plus what only the C ABI delivers.
