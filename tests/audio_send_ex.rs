@@ -9,6 +9,7 @@ use gemini_live::audio::converter::InputConverter;
 use gemini_live::audio::format::{AudioFormat, SampleFormat};
 use gemini_live::ffi::audio::*;
 use gemini_live::ffi::config::gemini_live_config_set_max_message_bytes;
+use gemini_live::ffi::enums::*;
 use gemini_live::ffi::error::gemini_live_result as R;
 use gemini_live::ffi::session::gemini_live_session_send_audio;
 use gemini_live_mock::{BlockingMockServer, MockConfig};

@@ -7,10 +7,9 @@ mod cabi;
 
 use cabi::*;
 use gemini_live::ffi::enums::gemini_live_phase;
+use gemini_live::ffi::enums::{gemini_live_error_kind, gemini_live_event_kind as K};
 use gemini_live::ffi::error::gemini_live_result;
-use gemini_live::ffi::event::{
-    gemini_live_error_kind, gemini_live_event, gemini_live_event_free, gemini_live_event_kind as K,
-};
+use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_free};
 use gemini_live::ffi::session::gemini_live_session_next_event;
 use gemini_live_mock::{BlockingMockServer, MockConfig};
 use std::time::Instant;

@@ -5,9 +5,10 @@
 mod cabi;
 
 use cabi::*;
-use gemini_live::ffi::config::{gemini_live_config_set_response_modality, gemini_live_modality};
+use gemini_live::ffi::config::gemini_live_config_set_response_modality;
+use gemini_live::ffi::enums::gemini_live_event_kind as K;
+use gemini_live::ffi::enums::gemini_live_modality;
 use gemini_live::ffi::error::gemini_live_result as R;
-use gemini_live::ffi::event::gemini_live_event_kind as K;
 use gemini_live::ffi::playout::*;
 use gemini_live::ffi::session::gemini_live_session_send_realtime_text;
 use gemini_live_mock::{BlockingMockServer, MockConfig};

@@ -6,7 +6,7 @@
 mod cabi;
 
 use cabi::*;
-use gemini_live::ffi::event::{gemini_live_error_kind, gemini_live_event_kind as K};
+use gemini_live::ffi::enums::{gemini_live_error_kind, gemini_live_event_kind as K};
 use gemini_live_mock::{BlockingMockServer, MockConfig};
 
 fn mock(faults: serde_json::Value) -> BlockingMockServer {

@@ -5,7 +5,7 @@ mod cabi;
 
 use cabi::*;
 use futures_util::{SinkExt, StreamExt};
-use gemini_live::ffi::event::gemini_live_event_kind as K;
+use gemini_live::ffi::enums::gemini_live_event_kind as K;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 

@@ -6,8 +6,10 @@
 #![no_main]
 
 use gemini_live::ffi::config::*;
+use gemini_live::ffi::enums::*;
 use gemini_live::ffi::error::gemini_live_result;
-use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_free, gemini_live_event_kind};
+use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_free};
+use gemini_live::ffi::enums::gemini_live_event_kind;
 use gemini_live::ffi::mock::*;
 use gemini_live::ffi::session::*;
 use libfuzzer_sys::fuzz_target;

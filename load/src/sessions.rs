@@ -4,8 +4,10 @@
 
 use super::clock::now_ns;
 use gemini_live::ffi::config::*;
+use gemini_live::ffi::enums::gemini_live_event_kind;
+use gemini_live::ffi::enums::*;
 use gemini_live::ffi::error::gemini_live_result;
-use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_kind};
+use gemini_live::ffi::event::gemini_live_event;
 use gemini_live::ffi::session::*;
 use std::ffi::{c_void, CStr, CString};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};

@@ -12,22 +12,6 @@ use crate::audio::WIRE_INPUT_RATE;
 use crate::protocol::{self, RealtimeInput};
 use crate::session::max_pcm_bytes;
 
-/// How one sample is stored (`gemini_live_audio_format.sample_format`).
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_sample_format {
-    /// Signed 16-bit little-endian PCM.
-    Pcm16 = 0,
-    /// 32-bit IEEE float, little-endian, nominally in [-1, 1]; values beyond are clipped and NaN
-    /// becomes silence.
-    Float32 = 1,
-    /// G.711 μ-law, one byte per sample (e.g. 8 kHz telephony, 160 bytes per 20 ms frame).
-    Mulaw = 2,
-    /// G.711 A-law, one byte per sample.
-    Alaw = 3,
-}
-
 /// The format of audio given to `gemini_live_session_send_audio_ex`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]

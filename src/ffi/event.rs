@@ -1,116 +1,14 @@
 //! `gemini_live_event`: the C view of a session event, built without copying the payloads
 //! (audio points into the received buffer; strings get a NUL appended in place).
 
-use super::enums::gemini_live_phase;
+use super::enums::{
+    gemini_live_close_class, gemini_live_error_kind, gemini_live_event_kind, gemini_live_phase,
+};
 use super::error::gemini_live_result;
 use crate::session::{CloseClass, ErrorCode, SessionEvent};
 use bytes::Bytes;
 use std::ffi::c_char;
 use std::ptr;
-
-/// What an event is about; selects which fields of `gemini_live_event` are set.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_event_kind {
-    /// `setupComplete` arrived; the session is ready. Fields: `id` (the server's session id,
-    /// Vertex only; NULL otherwise).
-    Connected = 1,
-    /// Model audio. Fields: `data`/`data_len` (16-bit little-endian mono PCM), `sample_rate`
-    /// (from the MIME type; 24000 when absent).
-    Audio = 2,
-    /// Model text. Fields: `text`.
-    Text = 3,
-    /// A thought summary (`gemini_live_config_set_include_thoughts`). Fields: `text`.
-    Thought = 4,
-    /// Transcription of the user's audio. Fields: `text`, `finished`, `interim` (an interim
-    /// transcription is replaced by a later one).
-    InputTranscription = 5,
-    /// Transcription of the model's audio, in fragments. Fields: `text`, `finished`.
-    OutputTranscription = 6,
-    /// The model asks for a function call; answer with `gemini_live_session_send_tool_response`
-    /// carrying `id`. Fields: `id`, `name`, `json` (the arguments object).
-    ToolCall = 7,
-    /// Earlier tool calls that should not run. Fields: `ids`/`ids_count` (array of ids) and
-    /// `json` (the same ids as a JSON array of strings).
-    ToolCallCancellation = 8,
-    /// The user interrupted the model: flush playback now. No fields.
-    Interrupted = 9,
-    /// The model finished generating (finish the UI here; `TURN_COMPLETE` may come later).
-    /// No fields.
-    GenerationComplete = 10,
-    /// The model's turn is over. Fields: `name` (the turn-complete reason, or NULL),
-    /// `text` (the interaction status, or NULL), `waiting_for_input`.
-    TurnComplete = 11,
-    /// Voice activity. Fields: `name` (the wire type: `ACTIVITY_START`, `ACTIVITY_END`,
-    /// `VAD_SIGNAL_TYPE_SOS`, `VAD_SIGNAL_TYPE_EOS`), `started`, `offset_ms` (-1 if absent).
-    VoiceActivity = 12,
-    /// Token usage. Fields: the `*_token_count` fields (-1 when absent) and `json` (the full
-    /// usage object, including per-modality details).
-    UsageMetadata = 13,
-    /// The server will close this connection soon (the library reconnects if it can).
-    /// Fields: `time_left_ms` (-1 if absent).
-    GoAway = 14,
-    /// A session resumption update. Fields: `id` (the new handle, or NULL), `resumable`,
-    /// `last_consumed_index` (-1 if absent).
-    ResumptionUpdate = 15,
-    /// The connection was lost or is being replaced. Fields: `attempt` (1-based), `text`
-    /// (the reason).
-    Reconnecting = 16,
-    /// A new connection is active. Fields: `resumed` (the server restored the session),
-    /// `resent_messages`/`resent_bytes` (re-sent because the server had not certainly read
-    /// them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed).
-    Reconnected = 17,
-    /// The session phase changed. Fields: `phase`.
-    PhaseChanged = 18,
-    /// Something went wrong. Fields: `result` (a `GEMINI_LIVE_RESULT_*` category), `error_kind`
-    /// (a `GEMINI_LIVE_ERROR_KIND_*`), `text` (the message), `fatal` (a `CLOSED` event follows).
-    Error = 19,
-    /// The session ended; this is always the last event. Fields: `close_code` (the WebSocket
-    /// close code; 1006 when the connection dropped without one), `text` (the server's reason,
-    /// verbatim; may be empty), `close_class`.
-    Closed = 20,
-    /// Server data with no event of its own (unknown fields, code execution, grounding).
-    /// Fields: `json`.
-    Raw = 21,
-}
-
-/// The category of an `ERROR` event.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_error_kind {
-    /// Not an error event.
-    None = 0,
-    /// A server frame could not be decoded; the session continues.
-    MalformedFrame = 1,
-    /// A server frame exceeded the size cap.
-    FrameTooLarge = 2,
-    /// A reconnect attempt failed (not fatal: the next attempt follows until the budget ends).
-    Connection = 3,
-    /// The server closed with a fatal reason (bad key, unknown model, invalid payload).
-    ServerClosed = 4,
-    /// Outgoing audio was dropped from the replay buffer (see
-    /// `gemini_live_session_get_dropped_audio`).
-    ReplayOverflow = 5,
-    /// The reconnect budget ran out.
-    RetriesExhausted = 6,
-    /// An internal failure (a panic inside the session).
-    Internal = 7,
-}
-
-/// How a session ended.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_close_class {
-    /// Closed at the application's request (or a normal server close).
-    Normal = 0,
-    /// Retrying cannot help (bad credentials, unknown model, invalid payload).
-    Fatal = 1,
-    /// Transient (connection lost, reconnect budget exhausted): a new session may succeed.
-    Retryable = 2,
-}
 
 /// One event. A single flat struct: `kind` says which fields are set (see
 /// `gemini_live_event_kind`); the others are zero, NULL or -1.

@@ -4,9 +4,10 @@
 #![allow(dead_code)]
 
 use gemini_live::ffi::config::*;
+use gemini_live::ffi::enums::gemini_live_event_kind;
 use gemini_live::ffi::enums::*;
 use gemini_live::ffi::error::gemini_live_result;
-use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_free, gemini_live_event_kind};
+use gemini_live::ffi::event::{gemini_live_event, gemini_live_event_free};
 use gemini_live::ffi::session::*;
 use std::ffi::{CStr, CString};
 use std::time::{Duration, Instant};

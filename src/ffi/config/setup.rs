@@ -10,43 +10,6 @@ use crate::protocol::{
 use serde_json::Value;
 use std::ffi::c_char;
 
-/// The response modality of a session (the service allows one per session).
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_modality {
-    /// Leave it to the service (audio for native-audio models).
-    Unspecified = 0,
-    /// Text replies.
-    Text = 1,
-    /// Audio replies (24 kHz PCM16).
-    Audio = 2,
-}
-
-/// Sensitivity of the server's start- or end-of-speech detection.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_sensitivity {
-    /// The service default.
-    Default = 0,
-    High = 1,
-    Low = 2,
-}
-
-/// What user activity does to a reply in progress.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum gemini_live_activity_handling {
-    /// The service default (barge-in).
-    Default = 0,
-    /// Speech interrupts the model.
-    StartOfActivityInterrupts = 1,
-    /// The model finishes its reply.
-    NoInterruption = 2,
-}
-
 fn bad_enum(name: &str, value: u32) -> Error {
     Error::invalid(format!("`{name}` has no value {value}"))
 }
