@@ -8,7 +8,6 @@ use cabi::*;
 use gemini_live::ffi::config::*;
 use gemini_live::ffi::enums::gemini_live_event_kind as K;
 use gemini_live::ffi::enums::gemini_live_phase;
-use gemini_live::ffi::enums::*;
 use gemini_live::ffi::error::gemini_live_result;
 use gemini_live_mock::{BlockingMockServer, MockConfig};
 use std::time::{Duration, Instant};
