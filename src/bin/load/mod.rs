@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod clock;
+pub mod codec;
 pub mod drain;
 pub mod floor;
 pub mod mock_proc;
