@@ -149,3 +149,53 @@ impl Codec {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mulaw() -> AudioFormat {
+        AudioFormat {
+            sample_format: SampleFormat::Mulaw,
+            sample_rate: 8_000,
+            channels: 1,
+        }
+    }
+
+    #[test]
+    fn frames_and_units() {
+        assert_eq!(Codec::Pcm.frame().len(), 640);
+        assert_eq!(Codec::Mulaw.frame().len(), 160);
+        assert_eq!(Codec::Pcm.wire_to_units(WIRE_CHUNK_BYTES as u64), 9_600);
+        assert_eq!(Codec::Mulaw.wire_to_units(WIRE_CHUNK_BYTES as u64), 1_600);
+        assert_eq!(Codec::Pcm.tails().unwrap(), Tails::default());
+    }
+
+    /// The tails are constant: a stream of whole frames (in) or whole mock chunks (out) comes
+    /// out exactly its full length less the tail, however long it is.
+    #[test]
+    fn tails_are_the_whole_difference() {
+        let t = Codec::Mulaw.tails().unwrap();
+        // The 128-tap filter's half length: 64 samples of 8 kHz in, 64 of 24 kHz out.
+        assert!((8_000..=8_500).contains(&t.input_held_us), "{t:?}");
+        assert!((21..=22).contains(&t.output_held_bytes), "{t:?}");
+
+        let mut input = InputConverter::new(mulaw()).unwrap();
+        let mut wire = Vec::new();
+        for _ in 0..500 {
+            input.convert(&Codec::Mulaw.frame(), &mut wire);
+        }
+        let full_us = 500 * 20_000;
+        assert_eq!(wire.len() as u64 * 1_000_000 / 32_000, full_us - t.input_held_us);
+
+        let mut output = OutputConverter::new(mulaw()).unwrap();
+        let mut out = Vec::new();
+        let chunk: Vec<u8> = (0..WIRE_CHUNK_BYTES / 2)
+            .flat_map(|i| (((i as f64 * 0.1).sin() * 8000.0) as i16).to_le_bytes())
+            .collect();
+        for _ in 0..50 {
+            output.convert(&chunk, &mut out);
+        }
+        assert_eq!(out.len() as u64, 50 * 1_600 - t.output_held_bytes);
+    }
+}
