@@ -1,10 +1,11 @@
 //! Command-line flags of `gemini-live-load`.
 
+use super::codec::Codec;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] \
 [--floor] [--json] [--ping-hz F] [--warmup S] [--start-spread-ms MS] [--mock-threads N] [--mock-bin PATH] \
-[--connect-threads N]";
+[--connect-threads N] [--codec pcm|mulaw]";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -31,6 +32,9 @@ pub struct Args {
     pub connect_threads: usize,
     /// Session start offsets span this many ms (20 = every session starts in the same period).
     pub start_spread_ms: u64,
+    /// The application's audio format: 16 kHz PCM16 in / 24 kHz PCM16 out, or 8 kHz μ-law
+    /// both ways (see `codec.rs`).
+    pub codec: Codec,
 }
 
 impl Default for Args {
@@ -47,6 +51,7 @@ impl Default for Args {
             mock_bin: None,
             connect_threads: 4,
             start_spread_ms: 1000,
+            codec: Codec::Pcm,
         }
     }
 }
@@ -72,6 +77,7 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--mock-bin" => a.mock_bin = Some(val(&mut it, &flag)?.into()),
             "--connect-threads" => a.connect_threads = num(val(&mut it, &flag)?, &flag)?,
             "--start-spread-ms" => a.start_spread_ms = num(val(&mut it, &flag)?, &flag)?,
+            "--codec" => a.codec = Codec::parse(&val(&mut it, &flag)?)?,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }

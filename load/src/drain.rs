@@ -2,9 +2,14 @@
 //! lost it.
 //!
 //! The expectation is deterministic: the mock (load mode) answers every full second of audio it
-//! received (50 chunks of 20 ms) with one answer of `ANSWER_BYTES` audio bytes ending in
-//! `turnComplete`, and every `ping:` with one `pong:`. So per session, owed audio bytes =
-//! ⌊chunks accepted by `send_audio` / 50⌋ × 48,000, owed pongs = pings accepted.
+//! received (50 chunks of 20 ms) with one answer of 1 s of audio ending in `turnComplete`, and
+//! every `ping:` with one `pong:`. So per session, owed audio bytes = ⌊chunks accepted by
+//! `send_audio` / 50⌋ × the bytes of 1 s of reply audio in the codec's units (48,000 for
+//! 24 kHz PCM16, 8,000 for 8 kHz μ-law: see `codec.rs`; the mock's wire counters are converted
+//! to those units), owed pongs = pings accepted. With μ-law, the seconds of audio the mock heard
+//! are the frames' 20 ms each less what the input converter keeps (its filter's 8 ms
+//! look-ahead), and each session that got reply audio keeps the output converter's look-ahead
+//! (`held`): accounted as held, not lost (see `codec.rs`).
 //!
 //! With a spawned mock its counters split any shortfall (owed − received) into four parts that
 //! add up exactly:
@@ -22,7 +27,8 @@
 //! connections are still open). At `bound_s` the rest is reported as unsettled.
 
 use super::clock::now_ns;
-use super::mock_proc::{MockCounters, MockProcess, ANSWER_BYTES};
+use super::codec::Units;
+use super::mock_proc::{MockCounters, MockProcess};
 use super::sessions::Session;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -62,9 +68,14 @@ pub struct Snapshot {
     /// Seconds since the end of the schedule.
     pub at_s: f64,
     pub received_audio_bytes: u64,
+    /// Reply audio the sessions' output converters keep (their filters' look-ahead).
+    pub held_audio_bytes: u64,
     pub turns: u64,
     pub pongs: u64,
+    /// The mock's counters, audio converted to the codec's units.
     pub mock: Option<MockCounters>,
+    /// Bytes of one answer (1 s of reply audio) in the codec's units.
+    pub answer_bytes: u64,
 }
 
 /// The shortfall at one instant, split by where the audio is (needs the mock's counters).
@@ -82,15 +93,20 @@ pub struct Split {
 }
 
 impl Snapshot {
+    /// Received plus held: the reply audio the client side has.
+    pub fn accounted(&self) -> u64 {
+        self.received_audio_bytes + self.held_audio_bytes
+    }
+
     pub fn split(&self, expected_audio_bytes: u64) -> Option<Split> {
         let m = self.mock?;
-        let answered = (m.answers_queued + m.answers_skipped) * ANSWER_BYTES;
+        let answered = (m.answers_queued + m.answers_skipped) * self.answer_bytes;
         Some(Split {
-            shortfall: expected_audio_bytes.saturating_sub(self.received_audio_bytes),
-            skipped_by_mock: m.answers_skipped * ANSWER_BYTES,
+            shortfall: expected_audio_bytes.saturating_sub(self.accounted()),
+            skipped_by_mock: m.answers_skipped * self.answer_bytes,
             never_answered: expected_audio_bytes.saturating_sub(answered),
-            queued_at_mock: m.queued_audio_bytes(),
-            sent_not_delivered: m.output_audio_bytes.saturating_sub(self.received_audio_bytes),
+            queued_at_mock: m.queued_audio_bytes(self.answer_bytes),
+            sent_not_delivered: m.output_audio_bytes.saturating_sub(self.accounted()),
             answers_pending_at_mock: m.answers_pending(),
             mock_sent: m.output_audio_bytes,
         })
@@ -101,6 +117,8 @@ pub struct Loss {
     pub expected_audio_bytes: u64,
     pub expected_turns: u64,
     pub received_audio_bytes: u64,
+    /// Held in the output converters (see `Snapshot::held_audio_bytes`).
+    pub held_audio_bytes: u64,
     pub lost_pongs: u64,
     pub sessions_short: u64,
     pub errors: u64,
@@ -134,7 +152,7 @@ impl Loss {
             Some(_) => 0,
             None => self
                 .expected_audio_bytes
-                .saturating_sub(self.received_audio_bytes),
+                .saturating_sub(self.received_audio_bytes + self.held_audio_bytes),
         }
     }
 
@@ -142,7 +160,7 @@ impl Loss {
     pub fn verdict(&self) -> String {
         let short = self
             .expected_audio_bytes
-            .saturating_sub(self.received_audio_bytes);
+            .saturating_sub(self.received_audio_bytes + self.held_audio_bytes);
         let Some(s) = self.last.split(self.expected_audio_bytes) else {
             return if short == 0 {
                 "nothing lost".into()
@@ -154,7 +172,7 @@ impl Loss {
         if s.skipped_by_mock > 0 {
             parts.push(format!(
                 "mock fell behind: skipped {} answers ({} bytes)",
-                s.skipped_by_mock / ANSWER_BYTES,
+                s.skipped_by_mock / self.last.answer_bytes.max(1),
                 s.skipped_by_mock
             ));
         }
@@ -175,8 +193,12 @@ impl Loss {
     }
 }
 
-fn expected_turns(chunks: u64) -> u64 {
-    chunks / 50
+/// Answers owed for `chunks` frames of 20 ms, of which the input converter keeps `held_us`.
+fn expected_turns(chunks: u64, input_held_us: u64) -> u64 {
+    if input_held_us == 0 {
+        return chunks / 50;
+    }
+    (chunks * 20_000).saturating_sub(input_held_us) / 1_000_000
 }
 
 /// Waits for the answers still owed (see the module doc), then counts.
@@ -184,10 +206,20 @@ pub fn drain(
     sessions: &[Session],
     chunks: &[u64],
     pings: &[u64],
+    units: Units,
     mut mock: Option<&mut MockProcess>,
     window_s: f64,
     bound_s: f64,
 ) -> Loss {
+    let Units { codec, tails } = units;
+    let expected_turns = |chunks: u64| expected_turns(chunks, tails.input_held_us);
+    let held = |s: &Session| {
+        if s.counters.audio_events.load(Relaxed) > 0 {
+            tails.output_held_bytes
+        } else {
+            0
+        }
+    };
     let t0 = now_ns();
     let window_end = t0 + (window_s * 1e9) as u64;
     let bound = t0 + (bound_s.max(window_s) * 1e9) as u64;
@@ -203,7 +235,10 @@ pub fn drain(
     let mut snapshot = |mock: &mut Option<&mut MockProcess>| {
         let counters = match mock.as_deref_mut() {
             Some(m) if mock_error.is_none() => match m.counters() {
-                Ok(c) => Some(c),
+                Ok(c) => Some(MockCounters {
+                    output_audio_bytes: codec.wire_to_units(c.output_audio_bytes),
+                    ..c
+                }),
                 Err(e) => {
                     mock_error = Some(e);
                     None
@@ -217,9 +252,11 @@ pub fn drain(
                 .iter()
                 .map(|s| s.counters.audio_bytes.load(Relaxed))
                 .sum(),
+            held_audio_bytes: sessions.iter().map(held).sum(),
             turns: sessions.iter().map(|s| s.counters.turns.load(Relaxed)).sum(),
             pongs: sessions.iter().map(|s| s.counters.pongs.load(Relaxed)).sum(),
             mock: counters,
+            answer_bytes: codec.answer_bytes(),
         }
     };
     let mut window = None;
@@ -254,10 +291,9 @@ pub fn drain(
             }
             last = next;
             if let Some(m) = last.mock {
-                let idle = m.queued_audio_bytes() == 0 && m.answers_pending() == 0;
+                let idle = m.queued_audio_bytes(codec.answer_bytes()) == 0 && m.answers_pending() == 0;
                 let answered = m.answers_queued + m.answers_skipped >= expected_turns_total;
-                let delivered =
-                    last.received_audio_bytes == m.output_audio_bytes && last.pongs >= pings_total;
+                let delivered = last.accounted() == m.output_audio_bytes && last.pongs >= pings_total;
                 if idle && answered && delivered {
                     break End::Settled;
                 }
@@ -275,6 +311,7 @@ pub fn drain(
         expected_turns: expected_turns_total,
         // From the last snapshot, so that the split of the shortfall adds up exactly.
         received_audio_bytes: last.received_audio_bytes,
+        held_audio_bytes: last.held_audio_bytes,
         lost_pongs: 0,
         sessions_short: 0,
         errors: 0,
@@ -286,8 +323,8 @@ pub fn drain(
     };
     for (i, s) in sessions.iter().enumerate() {
         let c = &s.counters;
-        let expected = expected_turns(chunks[i]) * ANSWER_BYTES;
-        let received = c.audio_bytes.load(Relaxed);
+        let expected = expected_turns(chunks[i]) * codec.answer_bytes();
+        let received = c.audio_bytes.load(Relaxed) + held(s);
         loss.expected_audio_bytes += expected;
         loss.lost_pongs += pings[i].saturating_sub(c.pongs.load(Relaxed));
         loss.sessions_short += u64::from(!complete(i, s) || received < expected);

@@ -4,14 +4,19 @@
 //! ```text
 //! gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] [--floor] [--json]
 //!     [--ping-hz F] [--warmup S] [--start-spread-ms MS] [--mock-threads N] [--mock-bin PATH]
-//!     [--connect-threads N]
+//!     [--connect-threads N] [--codec pcm|mulaw]
 //! ```
+//! `--codec mulaw` runs every session as a phone line would: 8 kHz G.711 μ-law in (20 ms =
+//! 160 bytes through `gemini_live_session_send_audio_ex`) and out
+//! (`gemini_live_config_set_output_audio_format`); audio figures are then in μ-law bytes
+//! (`run.audio_bytes_unit` says which units a run used).
 //! Exit status: 0 when the client lost nothing (audio, pongs, sends, connections), 1 otherwise
 //! (audio the mock skipped because it fell behind is reported, not counted), 2 on a usage or
 //! setup error. See BENCHMARKS.md for what each figure means.
 
 mod args;
 mod clock;
+mod codec;
 mod drain;
 mod floor;
 mod mock_proc;
@@ -58,7 +63,7 @@ fn main() -> ExitCode {
         .unwrap_or_default();
 
     // The library, through the C ABI.
-    let config = match sessions::Config::new(&url) {
+    let config = match sessions::Config::new(&url, args.codec) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("gemini-live-load: {e}");
@@ -66,7 +71,7 @@ fn main() -> ExitCode {
         }
     };
     let t_connect = clock::now_ns();
-    let sessions = match sessions::connect_all(&config, args.sessions, args.connect_threads) {
+    let sessions = match sessions::connect_all(&config, args.codec, args.sessions, args.connect_threads) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("gemini-live-load: {e}");
@@ -80,6 +85,14 @@ fn main() -> ExitCode {
         ping_hz: args.ping_hz,
         start_spread_ms: args.start_spread_ms,
         other_pid: mock.as_ref().map(|m| m.pid()),
+        codec: args.codec,
+    };
+    let tails = match args.codec.tails() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("gemini-live-load: {e}");
+            return ExitCode::from(2);
+        }
     };
     let ticks = ticker::run(&sessions, &plan);
     let mut mock = mock;
@@ -87,6 +100,10 @@ fn main() -> ExitCode {
         &sessions,
         &ticks.chunks_ok,
         &ticks.pings_ok,
+        load::codec::Units {
+            codec: args.codec,
+            tails,
+        },
         mock.as_mut(),
         DRAIN_WINDOW_S,
         DRAIN_BOUND_S,
@@ -117,7 +134,7 @@ fn main() -> ExitCode {
 
     let shortfall = loss
         .expected_audio_bytes
-        .saturating_sub(loss.received_audio_bytes);
+        .saturating_sub(loss.received_audio_bytes + loss.held_audio_bytes);
     let last = loss.last.split(loss.expected_audio_bytes);
     let window = loss.window.split(loss.expected_audio_bytes);
     // What the client side lost, or could not be shown not to have lost; audio the mock
@@ -132,6 +149,10 @@ fn main() -> ExitCode {
             "sessions": args.sessions,
             "seconds": args.seconds,
             "start_spread_ms": args.start_spread_ms,
+            "codec": args.codec.name(),
+            "audio_bytes_unit": args.codec.units(),
+            "input_filter_held_us_per_session": tails.input_held_us,
+            "output_filter_held_audio_bytes_per_session": tails.output_held_bytes,
             "window_s": ticks.window_secs,
             "connect_all_s": connect_s,
             "free_all_s": free_s,
@@ -164,6 +185,7 @@ fn main() -> ExitCode {
             "verdict": loss.verdict(),
             "expected_audio_bytes": loss.expected_audio_bytes,
             "received_audio_bytes": loss.received_audio_bytes,
+            "held_in_output_filter_audio_bytes": loss.held_audio_bytes,
             "shortfall_audio_bytes": shortfall,
             "skipped_by_mock_audio_bytes": last.map(|s| s.skipped_by_mock),
             "in_flight_at_window_end_audio_bytes": window.map(|s| s.queued_at_mock + s.sent_not_delivered),
@@ -216,6 +238,7 @@ fn drain_report(loss: &drain::Loss) -> serde_json::Value {
         Some(s) => json!({
             "at_s": report::num(snap.at_s),
             "received_audio_bytes": snap.received_audio_bytes,
+            "held_in_output_filter_audio_bytes": snap.held_audio_bytes,
             "shortfall_audio_bytes": s.shortfall,
             "skipped_by_mock_audio_bytes": s.skipped_by_mock,
             "never_answered_audio_bytes": s.never_answered,
@@ -230,7 +253,7 @@ fn drain_report(loss: &drain::Loss) -> serde_json::Value {
         None => json!({
             "at_s": report::num(snap.at_s),
             "received_audio_bytes": snap.received_audio_bytes,
-            "shortfall_audio_bytes": loss.expected_audio_bytes.saturating_sub(snap.received_audio_bytes),
+            "shortfall_audio_bytes": loss.expected_audio_bytes.saturating_sub(snap.accounted()),
         }),
     };
     json!({

@@ -10,9 +10,6 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 /// paced in real time, in five 200 ms chunks of 9,600 bytes, then `turnComplete`.
 pub const MOCK_CONFIG: &str = r#"{"answer_audio_continuously": true, "audio_chunk_ms": 200}"#;
 
-/// Output audio bytes of one answer (1 s at 24 kHz, PCM16).
-pub const ANSWER_BYTES: u64 = 48_000;
-
 pub struct MockProcess {
     child: Child,
     pub url: String,
@@ -25,9 +22,10 @@ pub struct MockProcess {
 /// The mock's counters the drain needs (a subset of its `MockStats`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MockCounters {
-    /// Output audio bytes written to client sockets.
+    /// Output audio bytes written to client sockets (24 kHz PCM16 as the mock reports them;
+    /// the drain converts them to the codec's units).
     pub output_audio_bytes: u64,
-    /// Answers queued (each `ANSWER_BYTES` of audio, then `turnComplete`).
+    /// Answers queued (each 1 s of audio, then `turnComplete`).
     pub answers_queued: u64,
     /// Answers skipped because two were already queued.
     pub answers_skipped: u64,
@@ -37,9 +35,10 @@ pub struct MockCounters {
 }
 
 impl MockCounters {
-    /// Audio of queued answers not yet written to a socket.
-    pub fn queued_audio_bytes(&self) -> u64 {
-        (self.answers_queued * ANSWER_BYTES).saturating_sub(self.output_audio_bytes)
+    /// Audio of queued answers not yet written to a socket, with `answer_bytes` per answer
+    /// (in the units of `output_audio_bytes`).
+    pub fn queued_audio_bytes(&self, answer_bytes: u64) -> u64 {
+        (self.answers_queued * answer_bytes).saturating_sub(self.output_audio_bytes)
     }
 
     /// Answers queued whose `turnComplete` has not gone out.

@@ -3,6 +3,10 @@
 //! `gemini_live_session_free`. Each session's counters live in its userdata.
 
 use super::clock::now_ns;
+use super::codec::Codec;
+use gemini_live::ffi::audio::{
+    gemini_live_audio_format, gemini_live_config_set_output_audio_format, gemini_live_session_send_audio_ex,
+};
 use gemini_live::ffi::config::*;
 use gemini_live::ffi::enums::gemini_live_event_kind;
 use gemini_live::ffi::enums::*;
@@ -80,7 +84,8 @@ unsafe impl Send for Config {}
 unsafe impl Sync for Config {}
 
 impl Config {
-    pub fn new(base_url: &str) -> Result<Config, String> {
+    /// With a codec other than PCM, reply audio is delivered in its format.
+    pub fn new(base_url: &str, codec: Codec) -> Result<Config, String> {
         let mut cfg = std::ptr::null_mut();
         check(gemini_live_config_new(&mut cfg), "config_new")?;
         let cfg = Config(cfg);
@@ -97,6 +102,12 @@ impl Config {
             gemini_live_config_set_response_modality(cfg.0, gemini_live_modality::Audio as u32),
             "set_response_modality",
         )?;
+        if let Some(format) = codec.format() {
+            check(
+                gemini_live_config_set_output_audio_format(cfg.0, &format),
+                "set_output_audio_format",
+            )?;
+        }
         Ok(cfg)
     }
 }
@@ -111,6 +122,8 @@ impl Drop for Config {
 pub struct Session {
     ptr: *mut gemini_live_session,
     pub counters: Arc<Counters>,
+    /// The format of `send_audio`'s frames (`None`: 16 kHz PCM16, the plain call).
+    format: Option<gemini_live_audio_format>,
 }
 // SAFETY: the C ABI allows sends from any thread.
 unsafe impl Send for Session {}
@@ -118,7 +131,7 @@ unsafe impl Sync for Session {}
 
 impl Session {
     /// `gemini_live_session_new`: blocks until `setupComplete`.
-    pub fn connect(config: &Config) -> Result<Session, String> {
+    pub fn connect(config: &Config, codec: Codec) -> Result<Session, String> {
         let counters = Arc::new(Counters::default());
         let userdata = Arc::into_raw(counters.clone()) as *mut c_void;
         let mut ptr = std::ptr::null_mut();
@@ -128,11 +141,19 @@ impl Session {
             unsafe { drop(Arc::from_raw(userdata as *const Counters)) };
             return Err(e);
         }
-        Ok(Session { ptr, counters })
+        Ok(Session {
+            ptr,
+            counters,
+            format: codec.format(),
+        })
     }
 
-    pub fn send_audio(&self, pcm: &[u8]) -> gemini_live_result {
-        gemini_live_session_send_audio(self.ptr, pcm.as_ptr(), pcm.len(), 16_000)
+    /// One frame in the session's codec (see `Codec::frame`).
+    pub fn send_audio(&self, frame: &[u8]) -> gemini_live_result {
+        match &self.format {
+            None => gemini_live_session_send_audio(self.ptr, frame.as_ptr(), frame.len(), 16_000),
+            Some(format) => gemini_live_session_send_audio_ex(self.ptr, frame.as_ptr(), frame.len(), format),
+        }
     }
 
     /// `ping:<ns>` as realtime text (NUL-terminated in `buf`).
@@ -150,7 +171,7 @@ impl Drop for Session {
 }
 
 /// Connects `n` sessions using `threads` threads; fails on the first error.
-pub fn connect_all(config: &Config, n: usize, threads: usize) -> Result<Vec<Session>, String> {
+pub fn connect_all(config: &Config, codec: Codec, n: usize, threads: usize) -> Result<Vec<Session>, String> {
     let next = AtomicU64::new(0);
     let slots: Vec<Mutex<Option<Session>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let failure = Mutex::new(None);
@@ -161,7 +182,7 @@ pub fn connect_all(config: &Config, n: usize, threads: usize) -> Result<Vec<Sess
                 if i >= n || failure.lock().unwrap().is_some() {
                     return;
                 }
-                match Session::connect(config) {
+                match Session::connect(config, codec) {
                     Ok(session) => *slots[i].lock().unwrap() = Some(session),
                     Err(e) => *failure.lock().unwrap() = Some(e),
                 }

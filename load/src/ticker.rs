@@ -1,5 +1,5 @@
-//! The one timer thread that drives every session: each session streams 16 kHz PCM16 in 20 ms
-//! chunks in real time and sends a `ping:` marker every `1/ping_hz` s.
+//! The one timer thread that drives every session: each session streams 20 ms frames in its
+//! codec (16 kHz PCM16, or 8 kHz μ-law: see `codec.rs`) in real time and sends a `ping:` marker every `1/ping_hz` s.
 //!
 //! Session i starts ⌊i·spread/N⌋ ms after the first (`--start-spread-ms`, default 1,000), as
 //! sessions that were not all opened in the same instant would: their sends then spread evenly
@@ -10,13 +10,14 @@
 //! its send call.
 
 use super::clock::{now_ns, sleep_until};
+use super::codec::Codec;
 use super::sessions::Session;
 use super::stats::Histogram;
 use super::usage;
 use gemini_live::ffi::error::gemini_live_result;
 
 pub const CHUNK_NS: u64 = 20_000_000;
-/// 20 ms of 16 kHz PCM16 mono.
+/// 20 ms of 16 kHz PCM16 mono (the floor's frame, and the PCM codec's).
 pub const CHUNK_BYTES: usize = 640;
 /// Lateness above this counts as a late chunk.
 pub const LATE_NS: u64 = 20_000_000;
@@ -29,6 +30,8 @@ pub struct Plan {
     pub start_spread_ms: u64,
     /// A process whose CPU is sampled over the same window (the spawned mock).
     pub other_pid: Option<u32>,
+    /// The frames' format.
+    pub codec: Codec,
 }
 
 #[derive(Default, Debug)]
@@ -50,19 +53,13 @@ pub struct TickReport {
     pub context_switches: u64,
 }
 
-fn tone() -> Vec<u8> {
-    (0..CHUNK_BYTES / 2)
-        .flat_map(|i| (((i as f64 * 0.157).sin() * 3000.0) as i16).to_le_bytes())
-        .collect()
-}
-
 /// Runs the schedule on the calling thread.
 pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
     let n = sessions.len() as u64;
     let ticks = (plan.seconds * 1e9 / CHUNK_NS as f64).round() as u64;
     let warm_ticks = (plan.warmup * 1e9 / CHUNK_NS as f64).round() as u64;
     let ping_every = ((1e9 / plan.ping_hz) / CHUNK_NS as f64).round().max(1.0) as u64;
-    let pcm = tone();
+    let pcm = plan.codec.frame();
     let mut r = TickReport {
         chunks_ok: vec![0; sessions.len()],
         pings_ok: vec![0; sessions.len()],

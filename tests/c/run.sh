@@ -1,7 +1,9 @@
 #!/bin/sh
-# Builds the library, then compiles and runs every C test (tests/c/test_*.c) and the README
-# example three ways: plain (gcc -Wall -Wextra -Werror), with AddressSanitizer +
-# UndefinedBehaviorSanitizer (leak detection on), and one test under valgrind.
+# Builds the library, then compiles and runs every C test (tests/c/test_*.c), the README
+# example and the phone bridge example (examples/c/phone_bridge.c: a barge-in over an 8 kHz
+# mu-law line; its WAV of what the caller heard is checked) three ways: plain (gcc -Wall
+# -Wextra -Werror), with AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on), and
+# one test under valgrind.
 # Exits non-zero on any failure. Usage: tests/c/run.sh   (CARGO_TARGET_DIR is honoured)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +45,7 @@ build() { # mode extra-flags
     name=$(basename "$src" .c)
     $CC $CFLAGS $2 "$src" -o "$OUT/$1/$name" $LDFLAGS
   done
+  $CC $CFLAGS $2 examples/c/phone_bridge.c -o "$OUT/$1/phone_bridge" $LDFLAGS
 }
 run_all() { # mode [env...]
   mode=$1
@@ -57,6 +60,20 @@ run_all() { # mode [env...]
     fi
     echo "ok   [$mode] $name ($(( $(date +%s) - t0 ))s)"
   done
+  # The phone bridge: a ~8 s call on the line's clock; what the caller heard must be a WAV with
+  # more than 2 s of audio that is not all silence.
+  t0=$(date +%s)
+  wav="$OUT/$mode/phone-heard-8k.wav"
+  rm -f "$wav"
+  if ! env -u GEMINI_API_KEY "$@" "$OUT/$mode/phone_bridge" examples/audio/question-16k.wav "$wav" \
+      > "$OUT/$mode/phone_bridge.log" 2>&1 \
+      || [ "$(wc -c < "$wav")" -lt $((44 + 2 * 8000 * 2)) ] \
+      || [ "$(tail -c +45 "$wav" | tr -d '\000' | wc -c)" -lt 8000 ]; then
+    echo "FAIL [$mode] phone_bridge" >&2
+    cat "$OUT/$mode/phone_bridge.log" >&2
+    exit 1
+  fi
+  echo "ok   [$mode] phone_bridge ($(( $(date +%s) - t0 ))s)"
 }
 
 echo "== plain"
