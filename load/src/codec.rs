@@ -23,7 +23,8 @@
 use gemini_live::audio::converter::{InputConverter, OutputConverter};
 use gemini_live::audio::format::{AudioFormat, SampleFormat};
 use gemini_live::audio::g711::linear_to_ulaw;
-use gemini_live::ffi::audio::{gemini_live_audio_format, gemini_live_sample_format};
+use gemini_live::ffi::audio::gemini_live_audio_format;
+use gemini_live::ffi::enums::gemini_live_sample_format;
 
 /// One second of the service's reply audio on the wire (24 kHz PCM16 mono).
 pub const WIRE_BYTES_PER_S: u64 = 48_000;

@@ -100,7 +100,7 @@ fn main() -> ExitCode {
         &sessions,
         &ticks.chunks_ok,
         &ticks.pings_ok,
-        load::codec::Units {
+        codec::Units {
             codec: args.codec,
             tails,
         },
