@@ -1516,13 +1516,15 @@ gemini_live_result gemini_live_playout_turn_played_ms(const struct gemini_live_p
 
 /**
  * Binds `playout` to the session (NULL unbinds): from the next event on, the session pushes
- * every `AUDIO` event's PCM into it, flushes it on `INTERRUPTED` and ends the turn on
- * `TURN_COMPLETE`, on the thread delivering events, before the application sees the event.
- * The buffer's rate must be the reply audio's (24000 Hz): audio at another rate is not pushed.
- * The session keeps its own reference until unbound or freed.
+ * the reply audio of every `AUDIO` event into it, resampled from the service's 24 kHz to the
+ * buffer's rate (any rate a buffer takes, 8000..=48000: an 8 kHz buffer for a phone line), flushes
+ * it on `INTERRUPTED` (restarting the resampler, so nothing of the interrupted reply follows)
+ * and ends the turn on `TURN_COMPLETE`, on the thread delivering events, before the
+ * application sees the event. This is independent of `gemini_live_config_set_output_audio_format`:
+ * the buffer always holds PCM16 mono at its own rate. The session keeps its own reference until
+ * unbound or freed.
  *
- * Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (a buffer not at 24000
- * Hz).
+ * Threads: any. Errors: `NULL_ARGUMENT` (session).
  */
 gemini_live_result gemini_live_session_set_playout(struct gemini_live_session *session,
                                                    struct gemini_live_playout *playout);

@@ -5,9 +5,11 @@
 mod cabi;
 
 use cabi::*;
+use gemini_live::ffi::audio::{gemini_live_audio_format, gemini_live_config_set_output_audio_format};
 use gemini_live::ffi::config::gemini_live_config_set_response_modality;
 use gemini_live::ffi::enums::gemini_live_event_kind as K;
 use gemini_live::ffi::enums::gemini_live_modality;
+use gemini_live::ffi::enums::gemini_live_sample_format;
 use gemini_live::ffi::error::gemini_live_result as R;
 use gemini_live::ffi::playout::*;
 use gemini_live::ffi::session::gemini_live_session_send_realtime_text;
@@ -54,11 +56,6 @@ fn bound_playout_plays_turns_and_flushes_on_barge_in() {
     ));
     let session = Session::open(&cfg).expect("session opens");
     let p = new_playout(24_000, 60_000);
-    let wrong_rate = new_playout(16_000, 100);
-    assert_eq!(
-        gemini_live_session_set_playout(session.0, wrong_rate.0),
-        R::InvalidArgument
-    );
     ok(gemini_live_session_set_playout(session.0, p.0));
 
     // Turn 1 plays out: everything pulled before TURN_COMPLETE is in the buffer.
@@ -109,6 +106,89 @@ fn bound_playout_plays_turns_and_flushes_on_barge_in() {
 
     // Unbinding stops the feeding; the buffer outlives the session binding.
     ok(gemini_live_session_set_playout(session.0, std::ptr::null_mut()));
+    ok(session.close());
+}
+
+/// Pulls 20 ms frames of an 8 kHz buffer until it runs dry; returns the audio samples.
+fn drain_8k(p: &Playout) -> usize {
+    let mut frame = [0i16; 160];
+    let mut total = 0;
+    loop {
+        let n = gemini_live_playout_pull(p.0, frame.as_mut_ptr(), frame.len());
+        total += n;
+        if n == 0 {
+            return total;
+        }
+    }
+}
+
+/// A phone line: the buffer is at 8 kHz while the application's AUDIO events are 8 kHz μ-law.
+/// The session resamples the reply for the buffer with its own converter, so the buffer gets
+/// exactly as many samples as the μ-law events carry; a barge-in flushes it.
+#[test]
+fn a_phone_line_playout_takes_the_reply_at_8_khz() {
+    let config: MockConfig =
+        serde_json::from_value(serde_json::json!({"realtime_output": true, "audio_chunk_ms": 40}))
+            .expect("mock config");
+    let server = BlockingMockServer::start(config).expect("mock starts");
+    let cfg = Config::for_mock(&server.base_url());
+    ok(gemini_live_config_set_response_modality(
+        cfg.0,
+        gemini_live_modality::Audio as u32,
+    ));
+    let mulaw = gemini_live_audio_format {
+        sample_format: gemini_live_sample_format::Mulaw as u32,
+        sample_rate: 8_000,
+        channels: 1,
+    };
+    ok(gemini_live_config_set_output_audio_format(cfg.0, &mulaw));
+    let session = Session::open(&cfg).expect("session opens");
+    let p = new_playout(8_000, 60_000);
+    ok(gemini_live_session_set_playout(session.0, p.0));
+
+    ok(gemini_live_session_send_realtime_text(
+        session.0,
+        cstr("hello there").as_ptr(),
+    ));
+    let events = session.until("turn 1 complete", |e| e.is(K::TurnComplete));
+    let mulaw_bytes: usize = events
+        .iter()
+        .filter(|e| e.is(K::Audio))
+        .map(|e| e.audio.len())
+        .sum();
+    assert!(mulaw_bytes >= 1_600, "a reply of {mulaw_bytes} μ-law bytes");
+    assert!(events
+        .iter()
+        .filter(|e| e.is(K::Audio))
+        .all(|e| e.sample_rate == 8_000));
+    let samples = drain_8k(&p);
+    assert_eq!(
+        samples, mulaw_bytes,
+        "one buffered sample per μ-law byte delivered"
+    );
+    assert_eq!(played(&p, 1), ((samples / 8) as u64, true));
+    println!("turn 1: {} ms at 8 kHz, all played", samples / 8);
+
+    let long = vec!["word"; 50].join(" ");
+    ok(gemini_live_session_send_realtime_text(
+        session.0,
+        cstr(&long).as_ptr(),
+    ));
+    session.until("turn 2 audio", |e| e.is(K::Audio));
+    let mut frame = [0i16; 160];
+    let heard = gemini_live_playout_pull(p.0, frame.as_mut_ptr(), frame.len());
+    assert!(heard > 0, "turn 2 audio reached the 8 kHz buffer");
+    ok(gemini_live_session_send_realtime_text(
+        session.0,
+        cstr("stop").as_ptr(),
+    ));
+    session.until("interrupted", |e| e.is(K::Interrupted));
+    assert_eq!(played(&p, 2), ((heard / 8) as u64, true), "only what was pulled");
+    assert_eq!(
+        gemini_live_playout_buffered_ms(p.0),
+        0,
+        "the rest of turn 2 was flushed"
+    );
     ok(session.close());
 }
 

@@ -90,8 +90,9 @@ func (p *Playout) TurnPlayed(turn uint64) (played time.Duration, final bool, err
 	return time.Duration(ms) * time.Millisecond, bool(done), err
 }
 
-// SetPlayout binds p (24000 Hz) to the session, or unbinds with nil: model audio is pushed into
-// it, Interrupted flushes it and TurnComplete ends the turn, before each event reaches Receive.
+// SetPlayout binds p to the session, or unbinds with nil: model audio is pushed into it,
+// resampled to p's rate (any rate NewPlayout takes: 8000 for a phone line), Interrupted flushes it
+// and TurnComplete ends the turn, before each event reaches Receive.
 func (s *Session) SetPlayout(p *Playout) error {
 	var ptr *C.gemini_live_playout
 	if p != nil {

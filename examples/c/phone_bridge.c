@@ -7,8 +7,8 @@
  * 8 kHz and μ-law encoded here, then streamed as 20 ms frames of 160 bytes on the line's clock
  * (one frame every 20 ms, silence frames between utterances, as RTP does). The session: the
  * library's bundled mock server (gemini_live_mock_*), reply audio delivered as 8 kHz μ-law
- * (gemini_live_config_set_output_audio_format). The line out: a playout buffer (jitter buffer)
- * fed with the reply and drained one 20 ms frame per tick. Barge-in: 800 ms into the reply the
+ * (gemini_live_config_set_output_audio_format). The line out: an 8 kHz playout buffer (jitter
+ * buffer) bound to the session, which feeds it the reply, and drained one 20 ms frame per tick. Barge-in: 800 ms into the reply the
  * caller speaks again; the model interrupts, the buffer is flushed, and the played time the
  * buffer reports for the interrupted turn is printed and checked against the frames sent down
  * the line. The second reply plays out whole. HEARD.wav gets what the caller heard: every μ-law
@@ -148,10 +148,11 @@ typedef struct {
   uint64_t pushed[MAX_TURNS]; /* samples of reply audio per playout turn */
 } bridge;
 
-/* The event thread is the playout buffer's producer. gemini_live_session_set_playout would do
- * the same three things (push AUDIO, flush on INTERRUPTED, end the turn on TURN_COMPLETE), but it
- * takes only 24 kHz buffers and feeds them the unconverted 24 kHz reply; a phone line wants the
- * 8 kHz reply it asked for, so the bridge feeds its 8 kHz buffer itself. */
+/* The playout buffer is bound to the session (gemini_live_session_set_playout): before each
+ * event reaches this callback the session has pushed the reply, resampled for the 8 kHz buffer,
+ * flushed the buffer on INTERRUPTED and ended the turn on TURN_COMPLETE. The AUDIO events
+ * themselves arrive as 8 kHz μ-law (the output format) and are only counted here: one μ-law
+ * byte per sample the buffer received. */
 static void on_event(void *userdata, const gemini_live_event *ev) {
   bridge *b = userdata;
   pthread_mutex_lock(&b->mu);
@@ -162,27 +163,17 @@ static void on_event(void *userdata, const gemini_live_event *ev) {
         b->wrong_rate++;
         break;
       }
-      int16_t pcm[512];
-      for (size_t off = 0; off < ev->data_len; off += 512) {
-        size_t n = ev->data_len - off < 512 ? ev->data_len - off : 512;
-        for (size_t i = 0; i < n; i++) pcm[i] = ulaw_decode(ev->data[off + i]);
-        size_t accepted = 0;
-        if (gemini_live_playout_push(b->playout, pcm, n, &accepted) != GEMINI_LIVE_RESULT_OK) b->errors++;
-        uint64_t turn = gemini_live_playout_current_turn(b->playout);
-        if (turn < MAX_TURNS) b->pushed[turn] += accepted;
-      }
+      uint64_t turn = gemini_live_playout_current_turn(b->playout);
+      if (turn < MAX_TURNS) b->pushed[turn] += ev->data_len;
       break;
     }
-    case GEMINI_LIVE_EVENT_KIND_INTERRUPTED: {
-      uint64_t dropped = gemini_live_playout_buffered_ms(b->playout);
-      if (gemini_live_playout_flush(b->playout) != GEMINI_LIVE_RESULT_OK) b->errors++;
+    case GEMINI_LIVE_EVENT_KIND_INTERRUPTED:
       b->interrupted++;
-      printf("[interrupted] the caller talked over turn %llu: playout flushed (%llu ms not played)\n",
-             (unsigned long long)gemini_live_playout_current_turn(b->playout), (unsigned long long)dropped);
+      printf("[interrupted] the caller talked over turn %llu: the session flushed the playout buffer (%llu ms left)\n",
+             (unsigned long long)gemini_live_playout_current_turn(b->playout),
+             (unsigned long long)gemini_live_playout_buffered_ms(b->playout));
       break;
-    }
     case GEMINI_LIVE_EVENT_KIND_TURN_COMPLETE:
-      if (gemini_live_playout_end_turn(b->playout) != GEMINI_LIVE_RESULT_OK) b->errors++;
       b->turn_completes++;
       printf("[turn complete]\n");
       break;
@@ -283,6 +274,8 @@ int main(int argc, char **argv) {
   gemini_live_session *session = NULL;
   TRY(gemini_live_session_new(cfg, on_event, &b, NULL, &session));
   gemini_live_config_free(cfg);
+  /* The session feeds the buffer from now on (nothing is said before the caller speaks). */
+  TRY(gemini_live_session_set_playout(session, b.playout));
 
   /* The line: one frame each way every 20 ms, on the line's clock. */
   size_t heard_cap = DEADLINE_FRAMES * FRAME;

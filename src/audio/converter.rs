@@ -112,6 +112,12 @@ impl OutputConverter {
         self.format
     }
 
+    /// Forgets the reply so far (after a barge-in): no filter tail of it reaches the next
+    /// reply.
+    pub fn reset(&mut self) {
+        self.resampler.reset();
+    }
+
     /// Converts PCM16 little-endian mono at 24 kHz (an odd trailing byte is ignored) and appends
     /// what is ready in the output format to `out` (possibly nothing: input short of a 10 ms
     /// resampling chunk waits for the next call).

@@ -7,12 +7,14 @@
 //!
 //! One file per job: [`g711`] (the ITU-T G.711 codec), [`format`](mod@format) (sample formats and channel
 //! layouts), [`resample`] (a streaming wrapper around rubato's sinc resampler) and
-//! [`converter`] (format → f32 mono → resample → PCM16).
+//! [`converter`] (format → f32 mono → resample → PCM16), [`playout`] (the playout buffer)
+//! and [`reply_feed`] (a session's reply audio into a playout buffer at its rate).
 
 pub mod converter;
 pub mod format;
 pub mod g711;
 pub mod playout;
+pub mod reply_feed;
 pub mod resample;
 
 /// The sample rate the service takes as input.

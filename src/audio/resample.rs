@@ -121,6 +121,15 @@ impl StreamResampler {
         self.pending.extend_from_slice(chunks.remainder());
     }
 
+    /// Forgets the stream so far (filter history and pending input), as if just created: the
+    /// next `process` starts a new stream.
+    pub fn reset(&mut self) {
+        if let Some(r) = self.inner.as_mut() {
+            r.reset();
+        }
+        self.pending.clear();
+    }
+
     /// The most output samples the next `process` of `input_len` samples can append.
     pub fn max_output(&self, input_len: usize) -> usize {
         match &self.inner {

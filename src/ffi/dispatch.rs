@@ -46,7 +46,7 @@ pub(crate) struct Shared {
     done_cv: Condvar,
     /// The playout buffer bound with `gemini_live_session_set_playout`, fed from the event
     /// stream before the application sees each event.
-    pub playout: Mutex<Option<std::sync::Arc<crate::audio::playout::Playout>>>,
+    pub playout: Mutex<Option<crate::audio::reply_feed::ReplyFeed>>,
     /// Converts AUDIO events to the format set with `gemini_live_config_set_output_audio_format`.
     pub output: Mutex<Option<crate::audio::converter::OutputConverter>>,
 }
@@ -68,15 +68,26 @@ impl Shared {
         }
     }
 
-    /// Converts an AUDIO event's PCM to the application's output format, if one is set.
+    /// Converts an AUDIO event's PCM to the application's output format, if one is set. On
+    /// `INTERRUPTED` the converter restarts: no filter tail of the interrupted reply is
+    /// delivered with the next one.
     pub fn convert_output(&self, event: SessionEvent) -> SessionEvent {
         let SessionEvent::Audio { data, mime_type } = event else {
+            if matches!(event, SessionEvent::Interrupted) {
+                if let Some(conv) = self.output.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                    conv.reset();
+                }
+            }
             return event;
         };
         let mut guard = self.output.lock().unwrap_or_else(|e| e.into_inner());
         let Some(conv) = guard.as_mut() else {
             return SessionEvent::Audio { data, mime_type };
         };
+        if super::event::sample_rate(&mime_type) != crate::audio::WIRE_OUTPUT_RATE {
+            // The converter takes the service's 24 kHz; other audio is delivered as it came.
+            return SessionEvent::Audio { data, mime_type };
+        }
         let mut out = Vec::new();
         conv.convert(&data, &mut out);
         SessionEvent::Audio {
@@ -89,22 +100,14 @@ impl Shared {
     /// and `TURN_COMPLETE` ends the turn. Runs on the thread that delivers the event (the
     /// callback thread, or the caller of `next_event`), before the application sees it.
     pub fn observe(&self, event: &SessionEvent) {
-        let guard = self.playout.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(p) = guard.as_ref() else { return };
+        let mut guard = self.playout.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(feed) = guard.as_mut() else { return };
         match event {
-            SessionEvent::Audio { data, mime_type }
-                if super::event::sample_rate(mime_type) == p.sample_rate() =>
-            {
-                let samples: Vec<i16> = data
-                    .chunks_exact(2)
-                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                    .collect();
-                p.push(&samples);
+            SessionEvent::Audio { data, mime_type } => {
+                feed.push_reply(data, super::event::sample_rate(mime_type));
             }
-            SessionEvent::Interrupted => {
-                p.flush();
-            }
-            SessionEvent::TurnComplete { .. } => p.end_turn(),
+            SessionEvent::Interrupted => feed.interrupt(),
+            SessionEvent::TurnComplete { .. } => feed.end_turn(),
             _ => {}
         }
     }

@@ -5,6 +5,7 @@ use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_ref, write_out};
 use super::session::{gemini_live_session, session_ref};
 use crate::audio::playout::Playout;
+use crate::audio::reply_feed::ReplyFeed;
 use std::sync::Arc;
 
 /// A playout buffer (opaque): the application, or a session it is bound to, pushes PCM16 mono
@@ -174,13 +175,15 @@ pub extern "C" fn gemini_live_playout_turn_played_ms(
 }
 
 /// Binds `playout` to the session (NULL unbinds): from the next event on, the session pushes
-/// every `AUDIO` event's PCM into it, flushes it on `INTERRUPTED` and ends the turn on
-/// `TURN_COMPLETE`, on the thread delivering events, before the application sees the event.
-/// The buffer's rate must be the reply audio's (24000 Hz): audio at another rate is not pushed.
-/// The session keeps its own reference until unbound or freed.
+/// the reply audio of every `AUDIO` event into it, resampled from the service's 24 kHz to the
+/// buffer's rate (any rate a buffer takes, 8000..=48000: an 8 kHz buffer for a phone line), flushes
+/// it on `INTERRUPTED` (restarting the resampler, so nothing of the interrupted reply follows)
+/// and ends the turn on `TURN_COMPLETE`, on the thread delivering events, before the
+/// application sees the event. This is independent of `gemini_live_config_set_output_audio_format`:
+/// the buffer always holds PCM16 mono at its own rate. The session keeps its own reference until
+/// unbound or freed.
 ///
-/// Threads: any. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (a buffer not at 24000
-/// Hz).
+/// Threads: any. Errors: `NULL_ARGUMENT` (session).
 #[no_mangle]
 pub extern "C" fn gemini_live_session_set_playout(
     session: *mut gemini_live_session,
@@ -192,13 +195,7 @@ pub extern "C" fn gemini_live_session_set_playout(
             None
         } else {
             let p = unsafe { playout_ref(playout)? };
-            if p.sample_rate() != 24_000 {
-                return Err(Error::invalid(format!(
-                    "the playout buffer is at {} Hz; reply audio is 24000 Hz",
-                    p.sample_rate()
-                )));
-            }
-            Some(p.clone())
+            Some(ReplyFeed::new(p.clone()).map_err(Error::invalid)?)
         };
         *s.shared.playout.lock().unwrap_or_else(|e| e.into_inner()) = bound;
         Ok(())

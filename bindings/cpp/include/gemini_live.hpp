@@ -722,8 +722,8 @@ class Config {
     return *this;
   }
   /// Delivers reply audio (AUDIO events) in `format` instead of 24 kHz PCM16 mono, converted with
-  /// state kept across events (gemini_live_config_set_output_audio_format). A bound Playout still
-  /// receives 24 kHz PCM16.
+  /// state kept across events (gemini_live_config_set_output_audio_format). A bound Playout is fed
+  /// separately, at its own rate.
   Config& set_output_audio_format(const AudioFormat& format) {
     const gemini_live_audio_format f = format.c();
     detail::check(gemini_live_config_set_output_audio_format(raw_, &f));
@@ -923,8 +923,9 @@ class Session {
     const gemini_live_audio_format f = format.c();
     return static_cast<Result>(gemini_live_session_send_audio_ex(raw_, detail::nonnull(data.data()), data.size(), &f));
   }
-  /// Binds `playout` (24000 Hz) to the session: model audio is pushed into it, INTERRUPTED
-  /// flushes it and TURN_COMPLETE ends the turn, on the event thread before the callback runs.
+  /// Binds `playout` (any rate: the session resamples the reply to it) to the session: model
+  /// audio is pushed into it, INTERRUPTED flushes it and TURN_COMPLETE ends the turn, on the
+  /// event thread before the callback runs.
   void set_playout(Playout& playout) { call(gemini_live_session_set_playout(live(), playout.raw())); }
   /// Unbinds the playout buffer.
   void clear_playout() { call(gemini_live_session_set_playout(live(), nullptr)); }
