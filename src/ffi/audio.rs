@@ -168,8 +168,8 @@ pub extern "C" fn gemini_live_audio_latency(
 /// `sample_rate` is then the format's rate and `data`/`data_len` hold its bytes (interleaved
 /// when stereo, the same signal on both channels); an event's data can be shorter than its
 /// 24 kHz original by what the filter holds back (up to 10 ms plus 64 input samples), and
-/// empty for a tiny chunk. A playout buffer bound with `gemini_live_session_set_playout` still
-/// receives the original 24 kHz PCM16.
+/// empty for a tiny chunk. The converter restarts on `INTERRUPTED`. A playout buffer bound with
+/// `gemini_live_session_set_playout` is fed separately, at its own rate.
 ///
 /// Threads: not concurrently with other calls on the same config; sessions already created keep
 /// the format they were created with. Errors: `NULL_ARGUMENT` (config), `INVALID_ARGUMENT` (bad
