@@ -43,8 +43,8 @@ fn pull_ms(p: &Playout, ms: usize) -> usize {
         .sum()
 }
 
-#[test]
-fn bound_playout_plays_turns_and_flushes_on_barge_in() {
+/// A mock that speaks its replies in real time, 40 ms per chunk, and a config for audio replies.
+fn audio_reply_mock() -> (BlockingMockServer, Config) {
     let config: MockConfig =
         serde_json::from_value(serde_json::json!({"realtime_output": true, "audio_chunk_ms": 40}))
             .expect("mock config");
@@ -54,6 +54,12 @@ fn bound_playout_plays_turns_and_flushes_on_barge_in() {
         cfg.0,
         gemini_live_modality::Audio as u32,
     ));
+    (server, cfg)
+}
+
+#[test]
+fn bound_playout_plays_turns_and_flushes_on_barge_in() {
+    let (server, cfg) = audio_reply_mock();
     let session = Session::open(&cfg).expect("session opens");
     let p = new_playout(24_000, 60_000);
     ok(gemini_live_session_set_playout(session.0, p.0));
@@ -127,15 +133,7 @@ fn drain_8k(p: &Playout) -> usize {
 /// exactly as many samples as the μ-law events carry; a barge-in flushes it.
 #[test]
 fn a_phone_line_playout_takes_the_reply_at_8_khz() {
-    let config: MockConfig =
-        serde_json::from_value(serde_json::json!({"realtime_output": true, "audio_chunk_ms": 40}))
-            .expect("mock config");
-    let server = BlockingMockServer::start(config).expect("mock starts");
-    let cfg = Config::for_mock(&server.base_url());
-    ok(gemini_live_config_set_response_modality(
-        cfg.0,
-        gemini_live_modality::Audio as u32,
-    ));
+    let (server, cfg) = audio_reply_mock();
     let mulaw = gemini_live_audio_format {
         sample_format: gemini_live_sample_format::Mulaw as u32,
         sample_rate: 8_000,
