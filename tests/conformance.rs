@@ -332,6 +332,27 @@ const CASES: &[Case] = &[
             ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"thinkingConfig":{"thinkingBudget":0}}}"#).as_ptr()));
         },
         calls: nothing, expect: &[] },
+    Case { name: "vad_settings_with_turn_coverage",
+        py_config: "types.LiveConnectConfig(response_modalities=['TEXT'], realtime_input_config=types.RealtimeInputConfig(\
+            automatic_activity_detection=types.AutomaticActivityDetection(silence_duration_ms=300), \
+            turn_coverage='TURN_INCLUDES_ALL_INPUT'))",
+        py_calls: &[],
+        config: |c| {
+            text(c);
+            ok(gemini_live_config_set_automatic_activity_detection(
+                c.0, Sensitivity::Default as u32, Sensitivity::Default as u32, -1, 300));
+            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"realtimeInputConfig":{"turnCoverage":"TURN_INCLUDES_ALL_INPUT"}}"#).as_ptr()));
+        },
+        calls: nothing, expect: &[] },
+    Case { name: "media_resolution",
+        py_config: "types.LiveConnectConfig(response_modalities=['TEXT'], media_resolution='MEDIA_RESOLUTION_LOW', temperature=0.2)",
+        py_calls: &[],
+        config: |c| {
+            text(c);
+            ok(gemini_live_config_set_temperature(c.0, 0.2));
+            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}"#).as_ptr()));
+        },
+        calls: nothing, expect: &[] },
     // ---- sends ----
     Case { name: "client_text",
         py_config: TEXT,
@@ -462,6 +483,14 @@ const CASES: &[Case] = &[
             type='OBJECT', properties={'city_name': types.Schema(type='STRING')}, required=['city_name']))])])"],
         config: text,
         calls: |s| ok(gemini_live_session_send_context_update(s.0, std::ptr::null(), cstr(TOOLS_JSON).as_ptr())),
+        expect: &[] },
+    Case { name: "client_content_image",
+        py_config: TEXT,
+        py_calls: &["await session.send_client_content(turns=types.Content(role='user', parts=[\
+            types.Part.from_bytes(data=JPEG, mime_type='image/jpeg'), types.Part(text='What is this?')]))"],
+        config: text,
+        calls: |s| ok(gemini_live_session_send_client_content(s.0, cstr(
+            r#"[{"role":"user","parts":[{"inlineData":{"mimeType":"image/jpeg","data":"/9j/4Pvvvj7/2Q=="}},{"text":"What is this?"}]}]"#).as_ptr(), true)),
         expect: &[] },
 ];
 
