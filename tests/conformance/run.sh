@@ -16,9 +16,22 @@ venv="$out/venv"
 requirements="$root/tests/conformance/requirements.txt"   # google-genai==3.3.0, all pinned
 mkdir -p "$out"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+# google-genai 3.3.0 needs Python 3.11 or newer (scripts/setup.sh installs one when missing).
+python=""
+for candidate in python3 python3.13 python3.12 python3.11; do
+    if command -v "$candidate" >/dev/null &&
+        "$candidate" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        python="$candidate"
+        break
+    fi
+done
+if [ -z "$python" ]; then
+    echo "conformance: no Python 3.11+ with venv found (google-genai 3.3.0 needs one); run scripts/setup.sh" >&2
+    exit 1
+fi
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.pinned" 2>/dev/null)" != "$want" ]; then
     rm -rf "$venv"
-    python3 -m venv "$venv"
+    "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
     echo "$want" > "$venv/.pinned"
 fi
