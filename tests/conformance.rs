@@ -353,6 +353,17 @@ const CASES: &[Case] = &[
             ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}"#).as_ptr()));
         },
         calls: nothing, expect: &[] },
+    Case { name: "context_window_compression_trigger_only",
+        py_config: "types.LiveConnectConfig(response_modalities=['TEXT'], \
+            context_window_compression=types.ContextWindowCompressionConfig(trigger_tokens=25600, \
+            sliding_window=types.SlidingWindow()))",
+        py_calls: &[],
+        config: |c| { text(c); ok(gemini_live_config_set_context_window_compression(c.0, true, 25600, -1)) },
+        calls: nothing, expect: &[] },
+    Case { name: "vad_manual_then_automatic",
+        py_config: TEXT, py_calls: &[],
+        config: |c| { manual_vad(c); ok(gemini_live_config_set_manual_activity_detection(c.0, false)) },
+        calls: nothing, expect: &[] },
     // ---- sends ----
     Case { name: "client_text",
         py_config: TEXT,
@@ -492,6 +503,31 @@ const CASES: &[Case] = &[
         calls: |s| ok(gemini_live_session_send_client_content(s.0, cstr(
             r#"[{"role":"user","parts":[{"inlineData":{"mimeType":"image/jpeg","data":"/9j/4Pvvvj7/2Q=="}},{"text":"What is this?"}]}]"#).as_ptr(), true)),
         expect: &[] },
+    Case { name: "client_content_turn_complete_only",
+        py_config: TEXT,
+        py_calls: &["await session.send_client_content(turns=[], turn_complete=True)"],
+        config: text,
+        calls: |s| ok(gemini_live_session_send_client_content(s.0, cstr("[]").as_ptr(), true)),
+        expect: &[] },
+    Case { name: "context_update_system_instruction",
+        py_config: TEXT,
+        py_calls: &["await session.send_context_update(system_instruction='Speak slowly.')"],
+        config: text,
+        calls: |s| ok(gemini_live_session_send_context_update(s.0, cstr("Speak slowly.").as_ptr(), std::ptr::null())),
+        expect: &[] },
+    Case { name: "tool_response_without_id",
+        py_config: TEXT,
+        py_calls: &["await session.send_tool_response(function_responses=types.FunctionResponse(name='f', response={'output': 'ok'}))"],
+        config: text,
+        calls: |s| ok(gemini_live_session_send_tool_response(s.0, std::ptr::null(), cstr("f").as_ptr(),
+            cstr(r#"{"output":"ok"}"#).as_ptr(), Scheduling::None as u32, -1)),
+        // Known difference (ours): the Gemini API needs the call's id; the SDK refuses a
+        // response without one, we send it (the header says "required on the Gemini API").
+        expect: &[
+            "sdk refused: ValueError: FunctionResponse request must have an `id` field from the response of a ToolCall.FunctionalCalls in Google AI.",
+            "frames: sdk 1, ours 2",
+            r#"frame 1: sdk absent, ours {"toolResponse":{"functionResponses":[{"name":"f","response":{"output":"ok"}}]}}"#,
+        ] },
 ];
 
 // ---------------------------------------------------------------------------------------------
