@@ -1,6 +1,6 @@
 //! Conformance with the official SDK (issue 11): for the same calls, the frames our C ABI
-//! sends equal the frames `google-genai` (PyPI, pinned in `tests/conformance/run.sh`) sends,
-//! after canonicalization.
+//! sends equal the frames `google-genai` 3.3.0 (PyPI, pinned with everything it needs in
+//! `tests/conformance/requirements.txt`) sends, after canonicalization, and the URL paths match.
 //!
 //! The expected frames are never written by hand: `tests/conformance/run.sh` exports the case
 //! table below (`GEMINI_LIVE_CONFORMANCE_EXPORT`), drives the SDK through each row's Python
@@ -27,8 +27,8 @@
 //!   hide real differences.
 //! - floats: the proto `float` fields (`F32_FIELDS`, e.g. `temperature`, which our C ABI takes
 //!   as a C `float`) are compared by value as f32 (`f32:<value>`): the SDK writes the Python
-//!   double `0.7`, a C caller can only give `0.7f` (we write `0.699999988079071`), and the
-//!   server parses both into the same f32.
+//!   double `0.7`, a C caller can only give `0.7f` (`0.699999988079071` when written out as a
+//!   double), and the server parses both into the same f32.
 //! - integers: the proto integer fields (`INT_FIELDS`, e.g. `topK`, `triggerTokens`) are
 //!   compared as integers (`int:<value>`) whether written as a number, an integral float or a
 //!   decimal string: proto3 JSON accepts all three for the same value (an int64 is canonically
@@ -37,8 +37,9 @@
 //!
 //! No other number is touched: elsewhere `20` and `20.0` still differ.
 //!
-//! A row whose frames differ for a reason we know (a bug in our library, not yet fixed) lists
-//! the exact differences in `expect`; the test fails if they change, disappear included.
+//! A row whose frames differ for a reason we know (a bug in our library, not yet fixed, or a
+//! call the SDK refuses, `sdk refused: ...`) lists the exact differences in `expect`; the test
+//! fails if they change, disappear included.
 
 mod cabi;
 
