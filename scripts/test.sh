@@ -18,6 +18,7 @@ CARGO_TARGET_DIR=target/no-default-features cargo clippy -p gemini-live --no-def
 step "rust: build and test"
 cargo build --all-targets
 cargo test
+bash tests/conformance/run.sh   # our frames against the official SDK's (google-genai from PyPI)
 env -u GEMINI_API_KEY cargo run --quiet --example rust_session   # the README's Rust example, against the mock
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 
