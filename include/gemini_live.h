@@ -36,43 +36,6 @@
 
 
 /**
- * The sample rate the service takes as input.
- */
-#define WIRE_INPUT_RATE 16000
-
-/**
- * The sample rate of the service's reply audio.
- */
-#define WIRE_OUTPUT_RATE 24000
-
-/**
- * The lowest and highest sample rates accepted, in Hz.
- */
-#define MIN_RATE 8000
-
-#define MAX_RATE 48000
-
-/**
- * Turns remembered for `turn_played_ms` (older ones are forgotten).
- */
-#define TURNS_KEPT 16
-
-/**
- * Length of the sinc filter, in taps.
- */
-#define SINC_LEN 128
-
-/**
- * Intermediate points per input sample at which the sinc is tabulated.
- */
-#define OVERSAMPLING 256
-
-/**
- * Input chunk in milliseconds.
- */
-#define CHUNK_MS 10
-
-/**
  * Size of the buffer handed to the credential callback.
  */
 #define GEMINI_LIVE_CREDENTIAL_MAX 16384

@@ -69,3 +69,38 @@ fn every_exported_function_is_documented() {
         }
     }
 }
+
+/// Every name the header defines is prefixed (`GEMINI_LIVE_`/`gemini_live_`): a C header is one
+/// namespace with the application's own, so an unprefixed `MIN_RATE` or `CHUNK_MS` would clash.
+#[test]
+fn every_defined_name_is_prefixed() {
+    let prefixed = |name: &str| name.starts_with("GEMINI_LIVE") || name.starts_with("gemini_live");
+    let mut unprefixed = Vec::new();
+    for line in GENERATED.lines() {
+        let name = if let Some(rest) = line.strip_prefix("#define ") {
+            rest.split(|c: char| c.is_whitespace() || c == '(').next()
+        } else if let Some(rest) = line.strip_prefix("typedef ") {
+            match rest.split_once("(*") {
+                // A function pointer: `typedef R (*name)(params...`.
+                Some((_, after)) => after.split(')').next(),
+                None => rest
+                    .trim_end_matches(';')
+                    .rsplit([' ', '*'])
+                    .find(|s| !s.is_empty()),
+            }
+        } else if line.starts_with("enum ") || line.starts_with("struct ") {
+            line.split_whitespace().nth(1)
+        } else {
+            None
+        };
+        if let Some(name) = name.map(|n| n.trim_matches(|c: char| !c.is_alphanumeric() && c != '_')) {
+            if !name.is_empty() && !prefixed(name) && name != "GEMINI_LIVE_H" {
+                unprefixed.push(name.to_owned());
+            }
+        }
+    }
+    assert!(
+        unprefixed.is_empty(),
+        "unprefixed names in the header: {unprefixed:?}"
+    );
+}
