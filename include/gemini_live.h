@@ -1447,7 +1447,8 @@ gemini_live_result gemini_live_config_set_model(struct gemini_live_config *confi
                                                 const char *model);
 
 /**
- * Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value.
+ * Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value (TEXT or AUDIO; UNSPECIFIED
+ * removes the field). Replaces `gemini_live_config_set_response_modalities`.
  *
  * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not a modality).
  */

@@ -377,11 +377,12 @@ impl Endpoint {
             let name = k.to_ascii_lowercase();
             // A default header of the same name (`user-agent`, ...) gives way.
             headers.retain(|(existing, _)| *existing != name);
+            // Printed redacted: an application header may carry a proxy's credential.
             headers.push((
                 name,
                 Secretish {
                     value: v.clone(),
-                    secret: false,
+                    secret: true,
                 },
             ));
         }
@@ -630,6 +631,7 @@ mod tests {
         assert_eq!(header(&t, "user-agent"), "app/1");
         assert_eq!(t.headers.iter().filter(|(k, _)| k == "user-agent").count(), 1);
         assert_eq!(header(&t, "x-goog-api-key"), "k");
+        assert!(!format!("{t:?}").contains("quota-proj"), "{t:?}");
         for (name, value) in [
             ("", "v"),
             ("bad name", "v"),

@@ -29,7 +29,8 @@ pub extern "C" fn gemini_live_config_set_model(
     }
 }
 
-/// Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value.
+/// Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value (TEXT or AUDIO; UNSPECIFIED
+/// removes the field). Replaces `gemini_live_config_set_response_modalities`.
 ///
 /// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not a modality).
 #[no_mangle]
@@ -39,12 +40,15 @@ pub extern "C" fn gemini_live_config_set_response_modality(
 ) -> gemini_live_result {
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
-        c.session().response_modality = match modality {
+        let modality = match modality {
             0 => None,
             1 => Some(Modality::Text),
             2 => Some(Modality::Audio),
             v => return Err(bad_enum("modality", v)),
         };
+        let session = c.session();
+        session.response_modality = modality;
+        session.response_modalities.clear();
         Ok(())
     }
 }
