@@ -595,6 +595,20 @@ fn floats_from_c_go_out_as_written_on_the_setup_frame() {
     ok(gemini_live_config_set_top_p(config.0, 0.95));
     ok(gemini_live_config_set_presence_penalty(config.0, 0.1));
     ok(gemini_live_config_set_frequency_penalty(config.0, -1.3));
+    // The single-modality setter replaces an earlier list.
+    let list = [
+        gemini_live_modality::Audio as u32,
+        gemini_live_modality::Video as u32,
+    ];
+    ok(gemini_live_config_set_response_modalities(
+        config.0,
+        list.as_ptr(),
+        2,
+    ));
+    ok(gemini_live_config_set_response_modality(
+        config.0,
+        gemini_live_modality::Text as u32,
+    ));
     // Not in the SDK's path list (its realtime input config is not typed there): checked here.
     ok(gemini_live_config_set_turn_coverage(
         config.0,
@@ -609,6 +623,7 @@ fn floats_from_c_go_out_as_written_on_the_setup_frame() {
     assert_eq!(g["topP"].to_string(), "0.95", "{g}");
     assert_eq!(g["presencePenalty"].to_string(), "0.1", "{g}");
     assert_eq!(g["frequencyPenalty"].to_string(), "-1.3", "{g}");
+    assert_eq!(g["responseModalities"], json!(["TEXT"]));
     assert_eq!(
         frame["setup"]["realtimeInputConfig"]["turnCoverage"],
         "TURN_INCLUDES_ALL_INPUT"
