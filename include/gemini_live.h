@@ -281,6 +281,101 @@ typedef uint32_t gemini_live_event_kind;
 #endif // __cplusplus
 
 /**
+ * `safetySettings[].category`.
+ */
+enum gemini_live_harm_category
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * `HARM_CATEGORY_HARASSMENT`.
+   */
+  GEMINI_LIVE_HARM_CATEGORY_HARASSMENT = 1,
+  /**
+   * `HARM_CATEGORY_HATE_SPEECH`.
+   */
+  GEMINI_LIVE_HARM_CATEGORY_HATE_SPEECH = 2,
+  /**
+   * `HARM_CATEGORY_SEXUALLY_EXPLICIT`.
+   */
+  GEMINI_LIVE_HARM_CATEGORY_SEXUALLY_EXPLICIT = 3,
+  /**
+   * `HARM_CATEGORY_DANGEROUS_CONTENT`.
+   */
+  GEMINI_LIVE_HARM_CATEGORY_DANGEROUS_CONTENT = 4,
+  /**
+   * `HARM_CATEGORY_CIVIC_INTEGRITY`.
+   */
+  GEMINI_LIVE_HARM_CATEGORY_CIVIC_INTEGRITY = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_harm_category;
+#endif // __cplusplus
+
+/**
+ * `safetySettings[].threshold`.
+ */
+enum gemini_live_harm_threshold
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * `BLOCK_LOW_AND_ABOVE`.
+   */
+  GEMINI_LIVE_HARM_THRESHOLD_BLOCK_LOW_AND_ABOVE = 1,
+  /**
+   * `BLOCK_MEDIUM_AND_ABOVE`.
+   */
+  GEMINI_LIVE_HARM_THRESHOLD_BLOCK_MEDIUM_AND_ABOVE = 2,
+  /**
+   * `BLOCK_ONLY_HIGH`.
+   */
+  GEMINI_LIVE_HARM_THRESHOLD_BLOCK_ONLY_HIGH = 3,
+  /**
+   * `BLOCK_NONE`.
+   */
+  GEMINI_LIVE_HARM_THRESHOLD_BLOCK_NONE = 4,
+  /**
+   * `OFF`: the filter is off.
+   */
+  GEMINI_LIVE_HARM_THRESHOLD_OFF = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_harm_threshold;
+#endif // __cplusplus
+
+/**
+ * `generationConfig.mediaResolution`: tokens spent per image or video frame.
+ */
+enum gemini_live_media_resolution
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * No field (the service default).
+   */
+  GEMINI_LIVE_MEDIA_RESOLUTION_UNSPECIFIED = 0,
+  /**
+   * `MEDIA_RESOLUTION_LOW` (64 tokens per image).
+   */
+  GEMINI_LIVE_MEDIA_RESOLUTION_LOW = 1,
+  /**
+   * `MEDIA_RESOLUTION_MEDIUM` (256 tokens per image).
+   */
+  GEMINI_LIVE_MEDIA_RESOLUTION_MEDIUM = 2,
+  /**
+   * `MEDIA_RESOLUTION_HIGH`.
+   */
+  GEMINI_LIVE_MEDIA_RESOLUTION_HIGH = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_media_resolution;
+#endif // __cplusplus
+
+/**
  * The response modality of a session (the service allows one per session).
  */
 enum gemini_live_modality
@@ -300,6 +395,15 @@ enum gemini_live_modality
    * Audio replies (24 kHz PCM16).
    */
   GEMINI_LIVE_MODALITY_AUDIO = 2,
+  /**
+   * Image output (in the service's enum; no Live model documented to produce it). Only in
+   * `gemini_live_config_set_response_modalities`.
+   */
+  GEMINI_LIVE_MODALITY_IMAGE = 3,
+  /**
+   * Video output (Live avatars). Only in `gemini_live_config_set_response_modalities`.
+   */
+  GEMINI_LIVE_MODALITY_VIDEO = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t gemini_live_modality;
@@ -521,6 +625,77 @@ enum gemini_live_sensitivity
 };
 #ifndef __cplusplus
 typedef uint32_t gemini_live_sensitivity;
+#endif // __cplusplus
+
+/**
+ * `generationConfig.thinkingConfig.thinkingLevel` (3.x Live models).
+ */
+enum gemini_live_thinking_level
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * No field (the model's default).
+   */
+  GEMINI_LIVE_THINKING_LEVEL_UNSPECIFIED = 0,
+  GEMINI_LIVE_THINKING_LEVEL_MINIMAL = 1,
+  GEMINI_LIVE_THINKING_LEVEL_LOW = 2,
+  GEMINI_LIVE_THINKING_LEVEL_MEDIUM = 3,
+  GEMINI_LIVE_THINKING_LEVEL_HIGH = 4,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_thinking_level;
+#endif // __cplusplus
+
+/**
+ * Which audio transcription a setting applies to.
+ */
+enum gemini_live_transcription
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * `inputAudioTranscription`: the user's speech.
+   */
+  GEMINI_LIVE_TRANSCRIPTION_INPUT = 1,
+  /**
+   * `outputAudioTranscription`: the model's speech.
+   */
+  GEMINI_LIVE_TRANSCRIPTION_OUTPUT = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_transcription;
+#endif // __cplusplus
+
+/**
+ * `realtimeInputConfig.turnCoverage`: which input a user turn includes.
+ */
+enum gemini_live_turn_coverage
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * No field (the model's default).
+   */
+  GEMINI_LIVE_TURN_COVERAGE_UNSPECIFIED = 0,
+  /**
+   * `TURN_INCLUDES_ONLY_ACTIVITY` (the 2.5 default).
+   */
+  GEMINI_LIVE_TURN_COVERAGE_ONLY_ACTIVITY = 1,
+  /**
+   * `TURN_INCLUDES_ALL_INPUT`.
+   */
+  GEMINI_LIVE_TURN_COVERAGE_ALL_INPUT = 2,
+  /**
+   * `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the 3.x default).
+   */
+  GEMINI_LIVE_TURN_COVERAGE_AUDIO_ACTIVITY_AND_ALL_VIDEO = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_turn_coverage;
 #endif // __cplusplus
 
 /**
@@ -774,6 +949,63 @@ typedef void (*gemini_live_event_callback)(void *userdata, const struct gemini_l
  */
 typedef void (*gemini_live_userdata_free)(void *userdata);
 
+/**
+ * Media that goes with a function's result (`FunctionResponse.parts[]`): either inline bytes
+ * (`data`/`data_len` with `mime_type`, sent as `inlineData`) or a file reference (`file_uri`,
+ * `mime_type` optional, sent as `fileData`); exactly one of `data` and `file_uri` is set.
+ * `display_name` may be NULL.
+ */
+typedef struct gemini_live_function_response_part {
+  /**
+   * MIME type (`image/png`, `application/pdf`): required with `data`, optional with
+   * `file_uri` (NULL omits it).
+   */
+  const char *mime_type;
+  /**
+   * Inline bytes (sent base64-encoded), or NULL for a file reference.
+   */
+  const uint8_t *data;
+  size_t data_len;
+  /**
+   * A file URI (`gs://...`, `https://...`), or NULL for inline bytes.
+   */
+  const char *file_uri;
+  /**
+   * A name the model can refer to, or NULL.
+   */
+  const char *display_name;
+} gemini_live_function_response_part;
+
+/**
+ * One function's answer in `gemini_live_session_send_tool_responses`: the fields of
+ * `gemini_live_session_send_tool_response` plus `parts_count` media parts at `parts` (NULL
+ * when `parts_count` is 0).
+ */
+typedef struct gemini_live_function_response {
+  /**
+   * The call's id from the `TOOL_CALL` event (required on the Gemini API); NULL omits it.
+   */
+  const char *id;
+  /**
+   * The function name (required, non-empty).
+   */
+  const char *name;
+  /**
+   * A JSON object (required): `{"output": ...}` or `{"error": ...}` by convention.
+   */
+  const char *response_json;
+  /**
+   * A `GEMINI_LIVE_SCHEDULING_*` value (`NONE` omits the field).
+   */
+  uint32_t scheduling;
+  /**
+   * -1 omits `willContinue`, 0 false, 1 true (Gemini API only).
+   */
+  int32_t will_continue;
+  const struct gemini_live_function_response_part *parts;
+  size_t parts_count;
+} gemini_live_function_response;
+
 
 
 #ifdef __cplusplus
@@ -937,6 +1169,50 @@ gemini_live_result gemini_live_config_set_vertex(struct gemini_live_config *conf
                                                  const char *project,
                                                  const char *location,
                                                  const char *access_token);
+
+/**
+ * Uses Vertex AI in express mode with an API key: sent as the `x-goog-api-key` header to
+ * `wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.<version>.LlmBidiService/BidiGenerateContent`
+ * (API version `v1beta1` unless set); a bare model id becomes
+ * `publishers/google/models/<id>` (no project or location). Replaces any credentials set
+ * before; a credential callback, if set, supplies fresh keys.
+ *
+ * Ownership: the key is copied; the caller keeps `api_key`. On failure the config is
+ * unchanged.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a character that
+ * cannot go in an HTTP header; the message never repeats the key).
+ */
+gemini_live_result gemini_live_config_set_vertex_api_key(struct gemini_live_config *config,
+                                                         const char *api_key);
+
+/**
+ * Adds a request header to the WebSocket upgrade, e.g. `x-goog-user-project: my-project`
+ * (the quota project on Vertex AI). A header of the same name (case-insensitive) set before
+ * is replaced, and so is the library's own `user-agent` or `x-goog-api-client`.
+ *
+ * - `name`: an HTTP token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``), not one the library
+ *   sets itself: `authorization`, `x-goog-api-key`, `proxy-authorization`, `cookie`, `host`,
+ *   `connection`, `upgrade`, `sec-websocket-*`, `content-length`, `transfer-encoding`, `te`,
+ *   `trailer`, `keep-alive`, `proxy-connection`, `expect`.
+ * - `value`: printable ASCII (space to `~`) and tabs, at most 8192 bytes, without leading or
+ *   trailing whitespace (no CR, LF or NUL: they would end the header). May be empty.
+ *
+ * Ownership: both strings are copied. On failure the config is unchanged.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (a name or value outside the
+ * rules above).
+ */
+gemini_live_result gemini_live_config_add_header(struct gemini_live_config *config,
+                                                 const char *name,
+                                                 const char *value);
+
+/**
+ * Removes every header added with `gemini_live_config_add_header`.
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_clear_headers(struct gemini_live_config *config);
 
 /**
  * Registers a callback asked for a fresh credential before every connection attempt (see
@@ -1134,7 +1410,8 @@ gemini_live_result gemini_live_config_set_model(struct gemini_live_config *confi
                                                 const char *model);
 
 /**
- * Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value.
+ * Sets the response modality, a `GEMINI_LIVE_MODALITY_*` value (TEXT or AUDIO; UNSPECIFIED
+ * removes the field). Replaces `gemini_live_config_set_response_modalities`.
  *
  * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not a modality).
  */
@@ -1158,7 +1435,8 @@ gemini_live_result gemini_live_config_set_language(struct gemini_live_config *co
                                                    const char *language_code);
 
 /**
- * Sets the system instruction (plain text). NULL removes it.
+ * Sets the system instruction (plain text), as one part: it replaces the whole instruction,
+ * parts added with `gemini_live_config_add_system_instruction_part` included. NULL removes it.
  *
  * Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`.
  */
@@ -1166,7 +1444,9 @@ gemini_live_result gemini_live_config_set_system_instruction(struct gemini_live_
                                                              const char *text);
 
 /**
- * Sets the sampling temperature, in [0, 2].
+ * Sets the sampling temperature, in [0, 2]: `setup.generationConfig.temperature`, sent as the
+ * shortest decimal that reads back as the same `float` (0.7f goes out as `0.7`). Default: the
+ * model's (unset). All models.
  *
  * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (out of range or NaN).
  */
@@ -1275,6 +1555,219 @@ gemini_live_result gemini_live_config_set_context_window_compression(struct gemi
  */
 gemini_live_result gemini_live_config_merge_setup_json(struct gemini_live_config *config,
                                                        const char *json);
+
+/**
+ * Sets several response modalities: `setup.generationConfig.responseModalities`, an array of
+ * `count` `GEMINI_LIVE_MODALITY_*` values (TEXT, AUDIO, IMAGE, VIDEO; no repeats). It replaces
+ * `gemini_live_config_set_response_modality`; `count` 0 removes the field (`modalities` may
+ * then be NULL). Models: most Live models accept one modality per session (native-audio and
+ * 3.x models only AUDIO); VIDEO is for Live avatars.
+ *
+ * Errors: `NULL_ARGUMENT` (config, or modalities with count > 0), `INVALID_ARGUMENT` (an
+ * unknown or repeated value, more than 4).
+ */
+gemini_live_result gemini_live_config_set_response_modalities(struct gemini_live_config *config,
+                                                              const uint32_t *modalities,
+                                                              size_t count);
+
+/**
+ * Appends a text part to the system instruction (`setup.systemInstruction.parts[].text`; each
+ * part is a paragraph), after the text of `gemini_live_config_set_system_instruction`. All
+ * models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty).
+ */
+gemini_live_result gemini_live_config_add_system_instruction_part(struct gemini_live_config *config,
+                                                                  const char *text);
+
+/**
+ * Sets nucleus sampling, in [0, 1]: `setup.generationConfig.topP` (sent as written, like the
+ * temperature). Default: the model's. All models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (out of range or NaN).
+ */
+gemini_live_result gemini_live_config_set_top_p(struct gemini_live_config *config, float top_p);
+
+/**
+ * Sets top-k sampling, at least 1: `setup.generationConfig.topK`. Default: the model's. All
+ * models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_top_k(struct gemini_live_config *config, uint32_t top_k);
+
+/**
+ * Caps the tokens of each reply, at least 1: `setup.generationConfig.maxOutputTokens`.
+ * Default: the model's limit. All models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (0).
+ */
+gemini_live_result gemini_live_config_set_max_output_tokens(struct gemini_live_config *config,
+                                                            uint32_t max_output_tokens);
+
+/**
+ * Sets the sampling seed (any 32-bit value): `setup.generationConfig.seed`. Default: random.
+ * All models.
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_seed(struct gemini_live_config *config, int32_t seed);
+
+/**
+ * Sets the presence penalty, in [-2, 2]: `setup.generationConfig.presencePenalty` (sent as
+ * written). Default: none. Half-cascade models (native-audio models may ignore it).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (out of range or NaN).
+ */
+gemini_live_result gemini_live_config_set_presence_penalty(struct gemini_live_config *config,
+                                                           float penalty);
+
+/**
+ * Sets the frequency penalty, in [-2, 2]: `setup.generationConfig.frequencyPenalty` (sent as
+ * written). Default: none. Half-cascade models (native-audio models may ignore it).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (out of range or NaN).
+ */
+gemini_live_result gemini_live_config_set_frequency_penalty(struct gemini_live_config *config,
+                                                            float penalty);
+
+/**
+ * Sets the tokens spent per image or video frame, a `GEMINI_LIVE_MEDIA_RESOLUTION_*` value:
+ * `setup.generationConfig.mediaResolution` (`UNSPECIFIED` removes the field). Default: the
+ * model's. Models that take video.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown value).
+ */
+gemini_live_result gemini_live_config_set_media_resolution(struct gemini_live_config *config,
+                                                           uint32_t resolution);
+
+/**
+ * Sets the thinking budget in tokens: `setup.generationConfig.thinkingConfig.thinkingBudget`.
+ * -1 is dynamic thinking (the model decides; the 2.5 native-audio default), 0 turns thinking
+ * off, 1..=32768 caps it. Models: 2.5 native audio (3.x models use
+ * `gemini_live_config_set_thinking_level` instead).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (below -1 or above 32768).
+ */
+gemini_live_result gemini_live_config_set_thinking_budget(struct gemini_live_config *config,
+                                                          int32_t budget);
+
+/**
+ * Sets how much the model thinks, a `GEMINI_LIVE_THINKING_LEVEL_*` value:
+ * `setup.generationConfig.thinkingConfig.thinkingLevel` (`UNSPECIFIED` removes the field).
+ * Default: the model's (minimal on 3.1 Flash Live). Models: 3.x Live models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown value).
+ */
+gemini_live_result gemini_live_config_set_thinking_level(struct gemini_live_config *config,
+                                                         uint32_t level);
+
+/**
+ * Lets the model adapt its tone to the user's: `setup.generationConfig.enableAffectiveDialog`.
+ * Default: off. Models: 2.5 native audio only.
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_affective_dialog(struct gemini_live_config *config,
+                                                           bool enable);
+
+/**
+ * Lets the model decide when to answer (and ignore input not meant for it):
+ * `setup.proactivity.proactiveAudio`, and `setup.proactivity.proactiveVideo` when
+ * `proactive_video` (sent only when true; it requires `proactive_audio`). Default: off.
+ * Models: 2.5 native audio (always on for 3.8, where `proactive_audio` false is an error).
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (video without audio).
+ */
+gemini_live_result gemini_live_config_set_proactivity(struct gemini_live_config *config,
+                                                      bool proactive_audio,
+                                                      bool proactive_video);
+
+/**
+ * Asks for `voiceActivityDetectionSignal` events: `setup.explicitVadSignal`. Default: off.
+ * Vertex AI only (the Gemini API refuses the field).
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_explicit_vad_signal(struct gemini_live_config *config,
+                                                              bool enable);
+
+/**
+ * Sets which input a user turn includes, a `GEMINI_LIVE_TURN_COVERAGE_*` value:
+ * `setup.realtimeInputConfig.turnCoverage` (`UNSPECIFIED` removes the field). Default: only
+ * activity on 2.5, audio activity and all video on 3.x.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown value).
+ */
+gemini_live_result gemini_live_config_set_turn_coverage(struct gemini_live_config *config,
+                                                        uint32_t coverage);
+
+/**
+ * Turns a transcription on (`which`: `GEMINI_LIVE_TRANSCRIPTION_INPUT` or `_OUTPUT`) with
+ * language hints: `setup.inputAudioTranscription.languageCodes` or
+ * `setup.outputAudioTranscription.languageCodes`, `count` BCP-47 codes (`count` 0 sends `{}`:
+ * the model detects the language; `codes` may then be NULL). At most 64 codes. All models
+ * with transcription.
+ *
+ * Errors: `NULL_ARGUMENT` (config, or codes/an entry with count > 0), `INVALID_UTF8`,
+ * `INVALID_ARGUMENT` (unknown `which`, an empty entry or one that is not a language code).
+ */
+gemini_live_result gemini_live_config_set_transcription_languages(struct gemini_live_config *config,
+                                                                  uint32_t which,
+                                                                  const char *const *codes,
+                                                                  size_t count);
+
+/**
+ * Seeds the history with `clientContent` before realtime input:
+ * `setup.historyConfig.initialHistoryInClientContent`. With it, the server consumes client
+ * content (which may end with a model turn) without answering until `turnComplete`. Default:
+ * off. Newer models.
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_initial_history_in_client_content(struct gemini_live_config *config,
+                                                                            bool enable);
+
+/**
+ * Adds a safety setting: `setup.safetySettings[]` with `category` (a
+ * `GEMINI_LIVE_HARM_CATEGORY_*` value) and `threshold` (a `GEMINI_LIVE_HARM_THRESHOLD_*`
+ * value). A category set before is replaced. Default: the service's thresholds. All models.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown category or threshold).
+ */
+gemini_live_result gemini_live_config_add_safety_setting(struct gemini_live_config *config,
+                                                         uint32_t category,
+                                                         uint32_t threshold);
+
+/**
+ * Removes every safety setting (`setup.safetySettings`).
+ *
+ * Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_clear_safety_settings(struct gemini_live_config *config);
+
+/**
+ * Live translation: speak replies in `target_language_code` (BCP-47):
+ * `setup.generationConfig.translationConfig.targetLanguageCode`, and `echoTargetLanguage`
+ * (`echo`: also repeat input already in the target language). NULL removes it. Default: off.
+ * Models with live translation.
+ *
+ * Errors: `NULL_ARGUMENT` (config), `INVALID_UTF8`, `INVALID_ARGUMENT` (not a language code).
+ */
+gemini_live_result gemini_live_config_set_translation(struct gemini_live_config *config,
+                                                      const char *target_language_code,
+                                                      bool echo);
+
+/**
+ * Adds a billing label: `setup.labels.<key>` = `value`. Keys: 1 to 63 lowercase ASCII
+ * letters, digits, `_` and `-`, starting with a letter; values: at most 63 of the same (may be
+ * empty). A key set before is replaced. Default: none.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (a key or value outside the rules).
+ */
+gemini_live_result gemini_live_config_add_label(struct gemini_live_config *config,
+                                                const char *key,
+                                                const char *value);
 
 /**
  * The message of the last failure on the calling thread: NUL-terminated UTF-8, never NULL
@@ -1713,6 +2206,29 @@ gemini_live_result gemini_live_session_send_tool_response(struct gemini_live_ses
                                                           const char *response_json,
                                                           uint32_t scheduling,
                                                           int32_t will_continue);
+
+/**
+ * Answers several tool calls in one message: `toolResponse.functionResponses` holds the
+ * `count` responses at `responses`, in order, each with its media `parts` (see
+ * `gemini_live_function_response`). Use it when a `TOOL_CALL` event asks for several calls at
+ * once. All or nothing: the first invalid response fails the call and nothing is sent.
+ *
+ * Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+ * 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+ * `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. Inline part bytes grow by a third in
+ * base64.
+ *
+ * Ownership: everything is copied (encoded) before the call returns; the caller keeps it.
+ * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, responses, a name or
+ * response_json, parts with parts_count > 0), `INVALID_UTF8`, `INVALID_JSON` (a response that
+ * is not an object), `INVALID_ARGUMENT` (count 0 or above 1024, an empty name, unknown
+ * scheduling, will_continue not -1/0/1, a part with both or neither of data and file_uri,
+ * inline data without a MIME type or of length 0), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`. The
+ * message names the offending entry (`responses[1].parts[0].mime_type`).
+ */
+gemini_live_result gemini_live_session_send_tool_responses(struct gemini_live_session *session,
+                                                           const struct gemini_live_function_response *responses,
+                                                           size_t count);
 
 /**
  * Sends `contextUpdate`: replaces the system instruction and/or the tools mid-session.

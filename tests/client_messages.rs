@@ -231,6 +231,7 @@ async fn tool_call_round_trip_and_context_update() {
             response: json!({"output": "sunny, 21C"}),
             scheduling: Some(Scheduling::WhenIdle),
             will_continue: None,
+            parts: Vec::new(),
         }])
         .await
         .unwrap();

@@ -180,6 +180,11 @@ type Config struct {
 	// SetupJSON is deep-merged into the setup message, for fields without a setting here.
 	SetupJSON json.RawMessage
 
+	// Typed setup settings and connection options (setup.go); a zero value sends nothing, so
+	// the model's default applies. Each is checked by the library when Connect builds the
+	// config (an out-of-range value fails with ErrInvalidArgument).
+	Setup Setup
+
 	// EventBuffer is the capacity of the Go event channel (default 256). When it is full, the
 	// library's delivery for this session waits (network reading pauses), nothing is dropped.
 	EventBuffer int
@@ -507,6 +512,7 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 			})
 		})
 	}
+	cfg.Setup.steps(c, add)
 	if len(cfg.SetupJSON) > 0 {
 		add(func() error {
 			return str(string(cfg.SetupJSON), func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {

@@ -389,13 +389,18 @@ type ToolResponse struct {
 	Scheduling Scheduling
 	// WillContinue, when non-nil, sets willContinue (true: more responses to this call follow).
 	WillContinue *bool
+	// Parts is media that goes with the result; only SendToolResponses sends it.
+	Parts []FunctionResponsePart
 }
 
 // SendToolResponse sends a toolResponse.
 func (s *Session) SendToolResponse(r ToolResponse) error {
-	b, err := json.Marshal(r.Response)
+	if len(r.Parts) > 0 {
+		return s.SendToolResponses([]ToolResponse{r})
+	}
+	b, err := marshalResponse(r.Response)
 	if err != nil {
-		return &Error{Code: ResultInvalidJSON, Message: err.Error()}
+		return err
 	}
 	var id *C.char
 	if r.ID != "" {
@@ -405,16 +410,28 @@ func (s *Session) SendToolResponse(r ToolResponse) error {
 	name, resp := cstr(r.Name), cstr(string(b))
 	defer C.free(unsafe.Pointer(name))
 	defer C.free(unsafe.Pointer(resp))
-	wc := C.int32_t(-1)
-	if r.WillContinue != nil {
-		wc = 0
-		if *r.WillContinue {
-			wc = 1
-		}
-	}
+	wc := willContinueC(r.WillContinue)
 	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
 		return C.golive_session_send_tool_response(p, id, name, resp, C.uint32_t(r.Scheduling), wc, e)
 	})
+}
+
+func marshalResponse(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &Error{Code: ResultInvalidJSON, Message: err.Error()}
+	}
+	return b, nil
+}
+
+func willContinueC(v *bool) C.int32_t {
+	if v == nil {
+		return -1
+	}
+	if *v {
+		return 1
+	}
+	return 0
 }
 
 // Respond answers call with result: an error becomes {"error": err.Error()}, anything else

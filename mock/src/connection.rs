@@ -398,6 +398,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                             id: r.id.clone(),
                             name: r.name.clone(),
                             response: r.response.clone(),
+                            parts: r.parts.clone(),
                         };
                         push_recent(&mut s.tool_responses, record);
                     }

@@ -110,6 +110,8 @@ pub(crate) struct FunctionResponse {
     pub will_continue: bool,
     /// From the sibling field or from inside `response` (both placements exist in the wild).
     pub silent: bool,
+    /// `parts`: media with the result (`{"inlineData":{...}}` or `{"fileData":{...}}`), as sent.
+    pub parts: Vec<Value>,
 }
 
 /// The parts of `setup` the mock acts on.
@@ -316,6 +318,13 @@ fn tool_response(body: &Value) -> Vec<FunctionResponse> {
                 silent: scheduling
                     .and_then(Value::as_str)
                     .is_some_and(|s| s.eq_ignore_ascii_case("SILENT")),
+                parts: r
+                    .get("parts")
+                    .map(one_or_many)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .cloned()
+                    .collect(),
                 response,
             }
         })
@@ -473,6 +482,7 @@ enum Ty {
     Empty,
     ToolResponse,
     FunctionResponse,
+    FunctionResponsePart,
     ContextUpdate,
     ToolsWrapper,
     Scalar,
@@ -637,9 +647,14 @@ fn fields(ty: Ty) -> &'static [(&'static str, Ty)] {
             ("id", Scalar),
             ("name", Scalar),
             ("response", Free),
-            ("parts", Free),
+            ("parts", FunctionResponsePart),
             ("will_continue", Scalar),
             ("scheduling", Scalar),
+        ],
+        FunctionResponsePart => &[
+            ("inline_data", Blob),
+            ("file_data", FileData),
+            ("media_processing", Free),
         ],
         ContextUpdate => &[("system_instruction", Content), ("tools", ToolsWrapper)],
         ToolsWrapper => &[("tools", Tool)],
@@ -731,5 +746,19 @@ mod tests {
             "{}",
             err.reason
         );
+    }
+
+    #[test]
+    fn several_function_responses_with_parts() {
+        let msg = br#"{"toolResponse":{"functionResponses":[{"id":"a","name":"n","response":{}},{"id":"b","name":"m","response":{"output":1},"parts":[{"inline_data":{"mimeType":"image/png","data":"AAE=","displayName":"d"}},{"fileData":{"fileUri":"gs://b/o"}}]}]}}"#;
+        let (msg, _) = parse(msg, true, false).unwrap();
+        let ClientMsg::ToolResponse(responses) = msg else {
+            panic!("not a tool response");
+        };
+        assert_eq!(responses.len(), 2);
+        assert_eq!(responses[1].parts.len(), 2);
+        assert_eq!(responses[1].parts[0]["inlineData"]["mimeType"], "image/png");
+        let bad = br#"{"toolResponse":{"functionResponses":[{"name":"n","response":{},"parts":[{"inlineData":{"bogus":1}}]}]}}"#;
+        assert!(parse(bad, true, false).is_err());
     }
 }

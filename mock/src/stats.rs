@@ -105,6 +105,8 @@ pub struct ToolResponseRecord {
     pub id: Option<String>,
     pub name: String,
     pub response: Value,
+    /// `parts` of the response (media with the result), camelCase; empty when none.
+    pub parts: Vec<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -185,6 +185,11 @@ pub enum gemini_live_modality {
     Text = 1,
     /// Audio replies (24 kHz PCM16).
     Audio = 2,
+    /// Image output (in the service's enum; no Live model documented to produce it). Only in
+    /// `gemini_live_config_set_response_modalities`.
+    Image = 3,
+    /// Video output (Live avatars). Only in `gemini_live_config_set_response_modalities`.
+    Video = 4,
 }
 
 /// Sensitivity of the server's start- or end-of-speech detection.
@@ -209,4 +214,92 @@ pub enum gemini_live_activity_handling {
     StartOfActivityInterrupts = 1,
     /// The model finishes its reply.
     NoInterruption = 2,
+}
+
+/// `generationConfig.mediaResolution`: tokens spent per image or video frame.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_media_resolution {
+    /// No field (the service default).
+    Unspecified = 0,
+    /// `MEDIA_RESOLUTION_LOW` (64 tokens per image).
+    Low = 1,
+    /// `MEDIA_RESOLUTION_MEDIUM` (256 tokens per image).
+    Medium = 2,
+    /// `MEDIA_RESOLUTION_HIGH`.
+    High = 3,
+}
+
+/// `generationConfig.thinkingConfig.thinkingLevel` (3.x Live models).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_thinking_level {
+    /// No field (the model's default).
+    Unspecified = 0,
+    Minimal = 1,
+    Low = 2,
+    Medium = 3,
+    High = 4,
+}
+
+/// `realtimeInputConfig.turnCoverage`: which input a user turn includes.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_turn_coverage {
+    /// No field (the model's default).
+    Unspecified = 0,
+    /// `TURN_INCLUDES_ONLY_ACTIVITY` (the 2.5 default).
+    OnlyActivity = 1,
+    /// `TURN_INCLUDES_ALL_INPUT`.
+    AllInput = 2,
+    /// `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the 3.x default).
+    AudioActivityAndAllVideo = 3,
+}
+
+/// `safetySettings[].category`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_harm_category {
+    /// `HARM_CATEGORY_HARASSMENT`.
+    Harassment = 1,
+    /// `HARM_CATEGORY_HATE_SPEECH`.
+    HateSpeech = 2,
+    /// `HARM_CATEGORY_SEXUALLY_EXPLICIT`.
+    SexuallyExplicit = 3,
+    /// `HARM_CATEGORY_DANGEROUS_CONTENT`.
+    DangerousContent = 4,
+    /// `HARM_CATEGORY_CIVIC_INTEGRITY`.
+    CivicIntegrity = 5,
+}
+
+/// `safetySettings[].threshold`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_harm_threshold {
+    /// `BLOCK_LOW_AND_ABOVE`.
+    BlockLowAndAbove = 1,
+    /// `BLOCK_MEDIUM_AND_ABOVE`.
+    BlockMediumAndAbove = 2,
+    /// `BLOCK_ONLY_HIGH`.
+    BlockOnlyHigh = 3,
+    /// `BLOCK_NONE`.
+    BlockNone = 4,
+    /// `OFF`: the filter is off.
+    Off = 5,
+}
+
+/// Which audio transcription a setting applies to.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_transcription {
+    /// `inputAudioTranscription`: the user's speech.
+    Input = 1,
+    /// `outputAudioTranscription`: the model's speech.
+    Output = 2,
 }

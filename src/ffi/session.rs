@@ -598,26 +598,197 @@ pub extern "C" fn gemini_live_session_send_tool_response(
         if !response.is_object() {
             return Err(Error::json("`response_json` must be a JSON object"));
         }
-        let scheduling = match scheduling {
-            0 => None,
-            1 => Some(Scheduling::Silent),
-            2 => Some(Scheduling::WhenIdle),
-            3 => Some(Scheduling::Interrupt),
-            v => return Err(Error::invalid(format!("`scheduling` has no value {v}"))),
-        };
-        let will_continue = match will_continue {
-            -1 => None,
-            0 => Some(false),
-            1 => Some(true),
-            v => return Err(Error::invalid(format!("`will_continue` {v} is not -1, 0 or 1"))),
-        };
         s.send(protocol::encode_tool_response(&[FunctionResponse {
             id: id.map(str::to_owned),
             name: name.to_owned(),
             response,
-            scheduling,
-            will_continue,
+            scheduling: scheduling_arg(scheduling, "scheduling")?,
+            will_continue: will_continue_arg(will_continue, "will_continue")?,
+            parts: Vec::new(),
         }]))
+    }
+}
+
+fn scheduling_arg(value: u32, name: &str) -> Result<Option<Scheduling>, Error> {
+    match value {
+        0 => Ok(None),
+        1 => Ok(Some(Scheduling::Silent)),
+        2 => Ok(Some(Scheduling::WhenIdle)),
+        3 => Ok(Some(Scheduling::Interrupt)),
+        v => Err(Error::invalid(format!("`{name}` has no value {v}"))),
+    }
+}
+
+fn will_continue_arg(value: i32, name: &str) -> Result<Option<bool>, Error> {
+    match value {
+        -1 => Ok(None),
+        0 => Ok(Some(false)),
+        1 => Ok(Some(true)),
+        v => Err(Error::invalid(format!("`{name}` {v} is not -1, 0 or 1"))),
+    }
+}
+
+// ---- Several function responses (with media parts) in one `toolResponse`.
+
+/// Media that goes with a function's result (`FunctionResponse.parts[]`): either inline bytes
+/// (`data`/`data_len` with `mime_type`, sent as `inlineData`) or a file reference (`file_uri`,
+/// `mime_type` optional, sent as `fileData`); exactly one of `data` and `file_uri` is set.
+/// `display_name` may be NULL.
+#[repr(C)]
+pub struct gemini_live_function_response_part {
+    /// MIME type (`image/png`, `application/pdf`): required with `data`, optional with
+    /// `file_uri` (NULL omits it).
+    pub mime_type: *const c_char,
+    /// Inline bytes (sent base64-encoded), or NULL for a file reference.
+    pub data: *const u8,
+    pub data_len: usize,
+    /// A file URI (`gs://...`, `https://...`), or NULL for inline bytes.
+    pub file_uri: *const c_char,
+    /// A name the model can refer to, or NULL.
+    pub display_name: *const c_char,
+}
+
+/// One function's answer in `gemini_live_session_send_tool_responses`: the fields of
+/// `gemini_live_session_send_tool_response` plus `parts_count` media parts at `parts` (NULL
+/// when `parts_count` is 0).
+#[repr(C)]
+pub struct gemini_live_function_response {
+    /// The call's id from the `TOOL_CALL` event (required on the Gemini API); NULL omits it.
+    pub id: *const c_char,
+    /// The function name (required, non-empty).
+    pub name: *const c_char,
+    /// A JSON object (required): `{"output": ...}` or `{"error": ...}` by convention.
+    pub response_json: *const c_char,
+    /// A `GEMINI_LIVE_SCHEDULING_*` value (`NONE` omits the field).
+    pub scheduling: u32,
+    /// -1 omits `willContinue`, 0 false, 1 true (Gemini API only).
+    pub will_continue: i32,
+    pub parts: *const gemini_live_function_response_part,
+    pub parts_count: usize,
+}
+
+/// Most function responses in one `toolResponse`, and most parts in one response.
+const MAX_FUNCTION_RESPONSES: usize = 1024;
+
+/// # Safety
+/// The pointers in `part` must be NULL or valid as documented on the struct.
+unsafe fn function_response_part(
+    part: &gemini_live_function_response_part,
+    at: &str,
+) -> Result<protocol::FunctionResponsePart, Error> {
+    let display_name = try_opt_str(part.display_name, &format!("{at}.display_name"))?.map(str::to_owned);
+    let mime_type = try_opt_str(part.mime_type, &format!("{at}.mime_type"))?;
+    match (part.data.is_null(), part.file_uri.is_null()) {
+        (false, true) => {
+            let data = try_bytes(
+                part.data,
+                part.data_len,
+                &format!("{at}.data"),
+                super::ptr::MAX_INPUT_BYTES,
+            )?;
+            let mime_type = mime_type
+                .filter(|m| !m.is_empty())
+                .ok_or_else(|| Error::invalid(format!("`{at}.mime_type` is required with `data`")))?;
+            Ok(protocol::FunctionResponsePart::InlineData(
+                protocol::FunctionResponseBlob {
+                    mime_type: mime_type.to_owned(),
+                    data: data.to_vec(),
+                    display_name,
+                },
+            ))
+        }
+        (true, false) => {
+            let uri = super::ptr::try_nonempty_str(part.file_uri, &format!("{at}.file_uri"))?;
+            Ok(protocol::FunctionResponsePart::FileData(
+                protocol::FunctionResponseFileData {
+                    file_uri: uri.to_owned(),
+                    mime_type: mime_type.unwrap_or("").to_owned(),
+                    display_name,
+                },
+            ))
+        }
+        _ => Err(Error::invalid(format!(
+            "`{at}` must set exactly one of `data` and `file_uri`"
+        ))),
+    }
+}
+
+/// # Safety
+/// As [`gemini_live_session_send_tool_responses`].
+unsafe fn function_response(r: &gemini_live_function_response, i: usize) -> Result<FunctionResponse, Error> {
+    let at = format!("responses[{i}]");
+    let id = try_opt_str(r.id, &format!("{at}.id"))?;
+    let name = super::ptr::try_nonempty_str(r.name, &format!("{at}.name"))?;
+    let response = try_json(r.response_json, &format!("{at}.response_json"))?;
+    if !response.is_object() {
+        return Err(Error::json(format!("`{at}.response_json` must be a JSON object")));
+    }
+    if r.parts_count > MAX_FUNCTION_RESPONSES {
+        return Err(Error::invalid(format!(
+            "`{at}.parts_count` {} is above {MAX_FUNCTION_RESPONSES}",
+            r.parts_count
+        )));
+    }
+    let parts = if r.parts_count == 0 {
+        Vec::new()
+    } else {
+        if r.parts.is_null() {
+            return Err(Error::null(&format!("{at}.parts")));
+        }
+        std::slice::from_raw_parts(r.parts, r.parts_count)
+            .iter()
+            .enumerate()
+            .map(|(j, p)| function_response_part(p, &format!("{at}.parts[{j}]")))
+            .collect::<Result<_, _>>()?
+    };
+    Ok(FunctionResponse {
+        id: id.map(str::to_owned),
+        name: name.to_owned(),
+        response,
+        scheduling: scheduling_arg(r.scheduling, &format!("{at}.scheduling"))?,
+        will_continue: will_continue_arg(r.will_continue, &format!("{at}.will_continue"))?,
+        parts,
+    })
+}
+
+/// Answers several tool calls in one message: `toolResponse.functionResponses` holds the
+/// `count` responses at `responses`, in order, each with its media `parts` (see
+/// `gemini_live_function_response`). Use it when a `TOOL_CALL` event asks for several calls at
+/// once. All or nothing: the first invalid response fails the call and nothing is sent.
+///
+/// Size: the encoded JSON message must fit the message limit (`GEMINI_LIVE_MAX_MESSAGE_BYTES`,
+/// 16 MiB, unless changed with `gemini_live_config_set_max_message_bytes`); a larger one returns
+/// `GEMINI_LIVE_RESULT_TOO_LARGE` and nothing is queued. Inline part bytes grow by a third in
+/// base64.
+///
+/// Ownership: everything is copied (encoded) before the call returns; the caller keeps it.
+/// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, responses, a name or
+/// response_json, parts with parts_count > 0), `INVALID_UTF8`, `INVALID_JSON` (a response that
+/// is not an object), `INVALID_ARGUMENT` (count 0 or above 1024, an empty name, unknown
+/// scheduling, will_continue not -1/0/1, a part with both or neither of data and file_uri,
+/// inline data without a MIME type or of length 0), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`. The
+/// message names the offending entry (`responses[1].parts[0].mime_type`).
+#[no_mangle]
+pub extern "C" fn gemini_live_session_send_tool_responses(
+    session: *mut gemini_live_session,
+    responses: *const gemini_live_function_response,
+    count: usize,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        if responses.is_null() {
+            return Err(Error::null("responses"));
+        }
+        if count == 0 || count > MAX_FUNCTION_RESPONSES {
+            return Err(Error::invalid(format!("`count` {count} is outside 1..={MAX_FUNCTION_RESPONSES}")));
+        }
+        let items = unsafe { std::slice::from_raw_parts(responses, count) };
+        let list = items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| unsafe { function_response(r, i) })
+            .collect::<Result<Vec<_>, _>>()?;
+        s.send(protocol::encode_tool_response(&list))
     }
 }
 

@@ -260,6 +260,7 @@ mod tests {
             response: json!({"output": "sunny, 21C"}),
             scheduling: Some(Scheduling::WhenIdle),
             will_continue: None,
+            parts: Vec::new(),
         }]);
         let v: Value = serde_json::from_str(&m.json).unwrap();
         let want: Value = serde_json::from_str(r#"{"toolResponse":{"functionResponses":[{"id":"function-call-5831923424298605773","name":"get_current_weather","response":{"output":"sunny, 21C"},"scheduling":"WHEN_IDLE"}]}}"#).unwrap();

@@ -127,6 +127,47 @@ pub struct FunctionResponse {
     /// Gemini API only: more responses for this call will follow.
     #[serde(default, alias = "will_continue", skip_serializing_if = "Option::is_none")]
     pub will_continue: Option<bool>,
+    /// Media that goes with the result (an image the function produced, a file it names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<FunctionResponsePart>,
+}
+
+/// One piece of media in a [`FunctionResponse`]: inline bytes or a file reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FunctionResponsePart {
+    #[serde(alias = "inline_data")]
+    InlineData(FunctionResponseBlob),
+    #[serde(alias = "file_data")]
+    FileData(FunctionResponseFileData),
+}
+
+/// Inline bytes of a [`FunctionResponsePart`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionResponseBlob {
+    #[serde(default, alias = "mime_type")]
+    pub mime_type: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient::base64_bytes",
+        serialize_with = "standard_base64"
+    )]
+    pub data: Vec<u8>,
+    #[serde(default, alias = "display_name", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// A file reference of a [`FunctionResponsePart`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionResponseFileData {
+    #[serde(alias = "file_uri")]
+    pub file_uri: String,
+    #[serde(default, alias = "mime_type", skip_serializing_if = "String::is_empty")]
+    pub mime_type: String,
+    #[serde(default, alias = "display_name", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
 fn is_false(v: &bool) -> bool {
@@ -161,10 +202,38 @@ mod tests {
             response: serde_json::json!({"output": "sunny"}),
             scheduling: Some(Scheduling::Interrupt),
             will_continue: Some(true),
+            parts: Vec::new(),
         };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
             r#"{"id":"fc-1","name":"get_weather","response":{"output":"sunny"},"scheduling":"INTERRUPT","willContinue":true}"#
         );
+    }
+
+    #[test]
+    fn function_response_parts_encode_inline_and_file_data() {
+        let r = FunctionResponse {
+            name: "snap".into(),
+            response: serde_json::json!({}),
+            parts: vec![
+                FunctionResponsePart::InlineData(FunctionResponseBlob {
+                    mime_type: "image/png".into(),
+                    data: vec![0, 1, 0xff],
+                    display_name: Some("shot".into()),
+                }),
+                FunctionResponsePart::FileData(FunctionResponseFileData {
+                    file_uri: "gs://b/o".into(),
+                    mime_type: "application/pdf".into(),
+                    display_name: None,
+                }),
+            ],
+            ..Default::default()
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            text,
+            r#"{"name":"snap","response":{},"parts":[{"inlineData":{"mimeType":"image/png","data":"AAH/","displayName":"shot"}},{"fileData":{"fileUri":"gs://b/o","mimeType":"application/pdf"}}]}"#
+        );
+        assert_eq!(serde_json::from_str::<FunctionResponse>(&text).unwrap(), r);
     }
 }

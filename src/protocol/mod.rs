@@ -15,7 +15,10 @@ pub use client::{
     encode_client_content, encode_context_update, encode_raw, encode_realtime, encode_setup,
     encode_tool_response, EncodedMessage, MessageKind, RealtimeInput,
 };
-pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Scheduling};
+pub use content::{
+    Blob, Content, FunctionCall, FunctionResponse, FunctionResponseBlob, FunctionResponseFileData,
+    FunctionResponsePart, Part, Scheduling,
+};
 pub use issues::{FieldIssue, FieldIssues};
 pub use raw_json::{JsonObject, RawJson};
 pub use server::{
@@ -24,6 +27,6 @@ pub use server::{
     VoiceActivity, VoiceActivityDetectionSignal,
 };
 pub use setup::{
-    merge_json, ActivityDetection, ActivityHandling, AutomaticActivityDetection, ContextWindowCompression,
-    GenerationConfig, Modality, Sensitivity, SessionConfig, SessionResumption,
+    f32_json, merge_json, ActivityDetection, ActivityHandling, AutomaticActivityDetection,
+    ContextWindowCompression, GenerationConfig, Modality, Sensitivity, SessionConfig, SessionResumption,
 };

@@ -12,6 +12,8 @@ use serde_json::{json, Map, Value};
 pub enum Modality {
     Text,
     Audio,
+    Image,
+    Video,
 }
 
 impl Modality {
@@ -19,6 +21,8 @@ impl Modality {
         match self {
             Modality::Text => "TEXT",
             Modality::Audio => "AUDIO",
+            Modality::Image => "IMAGE",
+            Modality::Video => "VIDEO",
         }
     }
 }
@@ -114,10 +118,16 @@ pub struct SessionConfig {
     /// `projects/.../models/...`). The transport expands bare ids per backend.
     pub model: String,
     pub response_modality: Option<Modality>,
+    /// Several response modalities (`responseModalities` with more than one value); when not
+    /// empty it replaces `response_modality`.
+    pub response_modalities: Vec<Modality>,
     pub generation: GenerationConfig,
     pub voice: Option<String>,
     pub language_code: Option<String>,
     pub system_instruction: Option<String>,
+    /// Further text parts of the system instruction, after `system_instruction` (each part is a
+    /// paragraph).
+    pub system_instruction_parts: Vec<String>,
     /// `Tool` objects, verbatim (`{"functionDeclarations":[...]}`, `{"googleSearch":{}}`, ...).
     pub tools: Vec<Value>,
     pub activity_detection: ActivityDetection,
@@ -129,6 +139,8 @@ pub struct SessionConfig {
     pub output_audio_transcription: bool,
     /// Options for the input transcription (used when `input_audio_transcription` is on).
     pub input_transcription_config: TranscriptionConfig,
+    /// Options for the output transcription (used when `output_audio_transcription` is on).
+    pub output_transcription_config: TranscriptionConfig,
     pub session_resumption: Option<SessionResumption>,
     pub context_window_compression: Option<ContextWindowCompression>,
     pub proactive_audio: Option<bool>,
@@ -179,10 +191,16 @@ impl SessionConfig {
         if !generation.is_empty() {
             setup.insert("generationConfig".into(), Value::Object(generation));
         }
-        if let Some(text) = &self.system_instruction {
+        let instruction: Vec<&String> = self
+            .system_instruction
+            .iter()
+            .chain(self.system_instruction_parts.iter())
+            .collect();
+        if !instruction.is_empty() {
+            let parts: Vec<Value> = instruction.iter().map(|t| json!({ "text": t })).collect();
             setup.insert(
                 "systemInstruction".into(),
-                content_json(&Content::text("user", text.clone())),
+                json!({ "parts": parts, "role": "user" }),
             );
         }
         if !self.tools.is_empty() {
@@ -215,17 +233,16 @@ impl SessionConfig {
             setup.insert("contextWindowCompression".into(), Value::Object(obj));
         }
         if self.input_audio_transcription {
-            let mut t = Map::new();
-            if !self.input_transcription_config.language_codes.is_empty() {
-                t.insert(
-                    "languageCodes".into(),
-                    json!(self.input_transcription_config.language_codes),
-                );
-            }
-            setup.insert("inputAudioTranscription".into(), Value::Object(t));
+            setup.insert(
+                "inputAudioTranscription".into(),
+                self.input_transcription_config.object(),
+            );
         }
         if self.output_audio_transcription {
-            setup.insert("outputAudioTranscription".into(), json!({}));
+            setup.insert(
+                "outputAudioTranscription".into(),
+                self.output_transcription_config.object(),
+            );
         }
         if self.proactive_audio.is_some() || self.proactive_video.is_some() {
             let mut p = Map::new();
@@ -264,16 +281,19 @@ impl SessionConfig {
     fn generation_object(&self) -> Map<String, Value> {
         let g = &self.generation;
         let mut obj = Map::new();
-        if let Some(m) = self.response_modality {
+        if !self.response_modalities.is_empty() {
+            let names: Vec<&str> = self.response_modalities.iter().map(|m| m.wire_name()).collect();
+            obj.insert("responseModalities".into(), json!(names));
+        } else if let Some(m) = self.response_modality {
             obj.insert("responseModalities".into(), json!([m.wire_name()]));
         }
         let numbers = [
-            ("temperature", g.temperature.map(|v| json!(v))),
-            ("topP", g.top_p.map(|v| json!(v))),
+            ("temperature", g.temperature.map(f32_json)),
+            ("topP", g.top_p.map(f32_json)),
             ("topK", g.top_k.map(|v| json!(v))),
             ("maxOutputTokens", g.max_output_tokens.map(|v| json!(v))),
-            ("presencePenalty", g.presence_penalty.map(|v| json!(v))),
-            ("frequencyPenalty", g.frequency_penalty.map(|v| json!(v))),
+            ("presencePenalty", g.presence_penalty.map(f32_json)),
+            ("frequencyPenalty", g.frequency_penalty.map(f32_json)),
             ("candidateCount", g.candidate_count.map(|v| json!(v))),
             ("seed", g.seed.map(|v| json!(v))),
             ("mediaResolution", g.media_resolution.as_ref().map(|v| json!(v))),
@@ -366,6 +386,29 @@ impl SessionConfig {
         }
         obj
     }
+}
+
+impl TranscriptionConfig {
+    fn object(&self) -> Value {
+        let mut t = Map::new();
+        if !self.language_codes.is_empty() {
+            t.insert("languageCodes".into(), json!(self.language_codes));
+        }
+        Value::Object(t)
+    }
+}
+
+/// An `f32` as the JSON number its user wrote: the shortest decimal that reads back as the same
+/// `f32` (`0.7f32` is `0.7`, not the `0.699999988079071` of widening it to `f64`). Not finite:
+/// `null` (JSON has no such number).
+pub fn f32_json(v: f32) -> Value {
+    // `Display` of an `f32` is its shortest round-trip decimal; read as `f64`, that decimal is
+    // what serde_json prints back (an `f64` prints as its own shortest round-trip form).
+    format!("{v}")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map_or(Value::Null, |f| json!(f))
 }
 
 /// Serializes content to JSON; infallible for our own types.
@@ -505,6 +548,62 @@ mod tests {
         let got = c.setup_object("models/gemini-2.5-flash-native-audio-preview-12-2025");
         let want: Value = serde_json::from_str(r#"{"model":"models/gemini-2.5-flash-native-audio-preview-12-2025","generationConfig":{"responseModalities":["AUDIO"],"speechConfig":{"voiceConfig":{"prebuiltVoiceConfig":{"voiceName":"Puck"}},"languageCode":"en-US"}},"systemInstruction":{"parts":[{"text":"You are helpful."}],"role":"user"},"tools":[{"functionDeclarations":[{"name":"get_weather","behavior":"NON_BLOCKING"}]}],"sessionResumption":{},"inputAudioTranscription":{},"outputAudioTranscription":{},"realtimeInputConfig":{"automaticActivityDetection":{"disabled":true}},"contextWindowCompression":{"slidingWindow":{}}}"#).unwrap();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn floats_go_out_as_written() {
+        for (v, want) in [
+            (0.7f32, "0.7"),
+            (0.1, "0.1"),
+            (0.95, "0.95"),
+            (1.0, "1.0"),
+            (0.0, "0.0"),
+            (-1.5, "-1.5"),
+            (1.9999999, "1.9999999"),
+            (f32::MIN_POSITIVE, "1.1754944e-38"),
+            (3.4028235e38, "3.4028235e+38"),
+        ] {
+            let text = serde_json::to_string(&f32_json(v)).unwrap();
+            assert_eq!(text, want, "{v}");
+            let back: f64 = text.parse().unwrap();
+            assert_eq!(back as f32, v, "{text} must read back as {v}");
+        }
+        assert_eq!(f32_json(f32::NAN), Value::Null);
+        let mut c = SessionConfig::new("m");
+        c.generation.temperature = Some(0.7);
+        c.generation.top_p = Some(0.95);
+        c.generation.presence_penalty = Some(-0.3);
+        c.generation.frequency_penalty = Some(0.3);
+        let text = crate::protocol::encode_setup(c.setup_object("models/m")).json;
+        assert!(
+            text.contains(r#""temperature":0.7"#) && text.contains(r#""topP":0.95"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""presencePenalty":-0.3"#) && text.contains(r#""frequencyPenalty":0.3"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn several_modalities_and_instruction_parts() {
+        let mut c = SessionConfig::new("m");
+        c.response_modality = Some(Modality::Text);
+        c.response_modalities = vec![Modality::Audio, Modality::Video];
+        c.system_instruction = Some("one".into());
+        c.system_instruction_parts = vec!["two".into()];
+        c.output_audio_transcription = true;
+        c.output_transcription_config.language_codes = vec!["de-DE".into()];
+        let s = c.setup_object("models/m");
+        assert_eq!(
+            s["generationConfig"]["responseModalities"],
+            json!(["AUDIO", "VIDEO"])
+        );
+        assert_eq!(
+            s["systemInstruction"],
+            json!({"parts": [{"text": "one"}, {"text": "two"}], "role": "user"})
+        );
+        assert_eq!(s["outputAudioTranscription"], json!({"languageCodes": ["de-DE"]}));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use super::config::{ConnectConfig, ReconnectPolicy};
 use super::config_error::ConfigError;
 use super::endpoint::{
-    check_plain_text, check_vertex_location, check_vertex_project, parse_base_url, Auth, Endpoint,
+    check_custom_header, check_plain_text, check_vertex_location, check_vertex_project, parse_base_url, Auth,
+    Endpoint,
 };
 use super::secret::{check_secret_text, CredentialProvider, Secret};
 use super::tls::TlsConfig;
@@ -99,6 +100,32 @@ impl ConfigBuilder {
             access_token: token,
         });
         Ok(self)
+    }
+
+    /// Vertex AI in express mode with an API key (sent as `x-goog-api-key` to
+    /// `aiplatform.googleapis.com`; the model becomes `publishers/google/models/...`); replaces
+    /// earlier credentials. Refused as [`ConfigBuilder::api_key`].
+    pub fn vertex_api_key(&mut self, key: &str) -> Result<&mut Self, ConfigError> {
+        let key = secret(key, "api_key")?;
+        self.auth = Some(Auth::VertexApiKey(key));
+        Ok(self)
+    }
+
+    /// Adds a request header to the WebSocket upgrade (e.g. `x-goog-user-project`), replacing
+    /// an earlier one of the same name (case-insensitive) and the library's default of that
+    /// name (`user-agent`, `x-goog-api-client`). Refused: see [`check_custom_header`].
+    pub fn header(&mut self, name: &str, value: &str) -> Result<&mut Self, ConfigError> {
+        check_custom_header(name, value)?;
+        let headers = &mut self.config.endpoint.headers;
+        headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        headers.push((name.to_owned(), value.to_owned()));
+        Ok(self)
+    }
+
+    /// Removes every custom header.
+    pub fn clear_headers(&mut self) -> &mut Self {
+        self.config.endpoint.headers.clear();
+        self
     }
 
     /// Asked for a fresh credential before every connection attempt; it replaces the secret of

@@ -26,6 +26,10 @@ pub enum Auth {
         location: String,
         access_token: Secret,
     },
+    /// Vertex AI in express mode: an API key sent as `x-goog-api-key` to the global host
+    /// `aiplatform.googleapis.com`, the model named `publishers/google/models/...` (no project
+    /// or location).
+    VertexApiKey(Secret),
 }
 
 /// A complete description of the endpoint.
@@ -41,7 +45,8 @@ pub struct Endpoint {
     pub allow_insecure: bool,
     /// Asked for a fresh credential before each (re)connection; replaces the secret in `auth`.
     pub credential_provider: Option<CredentialProvider>,
-    /// Extra request headers.
+    /// Extra request headers, checked by [`check_custom_header`]; one that has the name of a
+    /// default header (`user-agent`, `x-goog-api-client`) replaces it.
     pub headers: Vec<(String, String)>,
 }
 
@@ -53,6 +58,10 @@ impl fmt::Debug for Endpoint {
             .field("api_version", &self.api_version)
             .field("allow_insecure", &self.allow_insecure)
             .field("credential_provider", &self.credential_provider.is_some())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -270,6 +279,7 @@ impl Endpoint {
             Auth::Vertex {
                 project, location, ..
             } => vertex_model_name(model, project, location),
+            Auth::VertexApiKey(_) => vertex_express_model_name(model),
         }
     }
 
@@ -321,6 +331,15 @@ impl Endpoint {
                     ),
                 )
             }
+            Auth::VertexApiKey(key) => {
+                key.check("API key")?;
+                let version = self.api_version.as_deref().unwrap_or("v1beta1");
+                (
+                    vertex_host("global"),
+                    format!("ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent"),
+                    ("x-goog-api-key", secret(key).expose().to_owned()),
+                )
+            }
         };
         if model.trim().is_empty() {
             return Err(ConfigError::NoModel.into());
@@ -354,11 +373,16 @@ impl Endpoint {
             ),
         ];
         for (k, v) in &self.headers {
+            check_custom_header(k, v)?;
+            let name = k.to_ascii_lowercase();
+            // A default header of the same name (`user-agent`, ...) gives way.
+            headers.retain(|(existing, _)| *existing != name);
+            // Printed redacted: an application header may carry a proxy's credential.
             headers.push((
-                k.to_ascii_lowercase(),
+                name,
                 Secretish {
                     value: v.clone(),
-                    secret: false,
+                    secret: true,
                 },
             ));
         }
@@ -386,6 +410,78 @@ fn vertex_model_name(model: &str, project: &str, location: &str) -> String {
     } else {
         format!("projects/{project}/locations/{location}/publishers/google/models/{model}")
     }
+}
+
+fn vertex_express_model_name(model: &str) -> String {
+    if model.starts_with("publishers/") || model.starts_with("projects/") {
+        model.to_owned()
+    } else {
+        format!("publishers/google/models/{model}")
+    }
+}
+
+/// Header names the library sets itself (credentials, the WebSocket handshake, HTTP framing):
+/// a custom header may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "x-goog-api-key",
+    "proxy-authorization",
+    "cookie",
+    "host",
+    "connection",
+    "upgrade",
+    "content-length",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "keep-alive",
+    "proxy-connection",
+    "expect",
+];
+
+/// Checks a custom request header: the name an HTTP token (letters, digits and
+/// ``!#$%&'*+-.^_`|~``), not one the library sets itself (credentials: `authorization`,
+/// `x-goog-api-key`; the handshake: `host`, `connection`, `upgrade`, `sec-websocket-*`; HTTP
+/// framing); the value visible ASCII, spaces and tabs, not starting or ending with whitespace,
+/// at most 8192 bytes (no CR, LF, NUL or other control character: they would split or end the
+/// header).
+pub fn check_custom_header(name: &str, value: &str) -> Result<(), ConfigError> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || name.len() > 256 || !name.bytes().all(token) {
+        return Err(ConfigError::invalid(
+            "header name",
+            format!("{:?} is not an HTTP header name", printable(name)),
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if RESERVED_HEADERS.contains(&lower.as_str()) || lower.starts_with("sec-websocket-") {
+        return Err(ConfigError::invalid(
+            "header name",
+            format!("{lower:?} is set by the library (credentials or the WebSocket handshake)"),
+        ));
+    }
+    if value.len() > 8192 {
+        return Err(ConfigError::invalid(
+            "header value",
+            format!("the value of {lower:?} is {} bytes, above 8192", value.len()),
+        ));
+    }
+    if let Some(at) = value
+        .bytes()
+        .position(|b| !(b == b'\t' || (b' '..=b'~').contains(&b)))
+    {
+        return Err(ConfigError::invalid(
+            "header value",
+            format!("the value of {lower:?} has a control or non-ASCII byte at offset {at}"),
+        ));
+    }
+    if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        return Err(ConfigError::invalid(
+            "header value",
+            format!("the value of {lower:?} starts or ends with whitespace"),
+        ));
+    }
+    Ok(())
 }
 
 fn vertex_host(location: &str) -> String {
@@ -494,6 +590,74 @@ mod tests {
         );
         assert_eq!(vertex_host("global"), "aiplatform.googleapis.com");
         assert_eq!(vertex_host("eu"), "aiplatform.eu.rep.googleapis.com");
+    }
+
+    #[test]
+    fn vertex_express_target_uses_global_host_key_header_and_publisher_model() {
+        let e = Endpoint::with_auth(Auth::VertexApiKey(Secret::new("AQ.key")));
+        let t = e.target("gemini-live-2.5-flash-native-audio", None).unwrap();
+        assert_eq!(
+            t.url.as_str(),
+            "wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+        );
+        assert_eq!(header(&t, "x-goog-api-key"), "AQ.key");
+        assert!(!t.headers.iter().any(|(k, _)| k == "authorization"));
+        assert_eq!(
+            t.model_name,
+            "publishers/google/models/gemini-live-2.5-flash-native-audio"
+        );
+        assert_eq!(
+            e.model_name("publishers/google/models/x"),
+            "publishers/google/models/x"
+        );
+        assert_eq!(
+            header(
+                &e.target("m", Some(Secret::new("fresh"))).unwrap(),
+                "x-goog-api-key"
+            ),
+            "fresh"
+        );
+    }
+
+    #[test]
+    fn custom_headers_are_checked_and_replace_defaults() {
+        let mut e = Endpoint::gemini("k");
+        e.headers = vec![
+            ("X-Goog-User-Project".into(), "quota-proj".into()),
+            ("User-Agent".into(), "app/1".into()),
+        ];
+        let t = e.target("m", None).unwrap();
+        assert_eq!(header(&t, "x-goog-user-project"), "quota-proj");
+        assert_eq!(header(&t, "user-agent"), "app/1");
+        assert_eq!(t.headers.iter().filter(|(k, _)| k == "user-agent").count(), 1);
+        assert_eq!(header(&t, "x-goog-api-key"), "k");
+        assert!(!format!("{t:?}").contains("quota-proj"), "{t:?}");
+        for (name, value) in [
+            ("", "v"),
+            ("bad name", "v"),
+            ("x:y", "v"),
+            ("x\r\ny", "v"),
+            ("Authorization", "Bearer x"),
+            ("x-goog-api-key", "k2"),
+            ("Host", "evil"),
+            ("Sec-WebSocket-Key", "x"),
+            ("upgrade", "h2c"),
+            ("x-ok", "a\r\nInjected: 1"),
+            ("x-ok", "a\0b"),
+            ("x-ok", "caf\u{e9}"),
+            ("x-ok", " padded"),
+        ] {
+            assert!(
+                check_custom_header(name, value).is_err(),
+                "{name:?}: {value:?} must be refused"
+            );
+        }
+        assert!(check_custom_header("x-goog-user-project", "p-1").is_ok());
+        assert!(check_custom_header("x-empty", "").is_ok());
+        assert!(check_custom_header("x-tab", "a\tb").is_ok());
+        // The transport checks them too.
+        e.headers = vec![("authorization".into(), "Bearer stolen".into())];
+        assert!(e.target("m", None).is_err());
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub use builder::ConfigBuilder;
 pub use close::classify;
 pub use config::{ConnectConfig, ReconnectPolicy};
 pub use config_error::{ConfigError, TlsError};
-pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
+pub use endpoint::{
+    check_custom_header, check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth,
+    Endpoint,
+};
 pub use error::Error;
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 pub use tls::TlsConfig;

@@ -137,6 +137,8 @@ enum class Modality : std::uint32_t {
   Unspecified = GEMINI_LIVE_MODALITY_UNSPECIFIED,
   Text = GEMINI_LIVE_MODALITY_TEXT,
   Audio = GEMINI_LIVE_MODALITY_AUDIO,
+  Image = GEMINI_LIVE_MODALITY_IMAGE,  ///< only in Config::set_response_modalities
+  Video = GEMINI_LIVE_MODALITY_VIDEO,  ///< only in Config::set_response_modalities
 };
 
 enum class CloseClass : std::uint32_t {
@@ -193,6 +195,76 @@ struct AudioFormat {
   gemini_live_audio_format c() const noexcept {
     return gemini_live_audio_format{static_cast<std::uint32_t>(format), sample_rate, channels};
   }
+};
+
+// Typed setup values (see the C header for each wire field, range and the models).
+
+/// setup.generationConfig.mediaResolution: tokens per image or video frame.
+enum class MediaResolution : std::uint32_t {
+  Unspecified = GEMINI_LIVE_MEDIA_RESOLUTION_UNSPECIFIED,
+  Low = GEMINI_LIVE_MEDIA_RESOLUTION_LOW,
+  Medium = GEMINI_LIVE_MEDIA_RESOLUTION_MEDIUM,
+  High = GEMINI_LIVE_MEDIA_RESOLUTION_HIGH,
+};
+
+/// setup.generationConfig.thinkingConfig.thinkingLevel (3.x Live models).
+enum class ThinkingLevel : std::uint32_t {
+  Unspecified = GEMINI_LIVE_THINKING_LEVEL_UNSPECIFIED,
+  Minimal = GEMINI_LIVE_THINKING_LEVEL_MINIMAL,
+  Low = GEMINI_LIVE_THINKING_LEVEL_LOW,
+  Medium = GEMINI_LIVE_THINKING_LEVEL_MEDIUM,
+  High = GEMINI_LIVE_THINKING_LEVEL_HIGH,
+};
+
+/// setup.realtimeInputConfig.turnCoverage.
+enum class TurnCoverage : std::uint32_t {
+  Unspecified = GEMINI_LIVE_TURN_COVERAGE_UNSPECIFIED,
+  OnlyActivity = GEMINI_LIVE_TURN_COVERAGE_ONLY_ACTIVITY,
+  AllInput = GEMINI_LIVE_TURN_COVERAGE_ALL_INPUT,
+  AudioActivityAndAllVideo = GEMINI_LIVE_TURN_COVERAGE_AUDIO_ACTIVITY_AND_ALL_VIDEO,
+};
+
+/// setup.safetySettings[].category.
+enum class HarmCategory : std::uint32_t {
+  Harassment = GEMINI_LIVE_HARM_CATEGORY_HARASSMENT,
+  HateSpeech = GEMINI_LIVE_HARM_CATEGORY_HATE_SPEECH,
+  SexuallyExplicit = GEMINI_LIVE_HARM_CATEGORY_SEXUALLY_EXPLICIT,
+  DangerousContent = GEMINI_LIVE_HARM_CATEGORY_DANGEROUS_CONTENT,
+  CivicIntegrity = GEMINI_LIVE_HARM_CATEGORY_CIVIC_INTEGRITY,
+};
+
+/// setup.safetySettings[].threshold.
+enum class HarmThreshold : std::uint32_t {
+  BlockLowAndAbove = GEMINI_LIVE_HARM_THRESHOLD_BLOCK_LOW_AND_ABOVE,
+  BlockMediumAndAbove = GEMINI_LIVE_HARM_THRESHOLD_BLOCK_MEDIUM_AND_ABOVE,
+  BlockOnlyHigh = GEMINI_LIVE_HARM_THRESHOLD_BLOCK_ONLY_HIGH,
+  BlockNone = GEMINI_LIVE_HARM_THRESHOLD_BLOCK_NONE,
+  Off = GEMINI_LIVE_HARM_THRESHOLD_OFF,
+};
+
+/// Which audio transcription a setting applies to.
+enum class Transcription : std::uint32_t {
+  Input = GEMINI_LIVE_TRANSCRIPTION_INPUT,
+  Output = GEMINI_LIVE_TRANSCRIPTION_OUTPUT,
+};
+
+/// Media with a function's result: inline `data` (with `mime_type`) or a `file_uri`
+/// (`mime_type` optional); exactly one of the two.
+struct FunctionResponsePart {
+  std::optional<std::string> mime_type;
+  std::optional<std::vector<std::uint8_t>> data;
+  std::optional<std::string> file_uri;
+  std::optional<std::string> display_name;
+};
+
+/// One function's answer for Session::send_tool_responses.
+struct FunctionResponse {
+  std::optional<std::string> id;  ///< the call's id (required on the Gemini API)
+  std::string name;
+  std::string response_json = "{}";  ///< a JSON object, {"output": ...} or {"error": ...}
+  Scheduling scheduling = Scheduling::None;
+  std::optional<bool> will_continue;
+  std::vector<FunctionResponsePart> parts;
 };
 
 /// The stable name of a result code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
@@ -734,6 +806,121 @@ class Config {
     detail::check(gemini_live_config_set_output_audio_format(raw_, nullptr));
     return *this;
   }
+  // Typed setup settings, custom headers and Vertex express mode; each wraps the C setter of
+  // the same name (the C header documents its wire field, range, default and models) and
+  // throws Error(Result::InvalidArgument) for a value out of range.
+
+  /// Vertex AI express mode: an API key to aiplatform.googleapis.com.
+  Config& set_vertex_api_key(std::string_view api_key) {
+    detail::check(gemini_live_config_set_vertex_api_key(raw_, detail::c_string(api_key).c_str()));
+    return *this;
+  }
+  /// A request header such as x-goog-user-project (credentials and WebSocket headers refused).
+  Config& add_header(std::string_view name, std::string_view value) {
+    detail::check(gemini_live_config_add_header(raw_, detail::c_string(name).c_str(), detail::c_string(value).c_str()));
+    return *this;
+  }
+  Config& clear_headers() {
+    detail::check(gemini_live_config_clear_headers(raw_));
+    return *this;
+  }
+  Config& set_response_modalities(const std::vector<Modality>& modalities) {
+    std::vector<std::uint32_t> v;
+    for (Modality m : modalities) v.push_back(static_cast<std::uint32_t>(m));
+    detail::check(gemini_live_config_set_response_modalities(raw_, v.empty() ? nullptr : v.data(), v.size()));
+    return *this;
+  }
+  Config& add_system_instruction_part(std::string_view text) {
+    detail::check(gemini_live_config_add_system_instruction_part(raw_, detail::c_string(text).c_str()));
+    return *this;
+  }
+  Config& set_top_p(float top_p) {
+    detail::check(gemini_live_config_set_top_p(raw_, top_p));
+    return *this;
+  }
+  Config& set_top_k(std::uint32_t top_k) {
+    detail::check(gemini_live_config_set_top_k(raw_, top_k));
+    return *this;
+  }
+  Config& set_max_output_tokens(std::uint32_t tokens) {
+    detail::check(gemini_live_config_set_max_output_tokens(raw_, tokens));
+    return *this;
+  }
+  Config& set_seed(std::int32_t seed) {
+    detail::check(gemini_live_config_set_seed(raw_, seed));
+    return *this;
+  }
+  Config& set_presence_penalty(float penalty) {
+    detail::check(gemini_live_config_set_presence_penalty(raw_, penalty));
+    return *this;
+  }
+  Config& set_frequency_penalty(float penalty) {
+    detail::check(gemini_live_config_set_frequency_penalty(raw_, penalty));
+    return *this;
+  }
+  Config& set_media_resolution(MediaResolution r) {
+    detail::check(gemini_live_config_set_media_resolution(raw_, static_cast<std::uint32_t>(r)));
+    return *this;
+  }
+  /// -1 dynamic, 0 off, up to 32768 (2.5 native audio).
+  Config& set_thinking_budget(std::int32_t budget) {
+    detail::check(gemini_live_config_set_thinking_budget(raw_, budget));
+    return *this;
+  }
+  Config& set_thinking_level(ThinkingLevel level) {
+    detail::check(gemini_live_config_set_thinking_level(raw_, static_cast<std::uint32_t>(level)));
+    return *this;
+  }
+  Config& set_affective_dialog(bool enable) {
+    detail::check(gemini_live_config_set_affective_dialog(raw_, enable));
+    return *this;
+  }
+  Config& set_proactivity(bool proactive_audio, bool proactive_video = false) {
+    detail::check(gemini_live_config_set_proactivity(raw_, proactive_audio, proactive_video));
+    return *this;
+  }
+  Config& set_explicit_vad_signal(bool enable) {
+    detail::check(gemini_live_config_set_explicit_vad_signal(raw_, enable));
+    return *this;
+  }
+  Config& set_turn_coverage(TurnCoverage coverage) {
+    detail::check(gemini_live_config_set_turn_coverage(raw_, static_cast<std::uint32_t>(coverage)));
+    return *this;
+  }
+  /// Turns that transcription on with BCP-47 language hints (empty: the model detects).
+  Config& set_transcription_languages(Transcription which, const std::vector<std::string>& codes) {
+    std::vector<std::string> owned;
+    for (const auto& c : codes) owned.push_back(detail::c_string(c));
+    std::vector<const char*> ptrs;
+    for (const auto& c : owned) ptrs.push_back(c.c_str());
+    detail::check(gemini_live_config_set_transcription_languages(raw_, static_cast<std::uint32_t>(which),
+                                                                 ptrs.empty() ? nullptr : ptrs.data(), ptrs.size()));
+    return *this;
+  }
+  Config& set_initial_history_in_client_content(bool enable) {
+    detail::check(gemini_live_config_set_initial_history_in_client_content(raw_, enable));
+    return *this;
+  }
+  Config& add_safety_setting(HarmCategory category, HarmThreshold threshold) {
+    detail::check(gemini_live_config_add_safety_setting(raw_, static_cast<std::uint32_t>(category),
+                                                        static_cast<std::uint32_t>(threshold)));
+    return *this;
+  }
+  Config& clear_safety_settings() {
+    detail::check(gemini_live_config_clear_safety_settings(raw_));
+    return *this;
+  }
+  /// Live translation into `target_language_code`; std::nullopt removes it.
+  Config& set_translation(std::optional<std::string_view> target_language_code, bool echo = false) {
+    detail::OptCString v(target_language_code);
+    detail::check(gemini_live_config_set_translation(raw_, v.get(), echo));
+    return *this;
+  }
+  Config& add_label(std::string_view key, std::string_view value) {
+    detail::check(gemini_live_config_add_label(raw_, detail::c_string(key).c_str(), detail::c_string(value).c_str()));
+    return *this;
+  }
+
   /// Deep-merges a JSON object into the setup message (for fields without a setter).
   Config& merge_setup_json(std::string_view json) {
     detail::check(gemini_live_config_merge_setup_json(raw_, detail::c_string(json).c_str()));
@@ -962,6 +1149,42 @@ class Session {
     std::int32_t wc = will_continue ? (*will_continue ? 1 : 0) : -1;
     call(gemini_live_session_send_tool_response(live(), i.get(), n.c_str(), r.c_str(),
                                                 static_cast<std::uint32_t>(scheduling), wc));
+  }
+  /// Answers several tool calls in one toolResponse, each with its media parts. All or nothing.
+  void send_tool_responses(const std::vector<FunctionResponse>& responses) {
+    std::vector<std::string> strings;  // owned NUL-free copies; reserve so c_str() stays valid
+    std::size_t n = 0;
+    for (const auto& r : responses) n += 3 + 3 * r.parts.size();
+    strings.reserve(n);
+    auto keep = [&](const std::optional<std::string>& s) -> const char* {
+      if (!s) return nullptr;
+      strings.push_back(detail::c_string(*s));
+      return strings.back().c_str();
+    };
+    std::vector<std::vector<gemini_live_function_response_part>> parts(responses.size());
+    std::vector<gemini_live_function_response> out(responses.size());
+    for (std::size_t i = 0; i < responses.size(); ++i) {
+      const auto& r = responses[i];
+      for (const auto& p : r.parts) {
+        gemini_live_function_response_part c{};
+        c.mime_type = keep(p.mime_type);
+        if (p.data) {
+          c.data = p.data->data();
+          c.data_len = p.data->size();
+        }
+        c.file_uri = keep(p.file_uri);
+        c.display_name = keep(p.display_name);
+        parts[i].push_back(c);
+      }
+      out[i].id = keep(r.id);
+      out[i].name = keep(r.name);
+      out[i].response_json = keep(r.response_json);
+      out[i].scheduling = static_cast<std::uint32_t>(r.scheduling);
+      out[i].will_continue = r.will_continue ? (*r.will_continue ? 1 : 0) : -1;
+      out[i].parts = parts[i].empty() ? nullptr : parts[i].data();
+      out[i].parts_count = parts[i].size();
+    }
+    call(gemini_live_session_send_tool_responses(live(), out.empty() ? nullptr : out.data(), out.size()));
   }
   /// Replaces the system instruction and/or the tools (a JSON array) mid-session; std::nullopt
   /// leaves that part unchanged.

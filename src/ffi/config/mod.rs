@@ -181,6 +181,73 @@ pub extern "C" fn gemini_live_config_set_vertex(
     }
 }
 
+// ---- Vertex AI express mode and custom request headers.
+
+/// Uses Vertex AI in express mode with an API key: sent as the `x-goog-api-key` header to
+/// `wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.<version>.LlmBidiService/BidiGenerateContent`
+/// (API version `v1beta1` unless set); a bare model id becomes
+/// `publishers/google/models/<id>` (no project or location). Replaces any credentials set
+/// before; a credential callback, if set, supplies fresh keys.
+///
+/// Ownership: the key is copied; the caller keeps `api_key`. On failure the config is
+/// unchanged.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (empty, or a character that
+/// cannot go in an HTTP header; the message never repeats the key).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_vertex_api_key(
+    config: *mut gemini_live_config,
+    api_key: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let key = unsafe { try_nonempty_str(api_key, "api_key")? };
+        c.builder.vertex_api_key(key)?;
+        Ok(())
+    }
+}
+
+/// Adds a request header to the WebSocket upgrade, e.g. `x-goog-user-project: my-project`
+/// (the quota project on Vertex AI). A header of the same name (case-insensitive) set before
+/// is replaced, and so is the library's own `user-agent` or `x-goog-api-client`.
+///
+/// - `name`: an HTTP token (ASCII letters, digits and ``!#$%&'*+-.^_`|~``), not one the library
+///   sets itself: `authorization`, `x-goog-api-key`, `proxy-authorization`, `cookie`, `host`,
+///   `connection`, `upgrade`, `sec-websocket-*`, `content-length`, `transfer-encoding`, `te`,
+///   `trailer`, `keep-alive`, `proxy-connection`, `expect`.
+/// - `value`: printable ASCII (space to `~`) and tabs, at most 8192 bytes, without leading or
+///   trailing whitespace (no CR, LF or NUL: they would end the header). May be empty.
+///
+/// Ownership: both strings are copied. On failure the config is unchanged.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (a name or value outside the
+/// rules above).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_add_header(
+    config: *mut gemini_live_config,
+    name: *const c_char,
+    value: *const c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        let name = unsafe { super::ptr::try_str(name, "name")? };
+        let value = unsafe { super::ptr::try_str(value, "value")? };
+        c.builder.header(name, value)?;
+        Ok(())
+    }
+}
+
+/// Removes every header added with `gemini_live_config_add_header`.
+///
+/// Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_config_clear_headers(config: *mut gemini_live_config) -> gemini_live_result {
+    crate::ffi_result! {
+        unsafe { config_mut(config)? }.builder.clear_headers();
+        Ok(())
+    }
+}
+
 /// Registers a callback asked for a fresh credential before every connection attempt (see
 /// `gemini_live_credential_callback`); it replaces the secret of the configured backend (the
 /// Gemini API with an API key when no backend was set). `callback` NULL removes it.
