@@ -59,7 +59,7 @@ fn audio_reply_mock() -> (BlockingMockServer, Config) {
 
 #[test]
 fn bound_playout_plays_turns_and_flushes_on_barge_in() {
-    let (server, cfg) = audio_reply_mock();
+    let (_server, cfg) = audio_reply_mock();
     let session = Session::open(&cfg).expect("session opens");
     let p = new_playout(24_000, 60_000);
     ok(gemini_live_session_set_playout(session.0, p.0));
@@ -133,7 +133,7 @@ fn drain_8k(p: &Playout) -> usize {
 /// exactly as many samples as the μ-law events carry; a barge-in flushes it.
 #[test]
 fn a_phone_line_playout_takes_the_reply_at_8_khz() {
-    let (server, cfg) = audio_reply_mock();
+    let (_server, cfg) = audio_reply_mock();
     let mulaw = gemini_live_audio_format {
         sample_format: gemini_live_sample_format::Mulaw as u32,
         sample_rate: 8_000,
