@@ -47,8 +47,9 @@ use base64::Engine as _;
 use cabi::*;
 use gemini_live::ffi::config::*;
 use gemini_live::ffi::enums::{
-    gemini_live_activity_handling as Handling, gemini_live_event_kind as K, gemini_live_modality as Modality,
-    gemini_live_scheduling as Scheduling, gemini_live_sensitivity as Sensitivity,
+    gemini_live_activity_handling as Handling, gemini_live_event_kind as K, gemini_live_media_resolution,
+    gemini_live_modality as Modality, gemini_live_scheduling as Scheduling,
+    gemini_live_sensitivity as Sensitivity, gemini_live_turn_coverage,
 };
 use gemini_live::ffi::session::*;
 use serde_json::{json, Map, Value};
@@ -214,13 +215,13 @@ const CASES: &[Case] = &[
         py_calls: &[],
         config: |c| { text(c); ok(gemini_live_config_set_activity_handling(c.0, Handling::NoInterruption as u32)) },
         calls: nothing, expect: &[] },
-    // No typed setters (yet): generation settings and proactivity through the JSON merge.
     Case { name: "generation_settings",
         py_config: "types.LiveConnectConfig(response_modalities=['TEXT'], top_k=3, max_output_tokens=256)",
         py_calls: &[],
         config: |c| {
             text(c);
-            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"topK":3,"maxOutputTokens":256}}"#).as_ptr()));
+            ok(gemini_live_config_set_top_k(c.0, 3));
+            ok(gemini_live_config_set_max_output_tokens(c.0, 256));
         },
         calls: nothing, expect: &[] },
     Case { name: "proactive_audio",
@@ -229,8 +230,8 @@ const CASES: &[Case] = &[
         py_calls: &[],
         config: |c| {
             ok(gemini_live_config_set_response_modality(c.0, Modality::Audio as u32));
-            ok(gemini_live_config_merge_setup_json(c.0, cstr(
-                r#"{"proactivity":{"proactiveAudio":true},"generationConfig":{"enableAffectiveDialog":true}}"#).as_ptr()));
+            ok(gemini_live_config_set_proactivity(c.0, true, false));
+            ok(gemini_live_config_set_affective_dialog(c.0, true));
         },
         calls: nothing, expect: &[] },
     Case { name: "temperature_zero",
@@ -271,12 +272,10 @@ const CASES: &[Case] = &[
         py_calls: &[],
         config: |c| { text(c); ok(gemini_live_config_set_session_resumption(c.0, true, std::ptr::null(), true)) },
         calls: nothing,
-        // Known difference (ours): `transparent` is a Vertex AI field; the SDK refuses it for
-        // the Gemini API, we send it there anyway (the header says "Vertex only").
+        // `transparent` is a Vertex AI field: both refuse it for the Gemini API before connecting.
         expect: &[
             "sdk refused: ValueError: transparent parameter is only supported in Gemini Enterprise Agent Platform mode, not in Gemini Developer API mode.",
-            "frames: sdk 0, ours 1",
-            r#"frame 0: sdk absent, ours {"setup":{"generationConfig":{"responseModalities":["TEXT"]},"model":"models/gemini-2.5-flash-native-audio-preview-12-2025","sessionResumption":{"transparent":true}}}"#,
+            "ours refused: Config: `session_resumption.transparent` is a Vertex AI setting; the Gemini API refuses it",
         ] },
     Case { name: "vad_defaults",
         py_config: "types.LiveConnectConfig(response_modalities=['TEXT'], realtime_input_config=types.RealtimeInputConfig(\
@@ -330,7 +329,7 @@ const CASES: &[Case] = &[
         py_calls: &[],
         config: |c| {
             ok(gemini_live_config_set_response_modality(c.0, Modality::Audio as u32));
-            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"thinkingConfig":{"thinkingBudget":0}}}"#).as_ptr()));
+            ok(gemini_live_config_set_thinking_budget(c.0, 0));
         },
         calls: nothing, expect: &[] },
     Case { name: "vad_settings_with_turn_coverage",
@@ -342,7 +341,7 @@ const CASES: &[Case] = &[
             text(c);
             ok(gemini_live_config_set_automatic_activity_detection(
                 c.0, Sensitivity::Default as u32, Sensitivity::Default as u32, -1, 300));
-            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"realtimeInputConfig":{"turnCoverage":"TURN_INCLUDES_ALL_INPUT"}}"#).as_ptr()));
+            ok(gemini_live_config_set_turn_coverage(c.0, gemini_live_turn_coverage::AllInput as u32));
         },
         calls: nothing, expect: &[] },
     Case { name: "media_resolution",
@@ -351,7 +350,7 @@ const CASES: &[Case] = &[
         config: |c| {
             text(c);
             ok(gemini_live_config_set_temperature(c.0, 0.2));
-            ok(gemini_live_config_merge_setup_json(c.0, cstr(r#"{"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}"#).as_ptr()));
+            ok(gemini_live_config_set_media_resolution(c.0, gemini_live_media_resolution::Low as u32));
         },
         calls: nothing, expect: &[] },
     Case { name: "context_window_compression_trigger_only",
@@ -473,6 +472,26 @@ const CASES: &[Case] = &[
         config: text,
         calls: |s| ok(gemini_live_session_send_tool_response(s.0, cstr("call-3").as_ptr(), cstr("get_weather").as_ptr(),
             cstr(r#"{"error":"no such city"}"#).as_ptr(), Scheduling::None as u32, 0)),
+        expect: &[] },
+    Case { name: "tool_responses_two_in_one_message",
+        py_config: TEXT,
+        py_calls: &["await session.send_tool_response(function_responses=[\
+            types.FunctionResponse(id='call-4', name='get_weather', response={'output': 'sunny'}), \
+            types.FunctionResponse(id='call-5', name='get_time', response={'output': '12:00'}, scheduling='SILENT', will_continue=False)])"],
+        config: text,
+        calls: |s| {
+            let (id4, id5, weather, time) = (cstr("call-4"), cstr("call-5"), cstr("get_weather"), cstr("get_time"));
+            let (sunny, noon) = (cstr(r#"{"output":"sunny"}"#), cstr(r#"{"output":"12:00"}"#));
+            let response = |id: &std::ffi::CString, name: &std::ffi::CString, json: &std::ffi::CString, scheduling: Scheduling, will_continue: i32| {
+                gemini_live_function_response {
+                    id: id.as_ptr(), name: name.as_ptr(), response_json: json.as_ptr(),
+                    scheduling: scheduling as u32, will_continue,
+                    parts: std::ptr::null(), parts_count: 0,
+                }
+            };
+            let both = [response(&id4, &weather, &sunny, Scheduling::None, -1), response(&id5, &time, &noon, Scheduling::Silent, 0)];
+            ok(gemini_live_session_send_tool_responses(s.0, both.as_ptr(), both.len()))
+        },
         expect: &[] },
     Case { name: "tool_response_silent_interrupt",
         py_config: TEXT,
@@ -733,6 +752,8 @@ fn diff(sdk: Option<&Value>, ours: Option<&Value>, path: &str, out: &mut Vec<Str
 struct Recording {
     path: String,
     frames: Vec<String>,
+    /// Our library refused the configuration before connecting (result name and message).
+    refused: Option<String>,
 }
 
 /// A loopback peer for one connection: answers `setup` with `{"setupComplete":{}}` and records
@@ -774,7 +795,11 @@ fn recording_peer() -> (String, std::thread::JoinHandle<Recording>) {
             }
         }
         let path = path.lock().expect("path lock").clone();
-        Recording { path, frames }
+        Recording {
+            path,
+            frames,
+            refused: None,
+        }
     })
 }
 
@@ -792,8 +817,21 @@ fn ours(case: &Case) -> Recording {
     ));
     ok(gemini_live_config_set_model(config.0, cstr(MODEL).as_ptr()));
     (case.config)(&config);
-    let session =
-        Session::open(&config).unwrap_or_else(|e| panic!("{}: the session opens: {e:?}", case.name));
+    let session = match Session::open(&config) {
+        Ok(session) => session,
+        Err((result, message)) => {
+            // Refused before connecting, as the SDK refuses some calls: release the peer (its
+            // upgrade fails on a bare connection) and report the refusal as the difference.
+            let address = url.trim_start_matches("ws://");
+            drop(std::net::TcpStream::connect(address).expect("reach the peer"));
+            let _ = peer.join();
+            return Recording {
+                path: String::new(),
+                frames: Vec::new(),
+                refused: Some(format!("{result:?}: {message}")),
+            };
+        }
+    };
     (case.calls)(&session);
     ok(session.close());
     session.until("CLOSED", |e| e.is(K::Closed));
@@ -929,7 +967,12 @@ fn frames_equal_the_official_sdk() {
         let mut lines = Vec::new();
         if let Some(refused) = sdk.get("refused") {
             lines.push(format!("sdk refused: {}", refused.as_str().unwrap_or_default()));
-        } else if sdk["path"].as_str() != Some(mine.path.as_str()) {
+        }
+        if let Some(refused) = &mine.refused {
+            lines.push(format!("ours refused: {refused}"));
+        }
+        let connected = sdk.get("refused").is_none() && mine.refused.is_none();
+        if connected && sdk["path"].as_str() != Some(mine.path.as_str()) {
             lines.push(format!("path: sdk {}, ours {:?}", sdk["path"], mine.path));
         }
         if sdk_frames.len() != our_frames.len() {

@@ -176,7 +176,10 @@ impl From<ConfigError> for Error {
         use gemini_live_result as R;
         let code = match &e {
             ConfigError::InvalidArgument { .. } | ConfigError::Credential { .. } => R::InvalidArgument,
-            ConfigError::NoCredentials | ConfigError::NoModel | ConfigError::PlainText { .. } => R::Config,
+            ConfigError::NoCredentials
+            | ConfigError::NoModel
+            | ConfigError::PlainText { .. }
+            | ConfigError::VertexOnly { .. } => R::Config,
             ConfigError::Tls(_) => R::Tls,
             ConfigError::SetupTooLarge { .. } => R::TooLarge,
         };

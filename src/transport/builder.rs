@@ -322,6 +322,21 @@ impl ConfigBuilder {
         if self.config.session.model.trim().is_empty() {
             return Err(ConfigError::NoModel);
         }
+        if !matches!(auth, Auth::Vertex { .. } | Auth::VertexApiKey(_)) {
+            // The Gemini API closes the connection (1007) on these; the official SDKs refuse
+            // them before connecting, and so do we.
+            let session = &self.config.session;
+            if session.session_resumption.as_ref().is_some_and(|r| r.transparent) {
+                return Err(ConfigError::VertexOnly {
+                    field: "session_resumption.transparent",
+                });
+            }
+            if session.explicit_vad_signal.is_some() {
+                return Err(ConfigError::VertexOnly {
+                    field: "explicit_vad_signal",
+                });
+            }
+        }
         let mut config = self.config.clone();
         config.endpoint.auth = auth;
         if let Some(base) = &config.endpoint.base_url {

@@ -24,6 +24,10 @@ pub enum ConfigError {
     /// `allow_insecure`. `url` is redacted.
     #[error("refusing plain-text {url:?}: ws:// is only allowed to loopback unless insecure connections are enabled")]
     PlainText { url: String },
+    /// A setting only Vertex AI accepts, on a Gemini API session (the service would close the
+    /// connection with 1007).
+    #[error("`{field}` is a Vertex AI setting; the Gemini API refuses it")]
+    VertexOnly { field: &'static str },
     /// The CA file or the TLS setup.
     #[error(transparent)]
     Tls(#[from] TlsError),
