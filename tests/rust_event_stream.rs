@@ -67,3 +67,58 @@ async fn a_slow_reader_behind_a_tiny_queue_loses_no_audio() {
     handle.shutdown(Duration::from_secs(2)).await;
     mock.shutdown().await;
 }
+
+/// A hostile setup answer: one frame carrying `setupComplete` and more events than the event
+/// queue holds. Nothing reads the stream before `connect` returns, so `connect` must neither
+/// wait for room (it would wait forever) nor drop any of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_setup_answer_larger_than_the_queue_neither_blocks_nor_loses() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    const PARTS: usize = 300;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let _setup = ws.next().await;
+        let parts: Vec<_> = (0..PARTS)
+            .map(|i| serde_json::json!({ "text": format!("{i} ") }))
+            .collect();
+        let answer = serde_json::json!({
+            "setupComplete": {},
+            "serverContent": { "modelTurn": { "parts": parts } },
+        });
+        ws.send(Message::Text(answer.to_string().into())).await.unwrap();
+        // Keep the connection until the client closes it.
+        while let Some(Ok(frame)) = ws.next().await {
+            if frame.is_close() {
+                break;
+            }
+        }
+    });
+    let mut endpoint = gemini_live::Endpoint::gemini("k");
+    endpoint.base_url = Some(url);
+    let mut config = gemini_live::ConnectConfig::new(SessionConfig::new("m"), endpoint);
+    config.event_queue = 4;
+    let (handle, mut events) = tokio::time::timeout(DEADLINE, connect(config))
+        .await
+        .expect("connect returns although the answer overflows the queue")
+        .expect("connects");
+    let mut text = String::new();
+    while text.split_whitespace().count() < PARTS {
+        match tokio::time::timeout(DEADLINE, events.recv())
+            .await
+            .expect("events within the deadline")
+        {
+            Some(SessionEvent::Text(t)) => text.push_str(&t),
+            Some(_) => {}
+            None => panic!("the stream ended after {text:?}"),
+        }
+    }
+    let expected: String = (0..PARTS).map(|i| format!("{i} ")).collect();
+    assert_eq!(text, expected, "every part, in order");
+    handle.shutdown(Duration::from_secs(2)).await;
+    let _ = server.await;
+}

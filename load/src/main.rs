@@ -45,6 +45,7 @@ fn main() -> ExitCode {
     };
     clock::now_ns();
     let rss_baseline = usage::rss_bytes();
+    let heap_baseline = usage::heap_in_use();
     let threads_baseline = usage::threads();
     let mock = match &args.mock_url {
         Some(_) => None,
@@ -144,6 +145,7 @@ fn main() -> ExitCode {
     let lateness = &ticks.lateness;
     let session_minutes = n * ticks.window_secs / 60.0;
     let rss_per_session = (ticks.rss_steady.saturating_sub(rss_baseline)) as f64 / n;
+    let heap_per_session = (ticks.heap_steady.saturating_sub(heap_baseline)) as f64 / n;
     let mut out = json!({
         "run": {
             "sessions": args.sessions,
@@ -170,6 +172,7 @@ fn main() -> ExitCode {
             "rss_baseline_kib": rss_baseline / 1024,
             "rss_steady_kib": ticks.rss_steady / 1024,
             "rss_per_session_kib": report::num(rss_per_session / 1024.0),
+            "heap_per_session_kib": report::num(heap_per_session / 1024.0),
             "threads_baseline": threads_baseline,
             "threads_steady": ticks.threads_steady,
         },

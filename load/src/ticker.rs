@@ -48,6 +48,8 @@ pub struct TickReport {
     pub other_cpu_window: f64,
     pub window_secs: f64,
     pub rss_steady: u64,
+    /// Live heap at the same moment ([`usage::heap_in_use`]).
+    pub heap_steady: u64,
     pub threads_steady: u64,
     /// Context switches of the client process during the window.
     pub context_switches: u64,
@@ -105,6 +107,7 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
             sample(&mut r, false);
             r.window_secs = (now_ns() - window_start) as f64 / 1e9;
             r.rss_steady = usage::rss_bytes();
+            r.heap_steady = usage::heap_in_use();
             r.threads_steady = usage::threads();
         }
         let tick_start = t0 + k * CHUNK_NS;
@@ -141,6 +144,7 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
         sample(&mut r, false);
         r.window_secs = (now_ns() - window_start) as f64 / 1e9;
         r.rss_steady = usage::rss_bytes();
+        r.heap_steady = usage::heap_in_use();
         r.threads_steady = usage::threads();
     }
     r

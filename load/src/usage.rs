@@ -52,3 +52,28 @@ pub fn context_switches() -> u64 {
     }
     total
 }
+
+/// Heap bytes handed out by the C allocator and not yet freed, all arenas (glibc
+/// `mallinfo2`: `uordblks` plus mmapped blocks). Unlike RSS it does not count memory freed but
+/// kept by the allocator, so it tells live memory from fragmentation.
+pub fn heap_in_use() -> u64 {
+    #[repr(C)]
+    struct MallInfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    extern "C" {
+        fn mallinfo2() -> MallInfo2;
+    }
+    // SAFETY: glibc's mallinfo2 takes no arguments and returns a plain struct.
+    let m = unsafe { mallinfo2() };
+    (m.uordblks + m.hblkhd) as u64
+}

@@ -20,6 +20,15 @@ impl Emitter {
         let _ = self.sink.send(event).await;
     }
 
+    /// Emits without waiting; gives the event back when the queue is full (a consumer that
+    /// went away counts as having received it).
+    pub fn try_emit(&self, event: SessionEvent) -> Result<(), SessionEvent> {
+        match self.sink.try_send(event) {
+            Err(tokio::sync::mpsc::error::TrySendError::Full(event)) => Err(event),
+            _ => Ok(()),
+        }
+    }
+
     /// Moves to `phase` and reports it as [`SessionEvent::PhaseChanged`]. Illegal transitions
     /// are ignored: the phase machine is the authority.
     pub async fn phase(&self, phase: SessionPhase) {

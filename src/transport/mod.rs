@@ -45,12 +45,9 @@ use tokio::sync::{mpsc, watch};
 /// refusal of the setup is returned as the error (the server's close reason verbatim in
 /// [`Error::ServerClosed`]); nothing is retried on the first connection.
 pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStream), Error> {
-    // Room for the phase changes sent before this function returns, whatever the setting:
-    // the events of the setup answer are sent by the loop, after the caller has the stream.
-    let (sink, events) = event_channel(config.event_queue.max(FIRST_EVENTS));
+    let (sink, events) = event_channel(config.event_queue.max(1));
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
     let state = Arc::new(SessionState::new(phase_tx));
-    let emitter = Emitter::new(state.clone(), sink);
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
     let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx)
         .with_max_message_bytes(config.max_message_bytes);
@@ -58,24 +55,34 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
         handle = handle.with_audio_pacing(pacing);
     }
 
-    emitter.phase(SessionPhase::Connecting).await;
-    let established = match open_first(&config, &emitter).await {
+    // Nobody reads the stream before this function returns, so nothing here may wait for room
+    // in it: events are queued without waiting and also kept, and if one did not fit (a
+    // hostile setup answer with more events than the queue holds) the stream is rebuilt,
+    // large enough for all of them.
+    let mut early = EarlyEvents {
+        emitter: Emitter::new(state.clone(), sink),
+        kept: Vec::new(),
+        overflowed: false,
+    };
+    early.phase(SessionPhase::Connecting);
+    let established = match open_first(&config, |p| early.phase(p)).await {
         Ok(established) => established,
         Err(error) => {
-            emitter.phase(SessionPhase::Closed).await;
+            let _ = state.transition_to(SessionPhase::Closed);
             return Err(error);
         }
     };
     state.set_server_session_id(established.server_session_id.clone());
-    emitter.phase(SessionPhase::Active).await;
-    let mut first = Vec::new();
-    crate::session::events_from_message(established.setup_message.clone(), &mut first);
+    early.phase(SessionPhase::Active);
+    let mut answer = Vec::new();
+    crate::session::events_from_message(established.setup_message.clone(), &mut answer);
+    for event in answer {
+        early.push(event);
+    }
+    let (emitter, events) = early.finish(events);
 
     let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
     let task = tokio::spawn(async move {
-        for event in first {
-            emitter.emit(event).await;
-        }
         // A panic inside the session becomes an error event followed by a closed event.
         if AssertUnwindSafe(supervisor.run(established))
             .catch_unwind()
@@ -103,15 +110,51 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
     Ok((handle, events))
 }
 
-/// Events a session emits before [`connect`] returns: `PhaseChanged` to `Connecting`,
-/// `SetupSent` and `Active`, or `Closed` on failure.
-const FIRST_EVENTS: usize = 4;
+/// The events of a session before [`connect`] returns (see there).
+struct EarlyEvents {
+    emitter: Emitter,
+    kept: Vec<SessionEvent>,
+    overflowed: bool,
+}
 
-async fn open_first(config: &ConnectConfig, emitter: &Emitter) -> Result<connection::Established, Error> {
+impl EarlyEvents {
+    fn phase(&mut self, next: SessionPhase) {
+        if self.emitter.state.transition_to(next).is_ok() {
+            self.push(SessionEvent::PhaseChanged(next));
+        }
+    }
+
+    fn push(&mut self, event: SessionEvent) {
+        if !self.overflowed && self.emitter.try_emit(event.clone()).is_err() {
+            self.overflowed = true;
+        }
+        self.kept.push(event);
+    }
+
+    /// The emitter and stream to hand out: `stream` as filled, or, after an overflow, a new
+    /// one holding every event.
+    fn finish(self, stream: EventStream) -> (Emitter, EventStream) {
+        if !self.overflowed {
+            return (self.emitter, stream);
+        }
+        let (sink, stream) = event_channel(self.kept.len());
+        let emitter = Emitter::new(self.emitter.state.clone(), sink);
+        for event in self.kept {
+            // Cannot fail: the queue holds all of them and nothing reads it yet.
+            let _ = emitter.try_emit(event);
+        }
+        (emitter, stream)
+    }
+}
+
+async fn open_first(
+    config: &ConnectConfig,
+    mut phase: impl FnMut(SessionPhase),
+) -> Result<connection::Established, Error> {
     let fresh = supervisor::fresh_credential(config).await.map_err(|e| e.error)?;
     let target = config.endpoint.target(&config.session.model, fresh)?;
     let socket = connection::dial(config, &target).await.map_err(|e| e.error)?;
-    emitter.phase(SessionPhase::SetupSent).await;
+    phase(SessionPhase::SetupSent);
     connection::handshake(socket, config, &target.model_name, None)
         .await
         .map_err(|e| e.error)
