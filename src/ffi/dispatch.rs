@@ -13,7 +13,7 @@
 
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
-use crate::session::{ErrorCode, SessionEvent};
+use crate::session::{ErrorCode, FramedEvent, SessionEvent};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -151,11 +151,11 @@ impl Shared {
 
 /// Starts the dispatcher of the session at address `session` (its identity for the
 /// in-callback check).
-pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<SessionEvent>) {
+pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<FramedEvent>) {
     runtime::callbacks().spawn_blocking(move || run(shared, session, rx));
 }
 
-fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<SessionEvent>) {
+fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<FramedEvent>) {
     let Some(callback) = shared.callback else {
         shared.mark_done();
         return;
@@ -172,7 +172,7 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
                 event = rx.recv() => event,
             }
         });
-        let Some(event) = next else { break };
+        let Some(FramedEvent { event, frame }) = next else { break };
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
@@ -180,7 +180,7 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
         shared.observe(&event);
         let event = shared.convert_output(event);
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
-        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)))
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event, frame)))
             .or_else(|_| {
                 // Never a silent loss: say that an event was dropped.
                 std::panic::catch_unwind(|| {
@@ -189,7 +189,7 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
                         message: "internal error: an event could not be converted for C and was dropped"
                             .into(),
                         fatal: false,
-                    })
+                    }, None)
                 })
             });
         if let Ok(owned) = built {

@@ -84,6 +84,7 @@ pub struct Blob {
 
 /// A function the model asks the application to run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FunctionCall {
     /// `function-call-<digits>` on the Gemini API, a UUID on Vertex.
     #[serde(default)]
@@ -94,12 +95,23 @@ pub struct FunctionCall {
     /// the text costs no more than its size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<RawJson>,
+    /// Vertex streamed arguments: more parts of this call follow (`partialArgs` in each).
+    #[serde(default, alias = "will_continue", skip_serializing_if = "is_false")]
+    pub will_continue: bool,
+    /// Vertex streamed arguments: this fragment's `partialArgs` array, as sent
+    /// (`[{"jsonPath":"$.location","stringValue":"Par"}, ...]`).
+    #[serde(default, alias = "partial_args", skip_serializing_if = "Option::is_none")]
+    pub partial_args: Option<RawJson>,
 }
 
 impl Empty for FunctionCall {
     /// A call with no id, name or arguments: there is nothing to run or answer.
     fn is_empty(&self) -> bool {
-        self.id.is_empty() && self.name.is_empty() && self.args.is_none()
+        self.id.is_empty()
+            && self.name.is_empty()
+            && self.args.is_none()
+            && self.partial_args.is_none()
+            && !self.will_continue
     }
 }
 

@@ -19,7 +19,7 @@ pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Schedulin
 pub use issues::{FieldIssue, FieldIssues};
 pub use raw_json::{JsonObject, RawJson};
 pub use server::{
-    DecodeError, GoAway, ModalityTokenCount, ModelTurn, ServerContent, ServerMessage, ServerPart,
+    DecodeError, DetailPart, GoAway, ModalityTokenCount, ModelTurn, ServerContent, ServerMessage, ServerPart,
     SessionResumptionUpdate, SetupComplete, ToolCall, ToolCallCancellation, Transcription, UsageMetadata,
     VoiceActivity, VoiceActivityDetectionSignal,
 };

@@ -1,7 +1,7 @@
 //! Delivering events to the session's one lossless event queue: the connection loop waits
 //! for room in it, so a slow consumer slows only its own session and loses nothing.
 
-use crate::session::{EventSink, SessionEvent, SessionPhase, SessionState};
+use crate::session::{EventSink, FramedEvent, SessionEvent, SessionPhase, SessionState};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -16,8 +16,13 @@ impl Emitter {
     }
 
     pub async fn emit(&self, event: SessionEvent) {
+        self.emit_framed(event, None).await
+    }
+
+    /// Emits an event decoded from a server frame, with that frame's text (shared, not copied).
+    pub async fn emit_framed(&self, event: SessionEvent, frame: Option<bytes::Bytes>) {
         // A consumer that went away (stream dropped, session freed) simply stops receiving.
-        let _ = self.sink.send(event).await;
+        let _ = self.sink.send(FramedEvent { event, frame }).await;
     }
 
     /// Moves to `phase` and reports it as [`SessionEvent::PhaseChanged`]. Illegal transitions

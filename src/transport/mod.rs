@@ -67,11 +67,12 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
     emitter.phase(SessionPhase::Active).await;
     let mut first = Vec::new();
     crate::session::events_from_message(established.setup_message.clone(), &mut first);
+    let setup_frame = established.setup_frame.clone();
 
     let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
     let task = tokio::spawn(async move {
         for event in first {
-            emitter.emit(event).await;
+            emitter.emit_framed(event, Some(setup_frame.clone())).await;
         }
         // A panic inside the session becomes an error event followed by a closed event.
         if AssertUnwindSafe(supervisor.run(established))

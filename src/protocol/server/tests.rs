@@ -126,9 +126,16 @@ fn code_and_thought_parts_vectors_14_and_15() {
     let m = decode(
         r#"{"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"print(1)"}}]}}}"#,
     );
+    let ServerPart::ExecutableCode(code) = only_part(m) else {
+        panic!("not code")
+    };
     assert_eq!(
-        only_part(m),
-        ServerPart::Other(r#"{"executableCode":{"language":"PYTHON","code":"print(1)"}}"#.into())
+        (code.label.as_deref(), code.text.as_deref(), code.json.as_str()),
+        (
+            Some("PYTHON"),
+            Some("print(1)"),
+            r#"{"language":"PYTHON","code":"print(1)"}"#
+        )
     );
     let m = decode(
         r#"{"serverContent":{"modelTurn":{"parts":[{"text":"**Planning** the reply","thought":true}]}}}"#,
@@ -183,7 +190,6 @@ fn malformed_frames_are_errors_not_panics() {
         "{",
         "[1,2]",
         "\"x\"",
-        r#"{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"data":"!!"}}]}}}"#,
     ] {
         assert!(
             ServerMessage::decode(bad.as_bytes()).is_err(),
@@ -253,7 +259,7 @@ fn integers_beyond_int64_are_issues_not_failed_frames() {
 }
 
 #[test]
-fn adjacent_text_parts_of_one_kind_merge_and_empty_parts_vanish() {
+fn adjacent_text_parts_of_one_kind_merge_empty_parts_vanish_and_signatures_stay() {
     let m = decode(
         r#"{"serverContent":{"modelTurn":{"parts":[{"text":"a"},{"text":"b"},{},{"text":""},{"thoughtSignature":"c2ln"},{"text":"t1","thought":true},{"thought":true,"text":"t2"},{"text":"c"},{"inlineData":{"data":""}},{"functionCall":{}},null,{"text":"d"}]}}}"#,
     );
@@ -261,6 +267,7 @@ fn adjacent_text_parts_of_one_kind_merge_and_empty_parts_vanish() {
         m.server_content.unwrap().model_turn.unwrap().parts,
         vec![
             ServerPart::Text("ab".into()),
+            ServerPart::ThoughtSignature("c2ln".into()),
             ServerPart::Thought("t1t2".into()),
             ServerPart::Text("cd".into()),
         ]
@@ -301,4 +308,124 @@ fn field_types_decode_on_their_own_too() {
     assert_eq!(g.time_left, None);
     let g: GoAway = serde_json::from_str(r#"{"time_left":"2s"}"#).unwrap();
     assert_eq!(g.time_left, Some(Duration::from_secs(2)));
+}
+
+#[test]
+fn both_usage_spellings_in_one_frame_keep_the_frame_and_the_first_value() {
+    // The official SDK's test frame: both spellings at once.
+    let m = decode(
+        r#"{"serverContent":{"modelTurn":{"parts":[{"text":"hi"}]},"turnComplete":true},"usageMetadata":{"responseTokenCount":5,"candidatesTokenCount":7,"response_token_count":9,"trafficType":"ON_DEMAND","serviceTier":"standard","cacheTokensDetails":[{"modality":"TEXT","tokenCount":2}],"toolUsePromptTokensDetails":[{"modality":"TEXT","tokenCount":3}]}}"#,
+    );
+    assert!(m.issues.is_empty(), "{:?}", issues(&m));
+    let u = m.usage_metadata.as_ref().unwrap();
+    assert_eq!(u.response_token_count, Some(5));
+    assert_eq!(u.traffic_type.as_deref(), Some("ON_DEMAND"));
+    assert_eq!(u.service_tier.as_deref(), Some("standard"));
+    assert_eq!(u.cache_tokens_details[0].token_count, Some(2));
+    assert_eq!(u.tool_use_prompt_tokens_details[0].token_count, Some(3));
+    let sc = m.server_content.unwrap();
+    assert!(sc.turn_complete);
+    assert_eq!(sc.model_turn.unwrap().parts, [ServerPart::Text("hi".into())]);
+    // The first *usable* value wins: an unusable first spelling does not hide the second.
+    let u = decode(r#"{"usageMetadata":{"candidatesTokenCount":"x","responseTokenCount":4}}"#)
+        .usage_metadata
+        .unwrap();
+    assert_eq!(u.response_token_count, Some(4));
+}
+
+#[test]
+fn duplicate_keys_and_both_spellings_take_the_first_everywhere() {
+    let m = decode(
+        r#"{"serverContent":{"inputTranscription":{"text":"a","text":"b","languageCode":"en-US","language_code":"fr-FR"},"turnComplete":true,"turn_complete":false},"serverContent":{"interrupted":true},"goAway":{"timeLeft":"1s","time_left":"2s"},"x":1,"x":2}"#,
+    );
+    assert!(m.issues.is_empty(), "{:?}", issues(&m));
+    let sc = m.server_content.unwrap();
+    let t = sc.input_transcription.unwrap();
+    assert_eq!((t.text.as_str(), t.language_code.as_deref()), ("a", Some("en-US")));
+    assert!(sc.turn_complete && !sc.interrupted);
+    assert_eq!(m.go_away.unwrap().time_left, Some(Duration::from_secs(1)));
+    assert_eq!(m.unknown.len(), 1);
+    assert_eq!(m.unknown[0].1.get(), "1");
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_an_issue_and_the_rest_arrives() {
+    let m = decode(
+        r#"{"serverContent":{"modelTurn":{"parts":[{"text":5},{"inlineData":{"mimeType":7,"data":"!!"}},{"text":"ok","thought":"yes"},{"inlineData":[1]},{"functionCall":"f"}]},"inputTranscription":{"text":["x"],"words":{"a":1},"finished":true},"turnComplete":true,"generationComplete":{}},"usageMetadata":[],"toolCall":{"functionCalls":{"id":"1"}},"setupComplete":"yes","goAway":{"timeLeft":"3s"}}"#,
+    );
+    let found = issues(&m);
+    let fields: Vec<&str> = found.iter().map(|i| i.split(':').next().unwrap()).collect();
+    assert_eq!(
+        fields,
+        [
+            "serverContent.modelTurn.parts[].text",
+            "serverContent.modelTurn.parts[].inlineData.mimeType",
+            "serverContent.modelTurn.parts[].inlineData.data",
+            "serverContent.modelTurn.parts[].inlineData",
+            "serverContent.modelTurn.parts[].functionCall",
+            "serverContent.inputTranscription.text",
+            "serverContent.generationComplete",
+            "usageMetadata",
+        ],
+        "{found:?}"
+    );
+    // toolCall.functionCalls and setupComplete: counted beyond the first eight.
+    assert_eq!(m.issues.omitted(), 2, "{found:?}");
+    let sc = m.server_content.unwrap();
+    assert!(sc.turn_complete);
+    assert_eq!(sc.model_turn.unwrap().parts, [ServerPart::Text("ok".into())]);
+    let t = sc.input_transcription.unwrap();
+    assert!(t.finished && t.text.is_empty());
+    assert_eq!(m.go_away.unwrap().time_left, Some(Duration::from_secs(3)));
+    assert!(m.usage_metadata.is_none() && m.setup_complete.is_none());
+}
+
+#[test]
+fn containers_of_the_wrong_type_and_deep_unknown_fields_are_issues() {
+    let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    for frame in [
+        format!(r#"{{"serverContent":[{deep}],"goAway":{{}}}}"#),
+        format!(r#"{{"serverContent":"x","newThing":{deep},"goAway":{{}}}}"#),
+        format!(r#"{{"serverContent":{{"modelTurn":{{"parts":{{"a":{deep}}}}},"later":{deep}}},"goAway":{{}}}}"#),
+        format!(r#"{{"serverContent":{{"modelTurn":{{"parts":[{{"text":"t","x":{deep}}}]}}}},"goAway":{{}}}}"#),
+    ] {
+        let m = ServerMessage::decode(frame.as_bytes()).unwrap();
+        assert!(m.go_away.is_some(), "{}", &frame[..60]);
+        assert!(!m.issues.is_empty() || m.server_content.is_some());
+    }
+}
+
+#[test]
+fn every_new_field_decodes() {
+    let m = decode(
+        r#"{"setupComplete":{"sessionId":"s","voiceConsentSignature":{"signature":"sig"}},"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"image/jpeg","data":"/9j/"}},{"text":"a","thoughtSignature":"c2ln"},{"functionCall":{"id":"c","name":"f","willContinue":true,"partialArgs":[{"jsonPath":"$.x","stringValue":"P"}]}},{"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"2","id":"r"}},{"fileData":{"fileUri":"gs://b/f","mimeType":"video/mp4","displayName":"f"}},{"toolCall":{"x":1}},{"toolResponse":{"y":2}}]},"outputTranscription":{"text":"t","languageCode":"en","speakerLabel":"S1","words":[{"word":"t","startOffset":"0s","endOffset":"1s"}]},"waitingForInput":true,"futureField":{"z":3}}}"#,
+    );
+    assert!(m.issues.is_empty(), "{:?}", issues(&m));
+    let s = m.setup_complete.unwrap();
+    assert_eq!(s.voice_consent_signature.as_deref(), Some("sig"));
+    let sc = m.server_content.unwrap();
+    assert!(sc.waiting_for_input && !sc.turn_complete);
+    assert_eq!(sc.unknown[0].0, "futureField");
+    let t = sc.output_transcription.unwrap();
+    assert_eq!((t.language_code.as_deref(), t.speaker_label.as_deref()), (Some("en"), Some("S1")));
+    assert_eq!(t.words.unwrap().get(), r#"[{"word":"t","startOffset":"0s","endOffset":"1s"}]"#);
+    let parts = sc.model_turn.unwrap().parts;
+    assert_eq!(
+        parts[0],
+        ServerPart::InlineData(Blob {
+            mime_type: "image/jpeg".into(),
+            data: vec![0xff, 0xd8, 0xff]
+        })
+    );
+    assert_eq!(parts[1], ServerPart::Text("a".into()));
+    assert_eq!(parts[2], ServerPart::ThoughtSignature("c2ln".into()));
+    let ServerPart::FunctionCall(call) = &parts[3] else { panic!() };
+    assert!(call.will_continue);
+    assert_eq!(call.partial_args.as_ref().unwrap().get(), r#"[{"jsonPath":"$.x","stringValue":"P"}]"#);
+    let ServerPart::CodeExecutionResult(r) = &parts[4] else { panic!() };
+    assert_eq!((r.label.as_deref(), r.text.as_deref(), r.id.as_deref()), (Some("OUTCOME_OK"), Some("2"), Some("r")));
+    let ServerPart::FileData(f) = &parts[5] else { panic!() };
+    assert_eq!((f.text.as_deref(), f.mime_type.as_deref()), (Some("gs://b/f"), Some("video/mp4")));
+    assert_eq!(parts[6], ServerPart::ServerToolCall(r#"{"x":1}"#.into()));
+    assert_eq!(parts[7], ServerPart::ServerToolResponse(r#"{"y":2}"#.into()));
 }
