@@ -172,7 +172,9 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Fr
                 event = rx.recv() => event,
             }
         });
-        let Some(FramedEvent { event, frame }) = next else { break };
+        let Some(FramedEvent { event, frame }) = next else {
+            break;
+        };
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
@@ -184,12 +186,15 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Fr
             .or_else(|_| {
                 // Never a silent loss: say that an event was dropped.
                 std::panic::catch_unwind(|| {
-                    OwnedEvent::new(SessionEvent::Error {
-                        code: ErrorCode::Internal,
-                        message: "internal error: an event could not be converted for C and was dropped"
-                            .into(),
-                        fatal: false,
-                    }, None)
+                    OwnedEvent::new(
+                        SessionEvent::Error {
+                            code: ErrorCode::Internal,
+                            message: "internal error: an event could not be converted for C and was dropped"
+                                .into(),
+                            fatal: false,
+                        },
+                        None,
+                    )
                 })
             });
         if let Ok(owned) = built {

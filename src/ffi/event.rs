@@ -614,10 +614,13 @@ mod tests {
     fn audio_points_into_the_received_buffer_and_rate_is_parsed() {
         let data = Bytes::from(vec![1u8, 2, 3, 4]);
         let p = data.as_ptr();
-        let e = OwnedEvent::new(SessionEvent::Audio {
-            data,
-            mime_type: "audio/pcm;rate=16000".into(),
-        }, None);
+        let e = OwnedEvent::new(
+            SessionEvent::Audio {
+                data,
+                mime_type: "audio/pcm;rate=16000".into(),
+            },
+            None,
+        );
         assert_eq!(e.view.data, p);
         assert_eq!(e.view.sample_rate, 16000);
         assert_eq!(sample_rate("audio/pcm"), 24000);
@@ -625,9 +628,12 @@ mod tests {
 
     #[test]
     fn strings_are_nul_terminated_with_lengths() {
-        let e = OwnedEvent::new(SessionEvent::ToolCallCancellation {
-            ids: vec!["a".into(), "bc".into()],
-        }, None);
+        let e = OwnedEvent::new(
+            SessionEvent::ToolCallCancellation {
+                ids: vec!["a".into(), "bc".into()],
+            },
+            None,
+        );
         assert_eq!(e.view.ids_count, 2);
         let second = unsafe { CStr::from_ptr(*e.view.ids.add(1)) };
         assert_eq!(second.to_str().unwrap(), "bc");

@@ -112,9 +112,7 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
                 interaction_status: sc.interaction_status,
                 waiting_for_input: sc.waiting_for_input,
             });
-        } else if sc.turn_complete_reason.is_some()
-            || sc.interaction_status.is_some()
-            || sc.waiting_for_input
+        } else if sc.turn_complete_reason.is_some() || sc.interaction_status.is_some() || sc.waiting_for_input
         {
             completion.push(SessionEvent::TurnStatus {
                 reason: sc.turn_complete_reason,
@@ -159,14 +157,13 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
 }
 
 fn transcription(t: Transcription) -> (String, bool, Option<Box<TranscriptionDetails>>) {
-    let details = (t.language_code.is_some() || t.speaker_label.is_some() || t.words.is_some())
-        .then(|| {
-            Box::new(TranscriptionDetails {
-                language_code: t.language_code,
-                speaker_label: t.speaker_label,
-                words_json: t.words.map(RawJson::into_compact_string),
-            })
-        });
+    let details = (t.language_code.is_some() || t.speaker_label.is_some() || t.words.is_some()).then(|| {
+        Box::new(TranscriptionDetails {
+            language_code: t.language_code,
+            speaker_label: t.speaker_label,
+            words_json: t.words.map(RawJson::into_compact_string),
+        })
+    });
     (t.text, t.finished, details)
 }
 
@@ -259,7 +256,10 @@ mod tests {
         assert!(matches!(&e[0], SessionEvent::InlineData { mime_type, .. } if mime_type == "image/jpeg"));
         assert!(matches!(&e[1], SessionEvent::Audio { .. }));
         assert!(matches!(&e[2], SessionEvent::InlineData { mime_type, .. } if mime_type.is_empty()));
-        assert_eq!(e[3], SessionEvent::Raw(r#"{"serverContent":{"unknownInside":1}}"#.into()));
+        assert_eq!(
+            e[3],
+            SessionEvent::Raw(r#"{"serverContent":{"unknownInside":1}}"#.into())
+        );
         assert_eq!(
             e[4],
             SessionEvent::TurnStatus {

@@ -18,10 +18,10 @@ use super::error::Error;
 use super::replay::ReplayBuffer;
 use super::secret::Secret;
 use crate::protocol::{ServerMessage, SessionResumption};
-use bytes::Bytes;
 use crate::session::{
     events_from_message, CloseClass, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
 };
+use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex};

@@ -270,23 +270,22 @@ impl Entry for ModalityTokenCount {
 
 impl Read for UsageMetadata {
     fn read(raw: &str, at: At, issues: &mut FieldIssues) -> Option<Self> {
-        let (prompt, cached, response, tool_use, thoughts, total, pd, cd, rd, td, traffic, tier) =
-            read_object!(raw, at, issues, u {
-                "promptTokenCount" | "prompt_token_count" => prompt,
-                "cachedContentTokenCount" | "cached_content_token_count" => cached,
-                "responseTokenCount" | "response_token_count" | "candidatesTokenCount"
-                    | "candidates_token_count" => response,
-                "toolUsePromptTokenCount" | "tool_use_prompt_token_count" => tool_use,
-                "thoughtsTokenCount" | "thoughts_token_count" => thoughts,
-                "totalTokenCount" | "total_token_count" => total,
-                "promptTokensDetails" | "prompt_tokens_details" => pd,
-                "cacheTokensDetails" | "cache_tokens_details" => cd,
-                "responseTokensDetails" | "response_tokens_details" | "candidatesTokensDetails"
-                    | "candidates_tokens_details" => rd,
-                "toolUsePromptTokensDetails" | "tool_use_prompt_tokens_details" => td,
-                "trafficType" | "traffic_type" => traffic,
-                "serviceTier" | "service_tier" => tier,
-            });
+        let (prompt, cached, response, tool_use, thoughts, total, pd, cd, rd, td, traffic, tier) = read_object!(raw, at, issues, u {
+            "promptTokenCount" | "prompt_token_count" => prompt,
+            "cachedContentTokenCount" | "cached_content_token_count" => cached,
+            "responseTokenCount" | "response_token_count" | "candidatesTokenCount"
+                | "candidates_token_count" => response,
+            "toolUsePromptTokenCount" | "tool_use_prompt_token_count" => tool_use,
+            "thoughtsTokenCount" | "thoughts_token_count" => thoughts,
+            "totalTokenCount" | "total_token_count" => total,
+            "promptTokensDetails" | "prompt_tokens_details" => pd,
+            "cacheTokensDetails" | "cache_tokens_details" => cd,
+            "responseTokensDetails" | "response_tokens_details" | "candidatesTokensDetails"
+                | "candidates_tokens_details" => rd,
+            "toolUsePromptTokensDetails" | "tool_use_prompt_tokens_details" => td,
+            "trafficType" | "traffic_type" => traffic,
+            "serviceTier" | "service_tier" => tier,
+        });
         Some(UsageMetadata {
             prompt_token_count: prompt,
             cached_content_token_count: cached,

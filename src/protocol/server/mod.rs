@@ -56,7 +56,8 @@ pub struct ServerMessage {
     pub voice_activity_detection_signal: Option<VoiceActivityDetectionSignal>,
     /// An in-band `error` object (not seen from the real service; Go's tests use it).
     pub error: Option<RawJson>,
-    /// Top-level fields this library does not know, verbatim, in wire order.
+    /// Top-level fields this library does not know, verbatim, in wire order (a key sent twice
+    /// is kept twice: checking would cost a search per key).
     pub unknown: Vec<(String, RawJson)>,
     /// Fields left absent because their values could not be represented.
     pub issues: FieldIssues,
@@ -139,9 +140,6 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 ),
                 "error" => first(&mut m.error, raw, p, "error", issues),
                 other => {
-                    if m.unknown.iter().any(|(k, _)| k == other) {
-                        continue;
-                    }
                     if let Some(value) = RawJson::read(raw.get(), At::root(other), issues) {
                         m.unknown.push((other.to_owned(), value));
                     }
@@ -241,9 +239,13 @@ impl<'de> Visitor<'de> for ContentSeed<'_> {
                     "interimInputTranscription",
                     issues,
                 ),
-                "outputTranscription" | "output_transcription" => {
-                    first(&mut sc.output_transcription, raw, p, "outputTranscription", issues)
-                }
+                "outputTranscription" | "output_transcription" => first(
+                    &mut sc.output_transcription,
+                    raw,
+                    p,
+                    "outputTranscription",
+                    issues,
+                ),
                 "turnCompleteReason" | "turn_complete_reason" => {
                     first(&mut sc.turn_complete_reason, raw, p, "turnCompleteReason", issues)
                 }
@@ -257,10 +259,10 @@ impl<'de> Visitor<'de> for ContentSeed<'_> {
                     first(&mut sc.url_context_metadata, raw, p, "urlContextMetadata", issues)
                 }
                 other => {
-                    if sc.unknown.iter().any(|(k, _)| k == other) {
-                        continue;
-                    }
-                    let at = At { parent: CONTENT, key: other };
+                    let at = At {
+                        parent: CONTENT,
+                        key: other,
+                    };
                     if let Some(value) = RawJson::read(raw.get(), at, issues) {
                         sc.unknown.push((other.to_owned(), value));
                     }

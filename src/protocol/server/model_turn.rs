@@ -77,13 +77,25 @@ struct Shape {
     label: &'static str,
 }
 
-const CODE: Shape = Shape { text: "code", label: "language" };
-const RESULT: Shape = Shape { text: "output", label: "outcome" };
-const FILE: Shape = Shape { text: "fileUri", label: "displayName" };
+const CODE: Shape = Shape {
+    text: "code",
+    label: "language",
+};
+const RESULT: Shape = Shape {
+    text: "output",
+    label: "outcome",
+};
+const FILE: Shape = Shape {
+    text: "fileUri",
+    label: "displayName",
+};
 
 fn detail(json: RawJson, shape: &Shape, key: &str, issues: &mut FieldIssues) -> Option<Box<DetailPart>> {
     let path = format!("{PART}.{key}");
-    let at = At { parent: &path, key: "" };
+    let at = At {
+        parent: &path,
+        key: "",
+    };
     let (mut id, mut label, mut text, mut mime_type) = (None, None, None, None);
     for (k, v) in members(json.get(), at, issues)?.0 {
         let camel = match k.as_ref() {
@@ -141,7 +153,12 @@ macro_rules! scalars_are_wrong {
             Ok(())
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-            reject(At::root($path), &crate::protocol::lenient::quote(v), WRONG_TYPE, self.issues);
+            reject(
+                At::root($path),
+                &crate::protocol::lenient::quote(v),
+                WRONG_TYPE,
+                self.issues,
+            );
             Ok(())
         }
         fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -186,7 +203,14 @@ impl<'de> Visitor<'de> for TurnSeed<'_> {
                 "role" if !role_seen => {
                     role_seen = true;
                     let raw = map.next_value::<&RawValue>()?;
-                    turn.role = String::read(raw.get(), At { parent: TURN, key: "role" }, self.issues);
+                    turn.role = String::read(
+                        raw.get(),
+                        At {
+                            parent: TURN,
+                            key: "role",
+                        },
+                        self.issues,
+                    );
                 }
                 "parts" if !parts_seen => {
                     parts_seen = true;
@@ -304,7 +328,15 @@ impl<'de> Visitor<'de> for OnePart<'_> {
                                 text = match serde_json::from_str::<Option<Text<'de>>>(raw.get()) {
                                     Ok(t) => t.map(|t| t.0),
                                     Err(_) => {
-                                        reject(At { parent: PART, key: "text" }, raw.get(), WRONG_TYPE, issues);
+                                        reject(
+                                            At {
+                                                parent: PART,
+                                                key: "text",
+                                            },
+                                            raw.get(),
+                                            WRONG_TYPE,
+                                            issues,
+                                        );
                                         None
                                     }
                                 };
@@ -329,7 +361,10 @@ impl<'de> Visitor<'de> for OnePart<'_> {
                             first(&mut tool_response, raw, PART, "toolResponse", issues)
                         }
                         other => {
-                            let at = At { parent: PART, key: other };
+                            let at = At {
+                                parent: PART,
+                                key: other,
+                            };
                             if let Some(value) = RawJson::read(raw.get(), at, issues) {
                                 unknown.add_raw(other, value);
                             }
@@ -452,8 +487,16 @@ impl<'de> Visitor<'de> for Base64<'_> {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
         decode_base64(v).or_else(|_| {
-            let at = At { parent: INLINE, key: "data" };
-            reject(at, &crate::protocol::lenient::quote(v), "is not base64", self.issues);
+            let at = At {
+                parent: INLINE,
+                key: "data",
+            };
+            reject(
+                at,
+                &crate::protocol::lenient::quote(v),
+                "is not base64",
+                self.issues,
+            );
             Ok(Vec::new())
         })
     }
@@ -484,7 +527,15 @@ impl<'de> Visitor<'de> for Base64<'_> {
 
 impl Base64<'_> {
     fn wrong<E>(self, shown: &str) -> Result<Vec<u8>, E> {
-        reject(At { parent: INLINE, key: "data" }, shown, WRONG_TYPE, self.issues);
+        reject(
+            At {
+                parent: INLINE,
+                key: "data",
+            },
+            shown,
+            WRONG_TYPE,
+            self.issues,
+        );
         Ok(Vec::new())
     }
 }

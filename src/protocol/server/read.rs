@@ -11,7 +11,7 @@
 use crate::protocol::issues::FieldIssues;
 use crate::protocol::lenient::{self, Checked, Flag, Text};
 use crate::protocol::raw_json::RawJson;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -136,17 +136,51 @@ impl Entry for String {
 }
 
 impl<T: Entry> Read for Vec<T> {
+    /// Entries are read as they are met (a list of a million small entries is never held as a
+    /// list of their texts); empty ones are skipped.
     fn read(raw: &str, at: At, issues: &mut FieldIssues) -> Option<Self> {
-        let items: Vec<&RawValue> = via_serde(raw, at, issues)?;
+        if is_null(raw) {
+            return None;
+        }
         let path = format!("{}[]", at.path());
-        let at = At { parent: &path, key: "" };
-        Some(
-            items
-                .into_iter()
-                .filter_map(|item| T::read(item.get(), at, issues))
-                .filter(|item| !item.is_empty())
-                .collect(),
-        )
+        let mut out = Vec::new();
+        let mut list = ListSeed::<T> {
+            out: &mut out,
+            at: At {
+                parent: &path,
+                key: "",
+            },
+            issues: &mut *issues,
+        };
+        let mut de = serde_json::Deserializer::from_str(raw);
+        if de.deserialize_seq(&mut list).is_err() {
+            reject(at, raw, WRONG_TYPE, issues);
+            return None;
+        }
+        Some(out)
+    }
+}
+
+struct ListSeed<'a, T> {
+    out: &'a mut Vec<T>,
+    at: At<'a>,
+    issues: &'a mut FieldIssues,
+}
+
+impl<'de, T: Entry> Visitor<'de> for &mut ListSeed<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<&RawValue>()? {
+            if let Some(v) = T::read(item.get(), self.at, self.issues) {
+                if !v.is_empty() {
+                    self.out.push(v);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
