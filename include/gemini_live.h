@@ -328,12 +328,12 @@ enum gemini_live_event_kind
    */
   GEMINI_LIVE_EVENT_KIND_RAW = 21,
   /**
-   * An image from the model (inline data with an `image/*` MIME type). Fields:
+   * An image from the model (inline data with a MIME type starting with `image/`). Fields:
    * `data`/`data_len` (the decoded bytes), `mime_type`.
    */
   GEMINI_LIVE_EVENT_KIND_IMAGE = 22,
   /**
-   * Video from the model (inline data with a `video/*` MIME type). Fields: `data`/`data_len`,
+   * Video from the model (inline data with a MIME type starting with `video/`). Fields: `data`/`data_len`,
    * `mime_type`.
    */
   GEMINI_LIVE_EVENT_KIND_VIDEO = 23,

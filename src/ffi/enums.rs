@@ -150,10 +150,10 @@ pub enum gemini_live_event_kind {
     /// that yields no other event yields one `RAW` event with `json` `{}`: its fields are in
     /// `raw_json`.
     Raw = 21,
-    /// An image from the model (inline data with an `image/*` MIME type). Fields:
+    /// An image from the model (inline data with a MIME type starting with `image/`). Fields:
     /// `data`/`data_len` (the decoded bytes), `mime_type`.
     Image = 22,
-    /// Video from the model (inline data with a `video/*` MIME type). Fields: `data`/`data_len`,
+    /// Video from the model (inline data with a MIME type starting with `video/`). Fields: `data`/`data_len`,
     /// `mime_type`.
     Video = 23,
     /// Other inline data (not PCM audio, image or video; also a missing MIME type). Fields:
