@@ -126,8 +126,8 @@ fn nested(at: At) -> String {
 /// Reads the members of the object at `$at` into `$out`: `"key" | "alias" => field`.
 macro_rules! read_object {
     (@first $first:literal $($rest:literal)*) => { $first };
-    ($raw:expr, $at:expr, $issues:expr, $out:ident { $($($key:literal)|+ => $field:ident),* $(,)? }) => {{
-        let Some(members) = members($raw, $at, $issues) else { return None };
+    ($raw:expr, $at:expr, $issues:expr, $_out:ident { $($($key:literal)|+ => $field:ident),* $(,)? }) => {{
+        let members = members($raw, $at, $issues)?;
         let path = nested($at);
         $(let mut $field = None;)*
         for (key, value) in members.0 {

@@ -455,3 +455,52 @@ fn every_new_field_decodes() {
     assert_eq!(parts[6], ServerPart::ServerToolCall(r#"{"x":1}"#.into()));
     assert_eq!(parts[7], ServerPart::ServerToolResponse(r#"{"y":2}"#.into()));
 }
+
+#[test]
+fn hostile_frames_cost_one_field_at_most() {
+    // A lone surrogate (valid JSON syntax, not a string Rust can hold) in a MIME type: that
+    // field is an issue, the data still arrives (and is not taken for audio downstream).
+    let m = decode(
+        r#"{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"image/\udc80","data":"AAEC"}}]},"turnComplete":true}}"#,
+    );
+    assert_eq!(issues(&m).len(), 1, "{:?}", issues(&m));
+    assert!(issues(&m)[0].starts_with("serverContent.modelTurn.parts[].inlineData.mimeType"));
+    let sc = m.server_content.unwrap();
+    assert!(sc.turn_complete);
+    assert_eq!(
+        sc.model_turn.unwrap().parts,
+        [ServerPart::InlineData(Blob {
+            mime_type: String::new(),
+            data: vec![0, 1, 2]
+        })]
+    );
+    // Base64 of bytes that are not UTF-8 as a MIME type is just an odd string.
+    let m = decode(r#"{"serverContent":{"inputTranscription":{"text":"x","languageCode":"/w=="}}}"#);
+    assert_eq!(
+        m.server_content
+            .unwrap()
+            .input_transcription
+            .unwrap()
+            .language_code
+            .as_deref(),
+        Some("/w==")
+    );
+    // Raw bytes that are not UTF-8 make the frame not JSON: a frame error, never a panic.
+    let mut bad = br#"{"serverContent":{"inputTranscription":{"text":""#.to_vec();
+    bad.extend_from_slice(&[0xff, 0xfe]);
+    bad.extend_from_slice(br#""}}}"#);
+    assert!(ServerMessage::decode(&bad).is_err());
+    // A huge word list is kept as its text (one allocation of its size), not parsed.
+    let words = vec![r#"{"word":"w","startOffset":"0s","endOffset":"1s"}"#; 100_000].join(",");
+    let frame = format!(r#"{{"serverContent":{{"outputTranscription":{{"text":"t","words":[{words}]}}}}}}"#);
+    let m = decode(&frame);
+    let t = m.server_content.unwrap().output_transcription.unwrap();
+    assert_eq!(t.words.unwrap().get().len(), words.len() + 2);
+    // Both spellings with different values, and wrong types in every new field.
+    let m = decode(
+        r#"{"setupComplete":{"voiceConsentSignature":{"signature":5}},"serverContent":{"outputTranscription":{"text":"t","languageCode":1,"speakerLabel":[],"words":"x"},"turnCompleteReason":{},"interactionStatus":true,"waitingForInput":[1]},"toolCall":{"functionCalls":[{"id":"1","willContinue":{},"partialArgs":"no"}]},"usageMetadata":{"trafficType":1,"serviceTier":[],"cacheTokensDetails":7,"responseTokenCount":1,"candidatesTokenCount":2}}"#,
+    );
+    assert!(m.setup_complete.is_some() && m.tool_call.is_some());
+    assert_eq!(m.usage_metadata.as_ref().unwrap().response_token_count, Some(1));
+    assert!(issues(&m).len() >= 8, "{:?}", issues(&m));
+}
