@@ -357,16 +357,17 @@ impl OwnedEvent {
                 id,
                 name,
                 args_json,
-                will_continue,
-                partial_args_json,
+                fragment,
             } => {
                 o.view.kind = K::ToolCall;
                 set!(id, id_len, id);
                 set!(name, name_len, name);
                 set!(json, json_len, args_json);
-                o.view.will_continue = will_continue;
-                if let Some(p) = partial_args_json {
-                    set!(partial_args, partial_args_len, p);
+                if let Some(f) = fragment {
+                    o.view.will_continue = f.will_continue;
+                    if let Some(p) = f.partial_args_json {
+                        set!(partial_args, partial_args_len, p);
+                    }
                 }
             }
             SessionEvent::ToolCallCancellation { ids } => {

@@ -15,7 +15,7 @@ pub use client::{
     encode_client_content, encode_context_update, encode_raw, encode_realtime, encode_setup,
     encode_tool_response, EncodedMessage, MessageKind, RealtimeInput,
 };
-pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Scheduling};
+pub use content::{Blob, Content, FunctionCall, FunctionResponse, Part, Scheduling, StreamedArgs};
 pub use issues::{FieldIssue, FieldIssues};
 pub use raw_json::{JsonObject, RawJson};
 pub use server::{

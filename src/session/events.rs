@@ -62,14 +62,13 @@ pub enum SessionEvent {
     /// The model asks for a function call; answer with a tool response carrying `id`.
     ///
     /// Streamed arguments (Vertex): a call arrives as several `ToolCall` events with the same
-    /// `id`, each with `will_continue` true and its fragment in `partial_args_json`, ended by
-    /// one with `will_continue` false; run the call after that last one.
+    /// `id`, each with a `fragment` whose `will_continue` is true, ended by one whose
+    /// `will_continue` is false; run the call after that last one. `None` for a whole call.
     ToolCall {
         id: String,
         name: String,
         args_json: String,
-        will_continue: bool,
-        partial_args_json: Option<String>,
+        fragment: Option<Box<CallFragment>>,
     },
     /// A part's `thoughtSignature` (base64 text as sent), right after the event of the part
     /// that carried it (alone when the part carried nothing else). Send it back on that part
@@ -166,6 +165,15 @@ pub struct TranscriptionDetails {
     pub speaker_label: Option<String>,
     /// `words` as sent, compact: `[{"word":"Hi","startOffset":"0.1s","endOffset":"0.3s"}]`.
     pub words_json: Option<String>,
+}
+
+/// A fragment of a streamed function call (boxed in the event: rare).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallFragment {
+    /// More fragments of this call follow.
+    pub will_continue: bool,
+    /// The fragment's `partialArgs` array as sent, compact.
+    pub partial_args_json: Option<String>,
 }
 
 /// An event and the text of the server frame it came from (`None` for events the library

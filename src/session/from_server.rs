@@ -6,7 +6,7 @@
 //! transcription, tool calls and cancellations, usage, generation/turn completion, resumption,
 //! goAway, then anything unknown.
 
-use super::events::{ErrorCode, SessionEvent, TranscriptionDetails};
+use super::events::{CallFragment, ErrorCode, SessionEvent, TranscriptionDetails};
 use crate::protocol::{
     FieldIssues, FunctionCall, JsonObject, RawJson, ServerMessage, ServerPart, Transcription,
 };
@@ -222,8 +222,12 @@ fn tool_call_event(call: FunctionCall) -> SessionEvent {
         args_json: call
             .args
             .map_or_else(|| "null".to_owned(), RawJson::into_compact_string),
-        will_continue: call.will_continue,
-        partial_args_json: call.partial_args.map(RawJson::into_compact_string),
+        fragment: call.streamed.map(|s| {
+            Box::new(CallFragment {
+                will_continue: s.will_continue,
+                partial_args_json: s.partial_args.map(RawJson::into_compact_string),
+            })
+        }),
     }
 }
 
@@ -351,15 +355,13 @@ mod tests {
                     id: "1".into(),
                     name: "f".into(),
                     args_json: r#"{"b":1,"a":"x y"}"#.into(),
-                    will_continue: false,
-                    partial_args_json: None,
+                    fragment: None,
                 },
                 SessionEvent::ToolCall {
                     id: String::new(),
                     name: "g".into(),
                     args_json: "null".into(),
-                    will_continue: false,
-                    partial_args_json: None,
+                    fragment: None,
                 },
                 SessionEvent::Raw(r#"{"error":{"code":3}}"#.into()),
                 SessionEvent::Raw(r#"{"zNew":1,"aNew":[]}"#.into()),

@@ -195,8 +195,12 @@ impl Read for FunctionCall {
             id: id.unwrap_or_default(),
             name: name.unwrap_or_default(),
             args,
-            will_continue: will_continue.unwrap_or(false),
-            partial_args,
+            streamed: (will_continue.is_some() || partial_args.is_some()).then(|| {
+                Box::new(crate::protocol::content::StreamedArgs {
+                    will_continue: will_continue.unwrap_or(false),
+                    partial_args,
+                })
+            }),
         })
     }
 }

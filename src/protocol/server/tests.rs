@@ -433,9 +433,10 @@ fn every_new_field_decodes() {
     let ServerPart::FunctionCall(call) = &parts[3] else {
         panic!()
     };
-    assert!(call.will_continue);
+    let streamed = call.streamed.as_ref().unwrap();
+    assert!(streamed.will_continue);
     assert_eq!(
-        call.partial_args.as_ref().unwrap().get(),
+        streamed.partial_args.as_ref().unwrap().get(),
         r#"[{"jsonPath":"$.x","stringValue":"P"}]"#
     );
     let ServerPart::CodeExecutionResult(r) = &parts[4] else {
