@@ -27,7 +27,7 @@ use super::issues::FieldIssues;
 use super::lenient::Text;
 use super::raw_json::RawJson;
 use model_turn::TurnSeed;
-use read::{first, reject, At, Read, WRONG_TYPE};
+use read::{first, reject, stream, At, Read, WRONG_TYPE};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -65,18 +65,37 @@ pub struct ServerMessage {
 
 impl ServerMessage {
     /// Decodes one frame's payload (text or binary frames carry the same UTF-8 JSON).
+    ///
+    /// One pass streams the frame; if that fails on a value serde_json cannot stream (a number
+    /// beyond f64 or a lone surrogate inside a streamed container), a second, careful pass
+    /// costs only that container. A frame that is not a JSON object fails both.
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Ok(serde_json::from_slice(bytes)?)
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        match de
+            .deserialize_map(MessageVisitor { careful: false })
+            .and_then(|m| de.end().map(|()| m))
+        {
+            Ok(m) => Ok(m),
+            Err(first) => {
+                let mut de = serde_json::Deserializer::from_slice(bytes);
+                de.deserialize_map(MessageVisitor { careful: true })
+                    .and_then(|m| de.end().map(|()| m))
+                    .map_err(|_| DecodeError::Json(first))
+            }
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(MessageVisitor)
+        d.deserialize_map(MessageVisitor { careful: false })
     }
 }
 
-struct MessageVisitor;
+/// `careful`: take the streamed containers as text first (see [`read::stream`]).
+struct MessageVisitor {
+    careful: bool,
+}
 
 impl<'de> Visitor<'de> for MessageVisitor {
     type Value = ServerMessage;
@@ -96,10 +115,12 @@ impl<'de> Visitor<'de> for MessageVisitor {
                     map.next_value::<IgnoredAny>()?;
                 } else {
                     content_seen = true;
-                    map.next_value_seed(ContentSeed {
+                    let seed = ContentSeed {
                         out: &mut m.server_content,
                         issues: &mut *issues,
-                    })?;
+                        careful: self.careful,
+                    };
+                    stream!(map, self.careful, CONTENT, issues, seed, next_value);
                 }
                 continue;
             }
@@ -160,6 +181,7 @@ const CONTENT: &str = "serverContent";
 struct ContentSeed<'a> {
     out: &'a mut Option<ServerContent>,
     issues: &'a mut FieldIssues,
+    careful: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ContentSeed<'_> {
@@ -200,7 +222,7 @@ impl<'de> Visitor<'de> for ContentSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let issues = self.issues;
+        let (issues, careful) = (self.issues, self.careful);
         let sc = self.out.get_or_insert_with(ServerContent::default);
         let (mut generation, mut turn, mut interrupted, mut waiting) = (None, None, None, None);
         let mut turn_seen = false;
@@ -211,10 +233,12 @@ impl<'de> Visitor<'de> for ContentSeed<'_> {
                     map.next_value::<IgnoredAny>()?;
                 } else {
                     turn_seen = true;
-                    map.next_value_seed(TurnSeed {
+                    let seed = TurnSeed {
                         out: &mut sc.model_turn,
                         issues: &mut *issues,
-                    })?;
+                        careful,
+                    };
+                    stream!(map, careful, model_turn::TURN, issues, seed, next_value);
                 }
                 continue;
             }
@@ -291,6 +315,7 @@ impl<'de> Deserialize<'de> for ServerContent {
         ContentSeed {
             out: &mut out,
             issues: &mut FieldIssues::default(),
+            careful: false,
         }
         .deserialize(d)?;
         Ok(out.unwrap_or_default())

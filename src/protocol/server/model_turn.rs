@@ -10,7 +10,7 @@
 //! frame); every other member of a part is read from its JSON text like any other field, so a
 //! member of the wrong type is a field issue, not a lost frame.
 
-use super::read::{first, members, reject, At, Read, WRONG_TYPE};
+use super::read::{first, members, reject, stream, At, Read, WRONG_TYPE};
 use crate::protocol::content::{Blob, FunctionCall};
 use crate::protocol::issues::FieldIssues;
 use crate::protocol::lenient::{decode_base64, Text};
@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
-const TURN: &str = "serverContent.modelTurn";
+pub(crate) const TURN: &str = "serverContent.modelTurn";
 const PARTS: &str = "serverContent.modelTurn.parts";
 const PART: &str = "serverContent.modelTurn.parts[]";
 const INLINE: &str = "serverContent.modelTurn.parts[].inlineData";
@@ -171,6 +171,7 @@ macro_rules! scalars_are_wrong {
 pub(crate) struct TurnSeed<'a> {
     pub out: &'a mut Option<ModelTurn>,
     pub issues: &'a mut FieldIssues,
+    pub careful: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for TurnSeed<'_> {
@@ -214,10 +215,12 @@ impl<'de> Visitor<'de> for TurnSeed<'_> {
                 }
                 "parts" if !parts_seen => {
                     parts_seen = true;
-                    map.next_value_seed(Parts {
+                    let seed = Parts {
                         parts: &mut turn.parts,
-                        issues: self.issues,
-                    })?
+                        issues: &mut *self.issues,
+                        careful: self.careful,
+                    };
+                    stream!(map, self.careful, PARTS, self.issues, seed, next_value);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -232,6 +235,7 @@ impl<'de> Visitor<'de> for TurnSeed<'_> {
 struct Parts<'a> {
     parts: &'a mut Vec<ServerPart>,
     issues: &'a mut FieldIssues,
+    careful: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Parts<'_> {
@@ -256,10 +260,22 @@ impl<'de> Visitor<'de> for Parts<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.careful {
+            while let Some(raw) = seq.next_element::<&RawValue>()? {
+                let seed = OnePart {
+                    parts: &mut *self.parts,
+                    issues: &mut *self.issues,
+                    careful: true,
+                };
+                stream!(@raw raw, PART, self.issues, seed);
+            }
+            return Ok(());
+        }
         while seq
             .next_element_seed(OnePart {
                 parts: &mut *self.parts,
                 issues: &mut *self.issues,
+                careful: false,
             })?
             .is_some()
         {}
@@ -271,6 +287,7 @@ impl<'de> Visitor<'de> for Parts<'_> {
 struct OnePart<'a> {
     parts: &'a mut Vec<ServerPart>,
     issues: &'a mut FieldIssues,
+    careful: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for OnePart<'_> {
@@ -312,10 +329,11 @@ impl<'de> Visitor<'de> for OnePart<'_> {
         while let Some(Text(key)) = map.next_key()? {
             match key.as_ref() {
                 "inlineData" | "inline_data" if blob.is_none() => {
-                    map.next_value_seed(BlobSeed {
+                    let seed = BlobSeed {
                         out: &mut blob,
                         issues: &mut *issues,
-                    })?;
+                    };
+                    stream!(map, self.careful, INLINE, issues, seed, next_value);
                 }
                 "inlineData" | "inline_data" => {
                     map.next_value::<IgnoredAny>()?;

@@ -233,3 +233,44 @@ pub(crate) fn first<T: Read>(
         *slot = T::read(raw.get(), At { parent, key }, issues);
     }
 }
+
+/// Streams a container (`serverContent`, the model turn, its parts, inline data) into `$seed`,
+/// the careful way used when a frame failed to decode in one pass: the value is taken as its
+/// JSON text first, so what serde_json cannot stream (a number beyond f64 such as `1e400`, a
+/// lone UTF-16 surrogate in a string) costs that container, reported under `$path`, and not
+/// the frame. In the one-pass decoding (`$careful` false) the value is streamed directly.
+macro_rules! stream {
+    ($access:expr, $careful:expr, $path:expr, $issues:expr, $seed:expr, next_value) => {{
+        if $careful {
+            let raw: &RawValue = $access.next_value()?;
+            stream!(@raw raw, $path, $issues, $seed);
+        } else {
+            $access.next_value_seed($seed)?;
+        }
+    }};
+    (@raw $raw:expr, $path:expr, $issues:expr, $seed:expr) => {{
+        let text = $raw.get();
+        match text.trim_start().as_bytes().first() {
+            Some(b'n') => {}
+            Some(b'{' | b'[') => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                let result = serde::de::DeserializeSeed::deserialize($seed, &mut de);
+                if result.is_err() {
+                    $crate::protocol::server::read::reject(
+                        $crate::protocol::server::read::At::root($path),
+                        text,
+                        "could not be decoded",
+                        $issues,
+                    );
+                }
+            }
+            _ => $crate::protocol::server::read::reject(
+                $crate::protocol::server::read::At::root($path),
+                text,
+                $crate::protocol::server::read::WRONG_TYPE,
+                $issues,
+            ),
+        }
+    }};
+}
+pub(crate) use stream;

@@ -505,3 +505,42 @@ fn hostile_frames_cost_one_field_at_most() {
     assert_eq!(m.usage_metadata.as_ref().unwrap().response_token_count, Some(1));
     assert!(issues(&m).len() >= 8, "{:?}", issues(&m));
 }
+
+#[test]
+fn what_serde_json_cannot_stream_costs_its_container_not_the_frame() {
+    for (frame, field) in [
+        (
+            r#"{"serverContent":{"modelTurn":{"parts":[{"text":"kept"},{"inlineData":{"mimeType":"audio/pcm","data":"\udc80"}}]},"turnComplete":true},"goAway":{}}"#,
+            "serverContent.modelTurn.parts[].inlineData: ",
+        ),
+        (r#"{"serverContent":1e400,"goAway":{}}"#, "serverContent: 1e400"),
+        (
+            r#"{"serverContent":{"modelTurn":{"parts":[{"text":"kept"},{"inlineData":{"data":1e400}}]},"turnComplete":true},"goAway":{}}"#,
+            "serverContent.modelTurn.parts[].inlineData: ",
+        ),
+        (
+            r#"{"serverContent":{"modelTurn":{"parts":[{"text":"kept"},-1e999]},"turnComplete":true},"goAway":{}}"#,
+            "serverContent.modelTurn.parts[]: -1e999",
+        ),
+        (
+            r#"{"serverContent":{"modelTurn":{"parts":1e999,"role":"model"},"turnComplete":true},"goAway":{}}"#,
+            "serverContent.modelTurn.parts: 1e999",
+        ),
+    ] {
+        let m = decode(frame);
+        assert!(m.go_away.is_some(), "{frame}");
+        let found = issues(&m);
+        assert_eq!(found.len(), 1, "{frame}: {found:?}");
+        assert!(found[0].starts_with(field), "{frame}: {found:?}");
+        if let Some(sc) = m.server_content {
+            assert!(sc.turn_complete, "{frame}");
+            let parts = sc.model_turn.unwrap().parts;
+            assert!(
+                parts.is_empty() || parts == [ServerPart::Text("kept".into())],
+                "{parts:?}"
+            );
+        }
+    }
+    // Still not JSON: both passes fail, with the first pass's error.
+    assert!(ServerMessage::decode(br#"{"serverContent":{}} x"#).is_err());
+}
