@@ -749,25 +749,33 @@ typedef struct gemini_live_event {
   gemini_live_error_kind error_kind;
   /**
    * `TEXT`, `THOUGHT`, the transcriptions: the text. `ERROR`: the message. `CLOSED`: the
-   * reason. `RECONNECTING`: the reason. `TURN_COMPLETE`: the interaction status or NULL.
+   * reason. `RECONNECTING`: the reason. `TURN_COMPLETE`, `TURN_STATUS`: the interaction
+   * status or NULL. `THOUGHT_SIGNATURE`: the signature. `EXECUTABLE_CODE`: the code.
+   * `CODE_EXECUTION_RESULT`: the output. `FILE_DATA`: the file URI.
    */
   const char *text;
   size_t text_len;
   /**
    * `TOOL_CALL`: the call id. `CONNECTED`: the server session id or NULL.
-   * `RESUMPTION_UPDATE`: the new handle or NULL.
+   * `RESUMPTION_UPDATE`: the new handle or NULL. `EXECUTABLE_CODE`,
+   * `CODE_EXECUTION_RESULT`: the id or NULL.
    */
   const char *id;
   size_t id_len;
   /**
    * `TOOL_CALL`: the function name. `VOICE_ACTIVITY`: the activity type.
-   * `TURN_COMPLETE`: the reason or NULL.
+   * `TURN_COMPLETE`, `TURN_STATUS`: the reason or NULL. `CONNECTED`: the voice consent
+   * signature or NULL. `EXECUTABLE_CODE`: the language. `CODE_EXECUTION_RESULT`: the
+   * outcome. `FILE_DATA`: the display name or NULL.
    */
   const char *name;
   size_t name_len;
   /**
    * `TOOL_CALL`: the arguments object. `TOOL_CALL_CANCELLATION`: the ids array.
-   * `USAGE_METADATA`: the usage object. `RAW`: the server data.
+   * `USAGE_METADATA`: the usage object. `RAW`: the server data. Transcriptions: the word
+   * timings or NULL. `EXECUTABLE_CODE`, `CODE_EXECUTION_RESULT`, `FILE_DATA`,
+   * `SERVER_TOOL_CALL`, `SERVER_TOOL_RESPONSE`, `GROUNDING_METADATA`,
+   * `URL_CONTEXT_METADATA`: the object, compact JSON.
    */
   const char *json;
   size_t json_len;
@@ -777,7 +785,8 @@ typedef struct gemini_live_event {
   const char *const *ids;
   size_t ids_count;
   /**
-   * `AUDIO`: PCM16 little-endian mono bytes.
+   * `AUDIO`: PCM16 little-endian mono bytes. `IMAGE`, `VIDEO`, `INLINE_DATA`: the decoded
+   * bytes.
    */
   const uint8_t *data;
   size_t data_len;

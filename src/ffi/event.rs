@@ -34,25 +34,34 @@ pub struct gemini_live_event {
     /// `ERROR`: the precise category.
     pub error_kind: gemini_live_error_kind,
     /// `TEXT`, `THOUGHT`, the transcriptions: the text. `ERROR`: the message. `CLOSED`: the
-    /// reason. `RECONNECTING`: the reason. `TURN_COMPLETE`: the interaction status or NULL.
+    /// reason. `RECONNECTING`: the reason. `TURN_COMPLETE`, `TURN_STATUS`: the interaction
+    /// status or NULL. `THOUGHT_SIGNATURE`: the signature. `EXECUTABLE_CODE`: the code.
+    /// `CODE_EXECUTION_RESULT`: the output. `FILE_DATA`: the file URI.
     pub text: *const c_char,
     pub text_len: usize,
     /// `TOOL_CALL`: the call id. `CONNECTED`: the server session id or NULL.
-    /// `RESUMPTION_UPDATE`: the new handle or NULL.
+    /// `RESUMPTION_UPDATE`: the new handle or NULL. `EXECUTABLE_CODE`,
+    /// `CODE_EXECUTION_RESULT`: the id or NULL.
     pub id: *const c_char,
     pub id_len: usize,
     /// `TOOL_CALL`: the function name. `VOICE_ACTIVITY`: the activity type.
-    /// `TURN_COMPLETE`: the reason or NULL.
+    /// `TURN_COMPLETE`, `TURN_STATUS`: the reason or NULL. `CONNECTED`: the voice consent
+    /// signature or NULL. `EXECUTABLE_CODE`: the language. `CODE_EXECUTION_RESULT`: the
+    /// outcome. `FILE_DATA`: the display name or NULL.
     pub name: *const c_char,
     pub name_len: usize,
     /// `TOOL_CALL`: the arguments object. `TOOL_CALL_CANCELLATION`: the ids array.
-    /// `USAGE_METADATA`: the usage object. `RAW`: the server data.
+    /// `USAGE_METADATA`: the usage object. `RAW`: the server data. Transcriptions: the word
+    /// timings or NULL. `EXECUTABLE_CODE`, `CODE_EXECUTION_RESULT`, `FILE_DATA`,
+    /// `SERVER_TOOL_CALL`, `SERVER_TOOL_RESPONSE`, `GROUNDING_METADATA`,
+    /// `URL_CONTEXT_METADATA`: the object, compact JSON.
     pub json: *const c_char,
     pub json_len: usize,
     /// `TOOL_CALL_CANCELLATION`: `ids_count` NUL-terminated ids.
     pub ids: *const *const c_char,
     pub ids_count: usize,
-    /// `AUDIO`: PCM16 little-endian mono bytes.
+    /// `AUDIO`: PCM16 little-endian mono bytes. `IMAGE`, `VIDEO`, `INLINE_DATA`: the decoded
+    /// bytes.
     pub data: *const u8,
     pub data_len: usize,
     /// `AUDIO`: samples per second.
