@@ -904,6 +904,12 @@ typedef struct gemini_live_event {
    */
   const char *partial_args;
   size_t partial_args_len;
+  /**
+   * Events with `raw_json`: the number of the server frame they came from in this session
+   * (1, 2, ...). Events of one frame share it (and their `raw_json`), so an application
+   * can copy a frame's text once. 0 for events the library makes itself.
+   */
+  uint64_t frame_seq;
 } gemini_live_event;
 
 /**

@@ -63,7 +63,8 @@ type Event interface {
 
 // Frame is embedded in every event: the text of the server message the event came from,
 // exactly as received (every field the server sent, including ones this package has no field
-// for), or nil for events the library makes itself (phases, reconnects, Closed).
+// for), or nil for events the library makes itself (phases, reconnects, Closed). The events
+// of one message share the same slice: do not modify it.
 type Frame struct {
 	RawJSON json.RawMessage
 }
@@ -456,14 +457,35 @@ func millis(ms C.int64_t) time.Duration {
 // convertEvent copies a borrowed C event into a Go value. It runs inside the callback, before
 // the library reclaims the event's memory. It returns nil for a kind this package does not know
 // (a newer library); such events are skipped.
-func convertEvent(ev *C.gemini_live_event) Event {
+//
+// cache (may be nil) holds the last frame copied: the events of one frame (same frame_seq)
+// share one Go copy of its text, so a frame of a million events is copied once.
+func convertEvent(ev *C.gemini_live_event, cache *frameCache) Event {
 	e := convertKind(ev)
-	if e != nil && ev.raw_json != nil {
-		if f, ok := e.(interface{ frame() *Frame }); ok {
-			f.frame().RawJSON = json.RawMessage(C.GoBytes(unsafe.Pointer(ev.raw_json), C.int(ev.raw_json_len)))
-		}
+	if e == nil || ev.raw_json == nil {
+		return e
 	}
+	f, ok := e.(interface{ frame() *Frame })
+	if !ok {
+		return e
+	}
+	seq := uint64(ev.frame_seq)
+	if cache != nil && seq != 0 && seq == cache.seq {
+		f.frame().RawJSON = cache.raw
+		return e
+	}
+	raw := json.RawMessage(C.GoBytes(unsafe.Pointer(ev.raw_json), C.int(ev.raw_json_len)))
+	if cache != nil {
+		cache.seq, cache.raw = seq, raw
+	}
+	f.frame().RawJSON = raw
 	return e
+}
+
+// frameCache is the last server frame copied into Go memory, by its frame_seq.
+type frameCache struct {
+	seq uint64
+	raw json.RawMessage
 }
 
 func goData(ev *C.gemini_live_event) []byte {

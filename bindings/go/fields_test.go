@@ -41,6 +41,10 @@ func TestTypedFieldsAndRawView(t *testing.T) {
 	if !strings.Contains(raw, `"futureField":{"x":1}`) || string(RawJSON(call)) != raw {
 		t.Errorf("raw view: %q", raw)
 	}
+	// One copy per frame: its events share the slice.
+	if &RawJSON(img)[0] != &RawJSON(call)[0] {
+		t.Errorf("the frame was copied per event")
+	}
 	if r, ok := find[*Raw](ev); !ok || !strings.Contains(string(r.JSON), "futureField") {
 		t.Errorf("unknown serverContent field: %s", describe(ev))
 	}

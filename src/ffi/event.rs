@@ -132,6 +132,10 @@ pub struct gemini_live_event {
     /// `TOOL_CALL`: the fragment's `partialArgs` array as sent (compact JSON), or NULL.
     pub partial_args: *const c_char,
     pub partial_args_len: usize,
+    /// Events with `raw_json`: the number of the server frame they came from in this session
+    /// (1, 2, ...). Events of one frame share it (and their `raw_json`), so an application
+    /// can copy a frame's text once. 0 for events the library makes itself.
+    pub frame_seq: u64,
 }
 
 impl gemini_live_event {
@@ -189,6 +193,7 @@ impl gemini_live_event {
             will_continue: false,
             partial_args: ptr::null(),
             partial_args_len: 0,
+            frame_seq: 0,
         }
     }
 }

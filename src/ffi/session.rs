@@ -761,7 +761,9 @@ pub extern "C" fn gemini_live_session_next_event(
         }
         s.shared.observe(&event);
         let event = s.shared.convert_output(event);
-        let owned = OwnedEvent::new(event, frame);
+        let seq = s.shared.frame_seq(frame.as_ref());
+        let mut owned = OwnedEvent::new(event, frame);
+        owned.view.frame_seq = seq;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
     }

@@ -35,6 +35,7 @@ int main(void) {
   gemini_live_event *connected = next_of(s, GEMINI_LIVE_EVENT_KIND_CONNECTED);
   CHECK(connected->struct_size > offsetof(gemini_live_event, raw_json_len));
   CHECK(contains(connected->raw_json, connected->raw_json_len, "\"setupComplete\""));
+  CHECK(connected->frame_seq == 1);
   gemini_live_event_free(connected);
 
   CHECK_OK(gemini_live_session_send_realtime_text(s, "go"));
@@ -48,6 +49,7 @@ int main(void) {
   CHECK(contains(image->raw_json, image->raw_json_len, "\"futureField\":{\"x\":1}"));
   /* Both events of the frame point at the same received text. */
   CHECK(tr->raw_json == image->raw_json && tr->raw_json_len == image->raw_json_len);
+  CHECK(tr->frame_seq == image->frame_seq && tr->frame_seq > 1);
   gemini_live_event *raw = next_of(s, GEMINI_LIVE_EVENT_KIND_RAW);
   CHECK(contains(raw->json, raw->json_len, "{\"serverContent\":{\"futureField\":{\"x\":1}}}"));
   gemini_live_event_free(raw);
