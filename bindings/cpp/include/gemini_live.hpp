@@ -417,6 +417,11 @@ class Event {
     if (!has(offsetof(gemini_live_event, raw_json_len))) return {};
     return detail::view(e_->raw_json, e_->raw_json_len);
   }
+  /// The number of the server frame the event came from (events of one frame share it and
+  /// their raw_json); 0 for events the library makes itself.
+  std::uint64_t frame_seq() const noexcept {
+    return has(offsetof(gemini_live_event, frame_seq)) ? e_->frame_seq : 0;
+  }
 
   // -- AUDIO
   AudioView audio() const noexcept { return AudioView{bytes_view(e_->data, e_->data_len), e_->sample_rate}; }

@@ -39,6 +39,7 @@ TEST(Fields, ImageTranscriptionStreamedCallAndRawView) {
       ASSERT_TRUE(e->partial_args().has_value());
       EXPECT_NE(e->partial_args()->find("$.a"), std::string_view::npos);
       EXPECT_EQ(e->raw_json(), raw);  // every event of a frame points at the same text
+      EXPECT_GT(e->frame_seq(), 1u);
     }
   }
   EXPECT_TRUE(image && transcription);
