@@ -30,7 +30,7 @@ pub struct Transcription {
     pub words: Option<RawJson>,
 }
 
-/// `serverContent`. Decoded by [`super`] (its model turn is streamed); the other members are
+/// `serverContent`. Decoded with its frame (its model turn is streamed); the other members are
 /// read like every other field.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServerContent {
