@@ -175,12 +175,14 @@ enum gemini_live_event_kind
  {
   /**
    * `setupComplete` arrived; the session is ready. Fields: `id` (the server's session id,
-   * Vertex only; NULL otherwise).
+   * Vertex only; NULL otherwise), `name` (`voiceConsentSignature.signature`, returned after
+   * replicated-voice consent verification; NULL otherwise).
    */
   GEMINI_LIVE_EVENT_KIND_CONNECTED = 1,
   /**
-   * Model audio. Fields: `data`/`data_len` (16-bit little-endian mono PCM), `sample_rate`
-   * (from the MIME type; 24000 when absent).
+   * Model audio: inline data whose MIME type starts with `audio/pcm` (nothing else is ever
+   * taken for PCM). Fields: `data`/`data_len` (16-bit little-endian mono PCM),
+   * `sample_rate` (from the MIME type; 24000 when it has no rate), `mime_type`.
    */
   GEMINI_LIVE_EVENT_KIND_AUDIO = 2,
   /**
@@ -193,16 +195,25 @@ enum gemini_live_event_kind
   GEMINI_LIVE_EVENT_KIND_THOUGHT = 4,
   /**
    * Transcription of the user's audio. Fields: `text`, `finished`, `interim` (an interim
-   * transcription is replaced by a later one).
+   * transcription is replaced by a later one), `language_code` and `speaker` (NULL when not
+   * sent), `json` (the word timings as sent, `[{"word":"Hi","startOffset":"0.1s",
+   * "endOffset":"0.3s"}]`, or NULL).
    */
   GEMINI_LIVE_EVENT_KIND_INPUT_TRANSCRIPTION = 5,
   /**
-   * Transcription of the model's audio, in fragments. Fields: `text`, `finished`.
+   * Transcription of the model's audio, in fragments. Fields: `text`, `finished`,
+   * `language_code`, `speaker`, `json` (word timings), as for `INPUT_TRANSCRIPTION`.
    */
   GEMINI_LIVE_EVENT_KIND_OUTPUT_TRANSCRIPTION = 6,
   /**
    * The model asks for a function call; answer with `gemini_live_session_send_tool_response`
-   * carrying `id`. Fields: `id`, `name`, `json` (the arguments object).
+   * carrying `id`. Fields: `id`, `name`, `json` (the arguments object, `null` when not
+   * sent), `will_continue`, `partial_args`.
+   *
+   * Streamed arguments (Vertex): one call arrives as several `TOOL_CALL` events with the
+   * same `id`, each with `will_continue` true and its fragment in `partial_args` (the
+   * `partialArgs` array as sent: `[{"jsonPath":"$.city","stringValue":"Par"}, ...]`), ended
+   * by one with `will_continue` false. Run the call after that last one.
    */
   GEMINI_LIVE_EVENT_KIND_TOOL_CALL = 7,
   /**
@@ -231,7 +242,9 @@ enum gemini_live_event_kind
   GEMINI_LIVE_EVENT_KIND_VOICE_ACTIVITY = 12,
   /**
    * Token usage. Fields: the `*_token_count` fields (-1 when absent) and `json` (the full
-   * usage object, including per-modality details).
+   * usage object in camelCase: the counts, `promptTokensDetails`, `cacheTokensDetails`,
+   * `responseTokensDetails`, `toolUsePromptTokensDetails` (arrays of `{modality,
+   * tokenCount}`), `trafficType`, `serviceTier`; absent members are left out).
    */
   GEMINI_LIVE_EVENT_KIND_USAGE_METADATA = 13,
   /**
@@ -271,10 +284,70 @@ enum gemini_live_event_kind
    */
   GEMINI_LIVE_EVENT_KIND_CLOSED = 20,
   /**
-   * Server data with no event of its own (unknown fields, code execution, grounding).
-   * Fields: `json`.
+   * Server data with no event of its own (unknown top-level or `serverContent` fields,
+   * unknown part kinds), as a JSON object holding those fields. Fields: `json`. A frame
+   * that yields no other event yields one `RAW` event with `json` `{}`: its fields are in
+   * `raw_json`.
    */
   GEMINI_LIVE_EVENT_KIND_RAW = 21,
+  /**
+   * An image from the model (inline data with a MIME type starting with `image/`). Fields:
+   * `data`/`data_len` (the decoded bytes), `mime_type`.
+   */
+  GEMINI_LIVE_EVENT_KIND_IMAGE = 22,
+  /**
+   * Video from the model (inline data with a MIME type starting with `video/`). Fields: `data`/`data_len`,
+   * `mime_type`.
+   */
+  GEMINI_LIVE_EVENT_KIND_VIDEO = 23,
+  /**
+   * Other inline data (not PCM audio, image or video; also a missing MIME type). Fields:
+   * `data`/`data_len`, `mime_type` (may be empty).
+   */
+  GEMINI_LIVE_EVENT_KIND_INLINE_DATA = 24,
+  /**
+   * A part's `thoughtSignature`, right after the event of the part that carried it (alone
+   * when the part carried nothing else). Fields: `text` (the signature, base64 as sent).
+   * Send it back on that part when replaying the turn as history.
+   */
+  GEMINI_LIVE_EVENT_KIND_THOUGHT_SIGNATURE = 25,
+  /**
+   * Code the model wrote for code execution. Fields: `text` (the code), `name` (the
+   * language, or NULL), `id` (or NULL), `json` (the `executableCode` object).
+   */
+  GEMINI_LIVE_EVENT_KIND_EXECUTABLE_CODE = 26,
+  /**
+   * The result of code execution. Fields: `text` (the output, or NULL), `name` (the
+   * outcome, `OUTCOME_OK`...), `id` (or NULL), `json` (the `codeExecutionResult` object).
+   */
+  GEMINI_LIVE_EVENT_KIND_CODE_EXECUTION_RESULT = 27,
+  /**
+   * A file reference. Fields: `text` (the file URI), `mime_type`, `name` (the display name,
+   * or NULL), `json` (the `fileData` object).
+   */
+  GEMINI_LIVE_EVENT_KIND_FILE_DATA = 28,
+  /**
+   * A server-side tool call part (`toolCall`). Fields: `json` (the object).
+   */
+  GEMINI_LIVE_EVENT_KIND_SERVER_TOOL_CALL = 29,
+  /**
+   * A server-side tool result part (`toolResponse`). Fields: `json` (the object).
+   */
+  GEMINI_LIVE_EVENT_KIND_SERVER_TOOL_RESPONSE = 30,
+  /**
+   * Search grounding for the turn. Fields: `json` (the `groundingMetadata` object).
+   */
+  GEMINI_LIVE_EVENT_KIND_GROUNDING_METADATA = 31,
+  /**
+   * URL-context retrieval results. Fields: `json` (the `urlContextMetadata` object).
+   */
+  GEMINI_LIVE_EVENT_KIND_URL_CONTEXT_METADATA = 32,
+  /**
+   * `turnCompleteReason`, `interactionStatus` or `waitingForInput` sent without
+   * `turnComplete` (with it they are fields of `TURN_COMPLETE`). Fields: `name` (the
+   * reason, or NULL), `text` (the interaction status, or NULL), `waiting_for_input`.
+   */
+  GEMINI_LIVE_EVENT_KIND_TURN_STATUS = 33,
 };
 #ifndef __cplusplus
 typedef uint32_t gemini_live_event_kind;
@@ -814,25 +887,33 @@ typedef struct gemini_live_event {
   gemini_live_error_kind error_kind;
   /**
    * `TEXT`, `THOUGHT`, the transcriptions: the text. `ERROR`: the message. `CLOSED`: the
-   * reason. `RECONNECTING`: the reason. `TURN_COMPLETE`: the interaction status or NULL.
+   * reason. `RECONNECTING`: the reason. `TURN_COMPLETE`, `TURN_STATUS`: the interaction
+   * status or NULL. `THOUGHT_SIGNATURE`: the signature. `EXECUTABLE_CODE`: the code.
+   * `CODE_EXECUTION_RESULT`: the output. `FILE_DATA`: the file URI.
    */
   const char *text;
   size_t text_len;
   /**
    * `TOOL_CALL`: the call id. `CONNECTED`: the server session id or NULL.
-   * `RESUMPTION_UPDATE`: the new handle or NULL.
+   * `RESUMPTION_UPDATE`: the new handle or NULL. `EXECUTABLE_CODE`,
+   * `CODE_EXECUTION_RESULT`: the id or NULL.
    */
   const char *id;
   size_t id_len;
   /**
    * `TOOL_CALL`: the function name. `VOICE_ACTIVITY`: the activity type.
-   * `TURN_COMPLETE`: the reason or NULL.
+   * `TURN_COMPLETE`, `TURN_STATUS`: the reason or NULL. `CONNECTED`: the voice consent
+   * signature or NULL. `EXECUTABLE_CODE`: the language. `CODE_EXECUTION_RESULT`: the
+   * outcome. `FILE_DATA`: the display name or NULL.
    */
   const char *name;
   size_t name_len;
   /**
    * `TOOL_CALL`: the arguments object. `TOOL_CALL_CANCELLATION`: the ids array.
-   * `USAGE_METADATA`: the usage object. `RAW`: the server data.
+   * `USAGE_METADATA`: the usage object. `RAW`: the server data. Transcriptions: the word
+   * timings or NULL. `EXECUTABLE_CODE`, `CODE_EXECUTION_RESULT`, `FILE_DATA`,
+   * `SERVER_TOOL_CALL`, `SERVER_TOOL_RESPONSE`, `GROUNDING_METADATA`,
+   * `URL_CONTEXT_METADATA`: the object, compact JSON.
    */
   const char *json;
   size_t json_len;
@@ -842,7 +923,8 @@ typedef struct gemini_live_event {
   const char *const *ids;
   size_t ids_count;
   /**
-   * `AUDIO`: PCM16 little-endian mono bytes.
+   * `AUDIO`: PCM16 little-endian mono bytes. `IMAGE`, `VIDEO`, `INLINE_DATA`: the decoded
+   * bytes.
    */
   const uint8_t *data;
   size_t data_len;
@@ -924,6 +1006,48 @@ typedef struct gemini_live_event {
    */
   uint64_t lost_messages;
   uint64_t lost_bytes;
+  /**
+   * Every event decoded from a server frame (and `ERROR` events about a frame that could
+   * not be decoded): the text of that frame, exactly as received, `raw_json_len` bytes,
+   * **not** NUL-terminated. It holds every field the server sent, including those this
+   * library has no field for (yet). NULL for events the library makes itself (phases,
+   * reconnects, `CLOSED`). Borrowed like the other pointers; all events of one frame point
+   * at the same text.
+   */
+  const char *raw_json;
+  size_t raw_json_len;
+  /**
+   * `AUDIO`, `IMAGE`, `VIDEO`, `INLINE_DATA`, `FILE_DATA`: the MIME type as sent (may be
+   * empty for `INLINE_DATA`). NULL otherwise.
+   */
+  const char *mime_type;
+  size_t mime_type_len;
+  /**
+   * Transcriptions: the `languageCode` (BCP-47), or NULL when not sent.
+   */
+  const char *language_code;
+  size_t language_code_len;
+  /**
+   * Transcriptions: the `speakerLabel`, or NULL when not sent.
+   */
+  const char *speaker;
+  size_t speaker_len;
+  /**
+   * `TOOL_CALL`: this is a fragment of a streamed call; more fragments with the same `id`
+   * follow.
+   */
+  bool will_continue;
+  /**
+   * `TOOL_CALL`: the fragment's `partialArgs` array as sent (compact JSON), or NULL.
+   */
+  const char *partial_args;
+  size_t partial_args_len;
+  /**
+   * Events with `raw_json`: the number of the server frame they came from in this session
+   * (1, 2, ...). Events of one frame share it (and their `raw_json`), so an application
+   * can copy a frame's text once. 0 for events the library makes itself.
+   */
+  uint64_t frame_seq;
 } gemini_live_event;
 
 /**

@@ -91,7 +91,7 @@ async fn vertex_bearer_gets_a_server_session_id() {
     })
     .await;
     assert!(
-        matches!(seen.last().unwrap(), SessionEvent::Connected { session_id: Some(id) } if !id.is_empty())
+        matches!(seen.last().unwrap(), SessionEvent::Connected { session_id: Some(id), .. } if !id.is_empty())
     );
     assert!(session.server_session_id().is_some());
     let setup = mock.stats().last_setup.unwrap();

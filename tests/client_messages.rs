@@ -127,7 +127,7 @@ async fn audio_turn_gets_voice_activity_transcriptions_and_24khz_audio() {
     assert!(seen
         .iter()
         .any(|e| matches!(e, SessionEvent::InputTranscription { interim: true, .. })));
-    assert!(seen.iter().any(|e| matches!(e, SessionEvent::InputTranscription { text, finished: true, interim: false } if text == "hello from audio")));
+    assert!(seen.iter().any(|e| matches!(e, SessionEvent::InputTranscription { text, finished: true, interim: false, .. } if text == "hello from audio")));
     let audio: usize = seen
         .iter()
         .map(|e| {
@@ -216,7 +216,10 @@ async fn tool_call_round_trip_and_context_update() {
         matches!(e, SessionEvent::ToolCall { .. })
     })
     .await;
-    let SessionEvent::ToolCall { id, name, args_json } = seen.last().unwrap().clone() else {
+    let SessionEvent::ToolCall {
+        id, name, args_json, ..
+    } = seen.last().unwrap().clone()
+    else {
         unreachable!()
     };
     assert_eq!((id.as_str(), name.as_str()), ("function-call-1", "get_weather"));

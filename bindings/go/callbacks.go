@@ -36,7 +36,8 @@ func goliveEvent(userdata C.uintptr_t, ev *C.gemini_live_event) {
 	if !ok || ev == nil {
 		return
 	}
-	if e := convertEvent(ev); e != nil {
+	// Callbacks of one session run one at a time, so the frame cache needs no lock.
+	if e := convertEvent(ev, &c.frames); e != nil {
 		c.deliver(e)
 	}
 }

@@ -24,6 +24,7 @@ type core struct {
 	mu       sync.Mutex // serializes deliver and finish
 	evClosed bool
 	closed   atomic.Pointer[Closed]
+	frames   frameCache // the last frame's text, shared by its events (callback thread only)
 }
 
 func newCore(buffer int) *core {

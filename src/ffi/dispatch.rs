@@ -13,7 +13,7 @@
 
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
-use crate::session::{ErrorCode, SessionEvent};
+use crate::session::{ErrorCode, FramedEvent, SessionEvent};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -49,6 +49,9 @@ pub(crate) struct Shared {
     pub playout: Mutex<Option<crate::audio::reply_feed::ReplyFeed>>,
     /// Converts AUDIO events to the format set with `gemini_live_config_set_output_audio_format`.
     pub output: Mutex<Option<crate::audio::converter::OutputConverter>>,
+    /// The last server frame delivered and its sequence number (`frame_seq`). Holding the
+    /// frame keeps its buffer from being reused, so "same buffer" means "same frame".
+    frames: Mutex<(Option<bytes::Bytes>, u64)>,
 }
 
 impl Shared {
@@ -65,7 +68,24 @@ impl Shared {
             done_cv: Condvar::new(),
             playout: Mutex::new(None),
             output: Mutex::new(None),
+            frames: Mutex::new((None, 0)),
         }
+    }
+
+    /// The sequence number of `frame` in this session: the previous one's if it is the same
+    /// frame (an event of the same server message), else the next. 0 for no frame.
+    pub fn frame_seq(&self, frame: Option<&bytes::Bytes>) -> u64 {
+        let Some(frame) = frame else { return 0 };
+        let mut last = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+        let same = last
+            .0
+            .as_ref()
+            .is_some_and(|l| l.as_ptr() == frame.as_ptr() && l.len() == frame.len());
+        if !same {
+            last.1 += 1;
+            last.0 = Some(frame.clone());
+        }
+        last.1
     }
 
     /// Converts an AUDIO event's PCM to the application's output format, if one is set. On
@@ -151,11 +171,11 @@ impl Shared {
 
 /// Starts the dispatcher of the session at address `session` (its identity for the
 /// in-callback check).
-pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<SessionEvent>) {
+pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<FramedEvent>) {
     runtime::callbacks().spawn_blocking(move || run(shared, session, rx));
 }
 
-fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<SessionEvent>) {
+fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<FramedEvent>) {
     let Some(callback) = shared.callback else {
         shared.mark_done();
         return;
@@ -172,7 +192,9 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
                 event = rx.recv() => event,
             }
         });
-        let Some(event) = next else { break };
+        let Some(FramedEvent { event, frame }) = next else {
+            break;
+        };
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
@@ -180,18 +202,26 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Se
         shared.observe(&event);
         let event = shared.convert_output(event);
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
-        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| OwnedEvent::new(event)))
-            .or_else(|_| {
-                // Never a silent loss: say that an event was dropped.
-                std::panic::catch_unwind(|| {
-                    OwnedEvent::new(SessionEvent::Error {
+        let seq = shared.frame_seq(frame.as_ref());
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut owned = OwnedEvent::new(event, frame);
+            owned.view.frame_seq = seq;
+            owned
+        }))
+        .or_else(|_| {
+            // Never a silent loss: say that an event was dropped.
+            std::panic::catch_unwind(|| {
+                OwnedEvent::new(
+                    SessionEvent::Error {
                         code: ErrorCode::Internal,
                         message: "internal error: an event could not be converted for C and was dropped"
                             .into(),
                         fatal: false,
-                    })
-                })
-            });
+                    },
+                    None,
+                )
+            })
+        });
         if let Ok(owned) = built {
             let _scope = CallbackScope::enter(session);
             // SAFETY: the application's callback with its userdata; the event view and its

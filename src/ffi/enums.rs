@@ -76,22 +76,33 @@ pub enum gemini_live_sample_format {
 #[allow(non_camel_case_types)]
 pub enum gemini_live_event_kind {
     /// `setupComplete` arrived; the session is ready. Fields: `id` (the server's session id,
-    /// Vertex only; NULL otherwise).
+    /// Vertex only; NULL otherwise), `name` (`voiceConsentSignature.signature`, returned after
+    /// replicated-voice consent verification; NULL otherwise).
     Connected = 1,
-    /// Model audio. Fields: `data`/`data_len` (16-bit little-endian mono PCM), `sample_rate`
-    /// (from the MIME type; 24000 when absent).
+    /// Model audio: inline data whose MIME type starts with `audio/pcm` (nothing else is ever
+    /// taken for PCM). Fields: `data`/`data_len` (16-bit little-endian mono PCM),
+    /// `sample_rate` (from the MIME type; 24000 when it has no rate), `mime_type`.
     Audio = 2,
     /// Model text. Fields: `text`.
     Text = 3,
     /// A thought summary (`gemini_live_config_set_include_thoughts`). Fields: `text`.
     Thought = 4,
     /// Transcription of the user's audio. Fields: `text`, `finished`, `interim` (an interim
-    /// transcription is replaced by a later one).
+    /// transcription is replaced by a later one), `language_code` and `speaker` (NULL when not
+    /// sent), `json` (the word timings as sent, `[{"word":"Hi","startOffset":"0.1s",
+    /// "endOffset":"0.3s"}]`, or NULL).
     InputTranscription = 5,
-    /// Transcription of the model's audio, in fragments. Fields: `text`, `finished`.
+    /// Transcription of the model's audio, in fragments. Fields: `text`, `finished`,
+    /// `language_code`, `speaker`, `json` (word timings), as for `INPUT_TRANSCRIPTION`.
     OutputTranscription = 6,
     /// The model asks for a function call; answer with `gemini_live_session_send_tool_response`
-    /// carrying `id`. Fields: `id`, `name`, `json` (the arguments object).
+    /// carrying `id`. Fields: `id`, `name`, `json` (the arguments object, `null` when not
+    /// sent), `will_continue`, `partial_args`.
+    ///
+    /// Streamed arguments (Vertex): one call arrives as several `TOOL_CALL` events with the
+    /// same `id`, each with `will_continue` true and its fragment in `partial_args` (the
+    /// `partialArgs` array as sent: `[{"jsonPath":"$.city","stringValue":"Par"}, ...]`), ended
+    /// by one with `will_continue` false. Run the call after that last one.
     ToolCall = 7,
     /// Earlier tool calls that should not run. Fields: `ids`/`ids_count` (array of ids) and
     /// `json` (the same ids as a JSON array of strings).
@@ -108,7 +119,9 @@ pub enum gemini_live_event_kind {
     /// `VAD_SIGNAL_TYPE_SOS`, `VAD_SIGNAL_TYPE_EOS`), `started`, `offset_ms` (-1 if absent).
     VoiceActivity = 12,
     /// Token usage. Fields: the `*_token_count` fields (-1 when absent) and `json` (the full
-    /// usage object, including per-modality details).
+    /// usage object in camelCase: the counts, `promptTokensDetails`, `cacheTokensDetails`,
+    /// `responseTokensDetails`, `toolUsePromptTokensDetails` (arrays of `{modality,
+    /// tokenCount}`), `trafficType`, `serviceTier`; absent members are left out).
     UsageMetadata = 13,
     /// The server will close this connection soon (the library reconnects if it can).
     /// Fields: `time_left_ms` (-1 if absent).
@@ -132,9 +145,45 @@ pub enum gemini_live_event_kind {
     /// close code; 1006 when the connection dropped without one), `text` (the server's reason,
     /// verbatim; may be empty), `close_class`.
     Closed = 20,
-    /// Server data with no event of its own (unknown fields, code execution, grounding).
-    /// Fields: `json`.
+    /// Server data with no event of its own (unknown top-level or `serverContent` fields,
+    /// unknown part kinds), as a JSON object holding those fields. Fields: `json`. A frame
+    /// that yields no other event yields one `RAW` event with `json` `{}`: its fields are in
+    /// `raw_json`.
     Raw = 21,
+    /// An image from the model (inline data with a MIME type starting with `image/`). Fields:
+    /// `data`/`data_len` (the decoded bytes), `mime_type`.
+    Image = 22,
+    /// Video from the model (inline data with a MIME type starting with `video/`). Fields: `data`/`data_len`,
+    /// `mime_type`.
+    Video = 23,
+    /// Other inline data (not PCM audio, image or video; also a missing MIME type). Fields:
+    /// `data`/`data_len`, `mime_type` (may be empty).
+    InlineData = 24,
+    /// A part's `thoughtSignature`, right after the event of the part that carried it (alone
+    /// when the part carried nothing else). Fields: `text` (the signature, base64 as sent).
+    /// Send it back on that part when replaying the turn as history.
+    ThoughtSignature = 25,
+    /// Code the model wrote for code execution. Fields: `text` (the code), `name` (the
+    /// language, or NULL), `id` (or NULL), `json` (the `executableCode` object).
+    ExecutableCode = 26,
+    /// The result of code execution. Fields: `text` (the output, or NULL), `name` (the
+    /// outcome, `OUTCOME_OK`...), `id` (or NULL), `json` (the `codeExecutionResult` object).
+    CodeExecutionResult = 27,
+    /// A file reference. Fields: `text` (the file URI), `mime_type`, `name` (the display name,
+    /// or NULL), `json` (the `fileData` object).
+    FileData = 28,
+    /// A server-side tool call part (`toolCall`). Fields: `json` (the object).
+    ServerToolCall = 29,
+    /// A server-side tool result part (`toolResponse`). Fields: `json` (the object).
+    ServerToolResponse = 30,
+    /// Search grounding for the turn. Fields: `json` (the `groundingMetadata` object).
+    GroundingMetadata = 31,
+    /// URL-context retrieval results. Fields: `json` (the `urlContextMetadata` object).
+    UrlContextMetadata = 32,
+    /// `turnCompleteReason`, `interactionStatus` or `waitingForInput` sent without
+    /// `turnComplete` (with it they are fields of `TURN_COMPLETE`). Fields: `name` (the
+    /// reason, or NULL), `text` (the interaction status, or NULL), `waiting_for_input`.
+    TurnStatus = 33,
 }
 
 /// The category of an `ERROR` event.

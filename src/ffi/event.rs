@@ -34,25 +34,34 @@ pub struct gemini_live_event {
     /// `ERROR`: the precise category.
     pub error_kind: gemini_live_error_kind,
     /// `TEXT`, `THOUGHT`, the transcriptions: the text. `ERROR`: the message. `CLOSED`: the
-    /// reason. `RECONNECTING`: the reason. `TURN_COMPLETE`: the interaction status or NULL.
+    /// reason. `RECONNECTING`: the reason. `TURN_COMPLETE`, `TURN_STATUS`: the interaction
+    /// status or NULL. `THOUGHT_SIGNATURE`: the signature. `EXECUTABLE_CODE`: the code.
+    /// `CODE_EXECUTION_RESULT`: the output. `FILE_DATA`: the file URI.
     pub text: *const c_char,
     pub text_len: usize,
     /// `TOOL_CALL`: the call id. `CONNECTED`: the server session id or NULL.
-    /// `RESUMPTION_UPDATE`: the new handle or NULL.
+    /// `RESUMPTION_UPDATE`: the new handle or NULL. `EXECUTABLE_CODE`,
+    /// `CODE_EXECUTION_RESULT`: the id or NULL.
     pub id: *const c_char,
     pub id_len: usize,
     /// `TOOL_CALL`: the function name. `VOICE_ACTIVITY`: the activity type.
-    /// `TURN_COMPLETE`: the reason or NULL.
+    /// `TURN_COMPLETE`, `TURN_STATUS`: the reason or NULL. `CONNECTED`: the voice consent
+    /// signature or NULL. `EXECUTABLE_CODE`: the language. `CODE_EXECUTION_RESULT`: the
+    /// outcome. `FILE_DATA`: the display name or NULL.
     pub name: *const c_char,
     pub name_len: usize,
     /// `TOOL_CALL`: the arguments object. `TOOL_CALL_CANCELLATION`: the ids array.
-    /// `USAGE_METADATA`: the usage object. `RAW`: the server data.
+    /// `USAGE_METADATA`: the usage object. `RAW`: the server data. Transcriptions: the word
+    /// timings or NULL. `EXECUTABLE_CODE`, `CODE_EXECUTION_RESULT`, `FILE_DATA`,
+    /// `SERVER_TOOL_CALL`, `SERVER_TOOL_RESPONSE`, `GROUNDING_METADATA`,
+    /// `URL_CONTEXT_METADATA`: the object, compact JSON.
     pub json: *const c_char,
     pub json_len: usize,
     /// `TOOL_CALL_CANCELLATION`: `ids_count` NUL-terminated ids.
     pub ids: *const *const c_char,
     pub ids_count: usize,
-    /// `AUDIO`: PCM16 little-endian mono bytes.
+    /// `AUDIO`: PCM16 little-endian mono bytes. `IMAGE`, `VIDEO`, `INLINE_DATA`: the decoded
+    /// bytes.
     pub data: *const u8,
     pub data_len: usize,
     /// `AUDIO`: samples per second.
@@ -99,6 +108,34 @@ pub struct gemini_live_event {
     /// could not be resumed and starts empty), and their bytes of JSON; 0 when `resumed`.
     pub lost_messages: u64,
     pub lost_bytes: u64,
+    /// Every event decoded from a server frame (and `ERROR` events about a frame that could
+    /// not be decoded): the text of that frame, exactly as received, `raw_json_len` bytes,
+    /// **not** NUL-terminated. It holds every field the server sent, including those this
+    /// library has no field for (yet). NULL for events the library makes itself (phases,
+    /// reconnects, `CLOSED`). Borrowed like the other pointers; all events of one frame point
+    /// at the same text.
+    pub raw_json: *const c_char,
+    pub raw_json_len: usize,
+    /// `AUDIO`, `IMAGE`, `VIDEO`, `INLINE_DATA`, `FILE_DATA`: the MIME type as sent (may be
+    /// empty for `INLINE_DATA`). NULL otherwise.
+    pub mime_type: *const c_char,
+    pub mime_type_len: usize,
+    /// Transcriptions: the `languageCode` (BCP-47), or NULL when not sent.
+    pub language_code: *const c_char,
+    pub language_code_len: usize,
+    /// Transcriptions: the `speakerLabel`, or NULL when not sent.
+    pub speaker: *const c_char,
+    pub speaker_len: usize,
+    /// `TOOL_CALL`: this is a fragment of a streamed call; more fragments with the same `id`
+    /// follow.
+    pub will_continue: bool,
+    /// `TOOL_CALL`: the fragment's `partialArgs` array as sent (compact JSON), or NULL.
+    pub partial_args: *const c_char,
+    pub partial_args_len: usize,
+    /// Events with `raw_json`: the number of the server frame they came from in this session
+    /// (1, 2, ...). Events of one frame share it (and their `raw_json`), so an application
+    /// can copy a frame's text once. 0 for events the library makes itself.
+    pub frame_seq: u64,
 }
 
 impl gemini_live_event {
@@ -145,6 +182,18 @@ impl gemini_live_event {
             resent_bytes: 0,
             lost_messages: 0,
             lost_bytes: 0,
+            raw_json: ptr::null(),
+            raw_json_len: 0,
+            mime_type: ptr::null(),
+            mime_type_len: 0,
+            language_code: ptr::null(),
+            language_code_len: 0,
+            speaker: ptr::null(),
+            speaker_len: 0,
+            will_continue: false,
+            partial_args: ptr::null(),
+            partial_args_len: 0,
+            frame_seq: 0,
         }
     }
 }
@@ -172,6 +221,7 @@ pub(crate) struct OwnedEvent {
     pub view: gemini_live_event,
     strings: Vec<CText>,
     _audio: Option<Bytes>,
+    _frame: Option<Bytes>,
     _id_ptrs: Vec<*const c_char>,
 }
 
@@ -186,15 +236,22 @@ impl OwnedEvent {
         (p, len)
     }
 
-    /// Builds the C view of `event`, taking ownership of its payloads.
-    pub fn new(event: SessionEvent) -> Box<OwnedEvent> {
+    /// Builds the C view of `event`, taking ownership of its payloads; `frame` is the text of
+    /// the server frame it came from (pointed at, not copied).
+    pub fn new(event: SessionEvent, frame: Option<Bytes>) -> Box<OwnedEvent> {
         use gemini_live_event_kind as K;
         let mut o = Box::new(OwnedEvent {
             view: gemini_live_event::empty(K::Raw),
             strings: Vec::new(),
             _audio: None,
+            _frame: None,
             _id_ptrs: Vec::new(),
         });
+        if let Some(frame) = frame {
+            o.view.raw_json = frame.as_ptr().cast();
+            o.view.raw_json_len = frame.len();
+            o._frame = Some(frame);
+        }
         macro_rules! set {
             ($ptr:ident, $len:ident, $s:expr) => {{
                 let (p, l) = o.text($s);
@@ -207,10 +264,16 @@ impl OwnedEvent {
                 o.view.kind = K::PhaseChanged;
                 o.view.phase = gemini_live_phase::from(p);
             }
-            SessionEvent::Connected { session_id } => {
+            SessionEvent::Connected {
+                session_id,
+                voice_consent_signature,
+            } => {
                 o.view.kind = K::Connected;
                 if let Some(id) = session_id {
                     set!(id, id_len, id);
+                }
+                if let Some(signature) = voice_consent_signature {
+                    set!(name, name_len, signature);
                 }
             }
             SessionEvent::Audio { data, mime_type } => {
@@ -219,6 +282,60 @@ impl OwnedEvent {
                 o.view.data_len = data.len();
                 o.view.sample_rate = sample_rate(&mime_type);
                 o._audio = Some(data);
+                set!(mime_type, mime_type_len, mime_type);
+            }
+            SessionEvent::InlineData { data, mime_type } => {
+                o.view.kind = inline_kind(&mime_type);
+                o.view.data = data.as_ptr();
+                o.view.data_len = data.len();
+                o._audio = Some(data);
+                set!(mime_type, mime_type_len, mime_type);
+            }
+            SessionEvent::ThoughtSignature(s) => {
+                o.view.kind = K::ThoughtSignature;
+                set!(text, text_len, s);
+            }
+            SessionEvent::ExecutableCode(d) => {
+                o.view.kind = K::ExecutableCode;
+                o.detail(*d);
+            }
+            SessionEvent::CodeExecutionResult(d) => {
+                o.view.kind = K::CodeExecutionResult;
+                o.detail(*d);
+            }
+            SessionEvent::FileData(d) => {
+                o.view.kind = K::FileData;
+                o.detail(*d);
+            }
+            SessionEvent::ServerToolCall(j) => {
+                o.view.kind = K::ServerToolCall;
+                set!(json, json_len, j);
+            }
+            SessionEvent::ServerToolResponse(j) => {
+                o.view.kind = K::ServerToolResponse;
+                set!(json, json_len, j);
+            }
+            SessionEvent::GroundingMetadata(j) => {
+                o.view.kind = K::GroundingMetadata;
+                set!(json, json_len, j);
+            }
+            SessionEvent::UrlContextMetadata(j) => {
+                o.view.kind = K::UrlContextMetadata;
+                set!(json, json_len, j);
+            }
+            SessionEvent::TurnStatus {
+                reason,
+                interaction_status,
+                waiting_for_input,
+            } => {
+                o.view.kind = K::TurnStatus;
+                if let Some(r) = reason {
+                    set!(name, name_len, r);
+                }
+                if let Some(s) = interaction_status {
+                    set!(text, text_len, s);
+                }
+                o.view.waiting_for_input = waiting_for_input;
             }
             SessionEvent::Text(t) => {
                 o.view.kind = K::Text;
@@ -232,22 +349,40 @@ impl OwnedEvent {
                 text,
                 finished,
                 interim,
+                details,
             } => {
                 o.view.kind = K::InputTranscription;
                 set!(text, text_len, text);
                 o.view.finished = finished;
                 o.view.interim = interim;
+                o.transcription(details);
             }
-            SessionEvent::OutputTranscription { text, finished } => {
+            SessionEvent::OutputTranscription {
+                text,
+                finished,
+                details,
+            } => {
                 o.view.kind = K::OutputTranscription;
                 set!(text, text_len, text);
                 o.view.finished = finished;
+                o.transcription(details);
             }
-            SessionEvent::ToolCall { id, name, args_json } => {
+            SessionEvent::ToolCall {
+                id,
+                name,
+                args_json,
+                fragment,
+            } => {
                 o.view.kind = K::ToolCall;
                 set!(id, id_len, id);
                 set!(name, name_len, name);
                 set!(json, json_len, args_json);
+                if let Some(f) = fragment {
+                    o.view.will_continue = f.will_continue;
+                    if let Some(p) = f.partial_args_json {
+                        set!(partial_args, partial_args_len, p);
+                    }
+                }
             }
             SessionEvent::ToolCallCancellation { ids } => {
                 o.view.kind = K::ToolCallCancellation;
@@ -359,6 +494,49 @@ impl OwnedEvent {
     }
 }
 
+impl OwnedEvent {
+    fn transcription(&mut self, details: Option<Box<crate::session::TranscriptionDetails>>) {
+        let Some(d) = details else { return };
+        if let Some(code) = d.language_code {
+            (self.view.language_code, self.view.language_code_len) = self.text(code);
+        }
+        if let Some(speaker) = d.speaker_label {
+            (self.view.speaker, self.view.speaker_len) = self.text(speaker);
+        }
+        if let Some(words) = d.words_json {
+            (self.view.json, self.view.json_len) = self.text(words);
+        }
+    }
+
+    fn detail(&mut self, d: crate::protocol::DetailPart) {
+        if let Some(text) = d.text {
+            (self.view.text, self.view.text_len) = self.text(text);
+        }
+        if let Some(label) = d.label {
+            (self.view.name, self.view.name_len) = self.text(label);
+        }
+        if let Some(id) = d.id {
+            (self.view.id, self.view.id_len) = self.text(id);
+        }
+        if let Some(mime) = d.mime_type {
+            (self.view.mime_type, self.view.mime_type_len) = self.text(mime);
+        }
+        (self.view.json, self.view.json_len) = self.text(d.json);
+    }
+}
+
+/// The kind of inline data that is not PCM audio, by the MIME type's top-level type.
+fn inline_kind(mime: &str) -> gemini_live_event_kind {
+    let top = mime.split('/').next().unwrap_or("").trim();
+    if top.eq_ignore_ascii_case("image") {
+        gemini_live_event_kind::Image
+    } else if top.eq_ignore_ascii_case("video") {
+        gemini_live_event_kind::Video
+    } else {
+        gemini_live_event_kind::InlineData
+    }
+}
+
 fn millis(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -403,11 +581,20 @@ fn usage_json(u: &crate::protocol::UsageMetadata) -> String {
     if !u.prompt_tokens_details.is_empty() {
         m.insert("promptTokensDetails".into(), details(&u.prompt_tokens_details));
     }
-    if !u.response_tokens_details.is_empty() {
-        m.insert(
-            "responseTokensDetails".into(),
-            details(&u.response_tokens_details),
-        );
+    let lists = [
+        ("cacheTokensDetails", &u.cache_tokens_details),
+        ("responseTokensDetails", &u.response_tokens_details),
+        ("toolUsePromptTokensDetails", &u.tool_use_prompt_tokens_details),
+    ];
+    for (key, list) in lists {
+        if !list.is_empty() {
+            m.insert(key.into(), details(list));
+        }
+    }
+    for (key, value) in [("trafficType", &u.traffic_type), ("serviceTier", &u.service_tier)] {
+        if let Some(v) = value {
+            m.insert(key.into(), json!(v));
+        }
     }
     Value::Object(m).to_string()
 }
@@ -442,10 +629,13 @@ mod tests {
     fn audio_points_into_the_received_buffer_and_rate_is_parsed() {
         let data = Bytes::from(vec![1u8, 2, 3, 4]);
         let p = data.as_ptr();
-        let e = OwnedEvent::new(SessionEvent::Audio {
-            data,
-            mime_type: "audio/pcm;rate=16000".into(),
-        });
+        let e = OwnedEvent::new(
+            SessionEvent::Audio {
+                data,
+                mime_type: "audio/pcm;rate=16000".into(),
+            },
+            None,
+        );
         assert_eq!(e.view.data, p);
         assert_eq!(e.view.sample_rate, 16000);
         assert_eq!(sample_rate("audio/pcm"), 24000);
@@ -453,9 +643,12 @@ mod tests {
 
     #[test]
     fn strings_are_nul_terminated_with_lengths() {
-        let e = OwnedEvent::new(SessionEvent::ToolCallCancellation {
-            ids: vec!["a".into(), "bc".into()],
-        });
+        let e = OwnedEvent::new(
+            SessionEvent::ToolCallCancellation {
+                ids: vec!["a".into(), "bc".into()],
+            },
+            None,
+        );
         assert_eq!(e.view.ids_count, 2);
         let second = unsafe { CStr::from_ptr(*e.view.ids.add(1)) };
         assert_eq!(second.to_str().unwrap(), "bc");

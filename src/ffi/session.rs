@@ -8,7 +8,7 @@ use super::event::{gemini_live_event, OwnedEvent};
 use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out};
 use super::runtime;
 use crate::protocol::{self, EncodedMessage, FunctionResponse, MessageKind, RealtimeInput, Scheduling};
-use crate::session::{max_pcm_bytes, SessionError, SessionEvent, SessionHandle};
+use crate::session::{max_pcm_bytes, FramedEvent, SessionError, SessionHandle};
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_void, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,7 +71,7 @@ const CLOSE_WAIT: Duration = Duration::from_millis(GEMINI_LIVE_CLOSE_WAIT_MS as 
 const EVENT_QUEUE: usize = 256;
 
 struct Pull {
-    rx: Mutex<mpsc::Receiver<SessionEvent>>,
+    rx: Mutex<mpsc::Receiver<FramedEvent>>,
     closed_delivered: AtomicBool,
 }
 
@@ -923,7 +923,7 @@ pub extern "C" fn gemini_live_session_next_event(
                 got.ok()
             }
         };
-        let Some(event) = event else {
+        let Some(FramedEvent { event, frame }) = event else {
             pull.closed_delivered.store(true, Ordering::SeqCst);
             return Err(Error::closed());
         };
@@ -932,7 +932,9 @@ pub extern "C" fn gemini_live_session_next_event(
         }
         s.shared.observe(&event);
         let event = s.shared.convert_output(event);
-        let owned = OwnedEvent::new(event);
+        let seq = s.shared.frame_seq(frame.as_ref());
+        let mut owned = OwnedEvent::new(event, frame);
+        owned.view.frame_seq = seq;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
     }

@@ -84,6 +84,7 @@ pub struct Blob {
 
 /// A function the model asks the application to run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FunctionCall {
     /// `function-call-<digits>` on the Gemini API, a UUID on Vertex.
     #[serde(default)]
@@ -94,12 +95,26 @@ pub struct FunctionCall {
     /// the text costs no more than its size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<RawJson>,
+    /// Vertex streamed arguments (`willContinue`, `partialArgs`), absent for a whole call.
+    /// Boxed: rare, and a turn may hold a million calls. Decoded from server frames only.
+    #[serde(skip)]
+    pub streamed: Option<Box<StreamedArgs>>,
+}
+
+/// One fragment of a call whose arguments are streamed (Vertex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StreamedArgs {
+    /// More fragments of this call follow.
+    pub will_continue: bool,
+    /// This fragment's `partialArgs` array, as sent
+    /// (`[{"jsonPath":"$.location","stringValue":"Par"}, ...]`).
+    pub partial_args: Option<RawJson>,
 }
 
 impl Empty for FunctionCall {
     /// A call with no id, name or arguments: there is nothing to run or answer.
     fn is_empty(&self) -> bool {
-        self.id.is_empty() && self.name.is_empty() && self.args.is_none()
+        self.id.is_empty() && self.name.is_empty() && self.args.is_none() && self.streamed.is_none()
     }
 }
 

@@ -11,7 +11,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldIssue {
     /// The field's path in camelCase: `goAway.timeLeft`, `usageMetadata.promptTokensDetails[].tokenCount`.
-    pub field: &'static str,
+    pub field: String,
     /// The value as it arrived, shortened: `"1e30s"`, `1e300`.
     pub value: String,
     /// Why it was left out: `is out of range`, `is not an integer`, `is not a duration`.
@@ -63,13 +63,17 @@ impl FieldIssues {
     }
 
     /// The value of a checked field; a rejected one is recorded under `field` and becomes `None`.
-    pub fn check<T>(&mut self, field: &'static str, value: Checked<T>) -> Option<T> {
+    pub fn check<T>(&mut self, field: &str, value: Checked<T>) -> Option<T> {
         match value {
             Checked::Absent => None,
             Checked::Valid(v) => Some(v),
             Checked::Invalid(rejected) => {
                 let Rejected { value, reason } = *rejected;
-                self.push(FieldIssue { field, value, reason });
+                self.push(FieldIssue {
+                    field: field.to_owned(),
+                    value,
+                    reason,
+                });
                 None
             }
         }

@@ -105,7 +105,7 @@ pub fn quote(text: &str) -> String {
 }
 
 /// JSON text (a number, `true`) cut like [`quote`].
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     match text.char_indices().nth(QUOTE_CHARS) {
         None => text.to_owned(),
         Some((cut, _)) => format!("{}…", &text[..cut]),

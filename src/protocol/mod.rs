@@ -17,12 +17,12 @@ pub use client::{
 };
 pub use content::{
     Blob, Content, FunctionCall, FunctionResponse, FunctionResponseBlob, FunctionResponseFileData,
-    FunctionResponsePart, Part, Scheduling,
+    FunctionResponsePart, Part, Scheduling, StreamedArgs,
 };
 pub use issues::{FieldIssue, FieldIssues};
 pub use raw_json::{JsonObject, RawJson};
 pub use server::{
-    DecodeError, GoAway, ModalityTokenCount, ModelTurn, ServerContent, ServerMessage, ServerPart,
+    DecodeError, DetailPart, GoAway, ModalityTokenCount, ModelTurn, ServerContent, ServerMessage, ServerPart,
     SessionResumptionUpdate, SetupComplete, ToolCall, ToolCallCancellation, Transcription, UsageMetadata,
     VoiceActivity, VoiceActivityDetectionSignal,
 };

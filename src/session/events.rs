@@ -1,7 +1,7 @@
 //! Commands going down to the transport and events coming up from it.
 
 use super::phase::SessionPhase;
-use crate::protocol::{EncodedMessage, UsageMetadata};
+use crate::protocol::{DetailPart, EncodedMessage, UsageMetadata};
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -30,10 +30,18 @@ pub enum CloseClass {
 pub enum SessionEvent {
     /// The phase changed.
     PhaseChanged(SessionPhase),
-    /// `setupComplete` arrived; `session_id` is the server's (Vertex only).
-    Connected { session_id: Option<String> },
-    /// Model audio: 16-bit little-endian mono PCM (24 kHz from the service).
+    /// `setupComplete` arrived; `session_id` is the server's (Vertex only);
+    /// `voice_consent_signature` is `voiceConsentSignature.signature` (replicated voices).
+    Connected {
+        session_id: Option<String>,
+        voice_consent_signature: Option<String>,
+    },
+    /// Model audio: 16-bit little-endian mono PCM (24 kHz from the service). Only inline data
+    /// whose MIME type starts with `audio/pcm` is audio; everything else is [`Self::InlineData`].
     Audio { data: Bytes, mime_type: String },
+    /// Inline data that is not PCM audio (an image, video, other audio encodings), with its
+    /// MIME type as sent (possibly empty).
+    InlineData { data: Bytes, mime_type: String },
     /// Model text.
     Text(String),
     /// A thought summary (`includeThoughts`).
@@ -43,14 +51,49 @@ pub enum SessionEvent {
         text: String,
         finished: bool,
         interim: bool,
+        details: Option<Box<TranscriptionDetails>>,
     },
     /// Transcription of the model's audio, in fragments.
-    OutputTranscription { text: String, finished: bool },
+    OutputTranscription {
+        text: String,
+        finished: bool,
+        details: Option<Box<TranscriptionDetails>>,
+    },
     /// The model asks for a function call; answer with a tool response carrying `id`.
+    ///
+    /// Streamed arguments (Vertex): a call arrives as several `ToolCall` events with the same
+    /// `id`, each with a `fragment` whose `will_continue` is true, ended by one whose
+    /// `will_continue` is false; run the call after that last one. `None` for a whole call.
     ToolCall {
         id: String,
         name: String,
         args_json: String,
+        fragment: Option<Box<CallFragment>>,
+    },
+    /// A part's `thoughtSignature` (base64 text as sent), right after the event of the part
+    /// that carried it (alone when the part carried nothing else). Send it back on that part
+    /// when replaying the turn as history.
+    ThoughtSignature(String),
+    /// `executableCode`: `text` is the code, `label` the language, `json` the object.
+    ExecutableCode(Box<DetailPart>),
+    /// `codeExecutionResult`: `text` is the output, `label` the outcome, `json` the object.
+    CodeExecutionResult(Box<DetailPart>),
+    /// `fileData`: `text` is the file URI, `mime_type`, `label` the display name.
+    FileData(Box<DetailPart>),
+    /// A server-side tool call part (`toolCall`), as compact JSON.
+    ServerToolCall(String),
+    /// A server-side tool result part (`toolResponse`), as compact JSON.
+    ServerToolResponse(String),
+    /// `serverContent.groundingMetadata`, as compact JSON.
+    GroundingMetadata(String),
+    /// `serverContent.urlContextMetadata`, as compact JSON.
+    UrlContextMetadata(String),
+    /// `turnCompleteReason`, `interactionStatus` or `waitingForInput` sent without
+    /// `turnComplete` (with it they are part of [`Self::TurnComplete`]).
+    TurnStatus {
+        reason: Option<String>,
+        interaction_status: Option<String>,
+        waiting_for_input: bool,
     },
     /// Earlier tool calls that should not have been executed.
     ToolCallCancellation { ids: Vec<String> },
@@ -103,8 +146,8 @@ pub enum SessionEvent {
         message: String,
         fatal: bool,
     },
-    /// Server data with no event of its own (unknown fields, code execution parts,
-    /// grounding metadata), as JSON text.
+    /// Server data with no event of its own (unknown fields, unknown part kinds), as JSON
+    /// text; also the whole frame when a frame produced no other event.
     Raw(String),
     /// The session ended. `code` is the WebSocket close code (1006 when the connection
     /// dropped without one); `reason` is the server's text, verbatim.
@@ -113,6 +156,33 @@ pub enum SessionEvent {
         reason: String,
         class: CloseClass,
     },
+}
+
+/// The less common fields of a transcription.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TranscriptionDetails {
+    pub language_code: Option<String>,
+    pub speaker_label: Option<String>,
+    /// `words` as sent, compact: `[{"word":"Hi","startOffset":"0.1s","endOffset":"0.3s"}]`.
+    pub words_json: Option<String>,
+}
+
+/// A fragment of a streamed function call (boxed in the event: rare).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallFragment {
+    /// More fragments of this call follow.
+    pub will_continue: bool,
+    /// The fragment's `partialArgs` array as sent, compact.
+    pub partial_args_json: Option<String>,
+}
+
+/// An event and the text of the server frame it came from (`None` for events the library
+/// makes itself: phases, reconnects, errors that are not about a frame).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FramedEvent {
+    pub event: SessionEvent,
+    /// The frame's JSON text, shared by every event of the frame (not copied).
+    pub frame: Option<Bytes>,
 }
 
 /// Machine-readable category of an [`SessionEvent::Error`].

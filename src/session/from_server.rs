@@ -6,8 +6,10 @@
 //! transcription, tool calls and cancellations, usage, generation/turn completion, resumption,
 //! goAway, then anything unknown.
 
-use super::events::{ErrorCode, SessionEvent};
-use crate::protocol::{FieldIssues, FunctionCall, JsonObject, RawJson, ServerMessage, ServerPart};
+use super::events::{CallFragment, ErrorCode, SessionEvent, TranscriptionDetails};
+use crate::protocol::{
+    FieldIssues, FunctionCall, JsonObject, RawJson, ServerMessage, ServerPart, Transcription,
+};
 use bytes::Bytes;
 
 /// Appends the events for `message` to `out`.
@@ -31,6 +33,7 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
     if let Some(s) = setup_complete {
         out.push(SessionEvent::Connected {
             session_id: s.session_id,
+            voice_consent_signature: s.voice_consent_signature,
         });
     }
     if let Some(va) = voice_activity {
@@ -55,17 +58,21 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
             out.push(SessionEvent::Interrupted);
         }
         if let Some(t) = sc.interim_input_transcription {
+            let (text, finished, details) = transcription(t);
             out.push(SessionEvent::InputTranscription {
-                text: t.text,
-                finished: t.finished,
+                text,
+                finished,
                 interim: true,
+                details,
             });
         }
         if let Some(t) = sc.input_transcription {
+            let (text, finished, details) = transcription(t);
             out.push(SessionEvent::InputTranscription {
-                text: t.text,
-                finished: t.finished,
+                text,
+                finished,
                 interim: false,
+                details,
             });
         }
         if let Some(turn) = sc.model_turn {
@@ -74,17 +81,22 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
             out.extend(turn.parts.into_iter().map(part_event));
         }
         if let Some(t) = sc.output_transcription {
+            let (text, finished, details) = transcription(t);
             out.push(SessionEvent::OutputTranscription {
-                text: t.text,
-                finished: t.finished,
+                text,
+                finished,
+                details,
             });
         }
-        let mut extra = JsonObject::default();
         if let Some(g) = sc.grounding_metadata {
-            extra.add_raw("groundingMetadata", g);
+            out.push(SessionEvent::GroundingMetadata(g.into_compact_string()));
         }
         if let Some(u) = sc.url_context_metadata {
-            extra.add_raw("urlContextMetadata", u);
+            out.push(SessionEvent::UrlContextMetadata(u.into_compact_string()));
+        }
+        let mut extra = JsonObject::default();
+        for (key, value) in sc.unknown {
+            extra.add_raw(&key, value);
         }
         if let Some(extra) = extra.finish() {
             let mut wrapper = JsonObject::default();
@@ -96,6 +108,13 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
         }
         if sc.turn_complete {
             completion.push(SessionEvent::TurnComplete {
+                reason: sc.turn_complete_reason,
+                interaction_status: sc.interaction_status,
+                waiting_for_input: sc.waiting_for_input,
+            });
+        } else if sc.turn_complete_reason.is_some() || sc.interaction_status.is_some() || sc.waiting_for_input
+        {
+            completion.push(SessionEvent::TurnStatus {
                 reason: sc.turn_complete_reason,
                 interaction_status: sc.interaction_status,
                 waiting_for_input: sc.waiting_for_input,
@@ -137,6 +156,25 @@ pub fn events_from_message(message: ServerMessage, out: &mut Vec<SessionEvent>) 
     out.extend(fields.finish().map(SessionEvent::Raw));
 }
 
+fn transcription(t: Transcription) -> (String, bool, Option<Box<TranscriptionDetails>>) {
+    let details = (t.language_code.is_some() || t.speaker_label.is_some() || t.words.is_some()).then(|| {
+        Box::new(TranscriptionDetails {
+            language_code: t.language_code,
+            speaker_label: t.speaker_label,
+            words_json: t.words.map(RawJson::into_compact_string),
+        })
+    });
+    (t.text, t.finished, details)
+}
+
+/// Whether inline data with this MIME type is PCM audio (`audio/pcm`, `audio/pcm;rate=24000`).
+pub fn is_pcm(mime_type: &str) -> bool {
+    mime_type
+        .get(..9)
+        .is_some_and(|p| p.eq_ignore_ascii_case("audio/pcm"))
+        && matches!(mime_type.as_bytes().get(9), None | Some(b';' | b' '))
+}
+
 /// A non-fatal error per field that was left out of the frame (the session goes on).
 fn issue_events(issues: FieldIssues, out: &mut Vec<SessionEvent>) {
     let (kept, omitted) = issues.into_parts();
@@ -157,11 +195,21 @@ fn part_event(part: ServerPart) -> SessionEvent {
     match part {
         ServerPart::Text(text) => SessionEvent::Text(text),
         ServerPart::Thought(text) => SessionEvent::Thought(text),
-        ServerPart::InlineData(blob) => SessionEvent::Audio {
+        ServerPart::InlineData(blob) if is_pcm(&blob.mime_type) => SessionEvent::Audio {
+            data: Bytes::from(blob.data),
+            mime_type: blob.mime_type,
+        },
+        ServerPart::InlineData(blob) => SessionEvent::InlineData {
             data: Bytes::from(blob.data),
             mime_type: blob.mime_type,
         },
         ServerPart::FunctionCall(call) => tool_call_event(*call),
+        ServerPart::ThoughtSignature(s) => SessionEvent::ThoughtSignature(s),
+        ServerPart::ExecutableCode(d) => SessionEvent::ExecutableCode(d),
+        ServerPart::CodeExecutionResult(d) => SessionEvent::CodeExecutionResult(d),
+        ServerPart::FileData(d) => SessionEvent::FileData(d),
+        ServerPart::ServerToolCall(j) => SessionEvent::ServerToolCall(j),
+        ServerPart::ServerToolResponse(j) => SessionEvent::ServerToolResponse(j),
         ServerPart::Other(json) => SessionEvent::Raw(json),
     }
 }
@@ -174,6 +222,12 @@ fn tool_call_event(call: FunctionCall) -> SessionEvent {
         args_json: call
             .args
             .map_or_else(|| "null".to_owned(), RawJson::into_compact_string),
+        fragment: call.streamed.map(|s| {
+            Box::new(CallFragment {
+                will_continue: s.will_continue,
+                partial_args_json: s.partial_args.map(RawJson::into_compact_string),
+            })
+        }),
     }
 }
 
@@ -199,12 +253,35 @@ mod tests {
     }
 
     #[test]
+    fn images_are_never_audio_and_statuses_arrive_without_turn_complete() {
+        let e = events(
+            r#"{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"image/jpeg","data":"/9j/"}},{"inlineData":{"mimeType":"audio/pcm","data":"AAA="}},{"inlineData":{"data":"AAA="}}]},"interactionStatus":"IN_PROGRESS","unknownInside":1}}"#,
+        );
+        assert!(matches!(&e[0], SessionEvent::InlineData { mime_type, .. } if mime_type == "image/jpeg"));
+        assert!(matches!(&e[1], SessionEvent::Audio { .. }));
+        assert!(matches!(&e[2], SessionEvent::InlineData { mime_type, .. } if mime_type.is_empty()));
+        assert_eq!(
+            e[3],
+            SessionEvent::Raw(r#"{"serverContent":{"unknownInside":1}}"#.into())
+        );
+        assert_eq!(
+            e[4],
+            SessionEvent::TurnStatus {
+                reason: None,
+                interaction_status: Some("IN_PROGRESS".into()),
+                waiting_for_input: false
+            }
+        );
+        assert!(is_pcm("audio/pcm;rate=24000") && is_pcm("AUDIO/PCM") && !is_pcm("audio/pcmx"));
+    }
+
+    #[test]
     fn code_parts_and_unknown_fields_surface_raw() {
         let e = events(
             r#"{"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"x"}}]}},"newThing":1}"#,
         );
         assert_eq!(e.len(), 2);
-        assert!(matches!(&e[0], SessionEvent::Raw(j) if j.contains("executableCode")));
+        assert!(matches!(&e[0], SessionEvent::ExecutableCode(c) if c.text.as_deref() == Some("x")));
         assert!(matches!(&e[1], SessionEvent::Raw(j) if j.contains("newThing")));
     }
 
@@ -273,16 +350,18 @@ mod tests {
         assert_eq!(
             e,
             [
-                SessionEvent::Raw(r#"{"serverContent":{"groundingMetadata":{"q":[1]}}}"#.into()),
+                SessionEvent::GroundingMetadata(r#"{"q":[1]}"#.into()),
                 SessionEvent::ToolCall {
                     id: "1".into(),
                     name: "f".into(),
-                    args_json: r#"{"b":1,"a":"x y"}"#.into()
+                    args_json: r#"{"b":1,"a":"x y"}"#.into(),
+                    fragment: None,
                 },
                 SessionEvent::ToolCall {
                     id: String::new(),
                     name: "g".into(),
-                    args_json: "null".into()
+                    args_json: "null".into(),
+                    fragment: None,
                 },
                 SessionEvent::Raw(r#"{"error":{"code":3}}"#.into()),
                 SessionEvent::Raw(r#"{"zNew":1,"aNew":[]}"#.into()),

@@ -11,7 +11,9 @@ mod state;
 mod stream;
 
 pub use errors::SessionError;
-pub use events::{CloseClass, ErrorCode, SessionCommand, SessionEvent};
+pub use events::{
+    CallFragment, CloseClass, ErrorCode, FramedEvent, SessionCommand, SessionEvent, TranscriptionDetails,
+};
 pub use from_server::events_from_message;
 pub use handle::{
     encoded_audio_len, encoded_video_len, max_pcm_bytes, SessionHandle, DEFAULT_INPUT_SAMPLE_RATE,

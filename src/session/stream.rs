@@ -5,7 +5,7 @@
 //! the socket) and never loses audio. Dropping the stream discards later events; the session
 //! itself keeps running until it is closed.
 
-use super::events::SessionEvent;
+use super::events::{FramedEvent, SessionEvent};
 use futures_util::Stream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -15,11 +15,11 @@ use tokio::sync::mpsc;
 /// [`SessionEvent::Closed`]; after it, [`EventStream::recv`] returns `None`.
 #[derive(Debug)]
 pub struct EventStream {
-    rx: mpsc::Receiver<SessionEvent>,
+    rx: mpsc::Receiver<FramedEvent>,
 }
 
 /// The sending half, held by the connection loop.
-pub(crate) type EventSink = mpsc::Sender<SessionEvent>;
+pub(crate) type EventSink = mpsc::Sender<FramedEvent>;
 
 /// A stream and its sink with room for `capacity` events (at least one).
 pub(crate) fn event_channel(capacity: usize) -> (EventSink, EventStream) {
@@ -31,26 +31,32 @@ impl EventStream {
     /// The next event, waiting for it; `None` once the session has ended and every event was
     /// received.
     pub async fn recv(&mut self) -> Option<SessionEvent> {
+        self.rx.recv().await.map(|f| f.event)
+    }
+
+    /// The next event with the text of the server frame it came from (the raw view: every
+    /// field the server sent, known to this library or not).
+    pub async fn recv_framed(&mut self) -> Option<FramedEvent> {
         self.rx.recv().await
     }
 
     /// The next event if one is queued, without waiting.
     pub fn try_recv(&mut self) -> Option<SessionEvent> {
-        self.rx.try_recv().ok()
+        self.rx.try_recv().ok().map(|f| f.event)
     }
 
     /// The next event, blocking the calling thread (never call this inside an async task).
     pub fn blocking_recv(&mut self) -> Option<SessionEvent> {
-        self.rx.blocking_recv()
+        self.rx.blocking_recv().map(|f| f.event)
     }
 
     /// Polls for the next event (for hand-written futures).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<SessionEvent>> {
-        self.rx.poll_recv(cx)
+        self.rx.poll_recv(cx).map(|o| o.map(|f| f.event))
     }
 
     /// The underlying receiver (the C ABI's dispatcher owns it).
-    pub(crate) fn into_receiver(self) -> mpsc::Receiver<SessionEvent> {
+    pub(crate) fn into_receiver(self) -> mpsc::Receiver<FramedEvent> {
         self.rx
     }
 }
@@ -59,6 +65,6 @@ impl Stream for EventStream {
     type Item = SessionEvent;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<SessionEvent>> {
-        self.get_mut().rx.poll_recv(cx)
+        self.get_mut().poll_recv(cx)
     }
 }

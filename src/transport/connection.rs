@@ -47,6 +47,8 @@ pub struct Established {
     /// Frames that arrived together with `setupComplete` (in the same message), already
     /// decoded; the caller emits their events after `Connected`.
     pub setup_message: ServerMessage,
+    /// The text of the frame that carried `setupComplete` (the raw view of its events).
+    pub setup_frame: bytes::Bytes,
     /// From writing `setup` to reading `setupComplete`: one network round trip plus the
     /// server's setup work, the session's measure of how far behind the server may be.
     pub setup_round_trip: std::time::Duration,
@@ -76,12 +78,13 @@ pub async fn handshake(
         await_setup_complete(&mut socket).await
     };
     match tokio::time::timeout(config.setup_timeout, exchange).await {
-        Ok(Ok(message)) => {
+        Ok(Ok((message, setup_frame))) => {
             let server_session_id = message.setup_complete.as_ref().and_then(|s| s.session_id.clone());
             Ok(Established {
                 socket,
                 server_session_id,
                 setup_message: message,
+                setup_frame,
                 setup_round_trip: started.elapsed(),
             })
         }
@@ -146,7 +149,7 @@ pub async fn dial(config: &ConnectConfig, target: &ConnectTarget) -> Result<Sock
 
 /// Reads until `setupComplete`. A close before it is the server's verdict on the setup
 /// (bad key, unknown model, unknown handle...) and is classified by its reason.
-async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, AttemptError> {
+async fn await_setup_complete(socket: &mut Socket) -> Result<(ServerMessage, bytes::Bytes), AttemptError> {
     loop {
         let frame = match socket.next().await {
             Some(Ok(frame)) => frame,
@@ -176,7 +179,12 @@ async fn await_setup_complete(socket: &mut Socket) -> Result<ServerMessage, Atte
         let message = ServerMessage::decode(payload)
             .map_err(|e| AttemptError::fatal(Error::Protocol(format!("first server message: {e}"))))?;
         if message.setup_complete.is_some() {
-            return Ok(message);
+            let text = match frame {
+                Message::Text(t) => bytes::Bytes::from(t),
+                Message::Binary(b) => b,
+                _ => bytes::Bytes::new(),
+            };
+            return Ok((message, text));
         }
         return Err(AttemptError::fatal(Error::Protocol(
             "the server answered setup with something other than setupComplete".into(),

@@ -1,7 +1,7 @@
 //! Delivering events to the session's one lossless event queue: the connection loop waits
 //! for room in it, so a slow consumer slows only its own session and loses nothing.
 
-use crate::session::{EventSink, SessionEvent, SessionPhase, SessionState};
+use crate::session::{EventSink, FramedEvent, SessionEvent, SessionPhase, SessionState};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -16,13 +16,18 @@ impl Emitter {
     }
 
     pub async fn emit(&self, event: SessionEvent) {
+        self.emit_framed(event, None).await
+    }
+
+    /// Emits an event decoded from a server frame, with that frame's text (shared, not copied).
+    pub async fn emit_framed(&self, event: SessionEvent, frame: Option<bytes::Bytes>) {
         // A consumer that went away (stream dropped, session freed) simply stops receiving.
-        let _ = self.sink.send(event).await;
+        let _ = self.sink.send(FramedEvent { event, frame }).await;
     }
 
     /// Emits without waiting; gives the event back when the queue is full (a consumer that
     /// went away counts as having received it).
-    pub fn try_emit(&self, event: SessionEvent) -> Result<(), SessionEvent> {
+    pub fn try_emit(&self, event: FramedEvent) -> Result<(), FramedEvent> {
         match self.sink.try_send(event) {
             Err(tokio::sync::mpsc::error::TrySendError::Full(event)) => Err(event),
             _ => Ok(()),

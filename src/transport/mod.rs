@@ -28,7 +28,9 @@ pub use error::Error;
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 pub use tls::TlsConfig;
 
-use crate::session::{event_channel, EventStream, SessionEvent, SessionHandle, SessionPhase, SessionState};
+use crate::session::{
+    event_channel, EventStream, FramedEvent, SessionEvent, SessionHandle, SessionPhase, SessionState,
+};
 use emitter::Emitter;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -77,7 +79,7 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
     let mut answer = Vec::new();
     crate::session::events_from_message(established.setup_message.clone(), &mut answer);
     for event in answer {
-        early.push(event);
+        early.push(event, Some(established.setup_frame.clone()));
     }
     let (emitter, events) = early.finish(events);
 
@@ -113,18 +115,20 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
 /// The events of a session before [`connect`] returns (see there).
 struct EarlyEvents {
     emitter: Emitter,
-    kept: Vec<SessionEvent>,
+    kept: Vec<FramedEvent>,
     overflowed: bool,
 }
 
 impl EarlyEvents {
     fn phase(&mut self, next: SessionPhase) {
         if self.emitter.state.transition_to(next).is_ok() {
-            self.push(SessionEvent::PhaseChanged(next));
+            self.push(SessionEvent::PhaseChanged(next), None);
         }
     }
 
-    fn push(&mut self, event: SessionEvent) {
+    /// `frame`: the text of the server frame the event came from.
+    fn push(&mut self, event: SessionEvent, frame: Option<bytes::Bytes>) {
+        let event = FramedEvent { event, frame };
         if !self.overflowed && self.emitter.try_emit(event.clone()).is_err() {
             self.overflowed = true;
         }

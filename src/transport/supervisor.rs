@@ -21,6 +21,7 @@ use crate::protocol::{ServerMessage, SessionResumption};
 use crate::session::{
     events_from_message, CloseClass, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
 };
+use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex};
@@ -356,9 +357,14 @@ impl Supervisor {
                     };
                     match ServerMessage::decode(payload) {
                         Err(e) => {
-                            self.emitter.emit(SessionEvent::Error {
+                            let text = match &frame {
+                                Message::Text(t) => Bytes::from(t.clone()),
+                                Message::Binary(b) => b.clone(),
+                                _ => Bytes::new(),
+                            };
+                            self.emitter.emit_framed(SessionEvent::Error {
                                 code: ErrorCode::MalformedFrame, message: e.to_string(), fatal: false,
-                            }).await;
+                            }, Some(text)).await;
                         }
                         Ok(message) => {
                             let moving = if close_deadline.is_some() {
@@ -367,8 +373,17 @@ impl Supervisor {
                                 self.observe(&message, &link, &mode_tx, &mut move_deadline).await
                             };
                             events_from_message(message, &mut events);
+                            if events.is_empty() {
+                                // Nothing to report by kind: the frame itself is the raw view.
+                                events.push(SessionEvent::Raw("{}".into()));
+                            }
+                            let text = match frame {
+                                Message::Text(t) => Bytes::from(t),
+                                Message::Binary(b) => b,
+                                _ => Bytes::new(),
+                            };
                             for event in events.drain(..) {
-                                self.emitter.emit(event).await;
+                                self.emitter.emit_framed(event, Some(text.clone())).await;
                             }
                             // One huge frame must not keep its event buffer for the session.
                             events.shrink_to(EVENTS_KEPT);
@@ -609,7 +624,9 @@ impl Supervisor {
         setup_message.setup_complete = None;
         events_from_message(setup_message, &mut events);
         for event in events {
-            self.emitter.emit(event).await;
+            self.emitter
+                .emit_framed(event, Some(established.setup_frame.clone()))
+                .await;
         }
         established
     }

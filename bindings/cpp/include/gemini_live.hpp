@@ -120,6 +120,18 @@ enum class EventKind : std::uint32_t {
   Error = GEMINI_LIVE_EVENT_KIND_ERROR,
   Closed = GEMINI_LIVE_EVENT_KIND_CLOSED,
   Raw = GEMINI_LIVE_EVENT_KIND_RAW,
+  Image = GEMINI_LIVE_EVENT_KIND_IMAGE,
+  Video = GEMINI_LIVE_EVENT_KIND_VIDEO,
+  InlineData = GEMINI_LIVE_EVENT_KIND_INLINE_DATA,
+  ThoughtSignature = GEMINI_LIVE_EVENT_KIND_THOUGHT_SIGNATURE,
+  ExecutableCode = GEMINI_LIVE_EVENT_KIND_EXECUTABLE_CODE,
+  CodeExecutionResult = GEMINI_LIVE_EVENT_KIND_CODE_EXECUTION_RESULT,
+  FileData = GEMINI_LIVE_EVENT_KIND_FILE_DATA,
+  ServerToolCall = GEMINI_LIVE_EVENT_KIND_SERVER_TOOL_CALL,
+  ServerToolResponse = GEMINI_LIVE_EVENT_KIND_SERVER_TOOL_RESPONSE,
+  GroundingMetadata = GEMINI_LIVE_EVENT_KIND_GROUNDING_METADATA,
+  UrlContextMetadata = GEMINI_LIVE_EVENT_KIND_URL_CONTEXT_METADATA,
+  TurnStatus = GEMINI_LIVE_EVENT_KIND_TURN_STATUS,
 };
 
 enum class Phase : std::uint32_t {
@@ -470,12 +482,64 @@ class Event {
   /// usage object, RAW's server data.
   std::string_view json() const noexcept { return detail::view(e_->json, e_->json_len); }
 
+  /// Every event decoded from a server frame: the JSON text of that frame, exactly as
+  /// received (every field the server sent, including fields this header has no accessor
+  /// for). Empty for events the library makes itself (phases, reconnects, CLOSED).
+  std::string_view raw_json() const noexcept {
+    if (!has(offsetof(gemini_live_event, raw_json_len))) return {};
+    return detail::view(e_->raw_json, e_->raw_json_len);
+  }
+  /// The number of the server frame the event came from (events of one frame share it and
+  /// their raw_json); 0 for events the library makes itself.
+  std::uint64_t frame_seq() const noexcept {
+    return has(offsetof(gemini_live_event, frame_seq)) ? e_->frame_seq : 0;
+  }
+
   // -- AUDIO
   AudioView audio() const noexcept { return AudioView{bytes_view(e_->data, e_->data_len), e_->sample_rate}; }
+
+  // -- AUDIO, IMAGE, VIDEO, INLINE_DATA (the bytes), FILE_DATA (no bytes)
+  /// The inline data's bytes (AUDIO, IMAGE, VIDEO, INLINE_DATA).
+  bytes_view data() const noexcept { return bytes_view(e_->data, e_->data_len); }
+  /// The MIME type as sent (AUDIO, IMAGE, VIDEO, INLINE_DATA, FILE_DATA).
+  std::string_view mime_type() const noexcept {
+    if (!has(offsetof(gemini_live_event, mime_type_len))) return {};
+    return detail::view(e_->mime_type, e_->mime_type_len);
+  }
 
   // -- transcriptions
   bool finished() const noexcept { return e_->finished; }
   bool interim() const noexcept { return e_->interim; }
+  /// The transcription's languageCode, if sent.
+  std::optional<std::string_view> language_code() const noexcept {
+    if (!has(offsetof(gemini_live_event, language_code_len))) return std::nullopt;
+    return detail::opt_view(e_->language_code, e_->language_code_len);
+  }
+  /// The transcription's speakerLabel, if sent.
+  std::optional<std::string_view> speaker() const noexcept {
+    if (!has(offsetof(gemini_live_event, speaker_len))) return std::nullopt;
+    return detail::opt_view(e_->speaker, e_->speaker_len);
+  }
+  /// The transcription's word timings as sent (`[{"word","startOffset","endOffset"}]`), if sent.
+  std::optional<std::string_view> words_json() const noexcept { return detail::opt_view(e_->json, e_->json_len); }
+
+  // -- TOOL_CALL streamed arguments: fragments with will_continue() true, then a last one.
+  bool will_continue() const noexcept {
+    return has(offsetof(gemini_live_event, will_continue)) && e_->will_continue;
+  }
+  /// The fragment's partialArgs array as sent, if any.
+  std::optional<std::string_view> partial_args() const noexcept {
+    if (!has(offsetof(gemini_live_event, partial_args_len))) return std::nullopt;
+    return detail::opt_view(e_->partial_args, e_->partial_args_len);
+  }
+
+  // -- THOUGHT_SIGNATURE: the signature (base64 as sent); send it back on its part in history.
+  std::string_view thought_signature() const noexcept { return text(); }
+
+  // -- CONNECTED: voiceConsentSignature.signature, if sent.
+  std::optional<std::string_view> voice_consent_signature() const noexcept {
+    return detail::opt_view(e_->name, e_->name_len);
+  }
 
   // -- TOOL_CALL / TOOL_CALL_CANCELLATION
   std::string_view tool_call_id() const noexcept { return id(); }
@@ -559,6 +623,8 @@ class Event {
 
  protected:
   Event() noexcept = default;
+  /// Whether the library that built the event has the field at `offset` (the struct_size rule).
+  bool has(std::size_t offset) const noexcept { return e_->struct_size > offset; }
   const gemini_live_event* e_ = nullptr;
 };
 
