@@ -2,6 +2,7 @@
 //! connection), keepalive, goAway, reconnect with session resumption, and replay.
 
 mod acks;
+pub mod adc;
 mod budget;
 mod builder;
 mod close;
@@ -12,6 +13,7 @@ mod emitter;
 mod endpoint;
 mod error;
 mod replay;
+mod rest;
 mod secret;
 mod supervisor;
 mod tls;
@@ -22,6 +24,7 @@ pub use config::{ConnectConfig, ReconnectPolicy};
 pub use config_error::{ConfigError, TlsError};
 pub use endpoint::{check_vertex_location, check_vertex_project, redact_url, redact_urls_in, Auth, Endpoint};
 pub use error::Error;
+pub use rest::{create_auth_token, MintedToken, RestEndpoint, TokenRequest};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 pub use tls::TlsConfig;
 

@@ -7,6 +7,8 @@
 //! credentials, the endpoint and the transport limits, `setup.rs` the `setup` message's settings.
 
 mod setup;
+// Vertex AI with Application Default Credentials.
+mod adc;
 
 pub use setup::*;
 
