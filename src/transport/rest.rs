@@ -34,8 +34,9 @@ pub(crate) struct HttpReply {
 
 impl HttpClient {
     pub(crate) fn new(tls: &TlsConfig) -> HttpClient {
+        // hyper-rustls sets the ALPN protocols itself (HTTP/1.1 only here).
         let mut config = (*tls.client_config()).clone();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols.clear();
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(config)
             .https_or_http()
