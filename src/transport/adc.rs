@@ -3,10 +3,11 @@
 //! gcloud's well-known file (`$CLOUDSDK_CONFIG` or `~/.config/gcloud`, or `%APPDATA%\gcloud`),
 //! else the metadata server (`GCE_METADATA_HOST`, default `metadata.google.internal`).
 //!
-//! A service-account key file is exchanged for access tokens by `gcp_auth` (it signs the JWT
-//! assertion and posts it to the file's `token_uri`); user credentials (`authorized_user`) use
-//! the refresh-token grant, and the metadata server its token path, over the library's HTTP
-//! client. Tokens are cached and refreshed [`REFRESH_MARGIN`] before they expire; the
+//! A service-account key is parsed and used for signing by `gcp_auth` (ring's RSA
+//! PKCS#1 v1.5 SHA-256); the signed JWT assertion goes to the file's `token_uri`. User
+//! credentials (`authorized_user`) use the refresh-token grant, and the metadata server its
+//! token path. All three requests go over the library's HTTP client (its TLS configuration,
+//! the token endpoint's error message kept verbatim). Tokens are cached and refreshed [`REFRESH_MARGIN`] before they expire; the
 //! [`CredentialProvider`] asks before every connection, so a reconnect gets a fresh one.
 
 use super::error::Error;
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 /// A token is refreshed this long before it expires.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(20);
 const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
+const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -36,7 +38,13 @@ pub struct AdcOptions {
 }
 
 enum Source {
-    ServiceAccount(gcp_auth::CustomServiceAccount),
+    /// The key (parsed and held by `gcp_auth`, which signs), the account and its token URI.
+    ServiceAccount {
+        account: gcp_auth::CustomServiceAccount,
+        email: String,
+        key_id: String,
+        token_uri: String,
+    },
     User {
         client_id: String,
         client_secret: Secret,
@@ -122,10 +130,27 @@ fn load_file(path: &Path) -> Result<Source, Error> {
         .map_err(|_| credential(format!("the credentials file {} is not JSON", path.display())))?;
     let field = |name: &str| json.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
     match field("type").as_str() {
-        "service_account" => gcp_auth::CustomServiceAccount::from_json(&text)
-            .map(Source::ServiceAccount)
+        "service_account" => {
             // gcp_auth's errors name the failing step, never the key.
-            .map_err(|e| credential(format!("the service-account file {}: {e}", path.display()))),
+            let account = gcp_auth::CustomServiceAccount::from_json(&text)
+                .map_err(|e| credential(format!("the service-account file {}: {e}", path.display())))?;
+            let email = field("client_email");
+            if email.is_empty() {
+                return Err(credential(format!(
+                    "the service-account file {} has no client_email",
+                    path.display()
+                )));
+            }
+            let token_uri = Some(field("token_uri"))
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| DEFAULT_TOKEN_URI.to_owned());
+            Ok(Source::ServiceAccount {
+                account,
+                email,
+                key_id: field("private_key_id"),
+                token_uri,
+            })
+        }
         "authorized_user" => {
             let (client_id, client_secret, refresh_token) =
                 (field("client_id"), field("client_secret"), field("refresh_token"));
@@ -150,6 +175,34 @@ fn load_file(path: &Path) -> Result<Source, Error> {
             path.display()
         ))),
     }
+}
+
+/// The JWT-bearer assertion of a service account (RFC 7523): RS256 over the header and claims,
+/// signed by `gcp_auth`'s signer with the account's key; valid for one hour.
+fn assertion(signer: &gcp_auth::Signer, email: &str, key_id: &str, token_uri: &str) -> Result<String, Error> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+    if !key_id.is_empty() {
+        header["kid"] = Value::String(key_id.to_owned());
+    }
+    let iat = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": email,
+        "scope": CLOUD_PLATFORM,
+        "aud": token_uri,
+        "iat": iat,
+        "exp": iat + 3600,
+    });
+    let mut jwt = b64.encode(header.to_string());
+    jwt.push('.');
+    jwt.push_str(&b64.encode(claims.to_string()));
+    let signature = signer
+        .sign(jwt.as_bytes())
+        .map_err(|e| credential(format!("signing the service-account assertion failed: {e}")))?;
+    jwt.push('.');
+    jwt.push_str(&b64.encode(signature));
+    Ok(jwt)
 }
 
 /// An access token answer: `access_token` and `expires_in` (seconds).
@@ -189,16 +242,22 @@ impl State {
         }
         let started = Instant::now();
         let (token, lifetime) = match self.source.as_ref().expect("set above") {
-            Source::ServiceAccount(account) => {
-                use gcp_auth::TokenProvider as _;
-                let token = account
-                    .token(&[CLOUD_PLATFORM])
-                    .await
-                    .map_err(|e| credential(format!("service-account token request failed: {e}")))?;
-                let left = (token.expires_at() - chrono::Utc::now())
-                    .to_std()
-                    .unwrap_or_default();
-                (Secret::new(token.as_str()), left)
+            Source::ServiceAccount {
+                account,
+                email,
+                key_id,
+                token_uri,
+            } => {
+                let assertion = assertion(account.signer(), email, key_id, token_uri)?;
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("grant_type", JWT_BEARER)
+                    .append_pair("assertion", &assertion)
+                    .finish();
+                let req = Request::post(token_uri.as_str())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Full::new(Bytes::from(body)))
+                    .map_err(|e| credential(format!("bad token_uri: {e}")))?;
+                self.exchange(req).await?
             }
             Source::User {
                 client_id,

@@ -17,11 +17,12 @@ use std::path::PathBuf;
 ///
 /// The library fetches an OAuth access token (scope `cloud-platform`) when the session first
 /// connects, caches it, and asks again before every connection, reconnects included: a token
-/// within 20 s of its expiry is refreshed first. A service-account key signs its own JWT
-/// assertion, sent to the file's `token_uri`. The token requests use the CA file set so far
-/// (`gemini_live_config_set_ca_file` before this call), except the service-account grant,
-/// which trusts the system roots. Discovery and token failures fail the first connection
-/// with `GEMINI_LIVE_RESULT_CREDENTIAL` (the message says which step; never a secret).
+/// within 20 s of its expiry is refreshed first. A service-account key signs a JWT assertion,
+/// sent to the file's `token_uri`. The token requests use the CA file set so far
+/// (`gemini_live_config_set_ca_file` before this call). Discovery and token failures fail the
+/// first connection with `GEMINI_LIVE_RESULT_CREDENTIAL`; the message says which step and
+/// carries the token endpoint's own message, never a secret. A reconnect whose token request
+/// fails is retried per the reconnect policy.
 ///
 /// Ownership: the strings are copied. Threads: not concurrently with other calls on the same
 /// config. Errors: `NULL_ARGUMENT` (config, project, location), `INVALID_UTF8`,
