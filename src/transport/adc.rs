@@ -40,7 +40,7 @@ pub struct AdcOptions {
 enum Source {
     /// The key (parsed and held by `gcp_auth`, which signs), the account and its token URI.
     ServiceAccount {
-        account: gcp_auth::CustomServiceAccount,
+        account: Box<gcp_auth::CustomServiceAccount>,
         email: String,
         key_id: String,
         token_uri: String,
@@ -145,7 +145,7 @@ fn load_file(path: &Path) -> Result<Source, Error> {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| DEFAULT_TOKEN_URI.to_owned());
             Ok(Source::ServiceAccount {
-                account,
+                account: Box::new(account),
                 email,
                 key_id: field("private_key_id"),
                 token_uri,
