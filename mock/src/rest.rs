@@ -235,7 +235,7 @@ fn google_error(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
     )
 }
 
-/// The OAuth 2.0 error form (RFC 6749 §5.2).
+/// The OAuth 2.0 error form (RFC 6749, section 5.2).
 fn oauth_error(error: &str, description: &str) -> Response<Full<Bytes>> {
     reply(
         StatusCode::BAD_REQUEST,
@@ -596,4 +596,81 @@ pub(crate) fn new_authorized_user(shared: &RestShared) -> String {
         "token_uri": format!("http://{}/token", shared.addr),
     })
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(uses: Option<u64>, expire_in: i64, new_session_in: i64) -> AuthToken {
+        let at = |secs: i64| {
+            if secs >= 0 {
+                SystemTime::now() + Duration::from_secs(secs as u64)
+            } else {
+                SystemTime::now() - Duration::from_secs((-secs) as u64)
+            }
+        };
+        AuthToken {
+            uses_left: uses,
+            expire: at(expire_in),
+            new_session_expire: at(new_session_in),
+            setup: None,
+            field_mask: None,
+        }
+    }
+
+    #[test]
+    fn issued_tokens_follow_uses_and_both_expiries() {
+        let r = Registry::default();
+        let mut add = |name: &str, t: AuthToken| r.lock().auth_tokens.insert(name.into(), t);
+        add("two", token(Some(2), 600, 60));
+        add("unlimited", token(None, 600, 60));
+        add("expired", token(Some(1), -1, -1));
+        add("resume-only", token(Some(1), 600, -1));
+        assert_eq!(r.open_session("two"), Ok(()));
+        assert_eq!(r.open_session("two"), Ok(()));
+        assert_eq!(r.open_session("two"), Err(TokenRefusal::UsedUp));
+        for _ in 0..5 {
+            assert_eq!(r.open_session("unlimited"), Ok(()));
+        }
+        assert_eq!(r.check_connect("expired"), Err(TokenRefusal::Expired));
+        assert_eq!(r.open_session("expired"), Err(TokenRefusal::Expired));
+        // Past newSessionExpireTime a token still connects (to resume) but opens nothing new.
+        assert_eq!(r.check_connect("resume-only"), Ok(()));
+        assert_eq!(
+            r.open_session("resume-only"),
+            Err(TokenRefusal::NewSessionExpired)
+        );
+        assert!(r.auth_token("never-issued").is_none());
+    }
+
+    #[test]
+    fn access_tokens_expire() {
+        let r = Registry::default();
+        let live = r.issue_access_token(Duration::from_secs(60));
+        let dead = r.issue_access_token(Duration::ZERO);
+        assert_eq!(r.access_token_valid(&live), Some(true));
+        assert_eq!(r.access_token_valid(&dead), Some(false));
+        assert_eq!(r.access_token_valid("ya29.other"), None);
+    }
+
+    #[test]
+    fn locked_fields_replace_the_clients() {
+        let mut t = token(None, 600, 60);
+        t.setup =
+            Some(json!({"model": "models/locked", "generationConfig": {"temperature": 0.1, "topK": 3}}));
+        let client = json!({"model": "models/mine", "generationConfig": {"temperature": 0.9, "topP": 0.5}});
+        let mut whole = client.clone();
+        apply_locked_setup(&t, &mut whole);
+        assert_eq!(whole["model"], "models/locked");
+        assert_eq!(whole["generationConfig"], json!({"temperature": 0.1, "topK": 3}));
+        t.field_mask = Some(vec!["generationConfig.temperature".into()]);
+        let mut masked = client.clone();
+        apply_locked_setup(&t, &mut masked);
+        assert_eq!(masked["model"], "models/mine");
+        assert_eq!(
+            masked["generationConfig"],
+            json!({"temperature": 0.1, "topP": 0.5})
+        );
+    }
 }
