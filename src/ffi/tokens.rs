@@ -27,8 +27,8 @@ struct Minted {
 #[serde(deny_unknown_fields, default)]
 struct RequestJson {
     uses: Option<u32>,
-    expire_seconds: Option<u64>,
-    new_session_expire_seconds: Option<u64>,
+    expire_seconds: Option<u32>,
+    new_session_expire_seconds: Option<u32>,
     setup: Option<serde_json::Value>,
     field_mask: Option<String>,
     base_url: Option<String>,
@@ -91,8 +91,8 @@ pub extern "C" fn gemini_live_auth_token_create(
         };
         let req = TokenRequest {
             uses: request.uses,
-            expire_after: request.expire_seconds.map(Duration::from_secs),
-            new_session_expire_after: request.new_session_expire_seconds.map(Duration::from_secs),
+            expire_after: request.expire_seconds.map(|s| Duration::from_secs(s.into())),
+            new_session_expire_after: request.new_session_expire_seconds.map(|s| Duration::from_secs(s.into())),
             setup: request.setup,
             field_mask: request.field_mask,
         };

@@ -42,8 +42,12 @@ impl HttpClient {
             .https_or_http()
             .enable_http1()
             .build();
+        // No pooled connections: token requests are rare, and a pooled connection would be
+        // tied to the runtime of the request that opened it.
         HttpClient {
-            inner: Client::builder(TokioExecutor::new()).build(https),
+            inner: Client::builder(TokioExecutor::new())
+                .pool_max_idle_per_host(0)
+                .build(https),
         }
     }
 
@@ -154,9 +158,13 @@ fn unix(at: SystemTime) -> i64 {
 }
 
 /// The request body, in the wire's camelCase, with the absolute times the service takes.
-fn request_body(req: &TokenRequest, now: SystemTime) -> (Value, SystemTime, SystemTime) {
-    let expire = now + req.expire_after.unwrap_or(Duration::from_secs(30 * 60));
-    let new_session = now + req.new_session_expire_after.unwrap_or(Duration::from_secs(60));
+fn request_body(req: &TokenRequest, now: SystemTime) -> Result<(Value, SystemTime, SystemTime), ConfigError> {
+    let at = |after: Option<Duration>, default: u64, what: &str| {
+        now.checked_add(after.unwrap_or(Duration::from_secs(default)))
+            .ok_or_else(|| ConfigError::invalid(what, "too far in the future"))
+    };
+    let expire = at(req.expire_after, 30 * 60, "expire_after")?;
+    let new_session = at(req.new_session_expire_after, 60, "new_session_expire_after")?;
     let mut body = json!({
         "expireTime": rfc3339(expire),
         "newSessionExpireTime": rfc3339(new_session),
@@ -168,7 +176,7 @@ fn request_body(req: &TokenRequest, now: SystemTime) -> (Value, SystemTime, Syst
             body["fieldMask"] = Value::String(mask.clone());
         }
     }
-    (body, expire, new_session)
+    Ok((body, expire, new_session))
 }
 
 /// Mints an ephemeral token with `api_key` (`auth_tokens.create`). Answers other than 2xx
@@ -212,7 +220,7 @@ pub async fn create_auth_token(
     url.set_path(&path);
     url.set_query(None);
 
-    let (body, expire, new_session) = request_body(req, SystemTime::now());
+    let (body, expire, new_session) = request_body(req, SystemTime::now())?;
     let request = Request::post(url.as_str())
         .header("content-type", "application/json")
         .header("x-goog-api-key", api_key.expose())
@@ -262,14 +270,19 @@ mod tests {
             setup: Some(json!({"model": "models/m"})),
             field_mask: Some("model".into()),
         };
-        let (body, expire, new_session) = request_body(&req, now);
+        let (body, expire, new_session) = request_body(&req, now).unwrap();
         assert_eq!(body["uses"], 0);
         assert_eq!(body["expireTime"], "2027-01-15T08:02:00Z");
         assert_eq!(body["newSessionExpireTime"], "2027-01-15T08:00:10Z");
         assert_eq!(body["bidiGenerateContentSetup"]["model"], "models/m");
         assert_eq!(body["fieldMask"], "model");
         assert_eq!(unix(expire) - unix(new_session), 110);
-        let (plain, _, _) = request_body(&TokenRequest::default(), now);
+        let (plain, _, _) = request_body(&TokenRequest::default(), now).unwrap();
+        let far = TokenRequest {
+            expire_after: Some(Duration::MAX),
+            ..TokenRequest::default()
+        };
+        assert!(request_body(&far, now).is_err());
         assert_eq!(plain["uses"], 1);
         assert!(plain.get("fieldMask").is_none() && plain.get("bidiGenerateContentSetup").is_none());
     }
