@@ -159,7 +159,7 @@ fn unix(at: SystemTime) -> i64 {
 
 /// The request body, in the wire's camelCase, with the absolute times the service takes.
 fn request_body(req: &TokenRequest, now: SystemTime) -> Result<(Value, SystemTime, SystemTime), ConfigError> {
-    let at = |after: Option<Duration>, default: u64, what: &str| {
+    let at = |after: Option<Duration>, default: u64, what: &'static str| {
         now.checked_add(after.unwrap_or(Duration::from_secs(default)))
             .ok_or_else(|| ConfigError::invalid(what, "too far in the future"))
     };
