@@ -622,7 +622,7 @@ mod tests {
     #[test]
     fn issued_tokens_follow_uses_and_both_expiries() {
         let r = Registry::default();
-        let mut add = |name: &str, t: AuthToken| r.lock().auth_tokens.insert(name.into(), t);
+        let add = |name: &str, t: AuthToken| r.lock().auth_tokens.insert(name.into(), t);
         add("two", token(Some(2), 600, 60));
         add("unlimited", token(None, 600, 60));
         add("expired", token(Some(1), -1, -1));
