@@ -5,8 +5,7 @@
 //!     [--strict] [--vertex] [--pretty] [--realtime] [--connection-lifetime-ms N]
 //!     [--answer-audio-continuously] [--threads N] [--exit-on-stdin-eof]
 //! ```
-//! Prints `gemini-live-mock listening on ws://HOST:PORT` once bound, then
-//! `gemini-live-mock REST side on http://HOST:PORT` (token minting, OAuth, metadata server). Runs until killed
+//! Prints `gemini-live-mock listening on ws://HOST:PORT` once bound. Runs until killed
 //! (SIGINT/SIGTERM keep their default action: the process exits at once) or, with
 //! `--exit-on-stdin-eof`, until stdin closes (then connections get a 1001 close first). In that
 //! mode each line `stats` read from stdin is answered with the counters (`MockStats`) as one
@@ -123,7 +122,6 @@ fn main() -> ExitCode {
         };
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "gemini-live-mock listening on {}", server.base_url());
-        let _ = writeln!(stdout, "gemini-live-mock REST side on {}", server.http_url());
         let _ = stdout.flush();
         if args.exit_on_stdin_eof {
             let (line_tx, mut line_rx) = tokio::sync::mpsc::unbounded_channel();
