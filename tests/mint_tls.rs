@@ -21,12 +21,13 @@ async fn tls_terminator(upstream: String) -> String {
     let key = rustls_pemfile::private_key(&mut SERVER_KEY.as_bytes())
         .expect("server key")
         .expect("a key");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .expect("server config");
+    let config =
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("server config");
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -34,8 +35,12 @@ async fn tls_terminator(upstream: String) -> String {
         while let Ok((tcp, _)) = listener.accept().await {
             let (acceptor, upstream) = (acceptor.clone(), upstream.clone());
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
-                let Ok(mut plain) = TcpStream::connect(upstream).await else { return };
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut plain) = TcpStream::connect(upstream).await else {
+                    return;
+                };
                 let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
             });
         }
@@ -74,9 +79,14 @@ async fn minting_over_https_trusts_the_ca_file_and_nothing_else() {
     assert!(minted.name.expose().starts_with("auth_tokens/"));
     assert!(minted.new_session_expire_time < minted.expire_time);
 
-    let refused = create_auth_token(&key, &TokenRequest::default(), &endpoint(TlsConfig::system().unwrap()), timeout)
-        .await
-        .expect_err("the private CA is not trusted by default");
+    let refused = create_auth_token(
+        &key,
+        &TokenRequest::default(),
+        &endpoint(TlsConfig::system().unwrap()),
+        timeout,
+    )
+    .await
+    .expect_err("the private CA is not trusted by default");
     assert!(matches!(refused, Error::Connect(_)), "{refused:?}");
     assert!(!refused.to_string().contains("backend-key"), "{refused}");
 
