@@ -13,7 +13,9 @@ use std::path::PathBuf;
 /// else the file `GOOGLE_APPLICATION_CREDENTIALS` names, else gcloud's well-known file
 /// (`gcloud auth application-default login`), else the metadata server on Google Cloud
 /// (`GCE_METADATA_HOST` overrides its address). Replaces any credentials and credential callback
-/// set before.
+/// set before. The token source is the config's credential provider: like a credential
+/// callback it stays until `gemini_live_config_set_credential_callback` replaces or removes it
+/// (another credentials setter alone does not).
 ///
 /// The library fetches an OAuth access token (scope `cloud-platform`) when the session first
 /// connects, caches it, and asks again before every connection, reconnects included: a token
