@@ -12,9 +12,10 @@
 
 #include <unistd.h>
 
+static char paths[4][64];
+
 /* Writes `text` to a new temporary file; returns its path (static buffer per slot). */
 static const char *write_temp(const char *text, int slot) {
-  static char paths[4][64];
   snprintf(paths[slot], sizeof paths[slot], "/tmp/gemini-live-adc-XXXXXX");
   int fd = mkstemp(paths[slot]);
   CHECK(fd >= 0);
@@ -164,11 +165,7 @@ int main(void) {
                GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   gemini_live_config_free(cfg);
 
-  for (int i = 0; i < 4; i++) {
-    char path[64];
-    snprintf(path, sizeof path, "%s", i == 0 ? sa_file : "");
-    if (path[0]) unlink(path);
-  }
+  for (int i = 0; i < 4; i++) CHECK(unlink(paths[i]) == 0);
   gemini_live_string_free(sa);
   gemini_live_string_free(sa2);
   printf("test_adc: ok\n");
