@@ -79,7 +79,13 @@ pub fn adc_provider(options: AdcOptions, tls: TlsConfig) -> CredentialProvider {
     }));
     Arc::new(move || {
         let state = state.clone();
-        let fetch = async move { state.lock().await.token().await.map_err(|e| e.to_string()) };
+        let fetch = async move {
+            state.lock().await.token().await.map_err(|e| match e {
+                // The caller adds "credential provider failed".
+                Error::Credential(message) => message,
+                other => other.to_string(),
+            })
+        };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => handle.block_on(fetch),
             Err(_) => tokio::runtime::Builder::new_current_thread()
@@ -283,7 +289,16 @@ impl State {
                     .header("metadata-flavor", "Google")
                     .body(Full::new(Bytes::new()))
                     .map_err(|e| credential(format!("bad GCE_METADATA_HOST {host:?}: {e}")))?;
-                self.exchange(req).await?
+                self.exchange(req).await.map_err(|e| {
+                    credential(format!(
+                        "no credentials file was found (GOOGLE_APPLICATION_CREDENTIALS, gcloud's \
+                         application_default_credentials.json) and the metadata server failed: {}",
+                        match e {
+                            Error::Credential(message) => message,
+                            other => other.to_string(),
+                        }
+                    ))
+                })?
             }
         };
         let refresh_at = started + lifetime.saturating_sub(REFRESH_MARGIN);
