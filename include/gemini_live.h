@@ -626,6 +626,12 @@ enum gemini_live_result
    * Split the data into smaller calls.
    */
   GEMINI_LIVE_RESULT_TOO_LARGE = 18,
+  /**
+   * A REST request (minting an ephemeral token) got an HTTP error from the service. The
+   * error object carries the HTTP status (`gemini_live_error_http_status`) and the service's
+   * message verbatim (`gemini_live_error_reason`).
+   */
+  GEMINI_LIVE_RESULT_HTTP = 19,
 };
 #ifndef __cplusplus
 typedef uint32_t gemini_live_result;
@@ -770,6 +776,12 @@ enum gemini_live_turn_coverage
 #ifndef __cplusplus
 typedef uint32_t gemini_live_turn_coverage;
 #endif // __cplusplus
+
+/**
+ * A minted ephemeral token (opaque): its name and expiry times. Freed with
+ * `gemini_live_auth_token_free`.
+ */
+typedef struct gemini_live_auth_token gemini_live_auth_token;
 
 /**
  * Session configuration (opaque). Create with `gemini_live_config_new`, free with
@@ -1894,6 +1906,35 @@ gemini_live_result gemini_live_config_add_label(struct gemini_live_config *confi
                                                 const char *value);
 
 /**
+ * Connect to Vertex AI in `project` and `location` (the rules of `gemini_live_config_set_vertex`)
+ * with Application Default Credentials, found as Google's SDKs find them:
+ * `credentials_file` if not NULL (a service-account key or an `authorized_user` JSON file),
+ * else the file `GOOGLE_APPLICATION_CREDENTIALS` names, else gcloud's well-known file
+ * (`gcloud auth application-default login`), else the metadata server on Google Cloud
+ * (`GCE_METADATA_HOST` overrides its address). Replaces any credentials and credential callback
+ * set before. The token source is the config's credential provider: like a credential
+ * callback it stays until `gemini_live_config_set_credential_callback` replaces or removes it
+ * (another credentials setter alone does not).
+ *
+ * The library fetches an OAuth access token (scope `cloud-platform`) when the session first
+ * connects, caches it, and asks again before every connection, reconnects included: a token
+ * within 20 s of its expiry is refreshed first. A service-account key signs a JWT assertion,
+ * sent to the file's `token_uri`. The token requests use the CA file set so far
+ * (`gemini_live_config_set_ca_file` before this call). Discovery and token failures fail the
+ * first connection with `GEMINI_LIVE_RESULT_CREDENTIAL`; the message says which step and
+ * carries the token endpoint's own message, never a secret. A reconnect whose token request
+ * fails is retried per the reconnect policy.
+ *
+ * Ownership: the strings are copied. Threads: not concurrently with other calls on the same
+ * config. Errors: `NULL_ARGUMENT` (config, project, location), `INVALID_UTF8`,
+ * `INVALID_ARGUMENT` (project or location), `TLS` (the system roots could not be loaded).
+ */
+gemini_live_result gemini_live_config_set_vertex_adc(struct gemini_live_config *config,
+                                                     const char *project,
+                                                     const char *location,
+                                                     const char *credentials_file);
+
+/**
  * The message of the last failure on the calling thread: NUL-terminated UTF-8, never NULL
  * (an empty string when nothing failed yet on this thread).
  *
@@ -1945,8 +1986,16 @@ const char *gemini_live_error_message(const struct gemini_live_error *error);
 uint16_t gemini_live_error_close_code(const struct gemini_live_error *error);
 
 /**
+ * The HTTP status of a REST request the service refused (e.g. 400 for a bad API key when
+ * minting a token) when the failure is `GEMINI_LIVE_RESULT_HTTP`; 0 for every other failure
+ * and if `error` is NULL. Thread: any.
+ */
+uint16_t gemini_live_error_http_status(const struct gemini_live_error *error);
+
+/**
  * The server's close reason, verbatim (NUL-terminated UTF-8, possibly empty: servers may
- * close without one), when `gemini_live_error_close_code` is not 0; an empty string for every
+ * close without one), when `gemini_live_error_close_code` is not 0; the service's error
+ * message, verbatim, when `gemini_live_error_http_status` is not 0; an empty string for every
  * other failure. Never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
  * until `gemini_live_error_free(error)`. Thread: any.
  */
@@ -1990,6 +2039,29 @@ gemini_live_result gemini_live_mock_server_start(const char *config_json,
  * Borrowed: valid until `gemini_live_mock_server_free`. NULL if `server` is NULL.
  */
 const char *gemini_live_mock_server_url(const struct gemini_live_mock_server *server);
+
+/**
+ * The base URL of the server's REST side, `http://127.0.0.1:PORT` (a listener of its own):
+ * pass it as `"base_url"` to `gemini_live_auth_token_create`, and its `127.0.0.1:PORT` part as
+ * `GCE_METADATA_HOST` to reach its metadata-server emulation. Its OAuth token endpoint is
+ * `/token` (the `token_uri` of `gemini_live_mock_server_credentials_json`'s files).
+ * Borrowed: valid until `gemini_live_mock_server_free`. NULL if `server` is NULL.
+ */
+const char *gemini_live_mock_server_http_url(const struct gemini_live_mock_server *server);
+
+/**
+ * Makes a test credentials file's JSON for Application Default Credentials and writes it to
+ * `*out` (owned by the caller, freed with `gemini_live_string_free`): `kind` is
+ * `"service_account"` (a key made now, RSA-2048, whose JWT assertions the mock's token
+ * endpoint verifies) or `"authorized_user"` (a refresh token it accepts). Both name the mock's
+ * token endpoint as `token_uri`. Write it to a file for `gemini_live_config_set_vertex_adc`.
+ *
+ * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (unknown kind),
+ * `INTERNAL` (key generation failed).
+ */
+gemini_live_result gemini_live_mock_server_credentials_json(const struct gemini_live_mock_server *server,
+                                                            const char *kind,
+                                                            char **out);
 
 /**
  * Writes a JSON snapshot of the server's counters to `*out` (connections, setups, messages
@@ -2431,6 +2503,60 @@ gemini_live_result gemini_live_session_get_id(const struct gemini_live_session *
  */
 gemini_live_result gemini_live_session_get_dropped_audio(const struct gemini_live_session *session,
                                                          uint64_t *out);
+
+/**
+ * Mints an ephemeral token with `api_key`: a blocking REST call to the Gemini API's
+ * `auth_tokens` resource, bounded by `timeout_ms` (0: 30 s). On success `*out` receives the
+ * token, owned by the caller.
+ *
+ * `request_json` (NULL: the service's defaults) is a JSON object, every key optional:
+ * - `"uses"`: new sessions the token may open (default 1; 0 is unlimited; resuming a session
+ *   does not count);
+ * - `"expire_seconds"`: how long sessions opened with it may run (default 1800; under 20 h);
+ * - `"new_session_expire_seconds"`: how long it may open new sessions (default 60);
+ * - `"setup"`: setup fields to lock, as the `setup` message's JSON (camelCase, e.g.
+ *   `{"model":"models/gemini-live-2.5-flash-preview","generationConfig":{"temperature":0.7}}`);
+ * - `"field_mask"`: the locked paths, comma-separated (`"model,generationConfig.temperature"`);
+ *   absent with a `"setup"`, the whole setup is locked;
+ * - `"base_url"` (e.g. the mock's `gemini_live_mock_server_http_url`), `"api_version"`
+ *   (default `"v1alpha"`), `"allow_insecure"` (plain `http` to a non-loopback host),
+ *   `"ca_file"` (a PEM file of extra CAs, as `gemini_live_config_set_ca_file`).
+ *
+ * Threads: any thread that is not inside an event or credential callback. Errors:
+ * `NULL_ARGUMENT` (api_key, out), `INVALID_UTF8`, `INVALID_JSON` (request_json),
+ * `INVALID_ARGUMENT` (an empty or unsendable key, a bad URL), `CONFIG` (plain text to a remote
+ * host), `TLS`, `CONNECT_FAILED`, `TIMEOUT`, `PROTOCOL` (an answer without a token), and
+ * `HTTP` when the service refused: the error object carries the HTTP status
+ * (`gemini_live_error_http_status`) and the service's message (`gemini_live_error_reason`).
+ * The API key never appears in messages.
+ */
+gemini_live_result gemini_live_auth_token_create(const char *api_key,
+                                                 const char *request_json,
+                                                 uint32_t timeout_ms,
+                                                 struct gemini_live_auth_token **out);
+
+/**
+ * The token's name (`auth_tokens/...`), the credential to hand to the client. Borrowed: valid
+ * until `gemini_live_auth_token_free`. NULL if `token` is NULL. Thread: any.
+ */
+const char *gemini_live_auth_token_name(const struct gemini_live_auth_token *token);
+
+/**
+ * When sessions opened with the token stop being accepted, in Unix seconds (UTC). 0 if
+ * `token` is NULL. Thread: any.
+ */
+int64_t gemini_live_auth_token_expire_time(const struct gemini_live_auth_token *token);
+
+/**
+ * Until when the token may open new sessions, in Unix seconds (UTC). 0 if `token` is NULL.
+ * Thread: any.
+ */
+int64_t gemini_live_auth_token_new_session_expire_time(const struct gemini_live_auth_token *token);
+
+/**
+ * Frees a token (its name is wiped first). NULL is a no-op. Thread: any; not twice.
+ */
+void gemini_live_auth_token_free(struct gemini_live_auth_token *token);
 
 /**
  * The library version as a static NUL-terminated string, e.g. `"0.1.0"` (compare with the

@@ -112,6 +112,11 @@ type Vertex struct {
 	Project     string
 	Location    string
 	AccessToken string // may be empty when Config.Credentials supplies it
+	// ADC uses Application Default Credentials instead of AccessToken: CredentialsFile if set,
+	// else GOOGLE_APPLICATION_CREDENTIALS, gcloud's well-known file, or the metadata server.
+	// The library fetches, caches and refreshes access tokens, before every connection.
+	ADC             bool
+	CredentialsFile string // with ADC: a service-account key or authorized_user JSON file
 }
 
 // Config describes a session. The zero value uses the library's defaults (the default native
@@ -234,6 +239,8 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 	add := func(f func() error) { steps = append(steps, f) }
 
 	switch {
+	case cfg.Vertex != nil && cfg.Vertex.ADC:
+		// Set after the CA file (below), whose trust the token requests use.
 	case cfg.Vertex != nil:
 		v := cfg.Vertex
 		add(func() error {
@@ -466,6 +473,21 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 		add(func() error {
 			return str(cfg.CAFile, func(p *C.char, e **C.gemini_live_error) C.gemini_live_result {
 				return C.golive_config_set_ca_file(c, p, e)
+			})
+		})
+	}
+	if v := cfg.Vertex; v != nil && v.ADC {
+		add(func() error {
+			p, l := cstr(v.Project), cstr(v.Location)
+			defer C.free(unsafe.Pointer(p))
+			defer C.free(unsafe.Pointer(l))
+			var f *C.char
+			if v.CredentialsFile != "" {
+				f = cstr(v.CredentialsFile)
+				defer C.free(unsafe.Pointer(f))
+			}
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_vertex_adc(c, p, l, f, e)
 			})
 		})
 	}

@@ -27,6 +27,7 @@ const (
 	ResultBufferTooSmall  Result = C.GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL
 	ResultCredential      Result = C.GEMINI_LIVE_RESULT_CREDENTIAL
 	ResultTooLarge        Result = C.GEMINI_LIVE_RESULT_TOO_LARGE
+	ResultHTTP            Result = C.GEMINI_LIVE_RESULT_HTTP
 )
 
 // String returns the library's stable name of the code, e.g. "GEMINI_LIVE_RESULT_QUEUE_FULL".
@@ -47,8 +48,12 @@ type Error struct {
 	// CloseCode is the WebSocket close code when the server refused or closed the session
 	// (e.g. 1007 for a bad API key); 0 otherwise.
 	CloseCode int
-	// Reason is the server's close reason, verbatim, when CloseCode is set.
+	// Reason is the server's close reason, verbatim, when CloseCode is set, or the service's
+	// error message, verbatim, when HTTPStatus is set.
 	Reason string
+	// HTTPStatus is the HTTP status of a REST request the service refused (ResultHTTP, e.g.
+	// 400 for a bad API key when minting a token); 0 otherwise.
+	HTTPStatus int
 }
 
 func (e *Error) Error() string {
@@ -80,6 +85,8 @@ var (
 	ErrIO              = &Error{Code: ResultIO}
 	// ErrTooLarge: the encoded message would exceed the message limit (MaxMessageBytes).
 	ErrTooLarge = &Error{Code: ResultTooLarge}
+	// ErrHTTP: the service refused a REST request (see Error.HTTPStatus and Error.Reason).
+	ErrHTTP = &Error{Code: ResultHTTP}
 )
 
 // errorFrom builds the *Error of a failed call from the error object the shim took on the
@@ -95,6 +102,8 @@ func errorFrom(code Result, e *C.gemini_live_error) *Error {
 		Message:   C.GoString(C.gemini_live_error_message(e)),
 		CloseCode: int(C.gemini_live_error_close_code(e)),
 		Reason:    C.GoString(C.gemini_live_error_reason(e)),
+		// The HTTP status of a refused REST request.
+		HTTPStatus: int(C.gemini_live_error_http_status(e)),
 	}
 }
 

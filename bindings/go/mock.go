@@ -38,6 +38,34 @@ func StartMockServer(configJSON string) (*MockServer, error) {
 // URL is the server's base URL (ws://127.0.0.1:PORT), for Config.BaseURL.
 func (m *MockServer) URL() string { return m.url }
 
+// HTTPURL is the base URL of the server's REST side (http://127.0.0.1:PORT): token minting
+// (TokenRequest.BaseURL), its OAuth token endpoint and its metadata server (GCE_METADATA_HOST
+// is its host:port).
+func (m *MockServer) HTTPURL() string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ptr == nil {
+		return ""
+	}
+	return C.GoString(C.gemini_live_mock_server_http_url(m.ptr))
+}
+
+// CredentialsJSON makes a test credentials file's JSON for Application Default Credentials:
+// kind "service_account" (a new key whose signed assertions the mock's token endpoint
+// verifies) or "authorized_user"; both name the mock's token endpoint as token_uri.
+func (m *MockServer) CredentialsJSON(kind string) (string, error) {
+	k := cstr(kind)
+	defer C.free(unsafe.Pointer(k))
+	var out *C.char
+	if err := m.do(func(p *C.gemini_live_mock_server, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_mock_server_credentials_json(p, k, &out, e)
+	}); err != nil {
+		return "", err
+	}
+	defer C.gemini_live_string_free(out)
+	return C.GoString(out), nil
+}
+
 func (m *MockServer) do(f func(p *C.gemini_live_mock_server, e **C.gemini_live_error) C.gemini_live_result) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()

@@ -2,6 +2,7 @@
  * calls gemini_live_<name> and, when it fails, takes the thread's error object into *err in the
  * same C call (see shims.h). One line per function: name, parameters, arguments. */
 GOLIVE_SHIM(audio_latency, (const struct gemini_live_audio_format *format, uint32_t *out_filter_us, uint32_t *out_max_buffered_us, gemini_live_error **err), (format, out_filter_us, out_max_buffered_us))
+GOLIVE_SHIM(auth_token_create, (const char *api_key, const char *request_json, uint32_t timeout_ms, struct gemini_live_auth_token **out, gemini_live_error **err), (api_key, request_json, timeout_ms, out))
 GOLIVE_SHIM(config_merge_setup_json, (struct gemini_live_config *config, const char *json, gemini_live_error **err), (config, json))
 GOLIVE_SHIM(config_new, (struct gemini_live_config **out, gemini_live_error **err), (out))
 GOLIVE_SHIM(config_set_activity_handling, (struct gemini_live_config *config, uint32_t handling, gemini_live_error **err), (config, handling))
@@ -35,8 +36,10 @@ GOLIVE_SHIM(config_set_system_instruction, (struct gemini_live_config *config, c
 GOLIVE_SHIM(config_set_temperature, (struct gemini_live_config *config, float temperature, gemini_live_error **err), (config, temperature))
 GOLIVE_SHIM(config_set_tools_json, (struct gemini_live_config *config, const char *tools_json, gemini_live_error **err), (config, tools_json))
 GOLIVE_SHIM(config_set_vertex, (struct gemini_live_config *config, const char *project, const char *location, const char *access_token, gemini_live_error **err), (config, project, location, access_token))
+GOLIVE_SHIM(config_set_vertex_adc, (struct gemini_live_config *config, const char *project, const char *location, const char *credentials_file, gemini_live_error **err), (config, project, location, credentials_file))
 GOLIVE_SHIM(config_set_voice, (struct gemini_live_config *config, const char *voice, gemini_live_error **err), (config, voice))
 GOLIVE_SHIM(config_set_write_timeout_ms, (struct gemini_live_config *config, uint32_t timeout_ms, gemini_live_error **err), (config, timeout_ms))
+GOLIVE_SHIM(mock_server_credentials_json, (const struct gemini_live_mock_server *server, const char *kind, char **out, gemini_live_error **err), (server, kind, out))
 GOLIVE_SHIM(mock_server_start, (const char *config_json, struct gemini_live_mock_server **out, gemini_live_error **err), (config_json, out))
 GOLIVE_SHIM(mock_server_stats_json, (const struct gemini_live_mock_server *server, char **out, gemini_live_error **err), (server, out))
 GOLIVE_SHIM(mock_server_wait_for, (const struct gemini_live_mock_server *server, const char *json_pointer, int64_t at_least, uint32_t timeout_ms, gemini_live_error **err), (server, json_pointer, at_least, timeout_ms))

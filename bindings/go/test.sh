@@ -1,6 +1,7 @@
 #!/bin/sh
 # Tests the Go binding: builds the Rust library if needed, then gofmt, go vet,
-# go test -race (with cgo pointer checks) and a build of the README example.
+# go test -race (with cgo pointer checks), a build of the README example and a run of the
+# ephemeral-token example against the mock.
 # Honours CARGO_TARGET_DIR: with a target directory other than <repo>/target the package is
 # built with the geminilive_external tag and CGO_CFLAGS/CGO_LDFLAGS pointing there.
 set -eu
@@ -42,5 +43,8 @@ env "$CHECK" go test -race -count=1 -timeout 120s ./...
 
 echo "== build readme_example"
 go build -o /dev/null ./readme_example
+
+echo "== token_example: a backend mints an ephemeral token, a client connects with it (mock)"
+env -u GEMINI_API_KEY go run ./token_example
 
 echo "== Go binding OK in $(( $(date +%s) - start ))s"

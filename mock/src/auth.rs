@@ -4,6 +4,7 @@
 //! closes 1007 (bad credentials) or 1008 (none). Only an unknown path gets an HTTP 404.
 
 use super::config::MockConfig;
+use super::rest::Registry;
 use super::wire::{self, Fatal};
 use tokio_tungstenite::tungstenite::handshake::server::Request;
 
@@ -94,7 +95,8 @@ fn listed(allowed: &[String], value: &str) -> bool {
 }
 
 /// Checks the credentials; on success returns the ephemeral token to consume at setup, if any.
-pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, Fatal> {
+/// Tokens the mock's REST side issued follow their own rules (expiry, uses); others the lists.
+pub(crate) fn check(route: &Route, cfg: &MockConfig, issued: &Registry) -> Result<Option<String>, Fatal> {
     let missing = || Fatal::new(1008, wire::MISSING_CREDENTIALS);
     let bad_key = || Fatal::new(1007, wire::BAD_API_KEY);
     match route.endpoint {
@@ -109,6 +111,12 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
                 .as_deref()
                 .or(route.key.as_deref())
                 .ok_or_else(missing)?;
+            if issued.auth_token(token).is_some() {
+                return match issued.check_connect(token) {
+                    Ok(()) => Ok(Some(token.to_string())),
+                    Err(_) => Err(Fatal::new(1007, wire::TOKEN_EXPIRED)),
+                };
+            }
             if listed(&cfg.ephemeral_tokens, token) {
                 Ok(Some(token.to_string()))
             } else {
@@ -116,6 +124,12 @@ pub(crate) fn check(route: &Route, cfg: &MockConfig) -> Result<Option<String>, F
             }
         }
         Endpoint::Vertex => match (&route.bearer, &route.key) {
+            (Some(bearer), _) if issued.access_token_valid(bearer).is_some() => {
+                match issued.access_token_valid(bearer) {
+                    Some(true) => Ok(None),
+                    _ => Err(Fatal::new(1007, wire::BAD_BEARER)),
+                }
+            }
             (Some(bearer), _) => listed(&cfg.bearer_tokens, bearer)
                 .then_some(None)
                 .ok_or_else(|| Fatal::new(1007, wire::BAD_BEARER)),

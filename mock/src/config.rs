@@ -74,6 +74,9 @@ pub struct MockConfig {
     /// [`AUDIO_CHUNK_LIMIT`](super::AUDIO_CHUNK_LIMIT) entries per session (later chunks only
     /// count in `audio_chunks_dropped`). Off by default: nothing is recorded.
     pub record_audio_chunks: bool,
+    /// Lifetime of the access tokens the OAuth token endpoint and the metadata server issue
+    /// (`expires_in`), default 1 h. The Vertex path refuses them (close 1007) once expired.
+    pub access_token_lifetime_ms: u64,
 }
 
 impl Default for MockConfig {
@@ -101,6 +104,7 @@ impl Default for MockConfig {
             faults: Vec::new(),
             latency: None,
             record_audio_chunks: false,
+            access_token_lifetime_ms: 60 * 60 * 1000,
         }
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     pub resumption: ResumptionStore,
     /// Ephemeral tokens that already opened a session.
     pub used_tokens: Mutex<HashSet<String>>,
+    /// Tokens the REST side issued (ephemeral tokens, access tokens).
+    pub registry: Arc<super::rest::Registry>,
 }
 
 /// How long a close frame may take to go out; a client that does not read must not hold the
@@ -108,9 +110,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     async fn run(&mut self, shutdown: &mut watch::Receiver<bool>) -> Flow {
-        match auth::check(&self.route, self.cfg()) {
+        match auth::check(&self.route, self.cfg(), &self.shared.registry) {
             Ok(token) => self.token = token,
-            Err(fatal) => return self.close(fatal).await,
+            Err(fatal) => {
+                if fatal.reason == wire::TOKEN_EXPIRED {
+                    self.shared.stats.update(|s| s.issued_tokens_refused += 1);
+                }
+                return self.close(fatal).await;
+            }
         }
         let now = Instant::now();
         for (delay, spec) in self.faults.take_before_setup() {
@@ -211,6 +218,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if self.stalled {
             return Ok(());
         }
+        // An issued ephemeral token's locked fields replace the client's in its `setup`.
+        let locked = match (&self.token, self.model.is_none()) {
+            (Some(token), true) => self.shared.registry.auth_token(token).and_then(|t| {
+                let mut frame: Value = serde_json::from_slice(payload).ok()?;
+                super::rest::apply_locked_setup(&t, frame.get_mut("setup")?);
+                serde_json::to_vec(&frame).ok()
+            }),
+            _ => None,
+        };
+        let payload = locked.as_deref().unwrap_or(payload);
         let (msg, raw) = match parse::parse(payload, self.cfg().strict, self.vertex) {
             Ok(parsed) => parsed,
             Err(fatal) => return self.close(fatal).await,
@@ -245,7 +262,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             },
             None => {
                 // A new session consumes the ephemeral token; resuming does not.
-                if let Some(token) = &self.token {
+                if let Some(token) = self
+                    .token
+                    .as_ref()
+                    .filter(|t| self.shared.registry.auth_token(t).is_some())
+                {
+                    if let Err(refusal) = self.shared.registry.open_session(token) {
+                        self.shared.stats.update(|s| s.issued_tokens_refused += 1);
+                        let reason = match refusal {
+                            super::rest::TokenRefusal::Expired => wire::TOKEN_EXPIRED,
+                            super::rest::TokenRefusal::NewSessionExpired => wire::TOKEN_NEW_SESSION_EXPIRED,
+                            super::rest::TokenRefusal::UsedUp => wire::TOKEN_USED,
+                        };
+                        return self.close(Fatal::new(1007, reason)).await;
+                    }
+                } else if let Some(token) = &self.token {
                     if !self
                         .shared
                         .used_tokens

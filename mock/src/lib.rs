@@ -29,6 +29,7 @@ mod latency;
 mod model;
 mod outbox;
 mod parse;
+mod rest;
 mod resumption;
 mod scenario;
 mod server;
@@ -56,6 +57,7 @@ use tokio::task::JoinHandle;
 /// A running mock server on the current tokio runtime.
 pub struct MockServer {
     addr: SocketAddr,
+    rest: Arc<rest::RestShared>,
     stats: StatsHub,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -70,7 +72,20 @@ impl MockServer {
         let listener = TcpListener::bind(&config.bind).await?;
         let addr = listener.local_addr()?;
         let stats = StatsHub::new();
+        let registry = Arc::new(rest::Registry::default());
+        let rest_listener = TcpListener::bind((addr.ip(), 0)).await?;
+        let rest_addr = rest_listener.local_addr()?;
+        let rest = Arc::new(rest::RestShared {
+            settings: rest::RestSettings {
+                api_keys: config.api_keys.clone(),
+                access_token_lifetime: Duration::from_millis(config.access_token_lifetime_ms),
+            },
+            registry: registry.clone(),
+            stats: stats.clone(),
+            addr: loopback(rest_addr),
+        });
         let shared = Arc::new(Shared {
+            registry,
             resumption: ResumptionStore::new(Duration::from_millis(config.resumption_handle_ttl_ms)),
             cfg: Arc::new(config),
             scenario: Arc::new(scenario),
@@ -78,9 +93,14 @@ impl MockServer {
             used_tokens: Mutex::new(HashSet::new()),
         });
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(server::accept_loop(listener, shared, stopped));
+        let rest_task = tokio::spawn(rest::accept_loop(rest_listener, rest.clone(), stopped.clone()));
+        let ws_task = tokio::spawn(server::accept_loop(listener, shared, stopped));
+        let task = tokio::spawn(async move {
+            let _ = tokio::join!(ws_task, rest_task);
+        });
         Ok(MockServer {
             addr,
+            rest,
             stats,
             stop,
             task: Some(task),
@@ -109,6 +129,27 @@ impl MockServer {
         self.stats.snapshot()
     }
 
+    /// `http://HOST:PORT` of the REST side (a listener of its own): ephemeral-token minting
+    /// (`POST /v1alpha/auth_tokens`), the OAuth token endpoint (`POST /token`) and the metadata
+    /// server (`/computeMetadata/v1/...`; point `GCE_METADATA_HOST` at `HOST:PORT`).
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.rest.addr)
+    }
+
+    /// Makes a test credentials file's JSON: `"service_account"` (a new RSA key whose
+    /// signatures the token endpoint checks) or `"authorized_user"` (a refresh token); both
+    /// name this mock's token endpoint as `token_uri`. Any other kind is `InvalidInput`.
+    pub fn credentials_json(&self, kind: &str) -> io::Result<String> {
+        match kind {
+            "service_account" => rest::new_service_account(&self.rest),
+            "authorized_user" => Ok(rest::new_authorized_user(&self.rest)),
+            other => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unknown credentials kind {other:?} (service_account, authorized_user)"),
+            )),
+        }
+    }
+
     /// Waits until `pred` holds (re-evaluated on every stats change) or `timeout` passes.
     pub async fn wait_for<F: Fn(&MockStats) -> bool>(&self, pred: F, timeout: Duration) -> bool {
         self.stats.wait_for(pred, timeout).await
@@ -121,6 +162,18 @@ impl MockServer {
             let _ = task.await;
         }
     }
+}
+
+/// `addr` with an unspecified IP reported as loopback.
+fn loopback(mut addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            [127, 0, 0, 1].into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    addr
 }
 
 impl Drop for MockServer {
@@ -160,6 +213,14 @@ impl BlockingMockServer {
 
     pub fn base_url(&self) -> String {
         self.server().base_url()
+    }
+
+    pub fn http_url(&self) -> String {
+        self.server().http_url()
+    }
+
+    pub fn credentials_json(&self, kind: &str) -> io::Result<String> {
+        self.server().credentials_json(kind)
     }
 
     pub fn stats(&self) -> MockStats {

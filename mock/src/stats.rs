@@ -52,6 +52,16 @@ pub struct MockStats {
     pub answers_queued: u64,
     /// Load mode: answers not queued because two were already queued (the mock fell behind).
     pub answers_skipped: u64,
+    /// Ephemeral tokens minted (`POST /v1alpha/auth_tokens`).
+    pub auth_tokens_issued: u64,
+    /// Access tokens the OAuth token endpoint issued.
+    pub oauth_tokens_issued: u64,
+    /// OAuth grants refused (bad signature, unknown account, bad refresh token...).
+    pub oauth_grants_refused: u64,
+    /// Access tokens the metadata server issued.
+    pub metadata_tokens_issued: u64,
+    /// Connections refused for an issued token that expired or was used up.
+    pub issued_tokens_refused: u64,
 }
 
 /// Per-session counters. Audio counters follow the session state: a resumption rolls them back

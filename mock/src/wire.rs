@@ -15,6 +15,9 @@ pub(crate) const INTERNAL_ERROR: &str = "Internal error occurred.";
 pub(crate) const BAD_API_KEY: &str = "API key not valid. Please pass a valid API key.";
 pub(crate) const TOKEN_USED: &str =
     "The auth token has already been used or has expired. Please create a new token.";
+pub(crate) const TOKEN_EXPIRED: &str = "The auth token has expired. Please create a new token.";
+pub(crate) const TOKEN_NEW_SESSION_EXPIRED: &str =
+    "The auth token can no longer open new sessions. Please create a new token.";
 pub(crate) const BAD_BEARER: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
 pub(crate) const MISSING_CREDENTIALS: &str = "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";
 pub(crate) const SESSION_NOT_FOUND: &str = "BidiGenerateContent session not found";

@@ -64,6 +64,10 @@ pub enum gemini_live_result {
     /// limit. Nothing was sent or queued; the last error message gives the size and the limit.
     /// Split the data into smaller calls.
     TooLarge = 18,
+    /// A REST request (minting an ephemeral token) got an HTTP error from the service. The
+    /// error object carries the HTTP status (`gemini_live_error_http_status`) and the service's
+    /// message verbatim (`gemini_live_error_reason`).
+    Http = 19,
 }
 
 impl gemini_live_result {
@@ -90,6 +94,7 @@ impl gemini_live_result {
             BufferTooSmall => "GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL\0",
             Credential => "GEMINI_LIVE_RESULT_CREDENTIAL\0",
             TooLarge => "GEMINI_LIVE_RESULT_TOO_LARGE\0",
+            Http => "GEMINI_LIVE_RESULT_HTTP\0",
         }
     }
 
@@ -116,6 +121,7 @@ impl gemini_live_result {
             16 => BufferTooSmall,
             17 => Credential,
             18 => TooLarge,
+            19 => Http,
             _ => return None,
         })
     }
@@ -128,6 +134,8 @@ pub(crate) struct Error {
     pub code: gemini_live_result,
     pub message: String,
     pub close: Option<(u16, String)>,
+    /// For `Http`: the HTTP status and the service's message.
+    pub http: Option<(u16, String)>,
 }
 
 impl Error {
@@ -136,6 +144,7 @@ impl Error {
             code,
             message: message.into(),
             close: None,
+            http: None,
         }
     }
     pub fn null(name: &str) -> Self {
@@ -200,11 +209,16 @@ impl From<TransportError> for Error {
             TransportError::Protocol(_) => R::Protocol,
             TransportError::ServerClosed { .. } => R::ServerClosed,
             TransportError::Session(session) => return Error::from(session.clone()),
+            TransportError::Http { .. } => R::Http,
         };
         Error {
             code,
             message: e.to_string(),
             close: e.close().map(|(code, reason)| (code, reason.to_owned())),
+            http: match &e {
+                TransportError::Http { status, message } => Some((*status, message.clone())),
+                _ => None,
+            },
         }
     }
 }
@@ -224,6 +238,7 @@ pub struct gemini_live_error {
     message: CString,
     close_code: u16,
     reason: CString,
+    http_status: u16,
 }
 
 fn c_string(text: &str) -> CString {
@@ -247,12 +262,19 @@ thread_local! {
 /// server's reason is kept verbatim.
 pub(crate) fn report(error: Error) -> gemini_live_result {
     let message = c_string(&crate::transport::redact_urls_in(&error.message));
-    let (close_code, reason) = error.close.unwrap_or_default();
+    let (close_code, close_reason) = error.close.unwrap_or_default();
+    let (http_status, http_message) = error.http.unwrap_or_default();
+    let reason = if http_status != 0 {
+        http_message
+    } else {
+        close_reason
+    };
     let object = Box::new(gemini_live_error {
         result: error.code,
         message: message.clone(),
         close_code,
         reason: c_string(&reason),
+        http_status,
     });
     LAST_ERROR.with(|slot| {
         *slot.borrow_mut() = LastError {
@@ -346,8 +368,20 @@ pub extern "C" fn gemini_live_error_close_code(error: *const gemini_live_error) 
     }
 }
 
+/// The HTTP status of a REST request the service refused (e.g. 400 for a bad API key when
+/// minting a token) when the failure is `GEMINI_LIVE_RESULT_HTTP`; 0 for every other failure
+/// and if `error` is NULL. Thread: any.
+#[no_mangle]
+pub extern "C" fn gemini_live_error_http_status(error: *const gemini_live_error) -> u16 {
+    crate::ffi_panic_boundary! {
+        // SAFETY: as in `gemini_live_error_result`.
+        unsafe { error.as_ref() }.map_or(0, |e| e.http_status)
+    }
+}
+
 /// The server's close reason, verbatim (NUL-terminated UTF-8, possibly empty: servers may
-/// close without one), when `gemini_live_error_close_code` is not 0; an empty string for every
+/// close without one), when `gemini_live_error_close_code` is not 0; the service's error
+/// message, verbatim, when `gemini_live_error_http_status` is not 0; an empty string for every
 /// other failure. Never NULL for a non-NULL `error` (NULL if `error` is NULL). Borrowed: valid
 /// until `gemini_live_error_free(error)`. Thread: any.
 #[no_mangle]

@@ -17,6 +17,7 @@ pub struct gemini_live_mock_server {
 struct Mock {
     server: BlockingMockServer,
     url: CString,
+    http_url: CString,
 }
 
 unsafe fn mock_ref<'a>(ptr: *const gemini_live_mock_server) -> Result<&'a Mock, Error> {
@@ -54,7 +55,8 @@ pub extern "C" fn gemini_live_mock_server_start(
             Error::new(code, format!("cannot start the mock server: {e}"))
         })?;
         let url = CString::new(server.base_url()).map_err(|_| Error::new(gemini_live_result::Internal, "bad URL"))?;
-        let mock = Box::new(Mock { server, url });
+        let http_url = CString::new(server.http_url()).map_err(|_| Error::new(gemini_live_result::Internal, "bad URL"))?;
+        let mock = Box::new(Mock { server, url, http_url });
         unsafe { write_out(out, Box::into_raw(mock).cast()) };
         Ok(())
     }
@@ -72,6 +74,56 @@ pub extern "C" fn gemini_live_mock_server_url(server: *const gemini_live_mock_se
                 std::ptr::null()
             }
         }
+    }
+}
+
+/// The base URL of the server's REST side, `http://127.0.0.1:PORT` (a listener of its own):
+/// pass it as `"base_url"` to `gemini_live_auth_token_create`, and its `127.0.0.1:PORT` part as
+/// `GCE_METADATA_HOST` to reach its metadata-server emulation. Its OAuth token endpoint is
+/// `/token` (the `token_uri` of `gemini_live_mock_server_credentials_json`'s files).
+/// Borrowed: valid until `gemini_live_mock_server_free`. NULL if `server` is NULL.
+#[no_mangle]
+pub extern "C" fn gemini_live_mock_server_http_url(server: *const gemini_live_mock_server) -> *const c_char {
+    crate::ffi_panic_boundary! {
+        match unsafe { mock_ref(server) } {
+            Ok(m) => m.http_url.as_ptr(),
+            Err(e) => {
+                super::error::report(e);
+                std::ptr::null()
+            }
+        }
+    }
+}
+
+/// Makes a test credentials file's JSON for Application Default Credentials and writes it to
+/// `*out` (owned by the caller, freed with `gemini_live_string_free`): `kind` is
+/// `"service_account"` (a key made now, RSA-2048, whose JWT assertions the mock's token
+/// endpoint verifies) or `"authorized_user"` (a refresh token it accepts). Both name the mock's
+/// token endpoint as `token_uri`. Write it to a file for `gemini_live_config_set_vertex_adc`.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (unknown kind),
+/// `INTERNAL` (key generation failed).
+#[no_mangle]
+pub extern "C" fn gemini_live_mock_server_credentials_json(
+    server: *const gemini_live_mock_server,
+    kind: *const c_char,
+    out: *mut *mut c_char,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let m = unsafe { mock_ref(server)? };
+        let kind = unsafe { try_str(kind, "kind")? };
+        check_out(out, "out")?;
+        let json = m.server.credentials_json(kind).map_err(|e| {
+            let code = if e.kind() == std::io::ErrorKind::InvalidInput {
+                gemini_live_result::InvalidArgument
+            } else {
+                gemini_live_result::Internal
+            };
+            Error::new(code, e.to_string())
+        })?;
+        let c = CString::new(json).map_err(|_| Error::new(gemini_live_result::Internal, "NUL in credentials"))?;
+        unsafe { write_out(out, c.into_raw()) };
+        Ok(())
     }
 }
 

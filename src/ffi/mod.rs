@@ -35,6 +35,7 @@ pub mod playout;
 pub(crate) mod ptr;
 pub(crate) mod runtime;
 pub mod session;
+pub mod tokens;
 pub mod version;
 
 use std::ffi::{c_char, CString};

@@ -39,6 +39,12 @@ impl PanicOrDefault for u64 {
     }
 }
 
+impl PanicOrDefault for i64 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
 impl PanicOrDefault for u32 {
     fn panic_value() -> Self {
         0

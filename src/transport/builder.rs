@@ -135,6 +135,25 @@ impl ConfigBuilder {
         self
     }
 
+    /// Vertex AI with Application Default Credentials (see [`super::adc`]): replaces earlier
+    /// credentials and the credential provider with one that fetches, caches and refreshes
+    /// access tokens, asked before every connection. Its HTTP requests use the CA file set
+    /// so far. Refused: a project or location as in [`ConfigBuilder::vertex`].
+    pub fn vertex_adc(
+        &mut self,
+        project: &str,
+        location: &str,
+        options: super::adc::AdcOptions,
+    ) -> Result<&mut Self, ConfigError> {
+        self.vertex(project, location, None)?;
+        let tls = match &self.config.tls {
+            Some(tls) => tls.clone(),
+            None => TlsConfig::system()?,
+        };
+        self.config.endpoint.credential_provider = Some(super::adc::adc_provider(options, tls));
+        Ok(self)
+    }
+
     /// Replaces scheme, host and path prefix of the service URL (`None`: the service's own).
     /// Refused: not a URL, or a scheme other than ws, wss, http, https. Plain text to a
     /// non-loopback host is refused by `build` unless [`ConfigBuilder::allow_insecure`].

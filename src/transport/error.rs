@@ -30,6 +30,10 @@ pub enum Error {
     /// (1005 when the frame had none) and `reason` the server's text, verbatim.
     #[error("closed by server ({code}): {reason}")]
     ServerClosed { code: u16, reason: String },
+    /// A REST call (minting an ephemeral token) got an HTTP error: its status and the
+    /// service's message, verbatim.
+    #[error("the service answered HTTP {status}: {message}")]
+    Http { status: u16, message: String },
     /// A session-layer failure (e.g. a credential or Vertex setting that is not valid input).
     #[error(transparent)]
     Session(#[from] SessionError),

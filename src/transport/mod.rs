@@ -2,6 +2,7 @@
 //! connection), keepalive, goAway, reconnect with session resumption, and replay.
 
 mod acks;
+pub mod adc;
 mod budget;
 mod builder;
 mod close;
@@ -12,6 +13,7 @@ mod emitter;
 mod endpoint;
 mod error;
 mod replay;
+mod rest;
 mod secret;
 mod supervisor;
 mod tls;
@@ -25,6 +27,7 @@ pub use endpoint::{
     Endpoint,
 };
 pub use error::Error;
+pub use rest::{create_auth_token, MintedToken, RestEndpoint, TokenRequest};
 pub use secret::{check_secret_text, CredentialProvider, Secret};
 pub use tls::TlsConfig;
 

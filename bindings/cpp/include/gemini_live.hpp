@@ -54,6 +54,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -95,6 +96,7 @@ enum class Result : std::uint32_t {
   BufferTooSmall = GEMINI_LIVE_RESULT_BUFFER_TOO_SMALL,
   Credential = GEMINI_LIVE_RESULT_CREDENTIAL,
   TooLarge = GEMINI_LIVE_RESULT_TOO_LARGE,
+  Http = GEMINI_LIVE_RESULT_HTTP,
 };
 
 /// What an event is about (GEMINI_LIVE_EVENT_KIND_*); see gemini_live.h for the fields of each.
@@ -294,8 +296,13 @@ inline std::string_view version() noexcept { return gemini_live_version(); }
 /// the close code and the server's reason.
 class Error : public std::runtime_error {
  public:
-  Error(Result result, const std::string& message, std::uint16_t close_code = 0, std::string reason = {})
-      : std::runtime_error(message), result_(result), close_code_(close_code), reason_(std::move(reason)) {}
+  Error(Result result, const std::string& message, std::uint16_t close_code = 0, std::string reason = {},
+        std::uint16_t http_status = 0)
+      : std::runtime_error(message),
+        result_(result),
+        close_code_(close_code),
+        reason_(std::move(reason)),
+        http_status_(http_status) {}
   /// The result code of the failed call (never Result::Ok).
   Result result() const noexcept { return result_; }
   /// The code's stable name, e.g. "GEMINI_LIVE_RESULT_SERVER_CLOSED".
@@ -303,14 +310,18 @@ class Error : public std::runtime_error {
   /// The WebSocket close code when the server refused or closed the session (result()
   /// Result::ServerClosed, e.g. 1007 for a refused API key); 0 otherwise.
   std::uint16_t close_code() const noexcept { return close_code_; }
-  /// The server's close reason, verbatim, when close_code() is not 0 (possibly empty); empty
-  /// otherwise.
+  /// The server's close reason, verbatim, when close_code() is not 0 (possibly empty); the
+  /// service's error message, verbatim, when http_status() is not 0; empty otherwise.
   const std::string& reason() const noexcept { return reason_; }
+  /// The HTTP status of a REST request the service refused (Result::Http, e.g. 400 for a bad
+  /// API key when minting a token); 0 otherwise.
+  std::uint16_t http_status() const noexcept { return http_status_; }
 
  private:
   Result result_;
   std::uint16_t close_code_;
   std::string reason_;
+  std::uint16_t http_status_;
 };
 
 namespace detail {
@@ -322,7 +333,7 @@ inline Error last_error(gemini_live_result r) {
                                                                      gemini_live_error_free);
   if (!e) return Error(static_cast<Result>(r), gemini_live_last_error_message());
   return Error(static_cast<Result>(r), gemini_live_error_message(e.get()), gemini_live_error_close_code(e.get()),
-               gemini_live_error_reason(e.get()));
+               gemini_live_error_reason(e.get()), gemini_live_error_http_status(e.get()));
 }
 
 /// Throws Error for a failed C call, with the calling thread's last error.
@@ -694,6 +705,17 @@ class Config {
     detail::OptCString token(access_token);
     detail::check(gemini_live_config_set_vertex(raw_, detail::c_string(project).c_str(),
                                                 detail::c_string(location).c_str(), token.get()));
+    return *this;
+  }
+  /// Vertex AI with Application Default Credentials: `credentials_file` (a service-account key
+  /// or authorized_user JSON) if given, else GOOGLE_APPLICATION_CREDENTIALS, gcloud's file, or
+  /// the metadata server. Access tokens are fetched, cached and refreshed before every
+  /// connection. Replaces credentials and the credential callback; set the CA file first.
+  Config& set_vertex_adc(std::string_view project, std::string_view location,
+                         std::optional<std::string_view> credentials_file = std::nullopt) {
+    detail::OptCString file(credentials_file);
+    detail::check(gemini_live_config_set_vertex_adc(raw_, detail::c_string(project).c_str(),
+                                                    detail::c_string(location).c_str(), file.get()));
     return *this;
   }
   /// Registers (or, with an empty function, removes) a credential callback. The function is
@@ -1382,6 +1404,84 @@ class Session {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Ephemeral tokens
+
+/// An ephemeral token to mint. Defaults are the service's: one use, 30 min, new sessions
+/// within 60 s, nothing locked.
+struct TokenRequest {
+  std::optional<int> uses;                     ///< new sessions it may open; 0 unlimited
+  std::chrono::seconds expire_after{0};        ///< 0: 30 min (under 20 h)
+  std::chrono::seconds new_session_expire_after{0};  ///< 0: 60 s
+  std::string setup_json;  ///< locked setup fields, the setup message's JSON (camelCase)
+  std::string field_mask;  ///< locked paths, comma-separated; empty locks all of setup_json
+  std::string base_url;    ///< e.g. MockServer::http_url(); empty: the service
+  std::string api_version;  ///< empty: v1alpha
+  bool allow_insecure = false;
+  std::string ca_file;  ///< extra trusted CAs (PEM)
+  std::chrono::milliseconds timeout{0};  ///< 0: 30 s
+};
+
+/// A minted token: hand name to the client (Config::set_ephemeral_token).
+struct Token {
+  std::string name;
+  std::chrono::system_clock::time_point expire_time;
+  std::chrono::system_clock::time_point new_session_expire_time;
+};
+
+namespace detail {
+/// `s` as a JSON string literal.
+inline std::string json_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+}  // namespace detail
+
+/// Mints an ephemeral token with `api_key` (blocking; not inside an event callback). When the
+/// service refuses, throws Error with Result::Http, http_status() and the service's message in
+/// reason().
+inline Token mint_token(std::string_view api_key, const TokenRequest& req = {}) {
+  std::string json = "{";
+  auto field = [&json](const char* name, const std::string& value) {
+    if (json.size() > 1) json += ",";
+    json += detail::json_quote(name) + ":" + value;
+  };
+  if (req.uses) field("uses", std::to_string(*req.uses));
+  if (req.expire_after.count() > 0) field("expire_seconds", std::to_string(req.expire_after.count()));
+  if (req.new_session_expire_after.count() > 0)
+    field("new_session_expire_seconds", std::to_string(req.new_session_expire_after.count()));
+  if (!req.setup_json.empty()) field("setup", req.setup_json);
+  if (!req.field_mask.empty()) field("field_mask", detail::json_quote(req.field_mask));
+  if (!req.base_url.empty()) field("base_url", detail::json_quote(req.base_url));
+  if (!req.api_version.empty()) field("api_version", detail::json_quote(req.api_version));
+  if (req.allow_insecure) field("allow_insecure", "true");
+  if (!req.ca_file.empty()) field("ca_file", detail::json_quote(req.ca_file));
+  json += "}";
+  gemini_live_auth_token* raw = nullptr;
+  detail::check(gemini_live_auth_token_create(detail::c_string(api_key).c_str(), detail::c_string(json).c_str(),
+                                              detail::clamp_timeout(req.timeout), &raw));
+  std::unique_ptr<gemini_live_auth_token, void (*)(gemini_live_auth_token*)> guard(raw,
+                                                                                   gemini_live_auth_token_free);
+  using std::chrono::system_clock;
+  return Token{gemini_live_auth_token_name(raw),
+               system_clock::time_point(std::chrono::seconds(gemini_live_auth_token_expire_time(raw))),
+               system_clock::time_point(std::chrono::seconds(gemini_live_auth_token_new_session_expire_time(raw)))};
+}
+
+// ---------------------------------------------------------------------------------------------
 // Mock server
 
 /// The library's mock Gemini Live server (owns a gemini_live_mock_server), for offline tests.
@@ -1416,6 +1516,20 @@ class MockServer {
   std::string url() const {
     const char* u = gemini_live_mock_server_url(raw_);
     return u ? std::string(u) : std::string();
+  }
+  /// The base URL of the REST side, http://127.0.0.1:PORT: TokenRequest::base_url, the OAuth
+  /// token endpoint, the metadata server (GCE_METADATA_HOST is its host:port).
+  std::string http_url() const {
+    const char* u = gemini_live_mock_server_http_url(raw_);
+    return u ? std::string(u) : std::string();
+  }
+  /// A test credentials file's JSON: "service_account" (a new key the mock's token endpoint
+  /// verifies) or "authorized_user"; token_uri is the mock's.
+  std::string credentials_json(std::string_view kind) const {
+    char* s = nullptr;
+    detail::check(gemini_live_mock_server_credentials_json(raw_, detail::c_string(kind).c_str(), &s));
+    std::unique_ptr<char, void (*)(char*)> guard(s, gemini_live_string_free);
+    return std::string(s);
   }
   /// A JSON snapshot of the server's counters.
   std::string stats_json() const {

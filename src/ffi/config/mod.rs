@@ -7,6 +7,8 @@
 //! credentials, the endpoint and the transport limits, `setup.rs` the `setup` message's settings.
 
 mod setup;
+// Vertex AI with Application Default Credentials (`gemini_live_config_set_vertex_adc`).
+mod adc;
 
 pub use setup::*;
 
