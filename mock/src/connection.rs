@@ -4,7 +4,7 @@
 use super::auth::{self, Endpoint, Route};
 use super::config::{FaultKind, FaultSpec, MockConfig};
 use super::faults::{self, ConnectionFaults};
-use super::model::{Model, SessionState};
+use super::model::{Model, SavedSession};
 use super::outbox::{Outbox, Step};
 use super::parse::{self, ClientMsg, MessageKind, RealtimeItem, SetupInfo};
 use super::resumption::ResumptionStore;
@@ -27,7 +27,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 /// State shared by all connections of a server.
-pub(crate) struct Shared {
+pub(crate) struct ServerState {
     pub cfg: Arc<MockConfig>,
     pub scenario: Arc<Scenario>,
     pub stats: StatsHub,
@@ -50,7 +50,7 @@ type Flow = Result<(), End>;
 /// `S` is the accepted `TcpStream`, or the duplex behind the latency relay.
 struct Connection<S> {
     ws: WebSocketStream<S>,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     number: u64,
     route: Route,
     vertex: bool,
@@ -72,7 +72,7 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     ws: WebSocketStream<S>,
     route: Route,
     number: u64,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let cfg = shared.cfg.clone();
@@ -289,7 +289,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
                 let id = new_session_id();
                 self.shared.resumption.open(&id, self.number);
-                (id, SessionState::new(&setup, self.cfg().record_audio_chunks))
+                (id, SavedSession::new(&setup, self.cfg().record_audio_chunks))
             }
         };
         self.session_id = Some(session_id.clone());
@@ -582,7 +582,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 /// Mirrors the session state's counters into the stats. `restored` (a setup, new or resumed)
 /// copies the chunk list whole; otherwise the state only grew since the last sync, so only the
 /// new chunks are appended (a long session must not copy its whole list per message).
-fn sync_session(stats: &mut MockStats, session_id: &str, state: &SessionState, restored: bool) {
+fn sync_session(stats: &mut MockStats, session_id: &str, state: &SavedSession, restored: bool) {
     let session = stats.sessions.entry(session_id.to_string()).or_default();
     if let Some(log) = &state.audio_chunks {
         let list = session.audio_chunks.get_or_insert_with(Vec::new);

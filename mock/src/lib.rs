@@ -41,7 +41,7 @@ pub use chunks::{AudioChunk, AUDIO_CHUNK_LIMIT};
 pub use config::{CloseSpec, FaultKind, FaultSpec, LatencySpec, MockConfig, ScenarioLine};
 pub use stats::{CloseRecord, MessageCounts, MockStats, SessionStats, ToolResponseRecord};
 
-use connection::Shared;
+use connection::ServerState;
 use resumption::ResumptionStore;
 use scenario::Scenario;
 use stats::StatsHub;
@@ -84,7 +84,7 @@ impl MockServer {
             stats: stats.clone(),
             addr: loopback(rest_addr),
         });
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(ServerState {
             registry,
             resumption: ResumptionStore::new(Duration::from_millis(config.resumption_handle_ttl_ms)),
             cfg: Arc::new(config),

@@ -24,7 +24,7 @@ const CANCELLED_LIMIT: usize = 64;
 
 /// What a resumption handle restores.
 #[derive(Debug, Clone)]
-pub(crate) struct SessionState {
+pub(crate) struct SavedSession {
     pub history: VecDeque<(String, String)>,
     pub audio_bytes: u64,
     pub audio_hash: u64,
@@ -39,9 +39,9 @@ pub(crate) struct SessionState {
     pub audio_chunks: Option<AudioChunkLog>,
 }
 
-impl SessionState {
+impl SavedSession {
     pub(crate) fn new(setup: &SetupInfo, record_audio_chunks: bool) -> Self {
-        SessionState {
+        SavedSession {
             history: VecDeque::new(),
             audio_bytes: 0,
             audio_hash: super::audio::FNV_OFFSET,
@@ -71,7 +71,7 @@ pub(crate) struct Model {
     cfg: Arc<MockConfig>,
     pub setup: SetupInfo,
     vertex: bool,
-    pub state: SessionState,
+    pub state: SavedSession,
     vad: Vad,
     /// Audio (µs) inside the open manual activity.
     activity: Option<u64>,
@@ -97,7 +97,7 @@ impl Model {
         cfg: Arc<MockConfig>,
         setup: SetupInfo,
         vertex: bool,
-        state: SessionState,
+        state: SavedSession,
         scenario: ScenarioCursor,
     ) -> Self {
         Model {

@@ -4,7 +4,7 @@
 //! resuming restores exactly that state. Handles stay valid until their TTL passes (the Gemini
 //! API documents 2 h); each session keeps only its latest few handles to bound memory.
 
-use super::model::SessionState;
+use super::model::SavedSession;
 use super::wire::{self, Fatal};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -20,7 +20,7 @@ const RELEASE_GRACE: Duration = Duration::from_millis(200);
 
 struct Saved {
     session_id: String,
-    state: SessionState,
+    state: SavedSession,
     expires: Instant,
 }
 
@@ -53,7 +53,7 @@ impl ResumptionStore {
     }
 
     /// Issues a new opaque handle for the current state.
-    pub(crate) fn issue(&self, session_id: &str, state: &SessionState) -> String {
+    pub(crate) fn issue(&self, session_id: &str, state: &SavedSession) -> String {
         let mut bytes = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut bytes);
         let handle = URL_SAFE_NO_PAD.encode(bytes);
@@ -82,7 +82,7 @@ impl ResumptionStore {
         &self,
         handle: &str,
         connection: u64,
-    ) -> Result<(String, SessionState), Fatal> {
+    ) -> Result<(String, SavedSession), Fatal> {
         let deadline = tokio::time::Instant::now() + RELEASE_GRACE;
         loop {
             // Registered before the check, so a release in between is not missed.
@@ -100,7 +100,7 @@ impl ResumptionStore {
         }
     }
 
-    fn try_resume(&self, handle: &str, connection: u64) -> Result<(String, SessionState), Fatal> {
+    fn try_resume(&self, handle: &str, connection: u64) -> Result<(String, SavedSession), Fatal> {
         let mut inner = self.lock();
         let now = Instant::now();
         let found = inner

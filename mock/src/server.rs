@@ -1,7 +1,7 @@
 //! The accept loop: WebSocket upgrade with path routing, then one task per connection.
 
 use super::auth;
-use super::connection::{self, Shared};
+use super::connection::{self, ServerState};
 use super::latency;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,11 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// On shutdown, connections get this long to finish their close handshakes.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
-pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+pub(crate) async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<ServerState>,
+    shutdown: watch::Receiver<bool>,
+) {
     let mut tasks = JoinSet::new();
     let mut stop = shutdown.clone();
     // Accepted sockets, counted before the upgrade: seeds each connection's latency jitter.
@@ -46,7 +50,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shut
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drain).await;
 }
 
-async fn handle(stream: TcpStream, index: u64, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+async fn handle(stream: TcpStream, index: u64, shared: Arc<ServerState>, shutdown: watch::Receiver<bool>) {
     match shared.cfg.latency.filter(|l| l.is_active()) {
         // Without latency the WebSocket runs on the socket itself: no relay, no copies.
         None => upgrade_and_serve(stream, shared, shutdown).await,
@@ -58,7 +62,7 @@ async fn handle(stream: TcpStream, index: u64, shared: Arc<Shared>, shutdown: wa
     }
 }
 
-async fn upgrade_and_serve<S>(stream: S, shared: Arc<Shared>, shutdown: watch::Receiver<bool>)
+async fn upgrade_and_serve<S>(stream: S, shared: Arc<ServerState>, shutdown: watch::Receiver<bool>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {

@@ -33,8 +33,10 @@ pub(crate) struct UserData(pub *mut c_void);
 unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
-/// What the dispatcher and the session object share.
-pub(crate) struct Shared {
+/// How one session's events reach the application, shared by its dispatcher and the session
+/// object: the callback and userdata, the teardown hand-off, the bound playout buffer and the
+/// output-format converter.
+pub(crate) struct Delivery {
     callback: Option<EventFn>,
     userdata: UserData,
     finalizer: Mutex<Option<FinalizerFn>>,
@@ -54,9 +56,9 @@ pub(crate) struct Shared {
     frames: Mutex<(Option<bytes::Bytes>, u64)>,
 }
 
-impl Shared {
+impl Delivery {
     pub fn new(callback: Option<EventFn>, userdata: *mut c_void, finalizer: Option<FinalizerFn>) -> Self {
-        Shared {
+        Delivery {
             callback,
             userdata: UserData(userdata),
             finalizer: Mutex::new(finalizer),
@@ -171,38 +173,38 @@ impl Shared {
 
 /// Starts the dispatcher of the session at address `session` (its identity for the
 /// in-callback check).
-pub(crate) fn start(shared: std::sync::Arc<Shared>, session: usize, rx: mpsc::Receiver<FramedEvent>) {
-    runtime::callbacks().spawn_blocking(move || run(shared, session, rx));
+pub(crate) fn start(delivery: std::sync::Arc<Delivery>, session: usize, rx: mpsc::Receiver<FramedEvent>) {
+    runtime::callbacks().spawn_blocking(move || run(delivery, session, rx));
 }
 
-fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<FramedEvent>) {
-    let Some(callback) = shared.callback else {
-        shared.mark_done();
+fn run(delivery: std::sync::Arc<Delivery>, session: usize, mut rx: mpsc::Receiver<FramedEvent>) {
+    let Some(callback) = delivery.callback else {
+        delivery.mark_done();
         return;
     };
     loop {
-        if shared.stop.load(Ordering::SeqCst) {
+        if delivery.stop.load(Ordering::SeqCst) {
             break;
         }
         // Wait for an event or a stop request (a permit stored by `notify_one` is not lost).
         let next = runtime::callbacks().block_on(async {
             tokio::select! {
                 biased;
-                _ = shared.wake.notified() => None,
+                _ = delivery.wake.notified() => None,
                 event = rx.recv() => event,
             }
         });
         let Some(FramedEvent { event, frame }) = next else {
             break;
         };
-        if shared.stop.load(Ordering::SeqCst) {
+        if delivery.stop.load(Ordering::SeqCst) {
             break;
         }
         let last = event.is_closed();
-        shared.observe(&event);
-        let event = shared.convert_output(event);
+        delivery.observe(&event);
+        let event = delivery.convert_output(event);
         // One bad event must not kill the dispatcher: building the view is panic-guarded.
-        let seq = shared.frame_seq(frame.as_ref());
+        let seq = delivery.frame_seq(frame.as_ref());
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut owned = OwnedEvent::new(event, frame);
             owned.view.frame_seq = seq;
@@ -227,20 +229,20 @@ fn run(shared: std::sync::Arc<Shared>, session: usize, mut rx: mpsc::Receiver<Fr
             // SAFETY: the application's callback with its userdata; the event view and its
             // storage live until the call returns. A callback must not unwind (documented);
             // if it does, the process aborts at the `extern "C"` boundary.
-            unsafe { callback(shared.userdata.0, &owned.view) };
+            unsafe { callback(delivery.userdata.0, &owned.view) };
         }
         if last {
             break;
         }
     }
     drop(rx);
-    shared.mark_done();
-    if shared.deferred_free.load(Ordering::SeqCst) {
-        let teardown = shared.teardown.lock().unwrap_or_else(|e| e.into_inner()).take();
+    delivery.mark_done();
+    if delivery.deferred_free.load(Ordering::SeqCst) {
+        let teardown = delivery.teardown.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(teardown) = teardown {
             // A panic here must not skip the finalizer.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(teardown));
         }
-        shared.finalize();
+        delivery.finalize();
     }
 }

@@ -197,7 +197,7 @@ pub extern "C" fn gemini_live_session_set_playout(
             let p = unsafe { playout_ref(playout)? };
             Some(ReplyFeed::new(p.clone()).map_err(Error::invalid)?)
         };
-        *s.shared.playout.lock().unwrap_or_else(|e| e.into_inner()) = bound;
+        *s.delivery.playout.lock().unwrap_or_else(|e| e.into_inner()) = bound;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! `gemini_live_session`: a connected Live session, its send functions, events and teardown.
 
 use super::config::{config_ref, gemini_live_config, tools_array};
-use super::dispatch::{self, EventFn, FinalizerFn, Shared};
+use super::dispatch::{self, Delivery, EventFn, FinalizerFn};
 use super::enums::gemini_live_phase;
 use super::error::{gemini_live_result, Error};
 use super::event::{gemini_live_event, OwnedEvent};
@@ -123,7 +123,7 @@ pub(crate) struct Session {
     pub(super) handle: SessionHandle,
     /// Set by close and free: later sends fail with `CLOSED`.
     closed: AtomicBool,
-    pub(super) shared: Arc<Shared>,
+    pub(super) delivery: Arc<Delivery>,
     pull: Option<Pull>,
     send_queue: usize,
     credential_calls: Arc<CredentialCalls>,
@@ -242,10 +242,10 @@ pub extern "C" fn gemini_live_session_new(
         };
         let callback: Option<EventFn> = callback;
         let finalizer: Option<FinalizerFn> = userdata_free;
-        let shared = Arc::new(Shared::new(callback, userdata, finalizer));
+        let delivery = Arc::new(Delivery::new(callback, userdata, finalizer));
         if let Some(format) = config.output_audio {
             // Validated by the setter.
-            *shared.output.lock().unwrap_or_else(|e| e.into_inner()) =
+            *delivery.output.lock().unwrap_or_else(|e| e.into_inner()) =
                 crate::audio::converter::OutputConverter::new(format).ok();
         }
         let rx = events.into_receiver();
@@ -257,7 +257,7 @@ pub extern "C" fn gemini_live_session_new(
         let session = Box::new(Session {
             handle,
             closed: AtomicBool::new(false),
-            shared: shared.clone(),
+            delivery: delivery.clone(),
             pull,
             send_queue,
             credential_calls,
@@ -265,7 +265,7 @@ pub extern "C" fn gemini_live_session_new(
         });
         let addr = session.addr();
         if let Some(rx) = dispatcher_rx {
-            dispatch::start(shared, addr, rx);
+            dispatch::start(delivery, addr, rx);
         }
         unsafe { write_out(out, Box::into_raw(session).cast()) };
         Ok(())
@@ -329,7 +329,7 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         let in_callback = runtime::in_callback_of(session.addr());
         session.closed.store(true, Ordering::SeqCst);
         session.handle.signal_closing();
-        let Session { handle, shared, pull, credential_calls, .. } = *session;
+        let Session { handle, delivery, pull, credential_calls, .. } = *session;
         // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
         // without waiting while it winds down.
         drop(pull);
@@ -341,13 +341,13 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         };
         if in_callback {
             // The dispatcher stops after this callback returns, then runs this and the finalizer.
-            shared.defer_free(Box::new(teardown));
+            delivery.defer_free(Box::new(teardown));
             return;
         }
-        shared.request_stop();
-        shared.wait_done();
+        delivery.request_stop();
+        delivery.wait_done();
         teardown();
-        shared.finalize();
+        delivery.finalize();
     }
 }
 
@@ -930,9 +930,9 @@ pub extern "C" fn gemini_live_session_next_event(
         if event.is_closed() {
             pull.closed_delivered.store(true, Ordering::SeqCst);
         }
-        s.shared.observe(&event);
-        let event = s.shared.convert_output(event);
-        let seq = s.shared.frame_seq(frame.as_ref());
+        s.delivery.observe(&event);
+        let event = s.delivery.convert_output(event);
+        let seq = s.delivery.frame_seq(frame.as_ref());
         let mut owned = OwnedEvent::new(event, frame);
         owned.view.frame_seq = seq;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
