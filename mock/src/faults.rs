@@ -17,7 +17,7 @@ impl ConnectionFaults {
     pub(crate) fn new(all: &[FaultSpec], connection: u64) -> Self {
         let armed = all
             .iter()
-            .filter(|f| f.connection.map_or(true, |c| u64::from(c) == connection))
+            .filter(|f| f.connection.is_none_or(|c| u64::from(c) == connection))
             .cloned()
             .collect();
         ConnectionFaults { armed }

@@ -117,7 +117,7 @@ impl ScenarioCursor {
     pub(crate) fn fire(&mut self, events: &[Event], now: Instant, out: &mut Outbox) -> bool {
         let mut matched = false;
         for (i, (trigger, line)) in self.scenario.lines.iter().enumerate() {
-            let this_connection = line.connection.map_or(true, |c| u64::from(c) == self.connection);
+            let this_connection = line.connection.is_none_or(|c| u64::from(c) == self.connection);
             if !this_connection || (line.once && self.fired[i]) || !events.iter().any(|e| trigger.matches(e))
             {
                 continue;

@@ -288,7 +288,7 @@ async fn replies_table_matches_the_running_mock() {
             None => Vec::new(),
         };
         assert!(
-            expected.last().map_or(true, |t| !t.ends_with('+')),
+            expected.last().is_none_or(|t| !t.ends_with('+')),
             "{label}: the last expected frame must be a single one"
         );
 

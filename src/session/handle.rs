@@ -219,7 +219,7 @@ impl SessionHandle {
     pub fn is_finished(&self) -> bool {
         lock(&self.lifecycle.abort)
             .as_ref()
-            .map_or(true, AbortHandle::is_finished)
+            .is_none_or(AbortHandle::is_finished)
     }
 
     /// Stops the connection loop now, without a close handshake: the socket is dropped (the
