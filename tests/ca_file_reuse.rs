@@ -3,6 +3,7 @@
 //! (through the C ABI, against a scripted `wss://` server on loopback).
 
 mod cabi;
+mod tls;
 
 use cabi::*;
 use futures_util::{SinkExt, StreamExt};
@@ -10,29 +11,8 @@ use gemini_live::ffi::config::gemini_live_config_set_ca_file;
 use gemini_live::ffi::enums::gemini_live_event_kind as K;
 use gemini_live::ffi::error::gemini_live_result;
 use serde_json::Value;
-use std::sync::Arc;
+use tls::{acceptor, CA_PEM};
 use tokio_tungstenite::tungstenite::Message;
-
-const CA_PEM: &str = include_str!("fixtures/tls/ca.pem");
-const SERVER_PEM: &str = include_str!("fixtures/tls/server.pem");
-const SERVER_KEY: &str = include_str!("fixtures/tls/server.key");
-
-fn acceptor() -> tokio_rustls::TlsAcceptor {
-    let certs = rustls_pemfile::certs(&mut SERVER_PEM.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("server certificate");
-    let key = rustls_pemfile::private_key(&mut SERVER_KEY.as_bytes())
-        .expect("server key")
-        .expect("a key");
-    let config =
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .expect("server config");
-    tokio_rustls::TlsAcceptor::from(Arc::new(config))
-}
 
 /// Serves three TLS connections: the first answers `setup` with a resumable handle and a
 /// goAway (so the client moves), the second and third (the move, then a second session) just

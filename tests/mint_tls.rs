@@ -6,29 +6,14 @@
 use gemini_live::transport::{create_auth_token, Error, RestEndpoint, Secret, TlsConfig, TokenRequest};
 use gemini_live_mock::{MockConfig, MockServer};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 
-const SERVER_PEM: &str = include_str!("fixtures/tls/server.pem");
-const SERVER_KEY: &str = include_str!("fixtures/tls/server.key");
+mod tls;
 
 /// Accepts TLS on a loopback port and relays each connection's plain bytes to `upstream`.
 async fn tls_terminator(upstream: String) -> String {
-    let certs = rustls_pemfile::certs(&mut SERVER_PEM.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("server certificate");
-    let key = rustls_pemfile::private_key(&mut SERVER_KEY.as_bytes())
-        .expect("server key")
-        .expect("a key");
-    let config =
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .expect("server config");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tls::acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
