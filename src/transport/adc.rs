@@ -135,6 +135,12 @@ fn load_file(path: &Path) -> Result<Source, Error> {
     let json: Value = serde_json::from_str(&text)
         .map_err(|_| credential(format!("the credentials file {} is not JSON", path.display())))?;
     let field = |name: &str| json.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
+    // Both file kinds may name their own token endpoint (a test or a private deployment).
+    let token_uri = || {
+        Some(field("token_uri"))
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| DEFAULT_TOKEN_URI.to_owned())
+    };
     match field("type").as_str() {
         "service_account" => {
             // gcp_auth's errors name the failing step, never the key.
@@ -147,9 +153,7 @@ fn load_file(path: &Path) -> Result<Source, Error> {
                     path.display()
                 )));
             }
-            let token_uri = Some(field("token_uri"))
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| DEFAULT_TOKEN_URI.to_owned());
+            let token_uri = token_uri();
             Ok(Source::ServiceAccount {
                 account: Box::new(account),
                 email,
@@ -166,9 +170,7 @@ fn load_file(path: &Path) -> Result<Source, Error> {
                     path.display()
                 )));
             }
-            let token_uri = Some(field("token_uri"))
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| DEFAULT_TOKEN_URI.to_owned());
+            let token_uri = token_uri();
             Ok(Source::User {
                 client_id,
                 client_secret: Secret::new(client_secret),
