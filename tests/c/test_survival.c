@@ -43,6 +43,9 @@ static void streams_across_three_reconnects(void) {
       "{\"kind\":\"close_1011\",\"connection\":2,\"after_messages\":40},"
       "{\"kind\":\"drop_tcp\",\"connection\":3,\"after_messages\":40}]}");
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
+  /* Vertex AI (the mock's Vertex path): `transparent` resumption, replay by the server's index,
+   * is a Vertex setting; a Gemini API session refuses it before connecting. */
+  CHECK_OK(gemini_live_config_set_vertex(cfg, "test-project", "us-central1", "test-token"));
   CHECK_OK(gemini_live_config_set_session_resumption(cfg, true, NULL, true));
   CHECK_OK(gemini_live_config_set_tools_json(cfg, "[{\"functionDeclarations\":[{\"name\":\"lookup\"}]}]"));
   /* Paced at three times real time: the faults land in the middle of the stream. */
