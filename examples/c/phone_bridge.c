@@ -27,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "wav.h"
+
 #define RATE 8000
 #define FRAME 160           /* 20 ms at 8 kHz: one RTP packet of PCMU */
 #define FRAME_NS 20000000L
@@ -68,43 +70,6 @@ static int16_t ulaw_decode(uint8_t code) {
 #define ULAW_SILENCE 0xFF /* ulaw_encode(0) */
 
 /* ---- the caller's line: 16 kHz WAV -> telephone band -> 8 kHz -> μ-law ---- */
-
-/* Reads a 16-bit mono PCM WAV file (any chunk order); host is little-endian like the WAV. */
-static int16_t *read_wav(const char *path, size_t *samples, uint32_t *rate) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  uint8_t hdr[12];
-  uint16_t channels = 0, bits = 0;
-  if (fread(hdr, 1, 12, f) != 12 || memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4)) goto bad;
-  for (;;) {
-    uint8_t ch[8];
-    if (fread(ch, 1, 8, f) != 8) goto bad;
-    uint32_t size = ch[4] | ch[5] << 8 | ch[6] << 16 | (uint32_t)ch[7] << 24;
-    if (!memcmp(ch, "fmt ", 4)) {
-      uint8_t fmt[16];
-      if (size < 16 || fread(fmt, 1, 16, f) != 16) goto bad;
-      channels = fmt[2] | fmt[3] << 8;
-      *rate = fmt[4] | fmt[5] << 8 | fmt[6] << 16 | (uint32_t)fmt[7] << 24;
-      bits = fmt[14] | fmt[15] << 8;
-      fseek(f, (long)(size - 16 + (size & 1)), SEEK_CUR);
-    } else if (!memcmp(ch, "data", 4)) {
-      if (channels != 1 || bits != 16) goto bad;
-      int16_t *pcm = malloc(size ? size : 1);
-      if (!pcm || fread(pcm, 1, size, f) != size) {
-        free(pcm);
-        goto bad;
-      }
-      fclose(f);
-      *samples = size / 2;
-      return pcm;
-    } else {
-      fseek(f, (long)(size + (size & 1)), SEEK_CUR);
-    }
-  }
-bad:
-  fclose(f);
-  return NULL;
-}
 
 /* 16 kHz -> 8 kHz μ-law: a 63-tap windowed-sinc low-pass at 3.4 kHz (the telephone band's top;
  * it also keeps aliases out), every second sample kept. Returns whole 20 ms frames, padded with
@@ -196,26 +161,6 @@ static void on_event(void *userdata, const gemini_live_event *ev) {
   pthread_mutex_unlock(&b->mu);
 }
 
-static void put32(uint8_t *p, uint32_t v) { p[0] = v, p[1] = v >> 8, p[2] = v >> 16, p[3] = v >> 24; }
-
-static int write_wav(const char *path, const int16_t *pcm, size_t samples, uint32_t rate) {
-  size_t len = samples * 2;
-  uint8_t h[44] = "RIFF____WAVEfmt ____________________data____";
-  put32(h + 4, (uint32_t)(36 + len));
-  put32(h + 16, 16);
-  h[20] = 1, h[21] = 0; /* PCM */
-  h[22] = 1, h[23] = 0; /* mono */
-  put32(h + 24, rate);
-  put32(h + 28, rate * 2);
-  h[32] = 2, h[33] = 0;  /* block align */
-  h[34] = 16, h[35] = 0; /* bits */
-  put32(h + 40, (uint32_t)len);
-  FILE *f = fopen(path, "wb");
-  if (!f) return -1;
-  int ok = fwrite(h, 1, 44, f) == 44 && fwrite(pcm, 1, len, f) == len;
-  return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 static void next_tick(struct timespec *t) {
   t->tv_nsec += FRAME_NS;
   while (t->tv_nsec >= 1000000000L) t->tv_nsec -= 1000000000L, t->tv_sec++;
@@ -232,9 +177,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: phone_bridge QUESTION-16k.wav HEARD.wav\n");
     return 2;
   }
-  size_t n = 0;
+  size_t bytes = 0;
   uint32_t wav_rate = 0;
-  int16_t *pcm = read_wav(argv[1], &n, &wav_rate);
+  int16_t *pcm = (int16_t *)read_wav(argv[1], &bytes, &wav_rate);
+  size_t n = bytes / 2;
   if (!pcm || wav_rate != 16000) {
     fprintf(stderr, "phone_bridge: %s is not a 16 kHz mono PCM16 WAV\n", argv[1]);
     free(pcm);
@@ -346,7 +292,7 @@ int main(int argc, char **argv) {
   if (!heard_pcm) return fail("out of memory");
   for (size_t i = 0; i < ticks * FRAME; i++) heard_pcm[i] = ulaw_decode(heard[i]);
   free(heard);
-  int wrote = write_wav(argv[2], heard_pcm, ticks * FRAME, RATE);
+  int wrote = write_wav(argv[2], (const uint8_t *)heard_pcm, ticks * FRAME * sizeof *heard_pcm, RATE);
   free(heard_pcm);
 
   /* the checks */

@@ -343,25 +343,21 @@ impl Supervisor {
                         Some(Err(e)) => break read_error(e),
                         Some(Ok(frame)) => frame,
                     };
-                    let payload: &[u8] = match &frame {
-                        Message::Text(t) => t.as_bytes(),
+                    // The frame's text, shared (not copied) by the events decoded from it.
+                    let text: Bytes = match frame {
+                        Message::Text(t) => t.into(),
                         Message::Binary(b) => b,
                         Message::Close(close) => break server_close(close.as_ref()),
                         Message::Pong(payload) => {
-                            if let Some(count) = link.receipts.and_then(|r| r.read_pong(payload)) {
+                            if let Some(count) = link.receipts.and_then(|r| r.read_pong(&payload)) {
                                 link.read_count = link.read_count.max(count);
                             }
                             continue;
                         }
                         _ => continue,
                     };
-                    match ServerMessage::decode(payload) {
+                    match ServerMessage::decode(&text) {
                         Err(e) => {
-                            let text = match &frame {
-                                Message::Text(t) => Bytes::from(t.clone()),
-                                Message::Binary(b) => b.clone(),
-                                _ => Bytes::new(),
-                            };
                             self.emitter.emit_framed(SessionEvent::Error {
                                 code: ErrorCode::MalformedFrame, message: e.to_string(), fatal: false,
                             }, Some(text)).await;
@@ -377,11 +373,6 @@ impl Supervisor {
                                 // Nothing to report by kind: the frame itself is the raw view.
                                 events.push(SessionEvent::Raw("{}".into()));
                             }
-                            let text = match frame {
-                                Message::Text(t) => Bytes::from(t),
-                                Message::Binary(b) => b,
-                                _ => Bytes::new(),
-                            };
                             for event in events.drain(..) {
                                 self.emitter.emit_framed(event, Some(text.clone())).await;
                             }
