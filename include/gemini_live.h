@@ -120,6 +120,29 @@ typedef uint32_t gemini_live_close_class;
 #endif // __cplusplus
 
 /**
+ * How a callback session's events reach its callback (`gemini_live_config_set_delivery`).
+ */
+enum gemini_live_delivery
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * On the library's callback pool (threads `gemini-live-cb`, about one per core, shared by
+   * all sessions), never on a network thread. The default.
+   */
+  GEMINI_LIVE_DELIVERY_POOL = 0,
+  /**
+   * On the network thread that decoded the frame, with no hand-off: the lowest latency, for
+   * callbacks that return quickly and never block (see `gemini_live_config_set_delivery`).
+   */
+  GEMINI_LIVE_DELIVERY_INLINE = 1,
+};
+#ifndef __cplusplus
+typedef uint32_t gemini_live_delivery;
+#endif // __cplusplus
+
+/**
  * The category of an `ERROR` event.
  */
 enum gemini_live_error_kind
@@ -859,7 +882,7 @@ typedef struct gemini_live_audio_format {
  * code to fail that attempt (the first connection then fails with
  * `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
  *
- * Threads: runs on a library callback thread (`gemini-live-cb`), never on a network thread,
+ * Threads: runs on a library thread (`gemini-live-cb-rt`), never on a network thread,
  * possibly concurrently for different sessions; it may block (e.g. to fetch a token).
  * `buf` and `out_len` are valid only during the call. Must not unwind or longjmp.
  */
@@ -1066,10 +1089,14 @@ typedef struct gemini_live_event {
  * The event callback: `userdata` as registered, and one event, borrowed until the callback
  * returns.
  *
- * Threads: called on a library callback thread (`gemini-live-cb`), never on a network
- * thread. Events of one session arrive in order, one at a time (never concurrently); events of
- * different sessions may arrive concurrently on different threads. A slow callback delays only
- * its own session (whose network reading waits for it), never other sessions.
+ * Threads: by default on the library's callback pool (threads `gemini-live-cb`, about one per
+ * core, shared by all sessions), never on a network thread; with
+ * `gemini_live_config_set_delivery(INLINE)` on the network thread that decoded the frame (see
+ * there for what an inline callback may do). Events of one session arrive in order, one at a
+ * time (never concurrently); events of different sessions may arrive concurrently on
+ * different threads. A slow pool callback delays only its own session (up to 256 of its
+ * events queue, then its network reading waits) and holds one pool thread; other sessions go
+ * on (the pool adds up to four threads, after 20 ms, while callbacks block).
  *
  * Re-entrancy: the callback may call every send function, `gemini_live_session_close`, and
  * `gemini_live_session_free` on its own session (the teardown then completes right after the
@@ -1452,6 +1479,33 @@ gemini_live_result gemini_live_config_set_ca_file(struct gemini_live_config *con
  */
 gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_config *config,
                                                           uint32_t messages);
+
+/**
+ * Chooses where the event callback of sessions created from this config runs, a
+ * `GEMINI_LIVE_DELIVERY_*` value (pull-mode sessions, created without a callback, ignore it):
+ *
+ * - `POOL` (default): on the library's callback pool, a few threads (one per core, at least
+ *   two; up to four more are added while callbacks block) shared by every session. Each
+ *   session's events are queued (up to 256) between the network and its callback; a slow
+ *   callback holds one pool thread and delays its own session's events, and when that queue
+ *   is full its network reading waits. Other sessions go on, on the other threads.
+ * - `INLINE`: on the network thread that decoded the frame, with no queue and no hand-off
+ *   (the lowest latency). The callback must return quickly and never block: while it runs,
+ *   that network thread (one of at most four, shared by all sessions) serves nothing else.
+ *   From an inline callback: sends work (but with audio pacing on a send may sleep: do not
+ *   pace from it), `gemini_live_session_close` works, `gemini_live_session_free` returns at
+ *   once and finishes the teardown and the finalizer on a library thread (whichever session
+ *   it frees), and `gemini_live_session_new` fails with `INVALID_ARGUMENT` (it blocks). The
+ *   events of the connection (up to `CONNECTED`) are delivered on the thread calling
+ *   `gemini_live_session_new`, before it returns; all later ones on network threads.
+ *
+ * Both keep each session's events in order, one at a time, and the same teardown rules.
+ *
+ * Threads: not concurrently with other calls on the same config. Errors: `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (unknown value).
+ */
+gemini_live_result gemini_live_config_set_delivery(struct gemini_live_config *config,
+                                                   uint32_t delivery);
 
 /**
  * Sets the largest client message sessions of this config send, in bytes of encoded JSON

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: gemini-live-load [--sessions N] [--seconds S] [--mock-url ws://HOST:PORT] \
 [--floor] [--json] [--ping-hz F] [--warmup S] [--start-spread-ms MS] [--mock-threads N] [--mock-bin PATH] \
-[--connect-threads N] [--codec pcm|mulaw]";
+[--connect-threads N] [--codec pcm|mulaw] [--delivery pool|inline] [--no-audio]";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -35,6 +35,10 @@ pub struct Args {
     /// The application's audio format: 16 kHz PCM16 in / 24 kHz PCM16 out, or 8 kHz μ-law
     /// both ways (see `codec.rs`).
     pub codec: Codec,
+    /// Callbacks run inline on the network threads (`gemini_live_config_set_delivery`).
+    pub inline: bool,
+    /// Sessions send only the pings (many sessions, little traffic: thread and order checks).
+    pub no_audio: bool,
 }
 
 impl Default for Args {
@@ -52,6 +56,8 @@ impl Default for Args {
             connect_threads: 4,
             start_spread_ms: 1000,
             codec: Codec::Pcm,
+            inline: false,
+            no_audio: false,
         }
     }
 }
@@ -78,6 +84,14 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--connect-threads" => a.connect_threads = num(val(&mut it, &flag)?, &flag)?,
             "--start-spread-ms" => a.start_spread_ms = num(val(&mut it, &flag)?, &flag)?,
             "--codec" => a.codec = Codec::parse(&val(&mut it, &flag)?)?,
+            "--delivery" => {
+                a.inline = match val(&mut it, &flag)?.as_str() {
+                    "pool" => false,
+                    "inline" => true,
+                    other => return Err(format!("--delivery: pool or inline, not {other}")),
+                }
+            }
+            "--no-audio" => a.no_audio = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }

@@ -34,6 +34,7 @@ const DRAIN_BOUND_S: f64 = 30.0;
 use serde_json::json;
 use stats::Samples;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering::Relaxed;
 
 fn main() -> ExitCode {
     let args = match args::parse(std::env::args().skip(1)) {
@@ -44,6 +45,16 @@ fn main() -> ExitCode {
         }
     };
     clock::now_ns();
+    let open_files = usage::raise_open_files();
+    // A socket per session here, and the mock's end of each in the spawned mock (which
+    // inherits the limit), plus some slack.
+    if (args.sessions as u64) + 64 > open_files {
+        eprintln!(
+            "gemini-live-load: {} sessions need more than the {open_files} open files this process may have (ulimit -Hn)",
+            args.sessions
+        );
+        return ExitCode::from(2);
+    }
     let rss_baseline = usage::rss_bytes();
     let heap_baseline = usage::heap_in_use();
     let threads_baseline = usage::threads();
@@ -64,7 +75,7 @@ fn main() -> ExitCode {
         .unwrap_or_default();
 
     // The library, through the C ABI.
-    let config = match sessions::Config::new(&url, args.codec) {
+    let config = match sessions::Config::new(&url, args.codec, args.inline) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("gemini-live-load: {e}");
@@ -87,6 +98,7 @@ fn main() -> ExitCode {
         start_spread_ms: args.start_spread_ms,
         other_pid: mock.as_ref().map(|m| m.pid()),
         codec: args.codec,
+        audio: !args.no_audio,
     };
     let tails = match args.codec.tails() {
         Ok(t) => t,
@@ -115,6 +127,10 @@ fn main() -> ExitCode {
             .flat_map(|s| std::mem::take(&mut *s.counters.rtts.lock().unwrap()))
             .collect(),
     );
+    let order_errors: u64 = sessions
+        .iter()
+        .map(|s| s.counters.order_errors.load(Relaxed))
+        .sum();
     let t_free = clock::now_ns();
     drop(sessions);
     let free_s = (clock::now_ns() - t_free) as f64 / 1e9;
@@ -152,6 +168,9 @@ fn main() -> ExitCode {
             "seconds": args.seconds,
             "start_spread_ms": args.start_spread_ms,
             "codec": args.codec.name(),
+            "delivery": if args.inline { "inline" } else { "pool" },
+            "audio": !args.no_audio,
+            "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             "audio_bytes_unit": args.codec.units(),
             "input_filter_held_us_per_session": tails.input_held_us,
             "output_filter_held_audio_bytes_per_session": tails.output_held_bytes,
@@ -175,6 +194,7 @@ fn main() -> ExitCode {
             "heap_per_session_kib": report::num(heap_per_session / 1024.0),
             "threads_baseline": threads_baseline,
             "threads_steady": ticks.threads_steady,
+            "library_threads": ticks.threads_steady.saturating_sub(threads_baseline),
         },
         "schedule": {
             "chunks_sent": ticks.chunks_ok.iter().sum::<u64>(),
@@ -200,6 +220,7 @@ fn main() -> ExitCode {
             "sessions_short": loss.sessions_short,
             "error_events": loss.errors,
             "closed_early": loss.closed,
+            "order_errors": order_errors,
         },
         "drain": drain_report(&loss),
         "rtt": {
@@ -227,7 +248,11 @@ fn main() -> ExitCode {
         });
     }
     report::print(&out, args.json);
-    let ok = lost_audio_bytes == 0 && loss.lost_pongs == 0 && ticks.send_errors == 0 && loss.closed == 0;
+    let ok = lost_audio_bytes == 0
+        && loss.lost_pongs == 0
+        && ticks.send_errors == 0
+        && loss.closed == 0
+        && order_errors == 0;
     if ok {
         ExitCode::SUCCESS
     } else {

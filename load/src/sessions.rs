@@ -28,19 +28,56 @@ pub struct Counters {
     pub closed: AtomicU64,
     /// Round trips `send_realtime_text("ping:<ns>")` → `TEXT "pong:<ns>"`, in ns.
     pub rtts: Mutex<Vec<u64>>,
+    /// Events out of order (see `Order`).
+    pub order_errors: AtomicU64,
+    /// Replies arrive as the service's 24 kHz PCM16 (no output format set).
+    pcm_replies: bool,
+    order: Mutex<Order>,
 }
 
-/// The event callback: counts; for a pong, the round trip from the timestamp it carries.
+/// What the order check remembers of one session. The mock answers in order, so: `CONNECTED`
+/// comes once, before any reply; pongs carry strictly increasing send times (one thread sends
+/// every session's pings in time order); with PCM every turn holds exactly one answer's audio
+/// (audio moved across a `TURN_COMPLETE` would break it); nothing follows `CLOSED`.
+#[derive(Default)]
+struct Order {
+    connected: bool,
+    closed: bool,
+    last_pong: u64,
+    turn_audio: u64,
+}
+
+/// Audio bytes of one answer of the mock in load mode at 24 kHz PCM16 (1 s).
+const ANSWER_BYTES: u64 = 48_000;
+
+/// The event callback: counts; for a pong, the round trip from the timestamp it carries; and
+/// checks the order (`Order`).
 unsafe extern "C" fn on_event(userdata: *mut c_void, event: *const gemini_live_event) {
     let now = now_ns();
     let c = &*(userdata as *const Counters);
     let ev = &*event;
+    // One callback at a time per session (the library's promise), so this lock never waits;
+    // a violation of that promise would show as a broken order, not a deadlock.
+    let mut order = c.order.lock().unwrap();
+    let mut in_order = !order.closed;
     match ev.kind {
+        gemini_live_event_kind::Connected => {
+            in_order &= !order.connected;
+            order.connected = true;
+        }
         gemini_live_event_kind::Audio => {
+            in_order &= order.connected;
+            order.turn_audio += ev.data_len as u64;
             c.audio_bytes.fetch_add(ev.data_len as u64, Relaxed);
             c.audio_events.fetch_add(1, Relaxed);
         }
         gemini_live_event_kind::TurnComplete => {
+            // Only PCM replies arrive in whole answers (a converted format's filter holds a
+            // tail back across turns).
+            if c.pcm_replies {
+                in_order &= order.turn_audio == ANSWER_BYTES;
+            }
+            order.turn_audio = 0;
             c.turns.fetch_add(1, Relaxed);
         }
         gemini_live_event_kind::Text if !ev.text.is_null() => {
@@ -50,6 +87,8 @@ unsafe extern "C" fn on_event(userdata: *mut c_void, event: *const gemini_live_e
                 .and_then(|t| std::str::from_utf8(t).ok())
                 .and_then(|t| t.parse::<u64>().ok())
             {
+                in_order &= sent > order.last_pong;
+                order.last_pong = sent;
                 c.pongs.fetch_add(1, Relaxed);
                 c.rtts.lock().unwrap().push(now.saturating_sub(sent));
             }
@@ -58,9 +97,13 @@ unsafe extern "C" fn on_event(userdata: *mut c_void, event: *const gemini_live_e
             c.errors.fetch_add(1, Relaxed);
         }
         gemini_live_event_kind::Closed => {
+            order.closed = true;
             c.closed.fetch_add(1, Relaxed);
         }
         _ => {}
+    }
+    if !in_order {
+        c.order_errors.fetch_add(1, Relaxed);
     }
 }
 
@@ -85,7 +128,7 @@ unsafe impl Sync for Config {}
 
 impl Config {
     /// With a codec other than PCM, reply audio is delivered in its format.
-    pub fn new(base_url: &str, codec: Codec) -> Result<Config, String> {
+    pub fn new(base_url: &str, codec: Codec, inline: bool) -> Result<Config, String> {
         let mut cfg = std::ptr::null_mut();
         check(gemini_live_config_new(&mut cfg), "config_new")?;
         let cfg = Config(cfg);
@@ -102,6 +145,12 @@ impl Config {
             gemini_live_config_set_response_modality(cfg.0, gemini_live_modality::Audio as u32),
             "set_response_modality",
         )?;
+        if inline {
+            check(
+                gemini_live_config_set_delivery(cfg.0, gemini_live_delivery::Inline as u32),
+                "set_delivery",
+            )?;
+        }
         if let Some(format) = codec.format() {
             check(
                 gemini_live_config_set_output_audio_format(cfg.0, &format),
@@ -132,7 +181,10 @@ unsafe impl Sync for Session {}
 impl Session {
     /// `gemini_live_session_new`: blocks until `setupComplete`.
     pub fn connect(config: &Config, codec: Codec) -> Result<Session, String> {
-        let counters = Arc::new(Counters::default());
+        let counters = Arc::new(Counters {
+            pcm_replies: codec.format().is_none(),
+            ..Counters::default()
+        });
         let userdata = Arc::into_raw(counters.clone()) as *mut c_void;
         let mut ptr = std::ptr::null_mut();
         let r = gemini_live_session_new(config.0, Some(on_event), userdata, Some(free_counters), &mut ptr);

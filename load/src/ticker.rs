@@ -32,6 +32,8 @@ pub struct Plan {
     pub other_pid: Option<u32>,
     /// The frames' format.
     pub codec: Codec,
+    /// Send the audio frames (else only the pings).
+    pub audio: bool,
 }
 
 #[derive(Default, Debug)]
@@ -117,20 +119,16 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
             if k < first || k >= first + ticks {
                 continue;
             }
+            let pings = (k + i as u64) % ping_every == 0;
+            if !plan.audio && !pings {
+                continue;
+            }
             let due = tick_start + (phase_ms[i] % chunk_ms) * 1_000_000;
             sleep_until(due);
-            let res = s.send_audio(&pcm);
-            let late = now_ns().saturating_sub(due);
-            r.lateness.record(late);
-            if late > LATE_NS {
-                r.late_chunks += 1;
+            if plan.audio {
+                send_chunk(s, &pcm, due, i, &mut r);
             }
-            if res == gemini_live_result::Ok {
-                r.chunks_ok[i] += 1;
-            } else {
-                r.send_errors += 1;
-            }
-            if (k + i as u64) % ping_every == 0 {
+            if pings {
                 if s.send_ping(&mut ping_buf) == gemini_live_result::Ok {
                     r.pings_ok[i] += 1;
                 } else {
@@ -148,4 +146,19 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
         r.threads_steady = usage::threads();
     }
     r
+}
+
+/// Sends session `i`'s audio frame due at `due` and records how late the call returned.
+fn send_chunk(s: &Session, frame: &[u8], due: u64, i: usize, r: &mut TickReport) {
+    let res = s.send_audio(frame);
+    let late = now_ns().saturating_sub(due);
+    r.lateness.record(late);
+    if late > LATE_NS {
+        r.late_chunks += 1;
+    }
+    if res == gemini_live_result::Ok {
+        r.chunks_ok[i] += 1;
+    } else {
+        r.send_errors += 1;
+    }
 }

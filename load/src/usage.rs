@@ -77,3 +77,36 @@ pub fn heap_in_use() -> u64 {
     let m = unsafe { mallinfo2() };
     (m.uordblks + m.hblkhd) as u64
 }
+
+/// Raises this process's open-file limit to its hard limit (children inherit it), so that
+/// thousands of sessions (a socket each, and the mock's end of each) fit. Returns the limit now
+/// in force.
+pub fn raise_open_files() -> u64 {
+    #[repr(C)]
+    struct RLimit {
+        cur: u64,
+        max: u64,
+    }
+    const RLIMIT_NOFILE: i32 = 7;
+    extern "C" {
+        fn getrlimit(resource: i32, rlim: *mut RLimit) -> i32;
+        fn setrlimit(resource: i32, rlim: *const RLimit) -> i32;
+    }
+    let mut lim = RLimit { cur: 0, max: 0 };
+    // SAFETY: plain libc calls with a valid struct of the kernel's layout (two rlim_t, 64-bit).
+    unsafe {
+        if getrlimit(RLIMIT_NOFILE, &mut lim) != 0 {
+            return 0;
+        }
+        if lim.cur < lim.max {
+            let raised = RLimit {
+                cur: lim.max,
+                max: lim.max,
+            };
+            if setrlimit(RLIMIT_NOFILE, &raised) == 0 {
+                lim.cur = lim.max;
+            }
+        }
+    }
+    lim.cur
+}

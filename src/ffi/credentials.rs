@@ -1,5 +1,5 @@
 //! The C credential callback as a transport [`CredentialProvider`]: the callback runs on a
-//! library callback thread (`gemini-live-cb`), never on a network thread, and its bytes are
+//! library thread (`gemini-live-cb-rt`), never on a network thread, and its bytes are
 //! checked like any credential.
 
 use super::error::gemini_live_result;
@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// code to fail that attempt (the first connection then fails with
 /// `GEMINI_LIVE_RESULT_CREDENTIAL`; a reconnect attempt is retried per the reconnect policy).
 ///
-/// Threads: runs on a library callback thread (`gemini-live-cb`), never on a network thread,
+/// Threads: runs on a library thread (`gemini-live-cb-rt`), never on a network thread,
 /// possibly concurrently for different sessions; it may block (e.g. to fetch a token).
 /// `buf` and `out_len` are valid only during the call. Must not unwind or longjmp.
 pub type gemini_live_credential_callback = Option<

@@ -1,23 +1,44 @@
-//! Event delivery to C: one dispatcher per callback-mode session, on the callback pool.
+//! Event delivery to C, in one of two modes chosen per config
+//! (`gemini_live_config_set_delivery`):
 //!
-//! The session's connection loop pushes events into a bounded channel and waits when it is
-//! full (so a slow callback slows only its own session). The dispatcher, a long-lived blocking
-//! task on a `gemini-live-cb` thread, pops them and calls the callback one at a time, in order.
+//! - **Pool** (default): the session's connection loop pushes events into a bounded queue and
+//!   waits when it is full (so a slow callback slows only its own session). A delivery future
+//!   on the callback pool (`callback_pool`) pops them and calls the callback one at a time, in
+//!   order: threads grow with the cores, not with the sessions.
+//! - **Inline**: the connection loop calls the callback itself, on the network thread that
+//!   decoded the frame, with no queue and no hand-off; the application promises short
+//!   callbacks.
 //!
-//! Teardown (docs/c-api.md, "Teardown"): `gemini_live_session_free` sets `stop`, wakes the dispatcher and
-//! waits for `done`; the dispatcher checks `stop` before every callback, so no callback starts
-//! after `free` returns. `free` then ends the session (bounded close handshake, then abort) and
-//! runs the finalizer. A `free` from inside the session's own callback cannot wait for itself:
-//! it hands the session's teardown to the dispatcher and returns; the dispatcher stops after
-//! that callback returns, runs the teardown, then the finalizer.
+//! Teardown (docs/c-api.md, "Teardown"): `gemini_live_session_free` sets `stop`, wakes the
+//! delivery and waits for `done` (pool) or for a callback in progress to return (inline: the
+//! `gate`); `stop` is checked before every callback, so no callback starts after `free`
+//! returns. `free` then ends the session (bounded close handshake, then abort) and runs the
+//! finalizer. A `free` from inside a callback cannot wait for itself: it hands the teardown to
+//! the delivery (pool: after that callback returns; inline: to a library thread) and returns.
 
+use super::callback_pool;
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
-use crate::session::{ErrorCode, FramedEvent, SessionEvent};
+use crate::session::{ErrorCode, FramedEvent, InlineConsumer, SessionEvent};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use tokio::sync::{mpsc, Notify};
+
+/// Events a pool delivery hands to the callback before it lets other sessions have its
+/// thread.
+const BATCH: usize = 32;
+
+/// How a session's events reach the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// `gemini_live_session_next_event` (no callback).
+    Pull,
+    /// The callback, on the callback pool.
+    Pool,
+    /// The callback, on the network thread.
+    Inline,
+}
 
 /// The application's event callback (see `gemini_live_event_callback`).
 pub(crate) type EventFn = unsafe extern "C" fn(userdata: *mut c_void, event: *const gemini_live_event);
@@ -37,6 +58,7 @@ unsafe impl Sync for UserData {}
 /// object: the callback and userdata, the teardown hand-off, the bound playout buffer and the
 /// output-format converter.
 pub(crate) struct Delivery {
+    mode: Mode,
     callback: Option<EventFn>,
     userdata: UserData,
     finalizer: Mutex<Option<FinalizerFn>>,
@@ -46,6 +68,10 @@ pub(crate) struct Delivery {
     wake: Notify,
     done: Mutex<bool>,
     done_cv: Condvar,
+    /// Held while an inline callback runs (`free` takes it to wait for one in progress). Until
+    /// `gemini_live_session_new` has succeeded it holds the inline events instead of delivering
+    /// them: a session that fails to connect never calls its callback.
+    gate: Mutex<Option<Vec<FramedEvent>>>,
     /// The playout buffer bound with `gemini_live_session_set_playout`, fed from the event
     /// stream before the application sees each event.
     pub playout: Mutex<Option<crate::audio::reply_feed::ReplyFeed>>,
@@ -57,8 +83,20 @@ pub(crate) struct Delivery {
 }
 
 impl Delivery {
-    pub fn new(callback: Option<EventFn>, userdata: *mut c_void, finalizer: Option<FinalizerFn>) -> Self {
+    /// `callback` None selects pull mode whatever `inline` says.
+    pub fn new(
+        callback: Option<EventFn>,
+        inline: bool,
+        userdata: *mut c_void,
+        finalizer: Option<FinalizerFn>,
+    ) -> Self {
+        let mode = match (callback, inline) {
+            (None, _) => Mode::Pull,
+            (Some(_), false) => Mode::Pool,
+            (Some(_), true) => Mode::Inline,
+        };
         Delivery {
+            mode,
             callback,
             userdata: UserData(userdata),
             finalizer: Mutex::new(finalizer),
@@ -66,8 +104,10 @@ impl Delivery {
             deferred_free: AtomicBool::new(false),
             teardown: Mutex::new(None),
             wake: Notify::new(),
-            done: Mutex::new(callback.is_none()),
+            // Only a pool delivery has a task to finish.
+            done: Mutex::new(mode != Mode::Pool),
             done_cv: Condvar::new(),
+            gate: Mutex::new((mode == Mode::Inline).then(Vec::new)),
             playout: Mutex::new(None),
             output: Mutex::new(None),
             frames: Mutex::new((None, 0)),
@@ -149,16 +189,38 @@ impl Delivery {
         self.wake.notify_one();
     }
 
-    /// Marks the teardown as the dispatcher's job (free from inside the callback): after the
-    /// current callback returns it runs `teardown`, then the finalizer.
-    pub fn defer_free(&self, teardown: Teardown) {
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The identity of this delivery for the in-callback check (`runtime::in_callback_of`).
+    pub fn id(self: &Arc<Self>) -> usize {
+        Arc::as_ptr(self) as usize
+    }
+
+    /// `free` from inside a callback: no callback starts after this one; `teardown` and then
+    /// the finalizer run once it has returned (pool: on its thread, right after it; inline: on
+    /// a library thread, once the session's loop, which is running this callback, has ended).
+    pub fn defer_free(self: &Arc<Self>, teardown: Teardown) {
+        if self.mode == Mode::Inline {
+            self.request_stop();
+            let delivery = self.clone();
+            runtime::callbacks().spawn_blocking(move || {
+                // A panic here must not skip the finalizer.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(teardown));
+                delivery.finalize();
+            });
+            return;
+        }
         *self.teardown.lock().unwrap_or_else(|e| e.into_inner()) = Some(teardown);
         self.deferred_free.store(true, Ordering::SeqCst);
         self.request_stop();
     }
 
-    /// Waits until the dispatcher has made its last callback.
+    /// Waits until the last callback has returned (call after `request_stop`).
     pub fn wait_done(&self) {
+        // An inline callback in progress holds the gate; later ones see `stop` first.
+        drop(self.gate.lock().unwrap_or_else(|e| e.into_inner()));
         let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
         while !*done {
             done = self.done_cv.wait(done).unwrap_or_else(|e| e.into_inner());
@@ -171,72 +233,94 @@ impl Delivery {
     }
 }
 
-/// Starts the dispatcher of the session at address `session` (its identity for the
-/// in-callback check).
-pub(crate) fn start(delivery: std::sync::Arc<Delivery>, session: usize, rx: mpsc::Receiver<FramedEvent>) {
-    runtime::callbacks().spawn_blocking(move || run(delivery, session, rx));
+/// Prepares one event for C and calls the callback with it: feeds the playout buffer,
+/// converts the audio, numbers the frame, builds the C view, then calls. A panic while building
+/// the view never loses the event silently: an `ERROR` saying so is delivered instead.
+fn deliver(delivery: &Arc<Delivery>, callback: EventFn, FramedEvent { event, frame }: FramedEvent) {
+    delivery.observe(&event);
+    let event = delivery.convert_output(event);
+    let seq = delivery.frame_seq(frame.as_ref());
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut owned = OwnedEvent::new(event, frame);
+        owned.view.frame_seq = seq;
+        owned
+    }))
+    .or_else(|_| {
+        std::panic::catch_unwind(|| {
+            OwnedEvent::new(
+                SessionEvent::Error {
+                    code: ErrorCode::Internal,
+                    message: "internal error: an event could not be converted for C and was dropped".into(),
+                    fatal: false,
+                },
+                None,
+            )
+        })
+    });
+    if let Ok(owned) = built {
+        let _scope = CallbackScope::enter(delivery.id(), delivery.mode == Mode::Inline);
+        // SAFETY: the application's callback with its userdata; the event view and its storage
+        // live until the call returns. A callback must not unwind (documented); if it does, the
+        // process aborts at the `extern "C"` boundary.
+        unsafe { callback(delivery.userdata.0, &owned.view) };
+    }
 }
 
-fn run(delivery: std::sync::Arc<Delivery>, session: usize, mut rx: mpsc::Receiver<FramedEvent>) {
-    let Some(callback) = delivery.callback else {
-        delivery.mark_done();
-        return;
-    };
+/// Starts delivering a pool-mode session's events from `rx`.
+pub(crate) fn start_pool(delivery: Arc<Delivery>, rx: mpsc::Receiver<FramedEvent>) {
+    callback_pool::spawn(run_pool(delivery, rx));
+}
+
+/// Marks the delivery done when dropped, however its future ends (finished, or dropped by the
+/// pool after a panic), so `free` never waits forever.
+struct DoneOnDrop(Arc<Delivery>);
+
+impl Drop for DoneOnDrop {
+    fn drop(&mut self) {
+        self.0.mark_done();
+    }
+}
+
+async fn run_pool(delivery: Arc<Delivery>, mut rx: mpsc::Receiver<FramedEvent>) {
+    let done = DoneOnDrop(delivery.clone());
+    let Some(callback) = delivery.callback else { return };
+    let mut since_yield = 0;
     loop {
         if delivery.stop.load(Ordering::SeqCst) {
             break;
         }
-        // Wait for an event or a stop request (a permit stored by `notify_one` is not lost).
-        let next = runtime::callbacks().block_on(async {
-            tokio::select! {
-                biased;
-                _ = delivery.wake.notified() => None,
-                event = rx.recv() => event,
+        // Fast path: a queued event needs no waiting machinery.
+        let next = match rx.try_recv() {
+            Ok(event) => Some(event),
+            Err(mpsc::error::TryRecvError::Disconnected) => None,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                since_yield = 0;
+                // Wait for an event or a stop request (a permit stored by `notify_one` is not
+                // lost).
+                tokio::select! {
+                    biased;
+                    _ = delivery.wake.notified() => None,
+                    event = rx.recv() => event,
+                }
             }
-        });
-        let Some(FramedEvent { event, frame }) = next else {
-            break;
         };
+        let Some(event) = next else { break };
         if delivery.stop.load(Ordering::SeqCst) {
             break;
         }
-        let last = event.is_closed();
-        delivery.observe(&event);
-        let event = delivery.convert_output(event);
-        // One bad event must not kill the dispatcher: building the view is panic-guarded.
-        let seq = delivery.frame_seq(frame.as_ref());
-        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut owned = OwnedEvent::new(event, frame);
-            owned.view.frame_seq = seq;
-            owned
-        }))
-        .or_else(|_| {
-            // Never a silent loss: say that an event was dropped.
-            std::panic::catch_unwind(|| {
-                OwnedEvent::new(
-                    SessionEvent::Error {
-                        code: ErrorCode::Internal,
-                        message: "internal error: an event could not be converted for C and was dropped"
-                            .into(),
-                        fatal: false,
-                    },
-                    None,
-                )
-            })
-        });
-        if let Ok(owned) = built {
-            let _scope = CallbackScope::enter(session);
-            // SAFETY: the application's callback with its userdata; the event view and its
-            // storage live until the call returns. A callback must not unwind (documented);
-            // if it does, the process aborts at the `extern "C"` boundary.
-            unsafe { callback(delivery.userdata.0, &owned.view) };
-        }
+        let last = event.event.is_closed();
+        deliver(&delivery, callback, event);
         if last {
             break;
         }
+        since_yield += 1;
+        if since_yield == BATCH {
+            since_yield = 0;
+            callback_pool::yield_now().await;
+        }
     }
     drop(rx);
-    delivery.mark_done();
+    drop(done);
     if delivery.deferred_free.load(Ordering::SeqCst) {
         let teardown = delivery.teardown.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(teardown) = teardown {
@@ -244,5 +328,35 @@ fn run(delivery: std::sync::Arc<Delivery>, session: usize, mut rx: mpsc::Receive
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(teardown));
         }
         delivery.finalize();
+    }
+}
+
+/// The consumer of an inline-mode session: calls the callback on the network thread, under
+/// the gate, unless the session is being freed (or holds it until the session is created).
+pub(crate) fn inline_consumer(delivery: Arc<Delivery>) -> InlineConsumer {
+    Arc::new(move |event: FramedEvent| {
+        let Some(callback) = delivery.callback else { return };
+        let mut gate = delivery.gate.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(held) = gate.as_mut() {
+            held.push(event);
+            return;
+        }
+        if delivery.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        deliver(&delivery, callback, event);
+    })
+}
+
+/// Inline mode, once the session exists: delivers the events held during the connection on
+/// this thread, in order, then lets the network thread deliver the next ones itself.
+pub(crate) fn release_inline(delivery: &Arc<Delivery>) {
+    let Some(callback) = delivery.callback else { return };
+    let mut gate = delivery.gate.lock().unwrap_or_else(|e| e.into_inner());
+    for event in gate.take().unwrap_or_default() {
+        if delivery.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        deliver(delivery, callback, event);
     }
 }

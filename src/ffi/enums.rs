@@ -54,6 +54,19 @@ pub enum gemini_live_scheduling {
     Interrupt = 3,
 }
 
+/// How a callback session's events reach its callback (`gemini_live_config_set_delivery`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum gemini_live_delivery {
+    /// On the library's callback pool (threads `gemini-live-cb`, about one per core, shared by
+    /// all sessions), never on a network thread. The default.
+    Pool = 0,
+    /// On the network thread that decoded the frame, with no hand-off: the lowest latency, for
+    /// callbacks that return quickly and never block (see `gemini_live_config_set_delivery`).
+    Inline = 1,
+}
+
 /// How one sample is stored (`gemini_live_audio_format.sample_format`).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

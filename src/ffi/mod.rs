@@ -21,6 +21,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod audio;
+mod callback_pool;
 pub mod config;
 mod credentials;
 pub mod dispatch;

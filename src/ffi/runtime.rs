@@ -3,11 +3,11 @@
 //! - **IO**: one multi-thread runtime (threads `gemini-live-io`, at most 4) runs every
 //!   session's connection loop: no OS thread per session on the network path. No C code ever
 //!   runs on it.
-//! - **Callbacks**: a small runtime whose blocking pool (threads `gemini-live-cb`) hosts one
-//!   dispatcher per callback-mode session and runs the credential callback. A dispatcher is a
-//!   long-lived blocking task, so a slow C callback holds only its own thread: it stalls
-//!   neither the network I/O nor the callbacks of other sessions. Idle pool threads are reused
-//!   for later sessions.
+//! - **Callbacks**: a small runtime (one worker, threads `gemini-live-cb-rt`) that runs the
+//!   credential callback on its blocking pool, the waits of `gemini_live_session_next_event`
+//!   and the teardown of a session freed from an inline callback. Event callbacks themselves
+//!   run on the callback pool (`callback_pool`, threads `gemini-live-cb`) or, inline, on the
+//!   IO threads.
 
 use once_cell::sync::Lazy;
 use std::cell::Cell;
@@ -30,7 +30,7 @@ static CALLBACKS: Lazy<Runtime> = Lazy::new(|| {
     Builder::new_multi_thread()
         .worker_threads(1)
         .max_blocking_threads(4096)
-        .thread_name("gemini-live-cb")
+        .thread_name("gemini-live-cb-rt")
         .enable_time()
         .build()
         .expect("cannot start the gemini-live callback runtime")
@@ -47,18 +47,19 @@ pub(crate) fn callbacks() -> &'static Handle {
 }
 
 thread_local! {
-    /// The session whose callback is running on this thread (null when none).
-    static IN_CALLBACK: Cell<usize> = const { Cell::new(0) };
+    /// The delivery (`Delivery::id`) whose callback is running on this thread (0 when none),
+    /// and whether it runs inline (on an IO thread).
+    static IN_CALLBACK: Cell<(usize, bool)> = const { Cell::new((0, false)) };
 }
 
-/// Marks this thread as running a callback of `session` until the guard drops.
+/// Marks this thread as running a callback of delivery `id` until the guard drops.
 pub(crate) struct CallbackScope {
-    previous: usize,
+    previous: (usize, bool),
 }
 
 impl CallbackScope {
-    pub fn enter(session: usize) -> Self {
-        let previous = IN_CALLBACK.with(|c| c.replace(session));
+    pub fn enter(id: usize, inline: bool) -> Self {
+        let previous = IN_CALLBACK.with(|c| c.replace((id, inline)));
         CallbackScope { previous }
     }
 }
@@ -69,9 +70,14 @@ impl Drop for CallbackScope {
     }
 }
 
-/// Whether this thread is inside a callback of `session`.
-pub(crate) fn in_callback_of(session: usize) -> bool {
-    session != 0 && IN_CALLBACK.with(|c| c.get()) == session
+/// Whether this thread is inside a callback of delivery `id`.
+pub(crate) fn in_callback_of(id: usize) -> bool {
+    id != 0 && IN_CALLBACK.with(|c| c.get()).0 == id
+}
+
+/// Whether this thread is inside an inline callback (an IO thread, which must never block).
+pub(crate) fn in_inline_callback() -> bool {
+    IN_CALLBACK.with(|c| c.get()).1
 }
 
 /// Runs `f` on a callback-pool thread and waits for its result on this (non-runtime) thread.

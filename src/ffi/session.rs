@@ -26,10 +26,14 @@ pub struct gemini_live_session {
 /// The event callback: `userdata` as registered, and one event, borrowed until the callback
 /// returns.
 ///
-/// Threads: called on a library callback thread (`gemini-live-cb`), never on a network
-/// thread. Events of one session arrive in order, one at a time (never concurrently); events of
-/// different sessions may arrive concurrently on different threads. A slow callback delays only
-/// its own session (whose network reading waits for it), never other sessions.
+/// Threads: by default on the library's callback pool (threads `gemini-live-cb`, about one per
+/// core, shared by all sessions), never on a network thread; with
+/// `gemini_live_config_set_delivery(INLINE)` on the network thread that decoded the frame (see
+/// there for what an inline callback may do). Events of one session arrive in order, one at a
+/// time (never concurrently); events of different sessions may arrive concurrently on
+/// different threads. A slow pool callback delays only its own session (up to 256 of its
+/// events queue, then its network reading waits) and holds one pool thread; other sessions go
+/// on (the pool adds up to four threads, after 20 ms, while callbacks block).
 ///
 /// Re-entrancy: the callback may call every send function, `gemini_live_session_close`, and
 /// `gemini_live_session_free` on its own session (the teardown then completes right after the
@@ -133,10 +137,6 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    fn addr(&self) -> usize {
-        self as *const Session as usize
-    }
-
     /// Closed by the application, or ended (the phase turns `Closed` before the `CLOSED`
     /// event is emitted, so a send after that event always fails, even while the connection
     /// loop is still winding down).
@@ -229,30 +229,41 @@ pub extern "C" fn gemini_live_session_new(
                 provider()
             }));
         }
+        if runtime::in_inline_callback() {
+            return Err(Error::invalid(
+                "gemini_live_session_new blocks, and an inline callback runs on a network thread: \
+                 create sessions from another thread",
+            ));
+        }
         connect.event_queue = EVENT_QUEUE;
-        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
-        // `connect` must run inside the IO runtime; this thread only waits (never block_on).
-        runtime::io().spawn(async move {
-            let _ = done_tx.send(crate::transport::connect(connect).await);
-        });
-        let (handle, events) = match done_rx.recv() {
-            Ok(Ok((handle, events))) => (handle, events),
-            Ok(Err(e)) => return Err(Error::from(e)),
-            Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
-        };
         let callback: Option<EventFn> = callback;
         let finalizer: Option<FinalizerFn> = userdata_free;
-        let delivery = Arc::new(Delivery::new(callback, userdata, finalizer));
+        let delivery = Arc::new(Delivery::new(callback, config.inline_delivery, userdata, finalizer));
         if let Some(format) = config.output_audio {
             // Validated by the setter.
             *delivery.output.lock().unwrap_or_else(|e| e.into_inner()) =
                 crate::audio::converter::OutputConverter::new(format).ok();
         }
-        let rx = events.into_receiver();
-        let (pull, dispatcher_rx) = if callback.is_some() {
-            (None, Some(rx))
-        } else {
-            (Some(Pull { rx: Mutex::new(rx), closed_delivered: AtomicBool::new(false) }), None)
+        let inline = (delivery.mode() == dispatch::Mode::Inline).then(|| dispatch::inline_consumer(delivery.clone()));
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+        // `connect` must run inside the IO runtime; this thread only waits (never block_on).
+        runtime::io().spawn(async move {
+            let result = match inline {
+                Some(consumer) => crate::transport::connect_inline(connect, consumer).await.map(|h| (h, None)),
+                None => crate::transport::connect(connect).await.map(|(h, events)| (h, Some(events))),
+            };
+            let _ = done_tx.send(result);
+        });
+        let (handle, events) = match done_rx.recv() {
+            Ok(Ok(connected)) => connected,
+            Ok(Err(e)) => return Err(Error::from(e)),
+            Err(_) => return Err(Error::new(gemini_live_result::Internal, "the connect task failed")),
+        };
+        let rx = events.map(|e| e.into_receiver());
+        let (pull, pool_rx) = match delivery.mode() {
+            dispatch::Mode::Pull => (rx.map(|rx| Pull { rx: Mutex::new(rx), closed_delivered: AtomicBool::new(false) }), None),
+            dispatch::Mode::Pool => (None, rx),
+            dispatch::Mode::Inline => (None, None),
         };
         let session = Box::new(Session {
             handle,
@@ -263,10 +274,10 @@ pub extern "C" fn gemini_live_session_new(
             credential_calls,
             audio_in: Mutex::new(None),
         });
-        let addr = session.addr();
-        if let Some(rx) = dispatcher_rx {
-            dispatch::start(delivery, addr, rx);
+        if let Some(rx) = pool_rx {
+            dispatch::start_pool(delivery.clone(), rx);
         }
+        dispatch::release_inline(&delivery);
         unsafe { write_out(out, Box::into_raw(session).cast()) };
         Ok(())
     }
@@ -326,29 +337,46 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         }
         // SAFETY: a pointer from `gemini_live_session_new`, freed once (documented).
         let session = unsafe { Box::from_raw(session.cast::<Session>()) };
-        let in_callback = runtime::in_callback_of(session.addr());
-        session.closed.store(true, Ordering::SeqCst);
-        session.handle.signal_closing();
-        let Session { handle, delivery, pull, credential_calls, .. } = *session;
-        // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
-        // without waiting while it winds down.
-        drop(pull);
-        let teardown = move || {
-            handle.shutdown_blocking(CLOSE_WAIT);
-            // A credential callback already running (a reconnect) is not interrupted by the
-            // abort: wait for it, so none runs after `free`.
-            credential_calls.close_and_wait();
-        };
-        if in_callback {
-            // The dispatcher stops after this callback returns, then runs this and the finalizer.
-            delivery.defer_free(Box::new(teardown));
+        if runtime::in_inline_callback() && !runtime::in_callback_of(session.delivery.id()) {
+            // An inline callback runs on a network thread, which must not wait for another
+            // session's teardown: hand all of it to a library thread.
+            runtime::callbacks().spawn_blocking(move || free_session(session));
             return;
         }
-        delivery.request_stop();
-        delivery.wait_done();
-        teardown();
-        delivery.finalize();
+        free_session(session);
     }
+}
+
+/// `gemini_live_session_free` once the thread may wait (see there).
+fn free_session(session: Box<Session>) {
+    let in_callback = runtime::in_callback_of(session.delivery.id());
+    session.closed.store(true, Ordering::SeqCst);
+    session.handle.signal_closing();
+    let Session {
+        handle,
+        delivery,
+        pull,
+        credential_calls,
+        ..
+    } = *session;
+    // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
+    // without waiting while it winds down.
+    drop(pull);
+    let teardown = move || {
+        handle.shutdown_blocking(CLOSE_WAIT);
+        // A credential callback already running (a reconnect) is not interrupted by the
+        // abort: wait for it, so none runs after `free`.
+        credential_calls.close_and_wait();
+    };
+    if in_callback {
+        // The dispatcher stops after this callback returns, then runs this and the finalizer.
+        delivery.defer_free(Box::new(teardown));
+        return;
+    }
+    delivery.request_stop();
+    delivery.wait_done();
+    teardown();
+    delivery.finalize();
 }
 
 /// Sends PCM16 little-endian mono audio at `sample_rate` Hz (16000 recommended; 8000..=48000).

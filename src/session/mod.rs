@@ -23,4 +23,4 @@ pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
 pub(crate) use state::SessionState;
 pub use stream::EventStream;
-pub(crate) use stream::{event_channel, EventSink};
+pub(crate) use stream::{event_channel, EventSink, InlineConsumer};

@@ -8,6 +8,7 @@
 use super::events::{FramedEvent, SessionEvent};
 use futures_util::Stream;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::mpsc;
 
@@ -18,13 +19,48 @@ pub struct EventStream {
     rx: mpsc::Receiver<FramedEvent>,
 }
 
-/// The sending half, held by the connection loop.
-pub(crate) type EventSink = mpsc::Sender<FramedEvent>;
+/// Where the connection loop puts events: a bounded queue (an [`EventStream`] reads it), or an
+/// inline consumer that takes each event on the thread that decoded it, with no hand-off.
+#[derive(Clone)]
+pub(crate) enum EventSink {
+    Queue(mpsc::Sender<FramedEvent>),
+    Inline(InlineConsumer),
+}
+
+/// Takes one event where it is produced (on a network thread); must return quickly.
+pub(crate) type InlineConsumer = Arc<dyn Fn(FramedEvent) + Send + Sync>;
+
+impl EventSink {
+    /// Delivers `event`, waiting for room in a queue. A consumer that went away (stream
+    /// dropped, session freed) simply stops receiving.
+    pub async fn send(&self, event: FramedEvent) {
+        match self {
+            EventSink::Queue(tx) => {
+                let _ = tx.send(event).await;
+            }
+            EventSink::Inline(consume) => consume(event),
+        }
+    }
+
+    /// Delivers without waiting; gives the event back when a queue is full.
+    pub fn try_send(&self, event: FramedEvent) -> Result<(), FramedEvent> {
+        match self {
+            EventSink::Queue(tx) => match tx.try_send(event) {
+                Err(mpsc::error::TrySendError::Full(event)) => Err(event),
+                _ => Ok(()),
+            },
+            EventSink::Inline(consume) => {
+                consume(event);
+                Ok(())
+            }
+        }
+    }
+}
 
 /// A stream and its sink with room for `capacity` events (at least one).
 pub(crate) fn event_channel(capacity: usize) -> (EventSink, EventStream) {
     let (tx, rx) = mpsc::channel(capacity.max(1));
-    (tx, EventStream { rx })
+    (EventSink::Queue(tx), EventStream { rx })
 }
 
 impl EventStream {

@@ -1,5 +1,6 @@
-//! Delivering events to the session's one lossless event queue: the connection loop waits
-//! for room in it, so a slow consumer slows only its own session and loses nothing.
+//! Delivering events to the session's one lossless event sink: the connection loop waits
+//! for room in its queue, so a slow consumer slows only its own session and loses nothing (or,
+//! inline, hands each event to the consumer on the spot).
 
 use crate::session::{EventSink, FramedEvent, SessionEvent, SessionPhase, SessionState};
 use std::sync::Arc;
@@ -21,17 +22,13 @@ impl Emitter {
 
     /// Emits an event decoded from a server frame, with that frame's text (shared, not copied).
     pub async fn emit_framed(&self, event: SessionEvent, frame: Option<bytes::Bytes>) {
-        // A consumer that went away (stream dropped, session freed) simply stops receiving.
-        let _ = self.sink.send(FramedEvent { event, frame }).await;
+        self.sink.send(FramedEvent { event, frame }).await;
     }
 
     /// Emits without waiting; gives the event back when the queue is full (a consumer that
     /// went away counts as having received it).
     pub fn try_emit(&self, event: FramedEvent) -> Result<(), FramedEvent> {
-        match self.sink.try_send(event) {
-            Err(tokio::sync::mpsc::error::TrySendError::Full(event)) => Err(event),
-            _ => Ok(()),
-        }
+        self.sink.try_send(event)
     }
 
     /// Moves to `phase` and reports it as [`SessionEvent::PhaseChanged`]. Illegal transitions

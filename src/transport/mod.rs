@@ -32,7 +32,8 @@ pub use secret::{check_secret_text, CredentialProvider, Secret};
 pub use tls::TlsConfig;
 
 use crate::session::{
-    event_channel, EventStream, FramedEvent, SessionEvent, SessionHandle, SessionPhase, SessionState,
+    event_channel, EventSink, EventStream, FramedEvent, SessionEvent, SessionHandle, SessionPhase,
+    SessionState,
 };
 use emitter::Emitter;
 use futures_util::FutureExt;
@@ -51,6 +52,28 @@ use tokio::sync::{mpsc, watch};
 /// [`Error::ServerClosed`]); nothing is retried on the first connection.
 pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStream), Error> {
     let (sink, events) = event_channel(config.event_queue.max(1));
+    let (handle, rebuilt) = start(config, sink).await?;
+    Ok((handle, rebuilt.unwrap_or(events)))
+}
+
+/// Opens a session like [`connect`], but hands every event to `consumer` on the thread that
+/// produced it (a runtime thread), with no queue in between: the connection loop waits for the
+/// consumer to return, so it must be quick. Events of the connection and the setup answer are
+/// consumed before this returns.
+pub(crate) async fn connect_inline(
+    config: ConnectConfig,
+    consumer: crate::session::InlineConsumer,
+) -> Result<SessionHandle, Error> {
+    let (handle, _) = start(config, EventSink::Inline(consumer)).await?;
+    Ok(handle)
+}
+
+/// Connects, then runs the connection loop emitting into `sink`. Returns the handle, and a new
+/// stream when the setup answer overflowed the queue of `sink` (see [`EarlyEvents`]).
+async fn start(
+    config: ConnectConfig,
+    sink: EventSink,
+) -> Result<(SessionHandle, Option<EventStream>), Error> {
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
     let state = Arc::new(SessionState::new(phase_tx));
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
@@ -84,7 +107,7 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
     for event in answer {
         early.push(event, Some(established.setup_frame.clone()));
     }
-    let (emitter, events) = early.finish(events);
+    let (emitter, rebuilt) = early.finish();
 
     let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
     let task = tokio::spawn(async move {
@@ -112,7 +135,7 @@ pub async fn connect(config: ConnectConfig) -> Result<(SessionHandle, EventStrea
         }
     });
     handle.set_task(task);
-    Ok((handle, events))
+    Ok((handle, rebuilt))
 }
 
 /// The events of a session before [`connect`] returns (see there).
@@ -138,11 +161,11 @@ impl EarlyEvents {
         self.kept.push(event);
     }
 
-    /// The emitter and stream to hand out: `stream` as filled, or, after an overflow, a new
-    /// one holding every event.
-    fn finish(self, stream: EventStream) -> (Emitter, EventStream) {
+    /// The emitter to run the session with, and after an overflow a new stream holding every
+    /// event (else the stream already filled is the one to hand out).
+    fn finish(self) -> (Emitter, Option<EventStream>) {
         if !self.overflowed {
-            return (self.emitter, stream);
+            return (self.emitter, None);
         }
         let (sink, stream) = event_channel(self.kept.len());
         let emitter = Emitter::new(self.emitter.state.clone(), sink);
@@ -150,7 +173,7 @@ impl EarlyEvents {
             // Cannot fail: the queue holds all of them and nothing reads it yet.
             let _ = emitter.try_emit(event);
         }
-        (emitter, stream)
+        (emitter, Some(stream))
     }
 }
 

@@ -846,6 +846,13 @@ class Config {
     detail::check(gemini_live_config_set_ca_file(raw_, p.get()));
     return *this;
   }
+  /// Where the event callback runs: `GEMINI_LIVE_DELIVERY_POOL` (default, the library's
+  /// callback pool) or `GEMINI_LIVE_DELIVERY_INLINE` (the network thread: no hand-off, for
+  /// callbacks that never block). See `gemini_live_config_set_delivery`.
+  Config& set_delivery(gemini_live_delivery delivery) {
+    detail::check(gemini_live_config_set_delivery(raw_, static_cast<std::uint32_t>(delivery)));
+    return *this;
+  }
   Config& set_send_queue_size(std::uint32_t messages) {
     detail::check(gemini_live_config_set_send_queue_size(raw_, messages));
     return *this;

@@ -57,6 +57,23 @@ TEST(Session, TextTurnWithCallback) {
   EXPECT_EQ(rec.events_after_closed(), 0);
 }
 
+TEST(Session, InlineDeliveryOnTheNetworkThread) {
+  gl::MockServer mock;
+  Recorder rec;
+  gl::Config config = mock_config(mock);
+  config.set_delivery(GEMINI_LIVE_DELIVERY_INLINE);
+  EXPECT_THROW(config.set_delivery(static_cast<gemini_live_delivery>(9)), gl::Error);
+  gl::Session session(config, rec.callback());
+  // The connection's events ran on this thread, before the constructor returned.
+  EXPECT_EQ(rec.count(gl::EventKind::Connected), 1);
+  session.send_client_text("inline please");
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
+  EXPECT_EQ(rec.text(), "You said: inline please");
+  session.close();
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Closed));
+  EXPECT_EQ(rec.events_after_closed(), 0);
+}
+
 TEST(Session, UsageAccessorsInCallback) {
   gl::MockServer mock;
   Recorder rec;

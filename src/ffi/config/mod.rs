@@ -13,6 +13,7 @@ mod adc;
 pub use setup::*;
 
 use super::credentials::gemini_live_credential_callback;
+use super::enums::gemini_live_delivery;
 use super::error::{gemini_live_result, Error};
 use super::ptr::{check_out, try_mut, try_nonempty_str, try_opt_str, write_out};
 use crate::protocol::SessionConfig;
@@ -36,6 +37,8 @@ pub(crate) struct Config {
     builder: ConfigBuilder,
     /// The format AUDIO events deliver (`gemini_live_config_set_output_audio_format`).
     pub(crate) output_audio: Option<crate::audio::format::AudioFormat>,
+    /// Callbacks run on the network thread (`gemini_live_config_set_delivery`).
+    pub(crate) inline_delivery: bool,
 }
 
 /// Default model of a new config.
@@ -46,6 +49,7 @@ impl Default for Config {
         Config {
             builder: ConfigBuilder::new(SessionConfig::new(GEMINI_LIVE_DEFAULT_MODEL)),
             output_audio: None,
+            inline_delivery: false,
         }
     }
 }
@@ -412,6 +416,44 @@ pub extern "C" fn gemini_live_config_set_send_queue_size(
     crate::ffi_result! {
         let c = unsafe { config_mut(config)? };
         c.builder.send_queue(messages as usize)?;
+        Ok(())
+    }
+}
+
+/// Chooses where the event callback of sessions created from this config runs, a
+/// `GEMINI_LIVE_DELIVERY_*` value (pull-mode sessions, created without a callback, ignore it):
+///
+/// - `POOL` (default): on the library's callback pool, a few threads (one per core, at least
+///   two; up to four more are added while callbacks block) shared by every session. Each
+///   session's events are queued (up to 256) between the network and its callback; a slow
+///   callback holds one pool thread and delays its own session's events, and when that queue
+///   is full its network reading waits. Other sessions go on, on the other threads.
+/// - `INLINE`: on the network thread that decoded the frame, with no queue and no hand-off
+///   (the lowest latency). The callback must return quickly and never block: while it runs,
+///   that network thread (one of at most four, shared by all sessions) serves nothing else.
+///   From an inline callback: sends work (but with audio pacing on a send may sleep: do not
+///   pace from it), `gemini_live_session_close` works, `gemini_live_session_free` returns at
+///   once and finishes the teardown and the finalizer on a library thread (whichever session
+///   it frees), and `gemini_live_session_new` fails with `INVALID_ARGUMENT` (it blocks). The
+///   events of the connection (up to `CONNECTED`) are delivered on the thread calling
+///   `gemini_live_session_new`, before it returns; all later ones on network threads.
+///
+/// Both keep each session's events in order, one at a time, and the same teardown rules.
+///
+/// Threads: not concurrently with other calls on the same config. Errors: `NULL_ARGUMENT`,
+/// `INVALID_ARGUMENT` (unknown value).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_delivery(
+    config: *mut gemini_live_config,
+    delivery: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.inline_delivery = match delivery {
+            d if d == gemini_live_delivery::Pool as u32 => false,
+            d if d == gemini_live_delivery::Inline as u32 => true,
+            v => return Err(Error::invalid(format!("`delivery` {v} is not a GEMINI_LIVE_DELIVERY_* value"))),
+        };
         Ok(())
     }
 }

@@ -1,0 +1,361 @@
+//! The callback pool: a few threads, proportional to the cores, that run the event deliveries
+//! of every callback-mode session.
+//!
+//! Each session's delivery is one future (see `dispatch`): it waits on the session's event
+//! queue and calls the application's callback synchronously. The pool is a tiny executor for
+//! these futures. A task is polled by one thread at a time (a four-state flag, below), so a
+//! session's callbacks never overlap and keep their order; different sessions run side by side
+//! on different threads.
+//!
+//! A callback that blocks holds its thread. When work is queued, no thread is idle and no
+//! thread has picked up new work for [`STALL`], a monitor adds a thread, up to [`max_threads`];
+//! those extra threads leave again after [`EXTRA_IDLE`] without work. So a slow callback delays
+//! other sessions by at most about [`STALL`] until `max_threads - base_threads` callbacks block
+//! at once.
+//!
+//! Wake-ups: an event for a session that is already queued or running costs no system call;
+//! a worker is woken only when one is idle and not already being woken.
+
+use once_cell::sync::Lazy;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+/// How long queued work may wait while every thread is busy and none makes progress before the
+/// monitor adds a thread.
+pub(crate) const STALL: Duration = Duration::from_millis(20);
+/// An extra thread with no work for this long leaves.
+const EXTRA_IDLE: Duration = Duration::from_secs(2);
+
+/// The threads that always run: one per core, at least two (so one blocking callback never
+/// stalls everything on a one-core machine).
+pub(crate) fn base_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .max(2)
+}
+
+/// The most threads the pool runs at once: the base plus four for callbacks that block.
+pub(crate) fn max_threads() -> usize {
+    base_threads() + 4
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Not queued, not running: the next wake queues it.
+const IDLE: u8 = 0;
+/// In the queue.
+const QUEUED: u8 = 1;
+/// Being polled by a worker.
+const RUNNING: u8 = 2;
+/// Woken while being polled: the worker queues it again afterwards.
+const NOTIFIED: u8 = 3;
+/// Finished; wakes are ignored.
+const DONE: u8 = 4;
+
+struct Task {
+    state: AtomicU8,
+    /// Only the worker that moved the state to RUNNING touches it, so the lock is never
+    /// contended; it makes the exclusivity safe to express.
+    future: Mutex<Option<BoxFuture>>,
+}
+
+impl Wake for Task {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let mut state = self.state.load(Ordering::Acquire);
+        loop {
+            let next = match state {
+                IDLE => QUEUED,
+                RUNNING => NOTIFIED,
+                _ => return,
+            };
+            match self
+                .state
+                .compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => break,
+                Err(now) => state = now,
+            }
+        }
+        if state == IDLE {
+            POOL.push(self.clone());
+        }
+    }
+}
+
+struct Queue {
+    tasks: VecDeque<Arc<Task>>,
+    /// Threads running (base and extra).
+    threads: usize,
+    /// Threads waiting for work.
+    idle: usize,
+    /// Idle threads already signalled and not yet awake: no second signal for them.
+    waking: usize,
+    /// Tasks taken from the queue so far: the monitor's measure of progress.
+    taken: u64,
+    /// The monitor thread exists.
+    monitor_started: bool,
+    /// The monitor waits for a stall to watch (it needs a signal to start watching).
+    monitor_parked: bool,
+}
+
+struct Pool {
+    queue: Mutex<Queue>,
+    work: Condvar,
+    monitor: Condvar,
+}
+
+static POOL: Lazy<Pool> = Lazy::new(|| Pool {
+    queue: Mutex::new(Queue {
+        tasks: VecDeque::new(),
+        threads: 0,
+        idle: 0,
+        waking: 0,
+        taken: 0,
+        monitor_started: false,
+        monitor_parked: false,
+    }),
+    work: Condvar::new(),
+    monitor: Condvar::new(),
+});
+
+/// Runs `future` on the pool until it completes.
+pub(crate) fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+    let task = Arc::new(Task {
+        state: AtomicU8::new(QUEUED),
+        future: Mutex::new(Some(Box::pin(future))),
+    });
+    POOL.push(task);
+}
+
+/// How many pool threads run now.
+#[cfg(test)]
+fn threads() -> usize {
+    POOL.lock().threads
+}
+
+impl Pool {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&'static self, task: Arc<Task>) {
+        let mut q = self.lock();
+        q.tasks.push_back(task);
+        if q.threads < base_threads() {
+            // The base threads start with the first work.
+            q.threads += 1;
+            drop(q);
+            self.start_worker(false);
+            return;
+        }
+        if q.idle > q.waking {
+            q.waking += 1;
+            self.work.notify_one();
+        } else if q.monitor_parked {
+            q.monitor_parked = false;
+            self.monitor.notify_one();
+        } else if !q.monitor_started && q.threads < max_threads() {
+            q.monitor_started = true;
+            drop(q);
+            let spawned = std::thread::Builder::new()
+                .name("gemini-live-cb-monitor".into())
+                .spawn(move || self.watch());
+            if spawned.is_err() {
+                self.lock().monitor_started = false;
+            }
+        }
+    }
+
+    fn start_worker(&'static self, extra: bool) {
+        let spawned = std::thread::Builder::new()
+            .name("gemini-live-cb".into())
+            .spawn(move || self.work_loop(extra));
+        if spawned.is_err() {
+            // Out of threads: the tasks wait for the threads that exist (and the monitor
+            // tries again at the next stall).
+            self.lock().threads -= 1;
+        }
+    }
+
+    fn work_loop(&'static self, extra: bool) {
+        loop {
+            let task = {
+                let mut q = self.lock();
+                loop {
+                    if let Some(task) = q.tasks.pop_front() {
+                        q.taken += 1;
+                        break task;
+                    }
+                    q.idle += 1;
+                    let (guard, timeout) = if extra {
+                        let (g, t) = self
+                            .work
+                            .wait_timeout(q, EXTRA_IDLE)
+                            .unwrap_or_else(|e| e.into_inner());
+                        (g, t.timed_out())
+                    } else {
+                        (self.work.wait(q).unwrap_or_else(|e| e.into_inner()), false)
+                    };
+                    q = guard;
+                    q.idle -= 1;
+                    q.waking = q.waking.saturating_sub(1);
+                    if timeout && q.tasks.is_empty() {
+                        q.threads -= 1;
+                        return;
+                    }
+                }
+            };
+            run(task);
+        }
+    }
+
+    /// The monitor: while work waits and no thread is idle, checks every [`STALL`] whether any
+    /// task was taken; if none was, every thread is held by a callback, so it adds one.
+    fn watch(&'static self) {
+        let mut q = self.lock();
+        loop {
+            while q.tasks.is_empty() || q.idle > 0 {
+                q.monitor_parked = true;
+                q = self.monitor.wait(q).unwrap_or_else(|e| e.into_inner());
+            }
+            let taken = q.taken;
+            q = self
+                .monitor
+                .wait_timeout(q, STALL)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+            if !q.tasks.is_empty() && q.idle == 0 && q.taken == taken && q.threads < max_threads() {
+                q.threads += 1;
+                drop(q);
+                self.start_worker(true);
+                q = self.lock();
+            }
+        }
+    }
+}
+
+/// Polls `task` once and settles its state: done, idle, or queued again if it was woken
+/// meanwhile.
+fn run(task: Arc<Task>) {
+    task.state.store(RUNNING, Ordering::Release);
+    let waker = Waker::from(task.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut slot = task.future.lock().unwrap_or_else(|e| e.into_inner());
+    let finished = match slot.as_mut() {
+        // A panic escaping a delivery future ends that future only (the delivery code already
+        // guards the callback path; this keeps the pool thread alive regardless).
+        Some(future) => {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.as_mut().poll(&mut cx)))
+                .map(|p| p.is_ready())
+                .unwrap_or(true)
+        }
+        None => true,
+    };
+    if finished {
+        *slot = None;
+        task.state.store(DONE, Ordering::Release);
+        return;
+    }
+    drop(slot);
+    if task
+        .state
+        .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        // NOTIFIED: woken while running; back to the end of the queue (fair to the others).
+        task.state.store(QUEUED, Ordering::Release);
+        POOL.push(task);
+    }
+}
+
+/// Returns `Pending` once after waking itself: lets a session that has many events ready give
+/// its thread to the others between batches.
+pub(crate) async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::mpsc;
+    use std::time::Instant;
+
+    #[test]
+    fn blocked_threads_do_not_stall_other_tasks() {
+        // Block every base thread (and then some) in "callbacks"; a later task still runs,
+        // once the monitor has added a thread.
+        let release = Arc::new((Mutex::new(false), Condvar::new()));
+        let blocked = Arc::new(AtomicUsize::new(0));
+        for _ in 0..base_threads() + 1 {
+            let release = release.clone();
+            let blocked = blocked.clone();
+            spawn(async move {
+                blocked.fetch_add(1, Ordering::SeqCst);
+                let mut open = release.0.lock().unwrap();
+                while !*open {
+                    open = release.1.wait(open).unwrap();
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        let start = Instant::now();
+        spawn(async move {
+            tx.send(()).unwrap();
+        });
+        let ran = rx.recv_timeout(Duration::from_secs(10));
+        *release.0.lock().unwrap() = true;
+        release.1.notify_all();
+        assert!(
+            ran.is_ok(),
+            "a task waited behind blocked callbacks for {:?}",
+            start.elapsed()
+        );
+        assert!(threads() <= max_threads());
+    }
+
+    #[test]
+    fn a_task_woken_while_running_runs_again_in_order() {
+        let (tx, rx) = mpsc::channel();
+        let (etx, mut erx) = tokio::sync::mpsc::channel::<u32>(4);
+        spawn(async move {
+            let mut n = 0;
+            while let Some(v) = erx.recv().await {
+                tx.send(v).unwrap();
+                n += 1;
+                if n % 3 == 0 {
+                    yield_now().await;
+                }
+            }
+        });
+        let producer = std::thread::spawn(move || {
+            for v in 0..1000 {
+                etx.blocking_send(v).unwrap();
+            }
+        });
+        let got: Vec<u32> = (0..1000)
+            .map(|_| rx.recv_timeout(Duration::from_secs(10)).unwrap())
+            .collect();
+        producer.join().unwrap();
+        assert_eq!(got, (0..1000).collect::<Vec<_>>());
+    }
+}
