@@ -34,10 +34,14 @@ const EXTRA_IDLE: Duration = Duration::from_secs(2);
 /// The threads that always run: one per core, at least two (so one blocking callback never
 /// stalls everything on a one-core machine).
 pub(crate) fn base_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .max(2)
+    // Read once: `available_parallelism` reads cgroup files on every call.
+    static BASE: Lazy<usize> = Lazy::new(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2)
+    });
+    *BASE
 }
 
 /// The most threads the pool runs at once: the base plus four for callbacks that block.

@@ -77,9 +77,6 @@ pub(crate) struct Delivery {
     pub playout: Mutex<Option<crate::audio::reply_feed::ReplyFeed>>,
     /// Converts AUDIO events to the format set with `gemini_live_config_set_output_audio_format`.
     pub output: Mutex<Option<crate::audio::converter::OutputConverter>>,
-    /// The last server frame delivered and its sequence number (`frame_seq`). Holding the
-    /// frame keeps its buffer from being reused, so "same buffer" means "same frame".
-    frames: Mutex<(Option<bytes::Bytes>, u64)>,
 }
 
 impl Delivery {
@@ -110,24 +107,7 @@ impl Delivery {
             gate: Mutex::new((mode == Mode::Inline).then(Vec::new)),
             playout: Mutex::new(None),
             output: Mutex::new(None),
-            frames: Mutex::new((None, 0)),
         }
-    }
-
-    /// The sequence number of `frame` in this session: the previous one's if it is the same
-    /// frame (an event of the same server message), else the next. 0 for no frame.
-    pub fn frame_seq(&self, frame: Option<&bytes::Bytes>) -> u64 {
-        let Some(frame) = frame else { return 0 };
-        let mut last = self.frames.lock().unwrap_or_else(|e| e.into_inner());
-        let same = last
-            .0
-            .as_ref()
-            .is_some_and(|l| l.as_ptr() == frame.as_ptr() && l.len() == frame.len());
-        if !same {
-            last.1 += 1;
-            last.0 = Some(frame.clone());
-        }
-        last.1
     }
 
     /// Converts an AUDIO event's PCM to the application's output format, if one is set. On
@@ -236,13 +216,17 @@ impl Delivery {
 /// Prepares one event for C and calls the callback with it: feeds the playout buffer,
 /// converts the audio, numbers the frame, builds the C view, then calls. A panic while building
 /// the view never loses the event silently: an `ERROR` saying so is delivered instead.
-fn deliver(delivery: &Arc<Delivery>, callback: EventFn, FramedEvent { event, frame }: FramedEvent) {
+fn deliver(delivery: &Arc<Delivery>, callback: EventFn, framed: FramedEvent) {
+    let FramedEvent {
+        event,
+        frame,
+        frame_seq,
+    } = framed;
     delivery.observe(&event);
     let event = delivery.convert_output(event);
-    let seq = delivery.frame_seq(frame.as_ref());
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut owned = OwnedEvent::new(event, frame);
-        owned.view.frame_seq = seq;
+        owned.view.frame_seq = frame_seq;
         owned
     }))
     .or_else(|_| {

@@ -951,7 +951,7 @@ pub extern "C" fn gemini_live_session_next_event(
                 got.ok()
             }
         };
-        let Some(FramedEvent { event, frame }) = event else {
+        let Some(FramedEvent { event, frame, frame_seq }) = event else {
             pull.closed_delivered.store(true, Ordering::SeqCst);
             return Err(Error::closed());
         };
@@ -960,9 +960,8 @@ pub extern "C" fn gemini_live_session_next_event(
         }
         s.delivery.observe(&event);
         let event = s.delivery.convert_output(event);
-        let seq = s.delivery.frame_seq(frame.as_ref());
         let mut owned = OwnedEvent::new(event, frame);
-        owned.view.frame_seq = seq;
+        owned.view.frame_seq = frame_seq;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
     }

@@ -183,6 +183,9 @@ pub struct FramedEvent {
     pub event: SessionEvent,
     /// The frame's JSON text, shared by every event of the frame (not copied).
     pub frame: Option<Bytes>,
+    /// The frame's number in the session (1, 2, ...; the same for every event of one frame),
+    /// 0 for an event that came from no frame.
+    pub frame_seq: u64,
 }
 
 /// Machine-readable category of an [`SessionEvent::Error`].

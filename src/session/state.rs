@@ -22,6 +22,8 @@ pub struct SessionState {
     /// bound the close handshake (and to stop reconnecting); waits made on the session's
     /// behalf (pacing) end on it.
     close_requested: watch::Sender<bool>,
+    /// Server frames numbered so far (`FramedEvent::frame_seq`).
+    frames: AtomicU64,
 }
 
 impl SessionState {
@@ -34,7 +36,13 @@ impl SessionState {
             transition_lock: Mutex::new(()),
             dropped_audio: Arc::new(AtomicU64::new(0)),
             close_requested: watch::Sender::new(false),
+            frames: AtomicU64::new(0),
         }
+    }
+
+    /// The number of the next server frame whose events are emitted (1, 2, ...).
+    pub fn next_frame(&self) -> u64 {
+        self.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
     /// Records that the application asked to close (idempotent).

@@ -17,12 +17,26 @@ impl Emitter {
     }
 
     pub async fn emit(&self, event: SessionEvent) {
-        self.emit_framed(event, None).await
+        let event = FramedEvent {
+            event,
+            frame: None,
+            frame_seq: 0,
+        };
+        self.sink.send(event).await;
     }
 
-    /// Emits an event decoded from a server frame, with that frame's text (shared, not copied).
-    pub async fn emit_framed(&self, event: SessionEvent, frame: Option<bytes::Bytes>) {
-        self.sink.send(FramedEvent { event, frame }).await;
+    /// Emits the events decoded from one server frame, with that frame's text (shared, not
+    /// copied) and its number in the session.
+    pub async fn emit_frame(&self, events: impl IntoIterator<Item = SessionEvent>, text: &bytes::Bytes) {
+        let frame_seq = self.state.next_frame();
+        for event in events {
+            let event = FramedEvent {
+                event,
+                frame: Some(text.clone()),
+                frame_seq,
+            };
+            self.sink.send(event).await;
+        }
     }
 
     /// Emits without waiting; gives the event back when the queue is full (a consumer that

@@ -104,8 +104,13 @@ async fn start(
     early.phase(SessionPhase::Active);
     let mut answer = Vec::new();
     crate::session::events_from_message(established.setup_message.clone(), &mut answer);
+    let frame_seq = state.next_frame();
     for event in answer {
-        early.push(event, Some(established.setup_frame.clone()));
+        early.push(FramedEvent {
+            event,
+            frame: Some(established.setup_frame.clone()),
+            frame_seq,
+        });
     }
     let (emitter, rebuilt) = early.finish();
 
@@ -148,13 +153,15 @@ struct EarlyEvents {
 impl EarlyEvents {
     fn phase(&mut self, next: SessionPhase) {
         if self.emitter.state.transition_to(next).is_ok() {
-            self.push(SessionEvent::PhaseChanged(next), None);
+            self.push(FramedEvent {
+                event: SessionEvent::PhaseChanged(next),
+                frame: None,
+                frame_seq: 0,
+            });
         }
     }
 
-    /// `frame`: the text of the server frame the event came from.
-    fn push(&mut self, event: SessionEvent, frame: Option<bytes::Bytes>) {
-        let event = FramedEvent { event, frame };
+    fn push(&mut self, event: FramedEvent) {
         if !self.overflowed && self.emitter.try_emit(event.clone()).is_err() {
             self.overflowed = true;
         }

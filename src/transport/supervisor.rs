@@ -358,9 +358,10 @@ impl Supervisor {
                     };
                     match ServerMessage::decode(&text) {
                         Err(e) => {
-                            self.emitter.emit_framed(SessionEvent::Error {
+                            let error = SessionEvent::Error {
                                 code: ErrorCode::MalformedFrame, message: e.to_string(), fatal: false,
-                            }, Some(text)).await;
+                            };
+                            self.emitter.emit_frame([error], &text).await;
                         }
                         Ok(message) => {
                             let moving = if close_deadline.is_some() {
@@ -373,9 +374,7 @@ impl Supervisor {
                                 // Nothing to report by kind: the frame itself is the raw view.
                                 events.push(SessionEvent::Raw("{}".into()));
                             }
-                            for event in events.drain(..) {
-                                self.emitter.emit_framed(event, Some(text.clone())).await;
-                            }
+                            self.emitter.emit_frame(events.drain(..), &text).await;
                             // One huge frame must not keep its event buffer for the session.
                             events.shrink_to(EVENTS_KEPT);
                             if let Some(moving) = moving {
@@ -614,11 +613,7 @@ impl Supervisor {
         let mut setup_message = established.setup_message.clone();
         setup_message.setup_complete = None;
         events_from_message(setup_message, &mut events);
-        for event in events {
-            self.emitter
-                .emit_framed(event, Some(established.setup_frame.clone()))
-                .await;
-        }
+        self.emitter.emit_frame(events, &established.setup_frame).await;
         established
     }
 }
