@@ -12,8 +12,9 @@ cd "$root"
 
 bin="$(cargo bench --bench instructions --no-run --quiet --message-format=json-render-diagnostics |
     python3 -c 'import json, sys
-print(next(m["executable"] for m in map(json.loads, sys.stdin)
-           if m.get("executable") and m["target"]["name"] == "instructions"))')"
+for m in map(json.loads, sys.stdin):
+    if m.get("executable") and m["target"]["name"] == "instructions":
+        print(m["executable"])')"
 
 out="$CARGO_TARGET_DIR/callgrind"
 mkdir -p "$out"
@@ -23,6 +24,11 @@ for op in $("$bin"); do
     calls="$(valgrind --tool=callgrind --quiet --collect-atstart=no --toggle-collect='*measured_calls*' \
         --callgrind-out-file="$out/$op.out" "$bin" "$op")"
     total="$(awk '/^totals:/ { print $2 }' "$out/$op.out")"
+    # A renamed or inlined `measured_calls` would count nothing and pass as "cheaper".
+    if [ "${total:-0}" -eq 0 ]; then
+        echo "check-instructions: nothing collected for $op: is measured_calls still a function?" >&2
+        exit 1
+    fi
     echo "$op $total $calls" >>"$out/counts.txt"
 done
 python3 benches/instructions_check.py "$out/counts.txt" benches/instructions-baseline.json "$(rustc --version)" "$@"
