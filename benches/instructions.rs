@@ -19,8 +19,14 @@ use std::hint::black_box;
 /// Calls per measurement.
 const CALLS: usize = 100;
 
-/// Each op's name (its argument) and the setup returning its call.
-const OPS: [(&str, fn() -> Box<dyn FnMut()>); 5] = [
+/// One call of an op, its input captured.
+type Call = Box<dyn FnMut()>;
+
+/// Builds an op's input and returns its call.
+type Setup = fn() -> Call;
+
+/// Each op's name (its argument) and setup.
+const OPS: [(&str, Setup); 5] = [
     ("encode_pcm16_20ms", encode_pcm16),
     ("encode_mulaw8k_20ms", encode_mulaw),
     ("decode_audio_200ms", decode_audio),
@@ -59,7 +65,7 @@ fn pattern(bytes: usize) -> Vec<u8> {
 }
 
 /// `gemini_live_session_send_audio`'s encoding.
-fn encode_pcm16() -> Box<dyn FnMut()> {
+fn encode_pcm16() -> Call {
     let pcm = pattern(640);
     Box::new(move || {
         black_box(encode_realtime(&RealtimeInput::Audio {
@@ -70,7 +76,7 @@ fn encode_pcm16() -> Box<dyn FnMut()> {
 }
 
 /// `gemini_live_session_send_audio_ex`'s conversion and encoding of a phone line's audio.
-fn encode_mulaw() -> Box<dyn FnMut()> {
+fn encode_mulaw() -> Call {
     let format = AudioFormat {
         sample_format: SampleFormat::Mulaw,
         sample_rate: 8_000,
@@ -89,7 +95,7 @@ fn encode_mulaw() -> Box<dyn FnMut()> {
 }
 
 /// A reply's audio as the service sends it: 200 ms of 24 kHz PCM16 (9,600 bytes) in one part.
-fn decode_audio() -> Box<dyn FnMut()> {
+fn decode_audio() -> Call {
     let b64 = STANDARD.encode(pattern(24_000 * 2 / 5));
     decode(format!(
         r#"{{"serverContent":{{"modelTurn":{{"parts":[{{"inlineData":{{"mimeType":"audio/pcm;rate=24000","data":"{b64}"}}}}]}}}}}}"#
@@ -97,12 +103,12 @@ fn decode_audio() -> Box<dyn FnMut()> {
 }
 
 /// A piece of the reply's transcript (output transcription on): small and frequent.
-fn decode_transcription() -> Box<dyn FnMut()> {
+fn decode_transcription() -> Call {
     decode(r#"{"serverContent":{"outputTranscription":{"text":" Sure, the weather in Paris is"}}}"#.into())
 }
 
 /// The end of a reply, with its token counts.
-fn decode_turn_complete() -> Box<dyn FnMut()> {
+fn decode_turn_complete() -> Call {
     decode(
         r#"{"serverContent":{"turnComplete":true},"usageMetadata":{"promptTokenCount":412,"responseTokenCount":96,"totalTokenCount":508,"promptTokensDetails":[{"modality":"AUDIO","tokenCount":412}],"responseTokensDetails":[{"modality":"AUDIO","tokenCount":96}]}}"#
             .into(),
@@ -111,7 +117,7 @@ fn decode_turn_complete() -> Box<dyn FnMut()> {
 
 /// The connection loop's handling of one received frame: decode, then events (dropped here
 /// as the application's callback would release them).
-fn decode(frame: String) -> Box<dyn FnMut()> {
+fn decode(frame: String) -> Call {
     let mut events: Vec<SessionEvent> = Vec::with_capacity(4);
     Box::new(move || {
         let message = ServerMessage::decode(black_box(frame.as_bytes())).expect("a valid frame");
