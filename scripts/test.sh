@@ -40,6 +40,9 @@ bash fuzz/run.sh --scale "${FUZZ_SCALE:-1}"
 step "load smoke (gemini-live-load through the C ABI, nothing lost)"
 bash load/bench/smoke.sh
 
+step "instruction counts (callgrind: codec ops against benches/instructions-baseline.json)"
+bash scripts/check-instructions.sh
+
 step "rust: the suite again in release (optimised timing, the release library's exports)"
 cargo test --release
 
