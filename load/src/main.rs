@@ -185,6 +185,11 @@ fn main() -> ExitCode {
             "client_core_fraction": report::num(ticks.cpu_window / ticks.window_secs),
             "driver_thread_core_fraction": report::num(ticks.driver_cpu_window / ticks.window_secs),
             "context_switches_per_s": report::num(ticks.context_switches as f64 / ticks.window_secs),
+            "context_switches_per_s_by_thread": ticks
+                .context_switches_by_thread
+                .iter()
+                .map(|(name, n)| (name.clone(), report::num(*n as f64 / ticks.window_secs)))
+                .collect::<serde_json::Map<_, _>>(),
             "mock_core_fraction": if spawned { report::num(ticks.other_cpu_window / ticks.window_secs) } else { serde_json::Value::Null },
         },
         "memory": {

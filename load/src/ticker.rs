@@ -55,6 +55,8 @@ pub struct TickReport {
     pub threads_steady: u64,
     /// Context switches of the client process during the window.
     pub context_switches: u64,
+    /// The same, per thread name.
+    pub context_switches_by_thread: std::collections::BTreeMap<String, u64>,
 }
 
 /// Runs the schedule on the calling thread.
@@ -75,15 +77,22 @@ pub fn run(sessions: &[Session], plan: &Plan) -> TickReport {
         let cpu = usage::cpu_seconds("self");
         let other_cpu = other.as_deref().map(usage::cpu_seconds).unwrap_or(0.0);
         let driver = usage::cpu_seconds("thread-self");
-        let switches = usage::context_switches();
+        let by_thread = usage::context_switches_by_thread();
+        let switches = by_thread.values().sum::<u64>();
         if start {
             // Holds the start value until the end sample turns it into the difference.
             r.context_switches = switches;
+            r.context_switches_by_thread = by_thread;
             r.cpu_window = -cpu;
             r.other_cpu_window = -other_cpu;
             r.driver_cpu_window = -driver;
         } else {
             r.context_switches = switches.saturating_sub(r.context_switches);
+            for (name, n) in by_thread {
+                let before = r.context_switches_by_thread.get(&name).copied().unwrap_or(0);
+                r.context_switches_by_thread
+                    .insert(name, n.saturating_sub(before));
+            }
             r.cpu_window += cpu;
             r.other_cpu_window += other_cpu;
             r.driver_cpu_window += driver;

@@ -35,22 +35,34 @@ pub fn threads() -> u64 {
 
 /// Context switches (voluntary + involuntary) summed over this process's live threads.
 pub fn context_switches() -> u64 {
+    context_switches_by_thread().values().sum()
+}
+
+/// Context switches (voluntary + involuntary) of this process's live threads, summed per
+/// thread name (`gemini-live-io`, `gemini-live-cb`, the driver's `main`, ...): where the
+/// wake-ups happen.
+pub fn context_switches_by_thread() -> std::collections::BTreeMap<String, u64> {
+    let mut by_name = std::collections::BTreeMap::new();
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
+        return by_name;
     };
-    let mut total = 0;
     for task in tasks.flatten() {
         let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let mut name = String::new();
+        let mut switches = 0;
         for line in status.lines() {
-            if let Some(v) = line
+            if let Some(n) = line.strip_prefix("Name:") {
+                name = n.trim().to_owned();
+            } else if let Some(v) = line
                 .strip_prefix("voluntary_ctxt_switches:")
                 .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
             {
-                total += v.trim().parse::<u64>().unwrap_or(0);
+                switches += v.trim().parse::<u64>().unwrap_or(0);
             }
         }
+        *by_name.entry(name).or_insert(0) += switches;
     }
-    total
+    by_name
 }
 
 /// Heap bytes handed out by the C allocator and not yet freed, all arenas (glibc

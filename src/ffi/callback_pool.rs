@@ -91,7 +91,7 @@ impl Wake for Task {
             }
         }
         if state == IDLE {
-            POOL.push(self.clone());
+            POOL.push(self.clone(), true);
         }
     }
 }
@@ -138,7 +138,7 @@ pub(crate) fn spawn(future: impl Future<Output = ()> + Send + 'static) {
         state: AtomicU8::new(QUEUED),
         future: Mutex::new(Some(Box::pin(future))),
     });
-    POOL.push(task);
+    POOL.push(task, true);
 }
 
 /// How many pool threads run now.
@@ -152,7 +152,9 @@ impl Pool {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn push(&'static self, task: Arc<Task>) {
+    /// Queues `task`; `wake_idle`: signal an idle worker for it (not needed when the calling
+    /// worker requeues its own task).
+    fn push(&'static self, task: Arc<Task>, wake_idle: bool) {
         let mut q = self.lock();
         q.tasks.push_back(task);
         if q.threads < base_threads() {
@@ -162,13 +164,13 @@ impl Pool {
             self.start_worker(false);
             return;
         }
-        if q.idle > q.waking {
+        if wake_idle && q.idle > q.waking {
             q.waking += 1;
             self.work.notify_one();
-        } else if q.monitor_parked {
+        } else if q.monitor_parked && q.idle == 0 {
             q.monitor_parked = false;
             self.monitor.notify_one();
-        } else if !q.monitor_started && q.threads < max_threads() {
+        } else if !q.monitor_started && q.idle == 0 && q.threads < max_threads() {
             q.monitor_started = true;
             drop(q);
             let spawned = std::thread::Builder::new()
@@ -278,7 +280,7 @@ fn run(task: Arc<Task>) {
     {
         // NOTIFIED: woken while running; back to the end of the queue (fair to the others).
         task.state.store(QUEUED, Ordering::Release);
-        POOL.push(task);
+        POOL.push(task, false);
     }
 }
 
