@@ -132,13 +132,41 @@ static POOL: Lazy<Pool> = Lazy::new(|| Pool {
     monitor: Condvar::new(),
 });
 
-/// Runs `future` on the pool until it completes.
-pub(crate) fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+/// Runs `future` on the pool until it completes or is cancelled.
+pub(crate) fn spawn(future: impl Future<Output = ()> + Send + 'static) -> TaskHandle {
     let task = Arc::new(Task {
         state: AtomicU8::new(QUEUED),
         future: Mutex::new(Some(Box::pin(future))),
     });
-    POOL.push(task, true);
+    POOL.push(task.clone(), true);
+    TaskHandle(task)
+}
+
+/// A spawned task, to cancel it.
+pub(crate) struct TaskHandle(Arc<Task>);
+
+impl TaskHandle {
+    /// Drops the task's future on this thread unless a worker is polling it right now (then
+    /// it runs to its next await and the caller must make it end itself). So stopping a task
+    /// never needs a free worker, even when every worker is held by a callback.
+    pub fn cancel(&self) {
+        let task = &self.0;
+        let mut state = task.state.load(Ordering::Acquire);
+        while state == IDLE || state == QUEUED {
+            match task
+                .state
+                .compare_exchange(state, DONE, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => {
+                    // A queued copy is skipped by the worker that pops it (see `run`).
+                    let future = task.future.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    drop(future);
+                    return;
+                }
+                Err(now) => state = now,
+            }
+        }
+    }
 }
 
 /// How many pool threads run now.
@@ -253,7 +281,13 @@ impl Pool {
 /// Polls `task` once and settles its state: done, idle, or queued again if it was woken
 /// meanwhile.
 fn run(task: Arc<Task>) {
-    task.state.store(RUNNING, Ordering::Release);
+    if task
+        .state
+        .compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return; // cancelled while queued
+    }
     let waker = Waker::from(task.clone());
     let mut cx = Context::from_waker(&waker);
     let mut slot = task.future.lock().unwrap_or_else(|e| e.into_inner());
@@ -337,6 +371,34 @@ mod tests {
             start.elapsed()
         );
         assert!(threads() <= max_threads());
+    }
+
+    #[test]
+    fn cancel_drops_a_waiting_task_on_the_calling_thread() {
+        struct Guard(Arc<AtomicUsize>);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let guard = Guard(dropped.clone());
+        let (polled_tx, polled_rx) = mpsc::channel();
+        let (_never_tx, never_rx) = tokio::sync::oneshot::channel::<()>();
+        let handle = spawn(async move {
+            let _guard = guard;
+            polled_tx.send(()).unwrap();
+            let _ = never_rx.await;
+        });
+        polled_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        // Parked on the oneshot (IDLE) once the worker has settled it; cancel until dropped.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while dropped.load(Ordering::SeqCst) == 0 {
+            handle.cancel();
+            assert!(Instant::now() < deadline, "the task was never dropped");
+            std::thread::yield_now();
+        }
+        assert_eq!(dropped.load(Ordering::SeqCst), 1);
     }
 
     #[test]

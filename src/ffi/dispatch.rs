@@ -68,6 +68,8 @@ pub(crate) struct Delivery {
     wake: Notify,
     done: Mutex<bool>,
     done_cv: Condvar,
+    /// The pool task of a pool delivery, so that `free` can stop it without a pool thread.
+    task: Mutex<Option<callback_pool::TaskHandle>>,
     /// Held while an inline callback runs (`free` takes it to wait for one in progress). Until
     /// `gemini_live_session_new` has succeeded it holds the inline events instead of delivering
     /// them: a session that fails to connect never calls its callback.
@@ -104,6 +106,7 @@ impl Delivery {
             // Only a pool delivery has a task to finish.
             done: Mutex::new(mode != Mode::Pool),
             done_cv: Condvar::new(),
+            task: Mutex::new(None),
             gate: Mutex::new((mode == Mode::Inline).then(Vec::new)),
             playout: Mutex::new(None),
             output: Mutex::new(None),
@@ -199,6 +202,11 @@ impl Delivery {
 
     /// Waits until the last callback has returned (call after `request_stop`).
     pub fn wait_done(&self) {
+        // A pool task that is not running a callback right now is dropped here (marking it
+        // done); one that is returns to `stop` after its callback.
+        if let Some(task) = self.task.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            task.cancel();
+        }
         // An inline callback in progress holds the gate; later ones see `stop` first.
         drop(self.gate.lock().unwrap_or_else(|e| e.into_inner()));
         let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
@@ -252,7 +260,11 @@ fn deliver(delivery: &Arc<Delivery>, callback: EventFn, framed: FramedEvent) {
 
 /// Starts delivering a pool-mode session's events from `rx`.
 pub(crate) fn start_pool(delivery: Arc<Delivery>, rx: mpsc::Receiver<FramedEvent>) {
-    callback_pool::spawn(run_pool(delivery, rx));
+    // The guard is an argument, not a local of the body: a future cancelled before its first
+    // poll drops its arguments too, so `done` is marked in every case.
+    let done = DoneOnDrop(delivery.clone());
+    let task = callback_pool::spawn(run_pool(delivery.clone(), rx, done));
+    *delivery.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
 }
 
 /// Marks the delivery done when dropped, however its future ends (finished, or dropped by the
@@ -265,8 +277,7 @@ impl Drop for DoneOnDrop {
     }
 }
 
-async fn run_pool(delivery: Arc<Delivery>, mut rx: mpsc::Receiver<FramedEvent>) {
-    let done = DoneOnDrop(delivery.clone());
+async fn run_pool(delivery: Arc<Delivery>, mut rx: mpsc::Receiver<FramedEvent>, done: DoneOnDrop) {
     let Some(callback) = delivery.callback else { return };
     let mut since_yield = 0;
     loop {
