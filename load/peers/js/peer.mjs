@@ -21,7 +21,6 @@ import { readFileSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createRequire } from "node:module";
 
 const CHUNK_NS = 20_000_000n;
 const LATE_NS = 20_000_000;
@@ -219,7 +218,7 @@ async function main() {
   await sleep(200);
   if (mock) await mock.stop();
 
-  const version = createRequire(import.meta.url)("@google/genai/package.json").version;
+  const version = JSON.parse(readFileSync(new URL("./node_modules/@google/genai/package.json", import.meta.url), "utf8")).version;
   const sessionMinutes = n * w.secs / 60;
   const chunks = peers.reduce((s, p) => s + p.chunks, 0);
   const verdict = lost === 0 && skipped === 0 ? "nothing lost" : lost === 0 ? "nothing lost by the client; the mock skipped answers (it fell behind)" : "audio lost or not delivered";
