@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Peers side by side on the same load (BENCHMARKS.md, "What the load tool does"): for each
 # session count and run, the C ABI load tool (gemini-live-load --floor, which also measures
-# the no-library floor), our Go binding, the official Go SDK (google.golang.org/genai) and the
+# the no-library floor), our Go binding (one sender goroutine per session, as Go users write
+# it; "binding-shared": one goroutine sending for all, as the load tool's driver thread), the
+# official Go SDK (google.golang.org/genai) and the
 # official JS SDK (@google/genai on Node), each against its own freshly spawned mock in load
 # mode. One JSON line per run in OUT/<client>-n<N>.jsonl, a log of the load average before and
 # after each run in OUT/runs.log, then the medians with ratios to the C ABI and to the floor
 # (load/bench/summarize_peers.py).
 #
 #   load/bench/run-peers.sh [--runs R] [--sessions "100 500 1000"] [--seconds S] [--warmup S]
-#                           [--clients "capi binding genai js"] [--out DIR]
+#                           [--clients "capi binding binding-shared genai js"] [--out DIR]
 #
 # Builds what it needs: the load tool, the mock and the library's static archive (release),
 # the Go peers program (load/peers/go, linked against that archive), and `npm ci` for the JS
@@ -18,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 T="$CARGO_TARGET_DIR"
-runs=3 sessions="100 500 1000" seconds=20 warmup=5 clients="capi binding genai js"
+runs=3 sessions="100 500 1000" seconds=20 warmup=5 clients="capi binding binding-shared genai js"
 out="$here/results/peers/$(date -u +%Y-%m-%dT%H%M)"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,7 +40,7 @@ echo "== build (release): load tool, mock, library archive" >&2
 (cd "$root" && nice cargo build --release --quiet -p gemini-live-load -p gemini-live-mock \
     && nice cargo build --release --quiet -p gemini-live --lib)
 mock="$T/release/gemini-live-mock"
-if has binding || has genai; then
+if has binding || has binding-shared || has genai; then
     if command -v go >/dev/null; then
         echo "== build: load/peers/go (geminilive_external, release archive)" >&2
         (cd "$root/load/peers/go" \
@@ -47,7 +49,7 @@ if has binding || has genai; then
                nice go build -tags geminilive_external -o "$T/release/gemini-live-go-peers" .)
     else
         echo "no go: the Go peers are left out" >&2
-        clients="$(echo " $clients " | sed 's/ binding / /; s/ genai / /')"
+        clients="$(echo " $clients " | sed 's/ binding / /; s/ binding-shared / /; s/ genai / /')"
     fi
 fi
 if has js; then
@@ -66,6 +68,8 @@ run_one() { # client N
     case "$c" in
         capi) timeout $((seconds * 2 + 120)) "$T/release/gemini-live-load" --sessions "$n" --seconds "$seconds" \
                   --warmup "$warmup" --floor --json >> "$f" || rc=$? ;;
+        binding-shared) timeout $((seconds + 120)) "$T/release/gemini-live-go-peers" -client binding -sender shared \
+                  -sessions "$n" -seconds "$seconds" -warmup "$warmup" -mock-bin "$mock" -json >> "$f" || rc=$? ;;
         binding|genai) timeout $((seconds + 120)) "$T/release/gemini-live-go-peers" -client "$c" -sessions "$n" \
                   -seconds "$seconds" -warmup "$warmup" -mock-bin "$mock" -json >> "$f" || rc=$? ;;
         js) timeout $((seconds + 120)) node "$root/load/peers/js/peer.mjs" --sessions "$n" --seconds "$seconds" \

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 CLIENTS = [("capi", "gemini-live C ABI (gemini-live-load)"), ("binding", "gemini-live Go binding"),
+           ("binding-shared", "gemini-live Go binding, one sender goroutine"),
            ("genai", "Go SDK google.golang.org/genai"), ("js", "JS SDK @google/genai")]
 
 

@@ -5,7 +5,8 @@
 //	-client genai    the official Go SDK, google.golang.org/genai (client.Live.Connect)
 //	-client binding  this repository's Go binding (bindings/go), the C library through cgo
 //
-// Each session has one sender goroutine, as the SDK's users write it: 640 bytes of 16 kHz
+// Each session has one sender goroutine, as the SDK's users write it (-sender shared: one
+// goroutine sends for every session, as the Rust tool's driver thread): 640 bytes of 16 kHz
 // PCM16 every 20 ms and a "ping:<ns>" realtime text once per second; one receive goroutine
 // per session counts reply audio, turnComplete and "pong:<ns>" answers. Session i starts
 // floor(i*spread/N) ms after the first. CPU (utime+stime of this process), context switches
@@ -15,7 +16,8 @@
 // its counters tell answers it skipped (it fell behind) from audio the client lost.
 //
 //	peers -client genai|binding [-sessions N] [-seconds S] [-warmup S] [-start-spread-ms MS]
-//	      [-ping-hz F] [-mock-bin PATH | -mock-url ws://HOST:PORT] [-mock-threads N] [-json]
+//	      [-ping-hz F] [-sender per-session|shared] [-mock-bin PATH | -mock-url ws://HOST:PORT]
+//	      [-mock-threads N] [-json]
 //
 // Exit status: 0 when nothing was lost and no send failed, 1 otherwise, 2 on a setup error.
 package main
@@ -139,6 +141,7 @@ func main() {
 	mockBin := flag.String("mock-bin", "target/release/gemini-live-mock", "the mock binary to spawn")
 	mockThreads := flag.Int("mock-threads", 1, "--threads of a spawned mock")
 	connectPar := flag.Int("connect-parallel", 4, "sessions connecting at once")
+	sender := flag.String("sender", "per-session", "per-session (one sender goroutine per session) or shared (one for all)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	flag.Parse()
 
@@ -151,6 +154,10 @@ func main() {
 		dial, peerName = dialBinding, "gemini-live Go binding (cgo)"
 	default:
 		fmt.Fprintln(os.Stderr, "peers: -client genai|binding is required")
+		os.Exit(2)
+	}
+	if *sender != "per-session" && *sender != "shared" {
+		fmt.Fprintln(os.Stderr, "peers: -sender per-session|shared")
 		os.Exit(2)
 	}
 	if *n < 1 || *seconds <= 0 || *pingHz <= 0 || *pingHz > 50 {
@@ -243,37 +250,62 @@ func main() {
 	chunksOK := make([]uint64, *n)
 	pingsOK := make([]uint64, *n)
 	t0 := nowNS() + chunkNS
+	// send is session i's chunk of tick k, then its ping when due.
+	send := func(i int, k int64) {
+		s := sessions[i]
+		due := t0 + k*chunkNS + (phase[i]%20)*1_000_000
+		sleepUntil(due)
+		err := s.sendAudio(pcm)
+		lag := nowNS() - due
+		lateness.record(lag)
+		if lag > lateNS {
+			late.Add(1)
+		}
+		if err == nil {
+			chunksOK[i]++
+		} else {
+			sendErrors.Add(1)
+		}
+		if (k+int64(i))%pingEvery == 0 {
+			if s.sendText(fmt.Sprintf("ping:%d", nowNS())) == nil {
+				pingsOK[i]++
+			} else {
+				sendErrors.Add(1)
+			}
+		}
+	}
 	var wg sync.WaitGroup
-	for i := range sessions {
+	switch *sender {
+	case "per-session":
+		// One sender goroutine per session, as the Go SDK's users write it.
+		for i := range sessions {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				first := phase[i] / 20
+				for k := first; k < first+ticks; k++ {
+					send(i, k)
+				}
+			}(i)
+		}
+	case "shared":
+		// One goroutine for every session, in the order of their offsets (load/src/ticker.rs).
+		order := make([]int, *n)
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return phase[order[a]]%20 < phase[order[b]]%20 })
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			s := sessions[i]
-			first := phase[i] / 20
-			within := (phase[i] % 20) * 1_000_000
-			for k := first; k < first+ticks; k++ {
-				due := t0 + k*chunkNS + within
-				sleepUntil(due)
-				err := s.sendAudio(pcm)
-				lag := nowNS() - due
-				lateness.record(lag)
-				if lag > lateNS {
-					late.Add(1)
-				}
-				if err == nil {
-					chunksOK[i]++
-				} else {
-					sendErrors.Add(1)
-				}
-				if (k+int64(i))%pingEvery == 0 {
-					if s.sendText(fmt.Sprintf("ping:%d", nowNS())) == nil {
-						pingsOK[i]++
-					} else {
-						sendErrors.Add(1)
+			for k := int64(0); k < ticks+lastStart; k++ {
+				for _, i := range order {
+					if first := phase[i] / 20; k >= first && k < first+ticks {
+						send(i, k)
 					}
 				}
 			}
-		}(i)
+		}()
 	}
 
 	// The steady window, sampled by its own goroutine at the same ticks as the Rust tool.
@@ -363,7 +395,7 @@ func main() {
 			"audio_bytes_unit": "24 kHz PCM16 bytes", "window_s": w.secs, "connect_all_s": connectS,
 			"free_all_s": freeS, "mock": map[bool]string{true: "spawned", false: "external"}[spawned],
 			"loadavg": loadavg(), "client": *client, "go": runtime.Version(), "gomaxprocs": runtime.GOMAXPROCS(0),
-			"sender": "one goroutine per session",
+			"sender": *sender,
 		},
 		"cpu": map[string]any{
 			"client_cpu_s_per_session_minute": num(w.cpu / sessionMinutes),
