@@ -15,6 +15,8 @@ CLIENTS = [("capi", "gemini-live C ABI (gemini-live-load)"), ("binding", "gemini
 
 def load(path):
     rows = []
+    if not path.exists():  # a client left out, or every run of it killed by its timeout
+        return rows
     for line in path.read_text().splitlines():
         if line.strip().startswith("{"):
             try:
@@ -60,10 +62,10 @@ def main(d):
         fl_cpu = med(capi, "floor", "cpu_s_per_session_minute")
         fl_p50, fl_p99 = med(capi, "floor", "p50_ms"), med(capi, "floor", "p99_ms")
         print(f"### {n} sessions\n")
-        print("| client | runs | CPU s / session-min | cores | × C ABI | × floor | RSS KiB / session | × C ABI "
+        print("| client | runs | CPU s / session-min | cores | × C ABI | × floor | CPU s / min of audio sent¹ | RSS KiB / session | × C ABI "
               "| RTT p50 ms | × C ABI | × floor | RTT p99 ms | × C ABI | × floor | ctx switches / s | threads "
               "| late > 20 ms (worst run) | lost bytes (worst) | lost pongs (worst) | skipped by mock MB (worst) | mock cores | load avg at end |")
-        print("|" + "---|" * 22)
+        print("|" + "---|" * 23)
         for c, label in CLIENTS:
             rows = data[c]
             if not rows:
@@ -74,7 +76,7 @@ def main(d):
             skipped = worst(rows, "loss", "skipped_by_mock_audio_bytes")
             loads = [float(str(r.get("run", {}).get("loadavg", "nan")).split()[0]) for r in rows]
             print(f"| {label} | {len(rows)} | {f(cpu, 4)} | {f(med(rows, 'cpu', 'client_core_fraction'))} "
-                  f"| {ratio(cpu, base_cpu)} | {ratio(cpu, fl_cpu)} | {f(rss, 1)} | {ratio(rss, base_rss)} "
+                  f"| {ratio(cpu, base_cpu)} | {ratio(cpu, fl_cpu)} | {f(med(rows, 'cpu', 'cpu_s_per_sent_audio_minute'), 4)} | {f(rss, 1)} | {ratio(rss, base_rss)} "
                   f"| {f(p50)} | {ratio(p50, base_p50)} | {ratio(p50, fl_p50)} "
                   f"| {f(p99)} | {ratio(p99, base_p99)} | {ratio(p99, fl_p99)} "
                   f"| {f(med(rows, 'cpu', 'context_switches_per_s'), 0)} | {f(med(rows, 'memory', 'threads_steady'), 0)} "
@@ -83,11 +85,13 @@ def main(d):
                   f"| {f(med(rows, 'cpu', 'mock_core_fraction'))} | {min(loads):.2f}–{max(loads):.2f} |")
         if capi and fl_cpu is not None:
             print(f"| floor (no library; gemini-live-load --floor) | {len(capi)} | {f(fl_cpu, 4)} "
-                  f"| {f(med(capi, 'floor', 'core_fraction'))} | {ratio(fl_cpu, base_cpu)} | 1.00 | – | – "
+                  f"| {f(med(capi, 'floor', 'core_fraction'))} | {ratio(fl_cpu, base_cpu)} | 1.00 | – | – | – "
                   f"| {f(fl_p50)} | {ratio(fl_p50, base_p50)} | 1.00 | {f(fl_p99)} | {ratio(fl_p99, base_p99)} | 1.00 "
                   f"| {f(med(capi, 'floor', 'context_switches_per_s'), 0)} | – | – | – "
                   f"| {f(worst(capi, 'floor', 'lost_pongs'), 0)} | – | – | – |")
-        print()
+        print("\n¹ CPU over the window per minute of audio the client actually sent in it (the Go and JS "
+              "peers): equal to the figure per session-minute while the sends keep their schedule, higher "
+              "when a client starved of CPU falls behind and does less work in the window.\n")
         for c, _ in CLIENTS:
             for r in data[c]:
                 peer = r.get("peer") or "gemini-live C ABI"

@@ -119,6 +119,7 @@ func num(x float64) any {
 type window struct {
 	cpu, mockCPU, secs float64
 	switches           uint64
+	sent               uint64 // chunks sent during the window
 	rss, cHeap         uint64
 	goHeap             uint64
 	threads            int
@@ -246,7 +247,7 @@ func main() {
 	}
 
 	var lateness histogram
-	var late, sendErrors atomic.Uint64
+	var late, sendErrors, sentTotal atomic.Uint64
 	chunksOK := make([]uint64, *n)
 	pingsOK := make([]uint64, *n)
 	t0 := nowNS() + chunkNS
@@ -263,6 +264,7 @@ func main() {
 		}
 		if err == nil {
 			chunksOK[i]++
+			sentTotal.Add(1)
 		} else {
 			sendErrors.Add(1)
 		}
@@ -319,7 +321,7 @@ func main() {
 		defer close(sampled)
 		sleepUntil(t0 + windowFirst*chunkNS)
 		start := nowNS()
-		cpu0, mock0, sw0 := cpuSeconds("self"), 0.0, contextSwitches()
+		cpu0, mock0, sw0, sent0 := cpuSeconds("self"), 0.0, contextSwitches(), sentTotal.Load()
 		if mockPID != "" {
 			mock0 = cpuSeconds(mockPID)
 		}
@@ -329,6 +331,7 @@ func main() {
 			w.mockCPU = cpuSeconds(mockPID) - mock0
 		}
 		w.switches = contextSwitches() - sw0
+		w.sent = sentTotal.Load() - sent0
 		w.secs = float64(nowNS()-start) / 1e9
 		w.rss, w.cHeap, w.goHeap, w.threads = rssBytes(), cHeapInUse(), goHeapInUse(), threads()
 	}()
@@ -401,7 +404,12 @@ func main() {
 			"client_cpu_s_per_session_minute": num(w.cpu / sessionMinutes),
 			"client_core_fraction":            num(w.cpu / w.secs),
 			"context_switches_per_s":          num(float64(w.switches) / w.secs),
-			"mock_core_fraction":              mockCores,
+			// Per minute of audio actually sent in the window: the same as the figure per
+			// session-minute when the sends keep their schedule, higher when they fall behind
+			// (a client starved of CPU then does less work in the window).
+			"cpu_s_per_sent_audio_minute": num(w.cpu / (float64(w.sent) * 0.02 / 60)),
+			"chunks_sent_in_window":       w.sent,
+			"mock_core_fraction":          mockCores,
 		},
 		"memory": map[string]any{
 			"rss_baseline_kib":        rssBase / 1024,

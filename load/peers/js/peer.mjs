@@ -151,12 +151,12 @@ async function main() {
   const order = [...Array(n).keys()].sort((a, b) => (phase[a] % 20) - (phase[b] % 20) || a - b);
   const lastStart = Math.max(...phase.map((p) => Math.floor(p / 20)));
   const windowFirst = Math.min(Math.max(warm, lastStart), ticks - 1);
-  let late = 0, lateMax = 0, sendErrors = 0;
+  let late = 0, lateMax = 0, sendErrors = 0, sentTotal = 0;
   // Lateness histogram: 10 µs buckets up to 200 ms and one overflow bucket (load/src/stats.rs).
   const hist = new Uint32Array(20_001);
   const mockPid = mock?.pid;
   let w = null, start = null;
-  const sample = () => ({ t: nowNs(), cpu: cpuSeconds("self"), mock: mockPid ? cpuSeconds(mockPid) : 0, sw: contextSwitches() });
+  const sample = () => ({ sent: sentTotal, t: nowNs(), cpu: cpuSeconds("self"), mock: mockPid ? cpuSeconds(mockPid) : 0, sw: contextSwitches() });
   const t0 = nowNs() + CHUNK_NS;
   for (let k = 0; k < ticks + lastStart; k++) {
     if (k === windowFirst) start = sample();
@@ -172,6 +172,7 @@ async function main() {
       try {
         p.session.sendRealtimeInput({ audio: { data: pcm.toString("base64"), mimeType: "audio/pcm;rate=16000" } });
         p.chunks++;
+        sentTotal++;
       } catch { sendErrors++; }
       const lag = Number(nowNs() - due);
       hist[Math.min(20_000, Math.max(0, Math.floor(lag / 10_000)))]++;
@@ -238,7 +239,7 @@ async function main() {
     rtt_p99_ms: pct(rtts, 99),
     loadavg: loadavg(),
     run: { sessions: n, seconds: args.seconds, start_spread_ms: args.startSpreadMs, codec: "pcm", audio_bytes_unit: "24 kHz PCM16 bytes", window_s: w.secs, connect_all_s: connectS, free_all_s: freeS, mock: mock ? "spawned" : "external", loadavg: loadavg(), client: "js", node: process.versions.node, sender: "one shared timer loop" },
-    cpu: { client_cpu_s_per_session_minute: w.cpu / sessionMinutes, client_core_fraction: w.cpu / w.secs, context_switches_per_s: w.switches / w.secs, mock_core_fraction: mock ? w.mockCpu / w.secs : null },
+    cpu: { client_cpu_s_per_session_minute: w.cpu / sessionMinutes, client_core_fraction: w.cpu / w.secs, context_switches_per_s: w.switches / w.secs, cpu_s_per_sent_audio_minute: w.cpu / (w.sent * 0.02 / 60), chunks_sent_in_window: w.sent, mock_core_fraction: mock ? w.mockCpu / w.secs : null },
     memory: { rss_baseline_kib: Math.floor(rssBase / 1024), rss_steady_kib: Math.floor(w.rss / 1024), rss_per_session_kib: Math.max(0, w.rss - rssBase) / n / 1024, threads_baseline: threadsBase, threads_steady: w.threads },
     schedule: { chunks_sent: chunks, send_errors: sendErrors, chunks_late_over_20ms: late, lateness_p50_ms: histPct(hist, 50, lateMax), lateness_p99_ms: histPct(hist, 99, lateMax), lateness_max_ms: lateMax / 1e6 },
     loss: { verdict, expected_audio_bytes: expected, received_audio_bytes: got, shortfall_audio_bytes: Math.max(0, expected - got), skipped_by_mock_audio_bytes: skipped, lost_audio_bytes: lost, pings_sent: pingsOwed, lost_pongs: lostPongs, error_events: errs, closed_early: closedEarly },
@@ -263,7 +264,7 @@ function histPct(h, p, max) {
 }
 
 function endWindow(s, e) {
-  return { secs: Number(e.t - s.t) / 1e9, cpu: e.cpu - s.cpu, mockCpu: e.mock - s.mock, switches: e.sw - s.sw, rss: rssBytes(), threads: threads() };
+  return { sent: e.sent - s.sent, secs: Number(e.t - s.t) / 1e9, cpu: e.cpu - s.cpu, mockCpu: e.mock - s.mock, switches: e.sw - s.sw, rss: rssBytes(), threads: threads() };
 }
 
 main().catch((e) => { console.error("js peer:", e); process.exit(2); });
