@@ -2521,6 +2521,9 @@ gemini_live_result gemini_live_session_send_raw_json(struct gemini_live_session 
  * (0: do not wait; `GEMINI_LIVE_TIMEOUT_INFINITE`: no limit) for the next event. On success
  * `*out` receives an event owned by the caller, freed with `gemini_live_event_free`.
  *
+ * To wait in an event loop (poll, epoll, kqueue, a language's own poller) instead of in this
+ * call, see `gemini_live_session_get_event_fd`.
+ *
  * Threads: any, but one puller at a time is the intended use (concurrent pullers are
  * serialized). Must not be called from an event callback.
  *
@@ -2530,6 +2533,33 @@ gemini_live_result gemini_live_session_send_raw_json(struct gemini_live_session 
 gemini_live_result gemini_live_session_next_event(struct gemini_live_session *session,
                                                   uint32_t timeout_ms,
                                                   struct gemini_live_event **out);
+
+/**
+ * Pull mode: writes to `*out` a file descriptor that becomes readable when an event may be
+ * ready, for waiting on many sessions with poll/epoll/kqueue (or a runtime's own poller)
+ * instead of blocking a thread in `gemini_live_session_next_event` per session. It is an
+ * eventfd on Linux, the read end of a pipe on other Unix systems; non-blocking and
+ * close-on-exec.
+ *
+ * Readiness contract: after `gemini_live_session_next_event` returns `TIMEOUT`, the
+ * descriptor becomes readable as soon as an event is queued or the session ends. Then call
+ * `next_event(session, 0, &event)` until it returns `TIMEOUT` again, and wait again. Readiness
+ * may be spurious (`next_event` then returns `TIMEOUT`): just wait again. It is readable when
+ * first handed out; after `CLOSED` was returned (the `CLOSED` event, then the `CLOSED`
+ * result) it stays readable. Level-triggered and edge-triggered waiting both work, since every
+ * wake is a new write.
+ *
+ * Ownership: the session owns the descriptor. Do not read, write or close it (the library
+ * drains it inside `next_event`); `dup` it if your poller needs its own. Every call returns
+ * the same descriptor, valid until `gemini_live_session_free`, which closes it: remove it from
+ * your poll set before freeing.
+ *
+ * Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback),
+ * `IO` (the descriptor could not be created, e.g. the process is out of descriptors; or the
+ * system is not Unix).
+ */
+gemini_live_result gemini_live_session_get_event_fd(const struct gemini_live_session *session,
+                                                    int *out);
 
 /**
  * Writes the current phase to `*out`.

@@ -26,34 +26,6 @@ func deleteHandle(h cgo.Handle) {
 	liveHandles.Add(-1)
 }
 
-// goliveEvent is the session's event callback, on a library thread (gemini-live-cb). It
-// copies the borrowed event into Go memory and hands it to the session's channel.
-//
-//export goliveEvent
-func goliveEvent(userdata C.uintptr_t, ev *C.gemini_live_event) {
-	defer func() { _ = recover() }() // a Go panic must never unwind into the library
-	c, ok := cgo.Handle(userdata).Value().(*core)
-	if !ok || ev == nil {
-		return
-	}
-	// Callbacks of one session run one at a time, so the frame cache needs no lock.
-	if e := convertEvent(ev, &c.frames); e != nil {
-		c.deliver(e)
-	}
-}
-
-// goliveFinalize is the userdata finalizer: the library calls it exactly once, after the
-// last event callback. It closes the event channel and releases the handle.
-//
-//export goliveFinalize
-func goliveFinalize(userdata C.uintptr_t) {
-	h := cgo.Handle(userdata)
-	if c, ok := h.Value().(*core); ok {
-		c.finish()
-	}
-	deleteHandle(h)
-}
-
 // goliveCredential answers the library's credential callback with Config.Credentials.
 //
 //export goliveCredential

@@ -190,8 +190,9 @@ type Config struct {
 	// config (an out-of-range value fails with ErrInvalidArgument).
 	Setup Setup
 
-	// EventBuffer is the capacity of the Go event channel (default 256). When it is full, the
-	// library's delivery for this session waits (network reading pauses), nothing is dropped.
+	// EventBuffer is the capacity of the channel of Session.Events (default 256). When it is
+	// full, the goroutine feeding it waits, then the library's own queue of 256 events fills
+	// and the session's network reading pauses: nothing is dropped. Receive does not use it.
 	EventBuffer int
 }
 

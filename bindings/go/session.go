@@ -7,64 +7,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"runtime/cgo"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 )
-
-// core is what the library's callbacks reach through the cgo.Handle: the event channel and
-// its state. It never holds a C pointer.
-type core struct {
-	events chan Event
-	done   chan struct{} // closed by Close (or an abandoned Connect): deliveries stop waiting
-	stopMu sync.Once
-
-	mu       sync.Mutex // serializes deliver and finish
-	evClosed bool
-	closed   atomic.Pointer[Closed]
-	frames   frameCache // the last frame's text, shared by its events (callback thread only)
-}
-
-func newCore(buffer int) *core {
-	if buffer <= 0 {
-		buffer = 256
-	}
-	return &core{events: make(chan Event, buffer), done: make(chan struct{})}
-}
-
-func (c *core) stop() { c.stopMu.Do(func() { close(c.done) }) }
-
-// deliver runs on the library's callback thread. It waits while the channel is full (the
-// library then pauses this session's network reading, nothing is lost) unless the session is
-// being closed, so Close never waits on a consumer.
-func (c *core) deliver(e Event) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.evClosed {
-		return
-	}
-	select {
-	case c.events <- e:
-	case <-c.done:
-	}
-	if cl, ok := e.(*Closed); ok {
-		c.closed.Store(cl)
-		close(c.events)
-		c.evClosed = true
-	}
-}
-
-// finish runs from the userdata finalizer, after the last callback.
-func (c *core) finish() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.evClosed {
-		close(c.events)
-		c.evClosed = true
-	}
-}
 
 // credState is what the credential callback reaches through its cgo.Handle.
 type credState struct {
@@ -76,11 +26,27 @@ type credState struct {
 func (cs *credState) context() context.Context { return cs.ctx }
 
 // Session is a live session. All methods are safe for concurrent use.
+//
+// Events are pulled (the library's pull mode, gemini_live_session_next_event): Receive runs
+// the pull in the caller's goroutine, and a goroutine with nothing to pull parks on Go's
+// netpoller (a dup of the session's event fd, gemini_live_session_get_event_fd), so no OS
+// thread waits per session and each event is handed over once, from the library to the
+// goroutine that called Receive.
 type Session struct {
-	c *core
-
 	mu  sync.RWMutex // read-held during every C call on ptr; Close takes it to clear ptr
 	ptr *C.gemini_live_session
+
+	file *os.File        // a dup of the event fd: readable when an event may be ready
+	rc   syscall.RawConn // file's, to park on the netpoller without reading the fd
+
+	turn   chan struct{}          // one slot: held by the one goroutine pulling (Receive)
+	frames frameCache             // the last frame's text, shared by its events (under turn)
+	ended  atomic.Pointer[Closed] // the *Closed event was pulled
+	done   chan struct{}          // closed by Close
+
+	evOnce sync.Once
+	evBuf  int
+	events chan Event // Events(): created, and fed by one goroutine, on first use
 
 	closeOnce sync.Once
 	cancel    context.CancelFunc // the credential context
@@ -99,7 +65,10 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 		return nil, err
 	}
 	sessCtx, cancel := context.WithCancel(context.Background())
-	s := &Session{c: newCore(cfg.EventBuffer), cancel: cancel}
+	s := &Session{cancel: cancel, turn: make(chan struct{}, 1), done: make(chan struct{}), evBuf: cfg.EventBuffer}
+	if s.evBuf <= 0 {
+		s.evBuf = 256
+	}
 	var cs *credState
 	if cfg.Credentials != nil {
 		cs = &credState{fn: cfg.Credentials, ctx: sessCtx}
@@ -113,7 +82,6 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 	// While connecting, cancelling ctx also cancels the credential callback's context.
 	stopAfter := context.AfterFunc(ctx, cancel)
 
-	h := newHandle(s.c)
 	type result struct {
 		ptr *C.gemini_live_session
 		err error
@@ -126,20 +94,15 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 	go func() {
 		var out *C.gemini_live_session
 		err := call(func(e **C.gemini_live_error) C.gemini_live_result {
-			return C.golive_session_new(ccfg, C.uintptr_t(h), &out, e)
+			return C.golive_session_new(ccfg, &out, e)
 		})
 		C.gemini_live_config_free(ccfg)
-		if err != nil {
-			// Nothing was created: the finalizer will never run, the handle is ours again.
-			s.c.finish()
-			deleteHandle(h)
-		}
 		mu.Lock()
 		gone := isAbandoned
 		mu.Unlock()
 		if gone {
 			if out != nil {
-				C.gemini_live_session_free(out) // runs the finalizer: the handle is released
+				C.gemini_live_session_free(out)
 			}
 			s.releaseCredentials()
 			abandoned.Done()
@@ -155,7 +118,9 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 			s.releaseCredentials()
 			return nil, r.err
 		}
-		s.ptr = r.ptr
+		if err := s.attach(r.ptr); err != nil {
+			return nil, err
+		}
 		if ctx.Err() != nil { // cancelled at the last moment: honour it
 			_ = s.Close()
 			return nil, ctx.Err()
@@ -167,8 +132,9 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 		case r := <-res: // finished meanwhile
 			mu.Unlock()
 			if r.err == nil {
-				s.ptr = r.ptr
-				_ = s.Close()
+				if s.attach(r.ptr) == nil {
+					_ = s.Close()
+				}
 			} else {
 				s.releaseCredentials()
 			}
@@ -178,10 +144,45 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 		isAbandoned = true
 		abandoned.Add(1)
 		mu.Unlock()
-		s.c.stop()
 		cancel()
 		return nil, ctx.Err()
 	}
+}
+
+// attach takes the connected C session: it puts a dup of its event fd on Go's netpoller (the
+// session owns and closes the original). On failure it frees the session.
+func (s *Session) attach(p *C.gemini_live_session) error {
+	var fd C.int
+	if err := call(func(e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_get_event_fd(p, &fd, e)
+	}); err != nil {
+		C.gemini_live_session_free(p)
+		s.releaseCredentials()
+		return err
+	}
+	// Close-on-exec like the original; the dup shares its non-blocking status, so os.NewFile
+	// registers it with the netpoller.
+	syscall.ForkLock.RLock()
+	dup, err := syscall.Dup(int(fd))
+	if err == nil {
+		syscall.CloseOnExec(dup)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		C.gemini_live_session_free(p)
+		s.releaseCredentials()
+		return &Error{Code: ResultIO, Message: "dup of the event fd: " + err.Error()}
+	}
+	f := os.NewFile(uintptr(dup), "gemini-live-events")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		_ = f.Close()
+		C.gemini_live_session_free(p)
+		s.releaseCredentials()
+		return &Error{Code: ResultIO, Message: "event fd: " + err.Error()}
+	}
+	s.ptr, s.file, s.rc = p, f, rc
+	return nil
 }
 
 func (s *Session) releaseCredentials() {
@@ -211,15 +212,18 @@ func (s *Session) do(f func(p *C.gemini_live_session, e **C.gemini_live_error) C
 // use RequestClose to close gracefully and receive the *Closed event first.
 func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
-		s.c.stop()
+		close(s.done)
 		s.cancel()
-		s.mu.Lock()
+		if s.file != nil {
+			// Wakes a Receive parked on the fd (it then sees done) and waits for a pull in
+			// progress to leave the fd; the C pull itself never blocks.
+			_ = s.file.Close()
+		}
+		s.mu.Lock() // no C call on the session is in progress once this is held
 		p := s.ptr
 		s.ptr = nil
 		s.mu.Unlock()
 		if p != nil {
-			// Waits for a callback in progress (which no longer blocks: done is closed) and
-			// runs the userdata finalizer, which releases the event handle.
 			C.gemini_live_session_free(p)
 		}
 		s.releaseCredentials()
@@ -236,38 +240,145 @@ func (s *Session) RequestClose() error {
 	})
 }
 
-// Receive waits for the next event. After the *Closed event, or after Close, it returns an
-// error matching ErrClosed.
+// Receive waits for the next event, pulling it from the library in the calling goroutine:
+// the lowest-overhead way to consume events (no channel, no extra goroutine). While nothing
+// is pending the goroutine is parked on Go's netpoller, holding no OS thread. ctx ending
+// wakes it with ctx.Err(); Close wakes it with ErrClosed. After the *Closed event, or after
+// Close, it returns an error matching ErrClosed. Concurrent calls are served one at a time.
+//
+// While nobody receives, the library queues up to 256 events for the session and then pauses
+// its network reading until they are taken: nothing is lost.
 func (s *Session) Receive(ctx context.Context) (Event, error) {
-	// Prefer pending events over the closed state, unless Close was called.
 	select {
-	case <-s.c.done:
+	case <-s.done:
 		return nil, errSessionClosed
 	default:
 	}
 	select {
-	case e, ok := <-s.c.events:
-		if !ok {
-			return nil, s.endErr()
-		}
-		return e, nil
-	case <-s.c.done:
+	case s.turn <- struct{}{}:
+	case <-s.done:
 		return nil, errSessionClosed
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	defer func() { <-s.turn }()
+	if s.ended.Load() != nil {
+		return nil, s.endErr()
+	}
+	var (
+		ev   Event
+		perr error
+		stop func() bool
+	)
+	defer func() {
+		if stop != nil {
+			stop()
+		}
+	}()
+	pull := func(uintptr) bool {
+		ev, perr = s.pull()
+		if ev != nil || perr != nil {
+			return true
+		}
+		if stop == nil && ctx.Done() != nil {
+			// About to park with a context that can end: its end expires the fd's read
+			// deadline, which wakes the park (only the pull in progress sees it).
+			stop = context.AfterFunc(ctx, func() { _ = s.file.SetReadDeadline(time.Unix(1, 0)) })
+		}
+		return false
+	}
+	for {
+		// The pull runs inside RawRead, after the poller's readiness is reset, so a wake
+		// that follows the library's "nothing pending" (which arms the fd) is never lost.
+		err := s.rc.Read(pull)
+		if ev != nil || perr != nil {
+			return ev, perr
+		}
+		select {
+		case <-s.done:
+			return nil, errSessionClosed
+		default:
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// Set by an earlier Receive's ctx: clear it and wait again.
+			_ = s.file.SetReadDeadline(time.Time{})
+			continue
+		default:
+			return nil, &Error{Code: ResultIO, Message: "waiting on the event fd: " + err.Error()}
+		}
+	}
+}
+
+// pull takes the next pending event without waiting: (nil, nil) when none is pending (the
+// library then arms the event fd).
+func (s *Session) pull() (Event, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.ptr == nil {
+		return nil, errSessionClosed
+	}
+	for {
+		var ev *C.gemini_live_event
+		var cerr *C.gemini_live_error
+		switch r := C.golive_session_next_event(s.ptr, 0, &ev, &cerr); r {
+		case C.GEMINI_LIVE_RESULT_OK:
+		case C.GEMINI_LIVE_RESULT_TIMEOUT:
+			return nil, nil
+		case C.GEMINI_LIVE_RESULT_CLOSED:
+			return nil, s.endErr()
+		default:
+			return nil, errorFrom(Result(r), cerr)
+		}
+		e := convertEvent(ev, &s.frames)
+		C.gemini_live_event_free(ev)
+		if e == nil {
+			continue // a kind newer than this package
+		}
+		if cl, ok := e.(*Closed); ok {
+			s.ended.Store(cl)
+		}
+		return e, nil
+	}
 }
 
 func (s *Session) endErr() error {
-	if cl := s.c.closed.Load(); cl != nil {
+	if cl := s.ended.Load(); cl != nil {
 		return &Error{Code: ResultClosed, Message: "session ended: close " + itoa(int64(cl.Code)) + " " + cl.Reason}
 	}
 	return errSessionClosed
 }
 
-// Events returns the event channel; it is closed after the *Closed event or by Close. Use
+// Events returns a channel of the session's events (capacity Config.EventBuffer, default
+// 256); it is closed after the *Closed event or by Close. The first call starts one goroutine
+// that Receives and feeds the channel: a second hand-off per event that Receive avoids. Use
 // either Events or Receive, not both for the same events.
-func (s *Session) Events() <-chan Event { return s.c.events }
+func (s *Session) Events() <-chan Event {
+	s.evOnce.Do(func() {
+		s.events = make(chan Event, s.evBuf)
+		go s.pump()
+	})
+	return s.events
+}
+
+func (s *Session) pump() {
+	defer close(s.events)
+	for {
+		e, err := s.Receive(context.Background())
+		if err != nil {
+			return
+		}
+		select {
+		case s.events <- e:
+		case <-s.done:
+			return
+		}
+	}
+}
 
 // AudioOption adjusts SendAudio.
 type AudioOption func(*audioOptions)

@@ -406,7 +406,7 @@ func TestConcurrentSends(t *testing.T) {
 
 func TestCloseWhileEventsFlow(t *testing.T) {
 	m := startMock(t, "")
-	// A tiny buffer and nobody reading: the library's delivery blocks on the full channel.
+	// Nobody reading: the library's queue fills and the session's network reading pauses.
 	s := connect(t, m, Config{Modality: ModalityText, EventBuffer: 1})
 	for i := 0; i < 20; i++ {
 		if err := s.SendText("one two three four five six seven eight nine"); err != nil {
@@ -470,7 +470,7 @@ func TestCloseWhileEventsFlow(t *testing.T) {
 	if s.Phase() != PhaseClosed {
 		t.Errorf("phase after Close %v", s.Phase())
 	}
-	for range s.Events() { // drains and ends: the finalizer closed the channel
+	for range s.Events() { // ends: the session is closed
 	}
 }
 

@@ -10,12 +10,13 @@
  * on one OS thread whatever goroutine scheduling does: Go never locks goroutines to threads to
  * read an error. *err is left alone on success; the Go side frees it. */
 
-/* Session creation with the Go trampolines as callback and finalizer; the userdata is a
- * runtime/cgo.Handle carried as an integer and cast to void* only here, in C. */
-gemini_live_result golive_session_new(const gemini_live_config *config, uintptr_t handle,
-                                      gemini_live_session **out, gemini_live_error **err);
+/* gemini_live_session_next_event; the two expected results of a non-blocking pull, TIMEOUT
+ * (nothing pending) and CLOSED, leave *err alone: no error object is made for them. */
+gemini_live_result golive_session_next_event(gemini_live_session *session, uint32_t timeout_ms,
+                                             gemini_live_event **out, gemini_live_error **err);
 
-/* Registers the Go credential trampoline with a cgo.Handle as userdata. */
+/* Registers the Go credential trampoline; the userdata is a runtime/cgo.Handle carried as an
+ * integer and cast to void* only here, in C. */
 gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,
                                                  gemini_live_error **err);
 

@@ -46,6 +46,8 @@ GOLIVE_SHIM(mock_server_wait_for, (const struct gemini_live_mock_server *server,
 GOLIVE_SHIM(playout_new, (uint32_t sample_rate, uint32_t capacity_ms, struct gemini_live_playout **out, gemini_live_error **err), (sample_rate, capacity_ms, out))
 GOLIVE_SHIM(playout_push, (struct gemini_live_playout *playout, const int16_t *samples, size_t count, size_t *out_accepted, gemini_live_error **err), (playout, samples, count, out_accepted))
 GOLIVE_SHIM(playout_turn_played_ms, (const struct gemini_live_playout *playout, uint64_t turn, uint64_t *out_played_ms, bool *out_finished, gemini_live_error **err), (playout, turn, out_played_ms, out_finished))
+GOLIVE_SHIM(session_new, (const struct gemini_live_config *config, struct gemini_live_session **out, gemini_live_error **err), (config, NULL, NULL, NULL, out))
+GOLIVE_SHIM(session_get_event_fd, (const struct gemini_live_session *session, int *out, gemini_live_error **err), (session, out))
 GOLIVE_SHIM(session_close, (struct gemini_live_session *session, gemini_live_error **err), (session))
 GOLIVE_SHIM(session_get_dropped_audio, (const struct gemini_live_session *session, uint64_t *out, gemini_live_error **err), (session, out))
 GOLIVE_SHIM(session_get_id, (const struct gemini_live_session *session, char **out, gemini_live_error **err), (session, out))

@@ -28,6 +28,8 @@ pub mod dispatch;
 pub mod enums;
 pub mod error;
 pub mod event;
+#[cfg(unix)]
+mod event_fd;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[doc(hidden)]

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::ffi::{c_char, c_void, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -77,6 +78,47 @@ const EVENT_QUEUE: usize = 256;
 struct Pull {
     rx: Mutex<mpsc::Receiver<FramedEvent>>,
     closed_delivered: AtomicBool,
+    /// The readiness descriptor, created by the first `gemini_live_session_get_event_fd`;
+    /// dropped (closed) with the session.
+    #[cfg(unix)]
+    fd: once_cell::sync::OnceCell<super::event_fd::EventFd>,
+}
+
+impl Pull {
+    fn new(rx: mpsc::Receiver<FramedEvent>) -> Pull {
+        Pull {
+            rx: Mutex::new(rx),
+            closed_delivered: AtomicBool::new(false),
+            #[cfg(unix)]
+            fd: once_cell::sync::OnceCell::new(),
+        }
+    }
+
+    /// The queue is empty: with a readiness descriptor, drains it and registers its waker
+    /// (`poll_recv` checks the queue again after registering, so an event that arrives after
+    /// this call always signals it); without one, checks the queue once more.
+    fn arm(&self, rx: &mut mpsc::Receiver<FramedEvent>) -> Poll<Option<FramedEvent>> {
+        #[cfg(unix)]
+        if let Some(fd) = self.fd.get() {
+            fd.drain();
+            return rx.poll_recv(&mut std::task::Context::from_waker(fd.waker()));
+        }
+        match rx.try_recv() {
+            Ok(e) => Poll::Ready(Some(e)),
+            Err(mpsc::error::TryRecvError::Disconnected) => Poll::Ready(None),
+            Err(mpsc::error::TryRecvError::Empty) => Poll::Pending,
+        }
+    }
+
+    /// The `CLOSED` event was handed out: from now on every call returns `CLOSED` at once, so
+    /// the descriptor stays readable (it is never drained again).
+    fn mark_closed(&self) {
+        self.closed_delivered.store(true, Ordering::SeqCst);
+        #[cfg(unix)]
+        if let Some(fd) = self.fd.get() {
+            fd.signal();
+        }
+    }
 }
 
 /// Counts the session's credential-callback calls in progress, so that `free` can wait for
@@ -261,7 +303,7 @@ pub extern "C" fn gemini_live_session_new(
         };
         let rx = events.map(|e| e.into_receiver());
         let (pull, pool_rx) = match delivery.mode() {
-            dispatch::Mode::Pull => (rx.map(|rx| Pull { rx: Mutex::new(rx), closed_delivered: AtomicBool::new(false) }), None),
+            dispatch::Mode::Pull => (rx.map(Pull::new), None),
             dispatch::Mode::Pool => (None, rx),
             dispatch::Mode::Inline => (None, None),
         };
@@ -360,7 +402,8 @@ fn free_session(session: Box<Session>) {
         ..
     } = *session;
     // Pull mode: nobody reads the event queue any more; dropping it lets the loop emit
-    // without waiting while it winds down.
+    // without waiting while it winds down. It also closes the readiness descriptor (a
+    // wake in progress on a network thread keeps it open until its write is done).
     drop(pull);
     let teardown = move || {
         handle.shutdown_blocking(CLOSE_WAIT);
@@ -900,6 +943,9 @@ pub extern "C" fn gemini_live_session_send_raw_json(
 /// (0: do not wait; `GEMINI_LIVE_TIMEOUT_INFINITE`: no limit) for the next event. On success
 /// `*out` receives an event owned by the caller, freed with `gemini_live_event_free`.
 ///
+/// To wait in an event loop (poll, epoll, kqueue, a language's own poller) instead of in this
+/// call, see `gemini_live_session_get_event_fd`.
+///
 /// Threads: any, but one puller at a time is the intended use (concurrent pullers are
 /// serialized). Must not be called from an event callback.
 ///
@@ -927,9 +973,10 @@ pub extern "C" fn gemini_live_session_next_event(
         let event = match rx.try_recv() {
             Ok(e) => Some(e),
             Err(mpsc::error::TryRecvError::Disconnected) => None,
-            Err(mpsc::error::TryRecvError::Empty) if timeout_ms == 0 => {
-                return Err(Error::new(gemini_live_result::Timeout, "no event within 0 ms"));
-            }
+            Err(mpsc::error::TryRecvError::Empty) if timeout_ms == 0 => match pull.arm(&mut rx) {
+                Poll::Ready(e) => e,
+                Poll::Pending => return Err(Error::new(gemini_live_result::Timeout, "no event within 0 ms")),
+            },
             Err(mpsc::error::TryRecvError::Empty) => {
                 let wait = rx.recv();
                 let got = if timeout_ms == GEMINI_LIVE_TIMEOUT_INFINITE {
@@ -940,23 +987,27 @@ pub extern "C" fn gemini_live_session_next_event(
                     match runtime::callbacks().block_on(async { tokio::time::timeout(limit, wait).await }) {
                         Ok(Some(e)) => Ok(e),
                         Ok(None) => Err(()),
-                        Err(_) => {
-                            return Err(Error::new(
-                                gemini_live_result::Timeout,
-                                format!("no event within {timeout_ms} ms"),
-                            ))
-                        }
+                        // Re-armed so that the readiness descriptor follows a TIMEOUT here too.
+                        Err(_) => match pull.arm(&mut rx) {
+                            Poll::Ready(e) => e.ok_or(()),
+                            Poll::Pending => {
+                                return Err(Error::new(
+                                    gemini_live_result::Timeout,
+                                    format!("no event within {timeout_ms} ms"),
+                                ))
+                            }
+                        },
                     }
                 };
                 got.ok()
             }
         };
         let Some(FramedEvent { event, frame, frame_seq }) = event else {
-            pull.closed_delivered.store(true, Ordering::SeqCst);
+            pull.mark_closed();
             return Err(Error::closed());
         };
         if event.is_closed() {
-            pull.closed_delivered.store(true, Ordering::SeqCst);
+            pull.mark_closed();
         }
         s.delivery.observe(&event);
         let event = s.delivery.convert_output(event);
@@ -964,6 +1015,55 @@ pub extern "C" fn gemini_live_session_next_event(
         owned.view.frame_seq = frame_seq;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
+    }
+}
+
+/// Pull mode: writes to `*out` a file descriptor that becomes readable when an event may be
+/// ready, for waiting on many sessions with poll/epoll/kqueue (or a runtime's own poller)
+/// instead of blocking a thread in `gemini_live_session_next_event` per session. It is an
+/// eventfd on Linux, the read end of a pipe on other Unix systems; non-blocking and
+/// close-on-exec.
+///
+/// Readiness contract: after `gemini_live_session_next_event` returns `TIMEOUT`, the
+/// descriptor becomes readable as soon as an event is queued or the session ends. Then call
+/// `next_event(session, 0, &event)` until it returns `TIMEOUT` again, and wait again. Readiness
+/// may be spurious (`next_event` then returns `TIMEOUT`): just wait again. It is readable when
+/// first handed out; after `CLOSED` was returned (the `CLOSED` event, then the `CLOSED`
+/// result) it stays readable. Level-triggered and edge-triggered waiting both work, since every
+/// wake is a new write.
+///
+/// Ownership: the session owns the descriptor. Do not read, write or close it (the library
+/// drains it inside `next_event`); `dup` it if your poller needs its own. Every call returns
+/// the same descriptor, valid until `gemini_live_session_free`, which closes it: remove it from
+/// your poll set before freeing.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback),
+/// `IO` (the descriptor could not be created, e.g. the process is out of descriptors; or the
+/// system is not Unix).
+#[no_mangle]
+pub extern "C" fn gemini_live_session_get_event_fd(
+    session: *const gemini_live_session,
+    out: *mut std::ffi::c_int,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        let Some(pull) = &s.pull else {
+            return Err(Error::invalid("the session delivers events to its callback; the event fd is for sessions created without one"));
+        };
+        #[cfg(unix)]
+        {
+            let fd = pull.fd.get_or_try_init(super::event_fd::EventFd::new).map_err(|e| {
+                Error::new(gemini_live_result::Io, format!("cannot create the event fd: {e}"))
+            })?;
+            unsafe { write_out(out, fd.raw()) };
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = pull;
+            Err(Error::new(gemini_live_result::Io, "event fds exist on Unix systems only"))
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 # example and the phone bridge example (examples/c/phone_bridge.c: a barge-in over an 8 kHz
 # mu-law line; its WAV of what the caller heard is checked) three ways: plain (gcc -Wall
 # -Wextra -Werror), with AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on), and
-# one test under valgrind.
+# two tests under valgrind.
 # Exits non-zero on any failure. Usage: tests/c/run.sh   (CARGO_TARGET_DIR is honoured)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -89,12 +89,14 @@ run_all asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
 
 if command -v valgrind > /dev/null; then
   echo "== valgrind"
-  valgrind --error-exitcode=1 --quiet --trace-children=no "$OUT/plain/test_basic" > "$OUT/valgrind.log" 2>&1 || {
-    cat "$OUT/valgrind.log" >&2
-    echo "FAIL [valgrind] test_basic" >&2
-    exit 1
-  }
-  echo "ok   [valgrind] test_basic"
+  for name in test_basic test_event_fd; do
+    valgrind --error-exitcode=1 --quiet --trace-children=no "$OUT/plain/$name" > "$OUT/valgrind.log" 2>&1 || {
+      cat "$OUT/valgrind.log" >&2
+      echo "FAIL [valgrind] $name" >&2
+      exit 1
+    }
+    echo "ok   [valgrind] $name"
+  done
 else
   echo "valgrind not installed: skipped" >&2
 fi
