@@ -1,27 +1,15 @@
 """Medians of load/bench/results/delivery/*.jsonl (load/bench/run-delivery.sh) and issue 13's
 targets with verdicts, as Markdown."""
 
-import json
-import statistics
 import sys
 from pathlib import Path
+
+from summarize import load, med
 
 
 def rows_of(d, name):
     p = d / f"{name}.jsonl"
-    if not p.exists():
-        return []
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip().startswith("{")]
-
-
-def med(rows, *keys):
-    vals = []
-    for r in rows:
-        for k in keys:
-            r = r.get(k) if isinstance(r, dict) else None
-        if isinstance(r, (int, float)):
-            vals.append(r)
-    return statistics.median(vals) if vals else float("nan")
+    return load(p) if p.exists() else []
 
 
 def loads(rows):

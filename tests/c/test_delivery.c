@@ -32,7 +32,7 @@ static int current_thread_is(const char *name) {
 
 static atomic_int connected_on_caller, connected_after_return, wrong_thread, new_refused;
 static atomic_int returned; /* session_new has returned */
-static atomic_int free_inside, freed_inside, finalizer_calls, after_free;
+static atomic_int free_inside, freed_inside, after_free;
 
 static void inline_hook(recorder *r, const gemini_live_event *ev) {
   if (ev->kind == GEMINI_LIVE_EVENT_KIND_CONNECTED) {
@@ -59,25 +59,8 @@ static void inline_hook(recorder *r, const gemini_live_event *ev) {
   }
 }
 
-static pthread_mutex_t fin_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t fin_cv = PTHREAD_COND_INITIALIZER;
 
-static void finalizer(void *userdata) {
-  recorder *r = (recorder *)userdata;
-  if (atomic_load(&r->in_callback) != 0) FAIL("finalizer ran while a callback was running");
-  pthread_mutex_lock(&fin_mu);
-  atomic_fetch_add(&finalizer_calls, 1);
-  pthread_cond_broadcast(&fin_cv);
-  pthread_mutex_unlock(&fin_mu);
-}
 
-static void wait_finalizer(int n) {
-  struct timespec dl = deadline_in(WAIT_MS);
-  pthread_mutex_lock(&fin_mu);
-  while (atomic_load(&finalizer_calls) < n)
-    if (pthread_cond_timedwait(&fin_cv, &fin_mu, &dl) == ETIMEDOUT) FAIL("finalizer did not run");
-  pthread_mutex_unlock(&fin_mu);
-}
 
 static void test_inline(gemini_live_mock_server *mock) {
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_AUDIO);
@@ -112,11 +95,11 @@ static void test_inline(gemini_live_mock_server *mock) {
   /* 2. free from inside an inline callback: at once; the finalizer follows on another thread */
   recorder_init(&rec);
   rec.hook = inline_hook;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, finalizer, &s));
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, counting_finalizer, &s));
   rec.session = s;
   atomic_store(&free_inside, 1);
   CHECK_OK(gemini_live_session_send_client_text(s, "talk", true));
-  wait_finalizer(1);
+  wait_finalizer_calls(1);
   CHECK(atomic_load(&after_free) == 0);
   CHECK(count_of(&rec, GEMINI_LIVE_EVENT_KIND_AUDIO) == 1);
   recorder_destroy(&rec);
@@ -124,7 +107,7 @@ static void test_inline(gemini_live_mock_server *mock) {
   /* 3. free from this thread while audio flows inline: no callback after free returns */
   for (int round = 0; round < 10; round++) {
     recorder_init(&rec);
-    CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, finalizer, &s));
+    CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, counting_finalizer, &s));
     CHECK_OK(gemini_live_session_send_client_text(s, "talk", true));
     WAIT_KIND(&rec, AUDIO, 1 + round % 3);
     int before = atomic_load(&finalizer_calls);

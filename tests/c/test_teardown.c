@@ -5,19 +5,8 @@
 
 static atomic_int freed;            /* set once gemini_live_session_free has returned */
 static atomic_int after_free;       /* callbacks seen after that */
-static atomic_int finalizer_calls;
 static atomic_int free_in_callback; /* the callback should free its own session */
-static pthread_mutex_t fin_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t fin_cv = PTHREAD_COND_INITIALIZER;
 
-static void finalizer(void *userdata) {
-  recorder *r = (recorder *)userdata;
-  if (atomic_load(&r->in_callback) != 0) FAIL("finalizer ran while a callback was running");
-  atomic_fetch_add(&finalizer_calls, 1);
-  pthread_mutex_lock(&fin_mu);
-  pthread_cond_broadcast(&fin_cv);
-  pthread_mutex_unlock(&fin_mu);
-}
 
 static void hook(recorder *r, const gemini_live_event *ev) {
   if (atomic_load(&freed)) atomic_fetch_add(&after_free, 1);
@@ -27,13 +16,6 @@ static void hook(recorder *r, const gemini_live_event *ev) {
   }
 }
 
-static void wait_finalizer(int n) {
-  struct timespec dl = deadline_in(WAIT_MS);
-  pthread_mutex_lock(&fin_mu);
-  while (atomic_load(&finalizer_calls) < n)
-    if (pthread_cond_timedwait(&fin_cv, &fin_mu, &dl) == ETIMEDOUT) FAIL("finalizer did not run");
-  pthread_mutex_unlock(&fin_mu);
-}
 
 int main(void) {
   /* a long spoken reply: many audio chunks */
@@ -49,11 +31,11 @@ int main(void) {
   recorder_init(&rec);
   rec.hook = hook;
   gemini_live_session *s = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, finalizer, &s));
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, counting_finalizer, &s));
   rec.session = s;
   atomic_store(&free_in_callback, 1);
   CHECK_OK(gemini_live_session_send_client_text(s, "talk", true));
-  wait_finalizer(1);
+  wait_finalizer_calls(1);
   CHECK(atomic_load(&freed) == 1);
   CHECK(count_of(&rec, GEMINI_LIVE_EVENT_KIND_AUDIO) == 1); /* nothing after the freeing callback */
   CHECK(atomic_load(&after_free) == 0);
@@ -65,7 +47,7 @@ int main(void) {
     atomic_store(&freed, 0);
     recorder_init(&rec);
     rec.hook = hook;
-    CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, finalizer, &s));
+    CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, counting_finalizer, &s));
     rec.session = s;
     CHECK_OK(gemini_live_session_send_client_text(s, "talk", true));
     WAIT_KIND(&rec, AUDIO, 1 + round % 3);
@@ -80,12 +62,12 @@ int main(void) {
 
   /* 3. free right after new, before any event was delivered; and a pull session */
   recorder_init(&rec);
-  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, finalizer, &s));
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, counting_finalizer, &s));
   int before = atomic_load(&finalizer_calls);
   gemini_live_session_free(s);
   CHECK(atomic_load(&finalizer_calls) == before + 1);
   recorder_destroy(&rec);
-  CHECK_OK(gemini_live_session_new(cfg, NULL, &rec, finalizer, &s));
+  CHECK_OK(gemini_live_session_new(cfg, NULL, &rec, counting_finalizer, &s));
   gemini_live_session_free(s);
   CHECK(atomic_load(&finalizer_calls) == before + 2);
 

@@ -212,6 +212,29 @@ static inline void recorder_finalize(void *userdata) {
   atomic_fetch_add(&r->finalized, 1);
 }
 
+/* A finalizer whose calls are counted process-wide (its userdata is the session's recorder,
+ * whose callback must not be running), and a wait for the count to reach `n`. */
+static atomic_int finalizer_calls;
+static pthread_mutex_t finalizer_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t finalizer_cv = PTHREAD_COND_INITIALIZER;
+
+static inline void counting_finalizer(void *userdata) {
+  recorder *r = (recorder *)userdata;
+  if (atomic_load(&r->in_callback) != 0) FAIL("finalizer ran while a callback was running");
+  pthread_mutex_lock(&finalizer_mu);
+  atomic_fetch_add(&finalizer_calls, 1);
+  pthread_cond_broadcast(&finalizer_cv);
+  pthread_mutex_unlock(&finalizer_mu);
+}
+
+static inline void wait_finalizer_calls(int n) {
+  struct timespec dl = deadline_in(WAIT_MS);
+  pthread_mutex_lock(&finalizer_mu);
+  while (atomic_load(&finalizer_calls) < n)
+    if (pthread_cond_timedwait(&finalizer_cv, &finalizer_mu, &dl) == ETIMEDOUT) FAIL("finalizer did not run");
+  pthread_mutex_unlock(&finalizer_mu);
+}
+
 /* Waits until counts[kind] >= n; fails the test after `ms`. */
 static inline void wait_kind(recorder *r, gemini_live_event_kind kind, int n, int ms, const char *what) {
   struct timespec dl = deadline_in(ms);
