@@ -166,11 +166,11 @@ impl Supervisor {
     async fn run_boxed(mut self, mut current: Box<Established>) {
         loop {
             let connected_at = Instant::now();
-            // Moved out of the box field by field (a `Box` allows it): the socket is itself
-            // boxed, and the setup answer stays where it is, borrowed.
-            let socket = current.socket;
+            // The socket is moved out of `current` (a `Box` allows moving a field out) and
+            // split at once, its box freed; the setup answer stays where it is, borrowed.
+            let (sink, stream) = split(current.socket);
             let end = self
-                .drive(socket, current.setup_round_trip, &current.setup_message)
+                .drive(sink, stream, current.setup_round_trip, &current.setup_message)
                 .await;
             let (code, reason, class, error) = match end {
                 ConnectionEnd::Finished { code, reason } => {
@@ -252,11 +252,11 @@ impl Supervisor {
     /// out): a resumption update or a goAway in it counts like any other frame's.
     async fn drive(
         &mut self,
-        socket: Box<Socket>,
+        sink: SplitSink<Socket, Message>,
+        mut stream: SplitStream<Socket>,
         round_trip: Duration,
         setup_message: &ServerMessage,
     ) -> ConnectionEnd {
-        let (sink, mut stream) = (*socket).split();
         let (mode_tx, mode_rx) = watch::channel(WriterMode::Run);
         let commands = self
             .commands
@@ -681,6 +681,13 @@ pub async fn fresh_credential(config: &ConnectConfig) -> Result<Option<Secret>, 
             class: CloseClass::Fatal,
         }),
     }
+}
+
+/// Splits a boxed socket into its halves (which share one allocation of their own) and frees
+/// the box: a box emptied by a move inside an `async fn` would be freed only when that
+/// function returns.
+fn split(socket: Box<Socket>) -> (SplitSink<Socket, Message>, SplitStream<Socket>) {
+    (*socket).split()
 }
 
 /// Resolves once the application has asked to close.
