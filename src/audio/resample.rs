@@ -186,7 +186,9 @@ impl SincInterpolator<f32> for SharedTable {
 
 /// Tables in use, by the bits of their cutoff. Weak: a table lives as long as a resampler
 /// uses it, so arbitrary rate pairs over a process's life do not accumulate tables.
-static TABLES: Mutex<Vec<(u32, Weak<dyn SincInterpolator<f32> + Sync>)>> = Mutex::new(Vec::new());
+static TABLES: Mutex<Vec<(u32, WeakTable)>> = Mutex::new(Vec::new());
+
+type WeakTable = Weak<dyn SincInterpolator<f32> + Sync>;
 
 /// The table for a resampler of `ratio` (output rate / input rate): the one already in use
 /// for its cutoff, or a new one. The same table rubato's `SincFixedIn::new` would build (its

@@ -223,7 +223,8 @@ impl Supervisor {
             // Boxed: reconnecting (dial, TLS, handshake, replay) is ~14 KiB of state that a
             // session needs only while it reconnects.
             match Box::pin(self.reconnect(reason)).await {
-                Ok(established) => current = Box::new(established),
+                // Into the same box: the old connection's rest is dropped.
+                Ok(established) => *current = established,
                 Err(ending) => {
                     if let Some((code, message)) = ending.error {
                         let event = SessionEvent::Error {
