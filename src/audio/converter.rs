@@ -5,6 +5,12 @@ use super::format::{f32_to_pcm16, AudioFormat, SampleFormat};
 use super::resample::StreamResampler;
 use super::WIRE_INPUT_RATE;
 
+/// Input frames converted per step. The scratch buffers (`mono`, `resampled`) are kept per
+/// converter between calls, so they are sized by this block, not by the largest call: a
+/// 200 ms reply converted in one go kept ~27 KiB of scratch per session. The resampler is
+/// streaming, so the output is the same however the input is cut.
+const BLOCK_FRAMES: usize = 480;
+
 /// The latency a conversion adds, from the input's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Latency {
@@ -67,13 +73,15 @@ impl InputConverter {
             out.extend_from_slice(data);
             return;
         }
-        self.mono.clear();
-        self.format.decode_mono(data, &mut self.mono);
-        self.resampled.clear();
-        self.resampler.process(&self.mono, &mut self.resampled);
-        out.reserve(self.resampled.len() * 2);
-        for &v in &self.resampled {
-            out.extend_from_slice(&f32_to_pcm16(v).to_le_bytes());
+        out.reserve(self.max_output_bytes(data.len()));
+        for block in data.chunks(BLOCK_FRAMES * self.format.frame_bytes()) {
+            self.mono.clear();
+            self.format.decode_mono(block, &mut self.mono);
+            self.resampled.clear();
+            self.resampler.process(&self.mono, &mut self.resampled);
+            for &v in &self.resampled {
+                out.extend_from_slice(&f32_to_pcm16(v).to_le_bytes());
+            }
         }
     }
 
@@ -131,10 +139,64 @@ impl OutputConverter {
             out.extend_from_slice(&pcm[..pcm.len() & !1]);
             return;
         }
-        self.mono.clear();
-        wire.decode_mono(&pcm[..pcm.len() & !1], &mut self.mono);
-        self.resampled.clear();
-        self.resampler.process(&self.mono, &mut self.resampled);
-        self.format.encode_mono(&self.resampled, out);
+        for block in pcm[..pcm.len() & !1].chunks(BLOCK_FRAMES * wire.frame_bytes()) {
+            self.mono.clear();
+            wire.decode_mono(block, &mut self.mono);
+            self.resampled.clear();
+            self.resampler.process(&self.mono, &mut self.resampled);
+            self.format.encode_mono(&self.resampled, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pcm16(samples: usize, rate: u32) -> Vec<u8> {
+        (0..samples)
+            .flat_map(|i| {
+                let v = (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin() * 12_000.0;
+                (v as i16).to_le_bytes()
+            })
+            .collect()
+    }
+
+    /// A long call converts the same as small calls, and the scratch it keeps is one block.
+    #[test]
+    fn block_wise_conversion_keeps_small_scratch_and_the_same_output() {
+        let mulaw = AudioFormat {
+            sample_format: SampleFormat::Mulaw,
+            sample_rate: 8_000,
+            channels: 1,
+        };
+        let reply = pcm16(24_000, 24_000); // 1 s, in one call
+        let mut whole = OutputConverter::new(mulaw).unwrap();
+        let mut got = Vec::new();
+        whole.convert(&reply, &mut got);
+        let mut pieces = OutputConverter::new(mulaw).unwrap();
+        let mut want = Vec::new();
+        for piece in reply.chunks(480) {
+            pieces.convert(piece, &mut want);
+        }
+        assert_eq!(got, want);
+        assert!(whole.mono.capacity() <= BLOCK_FRAMES, "{}", whole.mono.capacity());
+
+        let input = AudioFormat {
+            sample_format: SampleFormat::Pcm16,
+            sample_rate: 48_000,
+            channels: 1,
+        };
+        let audio = pcm16(48_000, 48_000);
+        let mut whole = InputConverter::new(input).unwrap();
+        let mut got = Vec::new();
+        whole.convert(&audio, &mut got);
+        let mut pieces = InputConverter::new(input).unwrap();
+        let mut want = Vec::new();
+        for piece in audio.chunks(960) {
+            pieces.convert(piece, &mut want);
+        }
+        assert_eq!(got, want);
+        assert!(whole.mono.capacity() <= BLOCK_FRAMES, "{}", whole.mono.capacity());
     }
 }

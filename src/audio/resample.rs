@@ -15,8 +15,15 @@
 //!   measures it (input fed less output produced after every call) and the SNR per path.
 //!
 //! Equal rates pass through untouched, with no latency.
+//!
+//! The tabulated sinc ([`SINC_LEN`] × [`OVERSAMPLING`] f32, 128 KiB) depends only on the
+//! cutoff, so it is built once and shared by every resampler with that cutoff (see
+//! [`shared_table`]): a μ-law session's two converters would otherwise hold 256 KiB of
+//! identical tables each.
 
-use rubato::{Resampler, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction};
+use rubato::sinc_interpolator::{ScalarInterpolator, SincInterpolator};
+use rubato::{Resampler, SincFixedIn, SincInterpolationType, WindowFunction};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Length of the sinc filter, in taps.
 pub const SINC_LEN: usize = 128;
@@ -58,15 +65,18 @@ impl StreamResampler {
         let inner = if in_rate == out_rate {
             None
         } else {
-            let params = SincInterpolationParameters {
-                sinc_len: SINC_LEN,
-                f_cutoff: rubato::calculate_cutoff(SINC_LEN, WINDOW),
-                oversampling_factor: OVERSAMPLING,
-                interpolation: SincInterpolationType::Cubic,
-                window: WINDOW,
-            };
             let ratio = out_rate as f64 / in_rate as f64;
-            Some(SincFixedIn::new(ratio, 1.0, params, chunk, 1).map_err(|e| e.to_string())?)
+            Some(
+                SincFixedIn::new_with_interpolator(
+                    ratio,
+                    1.0,
+                    SincInterpolationType::Cubic,
+                    Box::new(shared_table(ratio)),
+                    chunk,
+                    1,
+                )
+                .map_err(|e| e.to_string())?,
+            )
         };
         let out_buf = match &inner {
             Some(r) => vec![vec![0.0; r.output_frames_max()]],
@@ -151,5 +161,149 @@ impl StreamResampler {
         } else {
             0
         }
+    }
+}
+
+/// A sinc table shared between resamplers (rubato's interpolators only read it).
+type Table = Arc<dyn SincInterpolator<f32> + Sync>;
+
+/// A resampler's handle on a shared table.
+struct SharedTable(Table);
+
+impl SincInterpolator<f32> for SharedTable {
+    fn get_sinc_interpolated(&self, wave: &[f32], index: usize, subindex: usize) -> f32 {
+        self.0.get_sinc_interpolated(wave, index, subindex)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn nbr_sincs(&self) -> usize {
+        self.0.nbr_sincs()
+    }
+}
+
+/// Tables in use, by the bits of their cutoff. Weak: a table lives as long as a resampler
+/// uses it, so arbitrary rate pairs over a process's life do not accumulate tables.
+static TABLES: Mutex<Vec<(u32, WeakTable)>> = Mutex::new(Vec::new());
+
+type WeakTable = Weak<dyn SincInterpolator<f32> + Sync>;
+
+/// The table for a resampler of `ratio` (output rate / input rate): the one already in use
+/// for its cutoff, or a new one. The same table rubato's `SincFixedIn::new` would build (its
+/// `make_interpolator`: cutoff scaled by the ratio when downsampling, the fastest
+/// interpolator the CPU supports), so the output is bit-identical to unshared tables.
+fn shared_table(ratio: f64) -> SharedTable {
+    const _: () = assert!(
+        SINC_LEN % 8 == 0,
+        "rubato rounds the sinc length up to a multiple of 8"
+    );
+    let base = rubato::calculate_cutoff::<f32>(SINC_LEN, WINDOW);
+    let cutoff = if ratio >= 1.0 { base } else { base * ratio as f32 };
+    let key = cutoff.to_bits();
+    let mut tables = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(table) = tables
+        .iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, t)| t.upgrade())
+    {
+        return SharedTable(table);
+    }
+    let table = build_table(cutoff);
+    tables.retain(|(k, t)| *k != key && t.strong_count() > 0);
+    tables.push((key, Arc::downgrade(&table)));
+    SharedTable(table)
+}
+
+fn build_table(cutoff: f32) -> Table {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use rubato::sinc_interpolator::sinc_interpolator_avx::AvxInterpolator;
+        use rubato::sinc_interpolator::sinc_interpolator_sse::SseInterpolator;
+        if let Ok(t) = AvxInterpolator::<f32>::new(SINC_LEN, OVERSAMPLING, cutoff, WINDOW) {
+            return Arc::new(t);
+        }
+        if let Ok(t) = SseInterpolator::<f32>::new(SINC_LEN, OVERSAMPLING, cutoff, WINDOW) {
+            return Arc::new(t);
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        use rubato::sinc_interpolator::sinc_interpolator_neon::NeonInterpolator;
+        if let Ok(t) = NeonInterpolator::<f32>::new(SINC_LEN, OVERSAMPLING, cutoff, WINDOW) {
+            return Arc::new(t);
+        }
+    }
+    Arc::new(ScalarInterpolator::<f32>::new(
+        SINC_LEN,
+        OVERSAMPLING,
+        cutoff,
+        WINDOW,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rubato::SincInterpolationParameters;
+
+    fn signal(rate: u32, len: usize) -> Vec<f32> {
+        (0..len)
+            .map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5)
+            .collect()
+    }
+
+    /// The shared table gives exactly what rubato's own constructor (a private table) gives.
+    #[test]
+    fn shared_table_output_is_identical_to_rubatos_own() {
+        for (in_rate, out_rate) in [
+            (24_000, 8_000),
+            (8_000, 16_000),
+            (44_100, 16_000),
+            (24_000, 48_000),
+        ] {
+            let mut ours = StreamResampler::new(in_rate, out_rate).unwrap();
+            let chunk = ours.chunk;
+            let params = SincInterpolationParameters {
+                sinc_len: SINC_LEN,
+                f_cutoff: rubato::calculate_cutoff(SINC_LEN, WINDOW),
+                oversampling_factor: OVERSAMPLING,
+                interpolation: SincInterpolationType::Cubic,
+                window: WINDOW,
+            };
+            let ratio = out_rate as f64 / in_rate as f64;
+            let mut theirs = SincFixedIn::<f32>::new(ratio, 1.0, params, chunk, 1).unwrap();
+            let input = signal(in_rate, chunk * 7);
+            let mut got = Vec::new();
+            ours.process(&input, &mut got);
+            let mut want = Vec::new();
+            for c in input.chunks_exact(chunk) {
+                want.extend_from_slice(&theirs.process(&[c], None).unwrap()[0]);
+            }
+            assert_eq!(got, want, "{in_rate} -> {out_rate}");
+        }
+    }
+
+    /// Resamplers with the same cutoff hold one table between them; it is freed with the last.
+    #[test]
+    fn resamplers_share_one_table_per_cutoff() {
+        // 11 025 -> 7 000 Hz is used by no other test, so the count is this test's own.
+        let key =
+            (rubato::calculate_cutoff::<f32>(SINC_LEN, WINDOW) * (7_000.0 / 11_025.0f64) as f32).to_bits();
+        let live = || {
+            let tables = TABLES.lock().unwrap();
+            tables
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0, |(_, t)| t.strong_count())
+        };
+        let a = StreamResampler::new(11_025, 7_000).unwrap();
+        let b = StreamResampler::new(11_025, 7_000).unwrap();
+        assert_eq!(live(), 2);
+        drop(a);
+        assert_eq!(live(), 1);
+        drop(b);
+        assert_eq!(live(), 0);
     }
 }

@@ -42,7 +42,9 @@ impl AttemptError {
 
 /// An open, set-up connection.
 pub struct Established {
-    pub socket: Socket,
+    /// Boxed: an `Established` is moved through the session task's state (see
+    /// `Supervisor::run`), and the socket is most of its size (~1.4 KiB).
+    pub socket: Box<Socket>,
     pub server_session_id: Option<String>,
     /// Frames that arrived together with `setupComplete` (in the same message), already
     /// decoded; the caller emits their events after `Connected`.
@@ -81,7 +83,7 @@ pub async fn handshake(
         Ok(Ok((message, setup_frame))) => {
             let server_session_id = message.setup_complete.as_ref().and_then(|s| s.session_id.clone());
             Ok(Established {
-                socket,
+                socket: Box::new(socket),
                 server_session_id,
                 setup_message: message,
                 setup_frame,

@@ -24,6 +24,8 @@ use crate::session::{
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -93,7 +95,9 @@ struct Link {
 }
 
 pub struct Supervisor {
-    config: ConnectConfig,
+    /// Boxed: the supervisor is part of the session task's state for the session's life
+    /// (see [`Supervisor::run`]), and the config is most of its size.
+    config: Box<ConnectConfig>,
     emitter: Emitter,
     commands: Option<mpsc::Receiver<SessionCommand>>,
     replay: Option<Arc<Mutex<ReplayBuffer>>>,
@@ -124,7 +128,7 @@ impl Supervisor {
             handle: resumption.and_then(|r| r.handle),
             budget: ReconnectBudget::new(config.reconnect.clone()),
             close_requests: emitter.state.close_requests(),
-            config,
+            config: Box::new(config),
             emitter,
             commands: Some(commands),
             replay,
@@ -149,13 +153,25 @@ impl Supervisor {
     }
 
     /// Runs the session until it ends. `first` is the connection `connect` established.
-    pub async fn run(mut self, first: Established) {
-        let mut round_trip = first.setup_round_trip;
-        let mut setup_message = first.setup_message;
-        let mut connection = first.socket;
+    ///
+    /// The future is boxed and small on purpose: it is the state of the session's task for the
+    /// session's whole life, and an `async fn` holding the reconnect path inline (dialing,
+    /// TLS, the handshake) was ~25 KiB per session. Here the task holds a pointer, the loop
+    /// keeps the current connection's state boxed, and the reconnect state is allocated only
+    /// while reconnecting.
+    pub fn run(self, first: Established) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.run_boxed(Box::new(first)))
+    }
+
+    async fn run_boxed(mut self, mut current: Box<Established>) {
         loop {
             let connected_at = Instant::now();
-            let end = self.drive(connection, round_trip, &setup_message).await;
+            // The socket is moved out of `current` (a `Box` allows moving a field out) and
+            // split at once, its box freed; the setup answer stays where it is, borrowed.
+            let (sink, stream) = split(current.socket);
+            let end = self
+                .drive(sink, stream, current.setup_round_trip, &current.setup_message)
+                .await;
             let (code, reason, class, error) = match end {
                 ConnectionEnd::Finished { code, reason } => {
                     self.finish(code, reason, CloseClass::Normal).await;
@@ -204,12 +220,11 @@ impl Supervisor {
             } else {
                 reason
             };
-            match self.reconnect(reason).await {
-                Ok(established) => {
-                    round_trip = established.setup_round_trip;
-                    setup_message = established.setup_message;
-                    connection = established.socket;
-                }
+            // Boxed: reconnecting (dial, TLS, handshake, replay) is ~14 KiB of state that a
+            // session needs only while it reconnects.
+            match Box::pin(self.reconnect(reason)).await {
+                // Into the same box: the old connection's rest is dropped.
+                Ok(established) => *current = established,
                 Err(ending) => {
                     if let Some((code, message)) = ending.error {
                         let event = SessionEvent::Error {
@@ -238,11 +253,11 @@ impl Supervisor {
     /// out): a resumption update or a goAway in it counts like any other frame's.
     async fn drive(
         &mut self,
-        socket: Socket,
+        sink: SplitSink<Socket, Message>,
+        mut stream: SplitStream<Socket>,
         round_trip: Duration,
         setup_message: &ServerMessage,
     ) -> ConnectionEnd {
-        let (sink, mut stream) = socket.split();
         let (mode_tx, mode_rx) = watch::channel(WriterMode::Run);
         let commands = self
             .commands
@@ -356,7 +371,9 @@ impl Supervisor {
                         }
                         _ => continue,
                     };
-                    match ServerMessage::decode(&text) {
+                    // Boxed: a decoded message is ~1 KiB and lives across the awaits below, so
+                    // inline it would be part of the session task's state for its whole life.
+                    match ServerMessage::decode(&text).map(Box::new) {
                         Err(e) => {
                             let error = SessionEvent::Error {
                                 code: ErrorCode::MalformedFrame, message: e.to_string(), fatal: false,
@@ -369,7 +386,7 @@ impl Supervisor {
                             } else {
                                 self.observe(&message, &link, &mode_tx, &mut move_deadline).await
                             };
-                            events_from_message(message, &mut events);
+                            events_from_message(*message, &mut events);
                             if events.is_empty() {
                                 // Nothing to report by kind: the frame itself is the raw view.
                                 events.push(SessionEvent::Raw("{}".into()));
@@ -586,7 +603,7 @@ impl Supervisor {
             };
             resent_messages = pending.len() as u64;
             resent_bytes = pending.iter().map(|(_, json)| json.len() as u64).sum();
-            let socket = &mut established.socket;
+            let socket = &mut *established.socket;
             let write = async {
                 for (_, json) in pending {
                     socket.feed(Message::Text(json)).await?;
@@ -660,6 +677,13 @@ pub async fn fresh_credential(config: &ConnectConfig) -> Result<Option<Secret>, 
             class: CloseClass::Fatal,
         }),
     }
+}
+
+/// Splits a boxed socket into its halves (which share one allocation of their own) and frees
+/// the box: a box emptied by a move inside an `async fn` would be freed only when that
+/// function returns.
+fn split(socket: Box<Socket>) -> (SplitSink<Socket, Message>, SplitStream<Socket>) {
+    (*socket).split()
 }
 
 /// Resolves once the application has asked to close.
