@@ -18,7 +18,7 @@
 //!
 //! The tabulated sinc ([`SINC_LEN`] × [`OVERSAMPLING`] f32, 128 KiB) depends only on the
 //! cutoff, so it is built once and shared by every resampler with that cutoff (see
-//! [`shared_table`]): a μ-law session's two converters would otherwise hold 256 KiB of
+//! `shared_table`): a μ-law session's two converters would otherwise hold 256 KiB of
 //! identical tables each.
 
 use rubato::sinc_interpolator::{ScalarInterpolator, SincInterpolator};
