@@ -192,13 +192,34 @@ impl Pool {
             self.start_worker(false);
             return;
         }
-        if wake_idle && q.idle > q.waking {
-            q.waking += 1;
-            self.work.notify_one();
-        } else if q.monitor_parked && q.idle == 0 {
+        self.see_to_backlog(q, wake_idle);
+    }
+
+    /// Makes sure queued work gets a thread: an idle worker not yet signalled is woken (not
+    /// when `wake_idle` is false: the calling worker takes work next itself); with no idle
+    /// worker left, the monitor watches for a stall (started on first need). Called on every
+    /// push and by a worker that leaves work behind it: a worker that stops being idle must not
+    /// strand tasks queued while it was counted idle.
+    fn see_to_backlog(&'static self, mut q: MutexGuard<'_, Queue>, wake_idle: bool) {
+        if q.tasks.is_empty() {
+            return;
+        }
+        if q.idle > q.waking {
+            if wake_idle {
+                q.waking += 1;
+                self.work.notify_one();
+            }
+            return;
+        }
+        if q.idle > 0 {
+            // Every idle worker is already being woken; each one that takes a task and leaves
+            // more behind comes back here.
+            return;
+        }
+        if q.monitor_parked {
             q.monitor_parked = false;
             self.monitor.notify_one();
-        } else if !q.monitor_started && q.idle == 0 && q.threads < max_threads() {
+        } else if !q.monitor_started && q.threads < max_threads() {
             q.monitor_started = true;
             drop(q);
             let spawned = std::thread::Builder::new()
@@ -228,6 +249,7 @@ impl Pool {
                 loop {
                     if let Some(task) = q.tasks.pop_front() {
                         q.taken += 1;
+                        self.see_to_backlog(q, true);
                         break task;
                     }
                     q.idle += 1;
@@ -343,7 +365,22 @@ mod tests {
     #[test]
     fn blocked_threads_do_not_stall_other_tasks() {
         // Block every base thread (and then some) in "callbacks"; a later task still runs,
-        // once the monitor has added a thread.
+        // once the monitor has added a thread. Start with the workers idle, so that the pushes
+        // find them idle and signal them all: then the workers themselves, when they leave
+        // tasks behind, must call the monitor (a stranded queue otherwise).
+        for _ in 0..base_threads() {
+            spawn(async {});
+        }
+        let settle = Instant::now() + Duration::from_secs(10);
+        loop {
+            let q = POOL.lock();
+            if q.tasks.is_empty() && q.idle == q.threads && q.threads >= base_threads() {
+                break;
+            }
+            drop(q);
+            assert!(Instant::now() < settle, "the pool never went idle");
+            std::thread::yield_now();
+        }
         let release = Arc::new((Mutex::new(false), Condvar::new()));
         let blocked = Arc::new(AtomicUsize::new(0));
         for _ in 0..base_threads() + 1 {
