@@ -1100,7 +1100,8 @@ typedef struct gemini_live_event {
  *
  * Re-entrancy: the callback may call every send function, `gemini_live_session_close`, and
  * `gemini_live_session_free` on its own session (the teardown then completes right after the
- * callback returns), and may create or free other sessions. It must not call
+ * callback returns), and may free other sessions; a pool callback may also create sessions
+ * (an inline one gets `INVALID_ARGUMENT`: creating blocks). It must not call
  * `gemini_live_session_next_event`. It must not unwind (C++ exceptions) or longjmp out.
  */
 typedef void (*gemini_live_event_callback)(void *userdata, const struct gemini_live_event *event);

@@ -172,6 +172,39 @@ impl Delivery {
         self.wake.notify_one();
     }
 
+    /// Prepares one event for C, on the thread that hands it over (callback or puller): feeds
+    /// the playout buffer, converts the audio, builds the C view with the frame's number. A
+    /// panic while building the view never loses the event silently: an `ERROR` saying so is
+    /// handed over instead (`None` only if even that fails).
+    pub fn prepare(&self, framed: FramedEvent) -> Option<Box<OwnedEvent>> {
+        let FramedEvent {
+            event,
+            frame,
+            frame_seq,
+        } = framed;
+        self.observe(&event);
+        let event = self.convert_output(event);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut owned = OwnedEvent::new(event, frame);
+            owned.view.frame_seq = frame_seq;
+            owned
+        }))
+        .or_else(|_| {
+            std::panic::catch_unwind(|| {
+                OwnedEvent::new(
+                    SessionEvent::Error {
+                        code: ErrorCode::Internal,
+                        message: "internal error: an event could not be converted for C and was dropped"
+                            .into(),
+                        fatal: false,
+                    },
+                    None,
+                )
+            })
+        })
+        .ok()
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -221,35 +254,9 @@ impl Delivery {
     }
 }
 
-/// Prepares one event for C and calls the callback with it: feeds the playout buffer,
-/// converts the audio, numbers the frame, builds the C view, then calls. A panic while building
-/// the view never loses the event silently: an `ERROR` saying so is delivered instead.
+/// Calls the callback with one event prepared for C (`Delivery::prepare`).
 fn deliver(delivery: &Arc<Delivery>, callback: EventFn, framed: FramedEvent) {
-    let FramedEvent {
-        event,
-        frame,
-        frame_seq,
-    } = framed;
-    delivery.observe(&event);
-    let event = delivery.convert_output(event);
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut owned = OwnedEvent::new(event, frame);
-        owned.view.frame_seq = frame_seq;
-        owned
-    }))
-    .or_else(|_| {
-        std::panic::catch_unwind(|| {
-            OwnedEvent::new(
-                SessionEvent::Error {
-                    code: ErrorCode::Internal,
-                    message: "internal error: an event could not be converted for C and was dropped".into(),
-                    fatal: false,
-                },
-                None,
-            )
-        })
-    });
-    if let Ok(owned) = built {
+    if let Some(owned) = delivery.prepare(framed) {
         let _scope = CallbackScope::enter(delivery.id(), delivery.mode == Mode::Inline);
         // SAFETY: the application's callback with its userdata; the event view and its storage
         // live until the call returns. A callback must not unwind (documented); if it does, the

@@ -4,7 +4,7 @@ use super::config::{config_ref, gemini_live_config, tools_array};
 use super::dispatch::{self, Delivery, EventFn, FinalizerFn};
 use super::enums::gemini_live_phase;
 use super::error::{gemini_live_result, Error};
-use super::event::{gemini_live_event, OwnedEvent};
+use super::event::gemini_live_event;
 use super::ptr::{check_out, try_bytes, try_json, try_opt_str, try_ref, try_str, write_out};
 use super::runtime;
 use crate::protocol::{self, EncodedMessage, FunctionResponse, MessageKind, RealtimeInput, Scheduling};
@@ -38,7 +38,8 @@ pub struct gemini_live_session {
 ///
 /// Re-entrancy: the callback may call every send function, `gemini_live_session_close`, and
 /// `gemini_live_session_free` on its own session (the teardown then completes right after the
-/// callback returns), and may create or free other sessions. It must not call
+/// callback returns), and may free other sessions; a pool callback may also create sessions
+/// (an inline one gets `INVALID_ARGUMENT`: creating blocks). It must not call
 /// `gemini_live_session_next_event`. It must not unwind (C++ exceptions) or longjmp out.
 pub type gemini_live_event_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const gemini_live_event)>;
@@ -1002,17 +1003,17 @@ pub extern "C" fn gemini_live_session_next_event(
                 got.ok()
             }
         };
-        let Some(FramedEvent { event, frame, frame_seq }) = event else {
+        let Some(framed) = event else {
             pull.mark_closed();
             return Err(Error::closed());
         };
-        if event.is_closed() {
+        if framed.event.is_closed() {
             pull.mark_closed();
         }
-        s.delivery.observe(&event);
-        let event = s.delivery.convert_output(event);
-        let mut owned = OwnedEvent::new(event, frame);
-        owned.view.frame_seq = frame_seq;
+        let owned = s
+            .delivery
+            .prepare(framed)
+            .ok_or_else(|| Error::new(gemini_live_result::Internal, "an event could not be converted for C"))?;
         unsafe { write_out(out, Box::into_raw(owned).cast::<gemini_live_event>()) };
         Ok(())
     }
