@@ -12,6 +12,7 @@
 
 use super::errors::SessionError;
 use super::events::SessionCommand;
+use super::outlet::Outlet;
 use super::pacing::{BackpressureConfig, TokenBucket};
 use super::phase::SessionPhase;
 use super::state::SessionState;
@@ -132,8 +133,11 @@ fn block_until<F: Future>(future: F, deadline: Instant) -> Option<F::Output> {
 /// A Live session. Clone it freely; all clones drive the same session.
 #[derive(Clone)]
 pub struct SessionHandle {
-    /// Commands for the connection loop.
+    /// The command queue of the connection loop: its slots are reserved here, and commands
+    /// are handed on through `outlet`.
     command_tx: mpsc::Sender<SessionCommand>,
+    /// Where commands go: the queue, or the socket itself when the transport allows it.
+    outlet: Arc<dyn Outlet>,
     /// Shared phase and ids.
     state: Arc<SessionState>,
     phase_rx: watch::Receiver<SessionPhase>,
@@ -155,6 +159,7 @@ impl SessionHandle {
         phase_rx: watch::Receiver<SessionPhase>,
     ) -> Self {
         SessionHandle {
+            outlet: Arc::new(command_tx.clone()),
             command_tx,
             state,
             phase_rx,
@@ -165,6 +170,12 @@ impl SessionHandle {
             audio_pacer: None,
             max_message_bytes: MAX_MESSAGE_BYTES,
         }
+    }
+
+    /// Hands commands to `outlet` instead of the plain queue (the transport's outbox).
+    pub(crate) fn with_outlet(mut self, outlet: Arc<dyn Outlet>) -> Self {
+        self.outlet = outlet;
+        self
     }
 
     /// Sets the largest encoded client message this handle (and clones made from it
@@ -243,7 +254,7 @@ impl SessionHandle {
         self.signal_closing();
         let mut task = lock(&self.lifecycle.task).take();
         let graceful = tokio::time::timeout(grace, async {
-            let _ = self.command_tx.send(SessionCommand::Disconnect).await;
+            let _ = self.command(SessionCommand::Disconnect).await;
             if let Some(task) = task.as_mut() {
                 let _ = task.await;
             }
@@ -267,7 +278,7 @@ impl SessionHandle {
         let mut task = lock(&self.lifecycle.task).take();
         let graceful = block_until(
             async {
-                let _ = self.command_tx.send(SessionCommand::Disconnect).await;
+                let _ = self.command(SessionCommand::Disconnect).await;
                 if let Some(task) = task.as_mut() {
                     let _ = task.await;
                 }
@@ -467,20 +478,14 @@ impl SessionHandle {
     /// queue; returns without waiting for the handshake (see [`SessionHandle::shutdown`]).
     pub async fn disconnect(&self) -> Result<(), SessionError> {
         self.signal_closing();
-        self.command_tx
-            .send(SessionCommand::Disconnect)
-            .await
-            .map_err(|_| SessionError::ChannelClosed)
+        self.command(SessionCommand::Disconnect).await
     }
 
     /// Queues an encoded message, waiting for room in the queue.
     /// [`SessionError::MessageTooLarge`] (nothing queued) when it exceeds the message limit.
     pub async fn send_message(&self, message: EncodedMessage) -> Result<(), SessionError> {
         self.check_message_size(message.json.len())?;
-        self.command_tx
-            .send(SessionCommand::Send(message))
-            .await
-            .map_err(|_| SessionError::ChannelClosed)
+        self.command(SessionCommand::Send(message)).await
     }
 
     /// Queues an encoded message without waiting: [`SessionError::MessageTooLarge`] when it
@@ -499,10 +504,28 @@ impl SessionHandle {
     }
 
     fn try_command(&self, command: SessionCommand) -> Result<(), SessionError> {
-        self.command_tx.try_send(command).map_err(|e| match e {
+        self.outlet.try_send(command).map_err(|e| match e {
             TrySendError::Full(_) => SessionError::QueueFull,
             TrySendError::Closed(_) => SessionError::ChannelClosed,
         })
+    }
+
+    /// Hands `command` on, waiting for room in the queue only when it has to be queued and
+    /// the queue is full.
+    async fn command(&self, command: SessionCommand) -> Result<(), SessionError> {
+        match self.outlet.try_send(command) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Closed(_)) => Err(SessionError::ChannelClosed),
+            Err(TrySendError::Full(command)) => {
+                let slot = self
+                    .command_tx
+                    .reserve()
+                    .await
+                    .map_err(|_| SessionError::ChannelClosed)?;
+                self.outlet.send_reserved(slot, command);
+                Ok(())
+            }
+        }
     }
 }
 

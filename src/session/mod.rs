@@ -5,6 +5,7 @@ mod errors;
 mod events;
 mod from_server;
 mod handle;
+mod outlet;
 mod pacing;
 mod phase;
 mod state;
@@ -21,6 +22,7 @@ pub use handle::{
 };
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
+pub(crate) use outlet::Outlet;
 pub(crate) use state::SessionState;
 pub use stream::EventStream;
 pub(crate) use stream::{event_channel, EventSink, InlineConsumer};

@@ -12,6 +12,7 @@ mod connection;
 mod emitter;
 mod endpoint;
 mod error;
+mod outbox;
 mod replay;
 mod rest;
 mod secret;
@@ -77,7 +78,11 @@ async fn start(
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
     let state = Arc::new(SessionState::new(phase_tx));
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
+    let replay = supervisor::replay_buffer(&config, state.dropped_audio.clone());
+    let lane = Arc::new(outbox::Lane::new(replay));
+    let outbox = outbox::Outbox::new(command_tx.clone(), lane.clone());
     let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx)
+        .with_outlet(Arc::new(outbox))
         .with_max_message_bytes(config.max_message_bytes);
     if let Some(pacing) = config.audio_pacing {
         handle = handle.with_audio_pacing(pacing);
@@ -114,7 +119,7 @@ async fn start(
     }
     let (emitter, rebuilt) = early.finish();
 
-    let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx);
+    let supervisor = supervisor::Supervisor::new(config, emitter.clone(), command_rx, lane);
     let task = tokio::spawn(async move {
         // A panic inside the session becomes an error event followed by a closed event.
         if AssertUnwindSafe(supervisor.run(established))

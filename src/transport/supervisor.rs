@@ -15,6 +15,7 @@ use super::config::ConnectConfig;
 use super::connection::{dial, handshake, AttemptError, Established, Socket};
 use super::emitter::Emitter;
 use super::error::Error;
+use super::outbox::{HandBack, Lane, WriteHalf};
 use super::replay::ReplayBuffer;
 use super::secret::Secret;
 use crate::protocol::{ServerMessage, SessionResumption};
@@ -22,10 +23,11 @@ use crate::session::{
     events_from_message, CloseClass, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
 };
 use bytes::Bytes;
-use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -100,6 +102,8 @@ pub struct Supervisor {
     config: Box<ConnectConfig>,
     emitter: Emitter,
     commands: Option<mpsc::Receiver<SessionCommand>>,
+    /// Shared with the senders: where the writer parks the socket (see `outbox`).
+    lane: Arc<Lane>,
     replay: Option<Arc<Mutex<ReplayBuffer>>>,
     /// The latest handle issued with `resumable: true`.
     handle: Option<String>,
@@ -113,25 +117,37 @@ pub struct Supervisor {
     close_requests: watch::Receiver<bool>,
 }
 
+/// The session's replay buffer: only when it may reconnect with resumption.
+pub fn replay_buffer(config: &ConnectConfig, dropped_audio: Arc<AtomicU64>) -> Option<Arc<Mutex<ReplayBuffer>>> {
+    (config.reconnect.enabled && config.session.session_resumption.is_some()).then(|| {
+        Arc::new(Mutex::new(ReplayBuffer::new(
+            config.reconnect.replay_max_bytes,
+            config.reconnect.replay_max_age,
+            dropped_audio,
+        )))
+    })
+}
+
 impl Supervisor {
-    pub fn new(config: ConnectConfig, emitter: Emitter, commands: mpsc::Receiver<SessionCommand>) -> Self {
+    /// `lane` is shared with the session's outbox; its replay buffer (from [`replay_buffer`])
+    /// is the session's.
+    pub fn new(
+        config: ConnectConfig,
+        emitter: Emitter,
+        commands: mpsc::Receiver<SessionCommand>,
+        lane: Arc<Lane>,
+    ) -> Self {
         let resumption = config.session.session_resumption.clone();
-        let replay = (config.reconnect.enabled && resumption.is_some()).then(|| {
-            Arc::new(Mutex::new(ReplayBuffer::new(
-                config.reconnect.replay_max_bytes,
-                config.reconnect.replay_max_age,
-                emitter.state.dropped_audio.clone(),
-            )))
-        });
         Supervisor {
             transparent: resumption.as_ref().is_some_and(|r| r.transparent),
             handle: resumption.and_then(|r| r.handle),
             budget: ReconnectBudget::new(config.reconnect.clone()),
             close_requests: emitter.state.close_requests(),
+            replay: lane.replay().cloned(),
+            lane,
             config: Box::new(config),
             emitter,
             commands: Some(commands),
-            replay,
             resumable_now: false,
             reported_drops: 0,
         }
@@ -253,7 +269,7 @@ impl Supervisor {
     /// out): a resumption update or a goAway in it counts like any other frame's.
     async fn drive(
         &mut self,
-        sink: SplitSink<Socket, Message>,
+        sink: WriteHalf,
         mut stream: SplitStream<Socket>,
         round_trip: Duration,
         setup_message: &ServerMessage,
@@ -270,6 +286,7 @@ impl Supervisor {
         };
         let mut writer = tokio::spawn(write_loop(
             sink,
+            self.lane.clone(),
             commands,
             mode_rx,
             self.replay.clone(),
@@ -682,7 +699,7 @@ pub async fn fresh_credential(config: &ConnectConfig) -> Result<Option<Secret>, 
 /// Splits a boxed socket into its halves (which share one allocation of their own) and frees
 /// the box: a box emptied by a move inside an `async fn` would be freed only when that
 /// function returns.
-fn split(socket: Box<Socket>) -> (SplitSink<Socket, Message>, SplitStream<Socket>) {
+fn split(socket: Box<Socket>) -> (WriteHalf, SplitStream<Socket>) {
     (*socket).split()
 }
 
@@ -766,16 +783,24 @@ struct WriterTimeouts {
 }
 
 /// The writer: sends queued client messages (recording them for replay first), pings (with
-/// receipts when `receipts` is set), and obeys the reader's mode. Every write has a deadline
-/// and gives way to `Stop`, so the writer always returns its queue promptly.
+/// receipts when `receipts` is set), finishes what direct writes hand back (see `outbox`), and
+/// obeys the reader's mode. While it has nothing to do it parks the write half in `lane`, so
+/// that senders write themselves. Every write has a deadline and gives way to `Stop`, so the
+/// writer always returns its queue promptly.
 async fn write_loop(
-    mut sink: SplitSink<Socket, Message>,
+    half: WriteHalf,
+    lane: Arc<Lane>,
     mut commands: mpsc::Receiver<SessionCommand>,
     mut mode: watch::Receiver<WriterMode>,
     replay: Option<Arc<Mutex<ReplayBuffer>>>,
     receipts: Option<Receipts>,
     timeouts: WriterTimeouts,
 ) -> (mpsc::Receiver<SessionCommand>, WriterExit) {
+    // However the writer ends (an abort drops it anywhere), nobody may write to its socket
+    // afterwards.
+    let _close_lane = CloseLaneOnDrop(&lane);
+    // The write half while the writer holds it; `None` while it is parked in the lane.
+    let mut held = Some(half);
     let period = timeouts.ping_interval.unwrap_or(Duration::from_secs(86_400));
     let mut ping = tokio::time::interval_at(Instant::now() + period, period);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -789,13 +814,21 @@ async fn write_loop(
         _ => Default::default(),
     };
     let exit = loop {
-        let held = *mode.borrow() == WriterMode::Hold;
+        let holding = *mode.borrow() == WriterMode::Hold;
+        if !holding {
+            if let Some(half) = held.take() {
+                // A direct write after the last receipt must wake the writer to schedule one.
+                held = lane.park(half, receipts.is_some() && !unreceipted);
+            }
+        }
         let frame = tokio::select! {
             biased;
             changed = mode.changed() => {
                 let current = *mode.borrow_and_update();
                 if changed.is_err() || current == WriterMode::Stop {
-                    close_politely(&mut sink, timeouts.close).await;
+                    if let Ok(half) = take_half(&lane, &mut held) {
+                        close_politely(half, timeouts.close).await;
+                    }
                     break WriterExit::Stopped;
                 }
                 if current != WriterMode::Hold || receipts.is_none() {
@@ -804,62 +837,104 @@ async fn write_loop(
                 // Holding: ask for a receipt of everything written so far.
                 Message::Ping(ping_payload(&replay))
             }
+            _ = lane.writer_wanted() => {
+                // A direct write happened: it needs a receipt, and may have handed the socket
+                // back (unflushed, or failed).
+                unreceipted |= receipts.is_some();
+                match lane.handed_back() {
+                    None => continue,
+                    Some(HandBack::Failed(error)) => break WriterExit::Failed(error),
+                    Some(HandBack::Flush(half)) => {
+                        let half = held.insert(half);
+                        if let Err(exit) = complete(half.flush(), "write", &mut mode, timeouts.write).await {
+                            break exit;
+                        }
+                        continue;
+                    }
+                }
+            }
             // Before the queue, so a sender faster than the socket cannot starve receipts.
             _ = tokio::time::sleep_until(last_receipt + RECEIPT_INTERVAL), if unreceipted && receipts.is_some() => {
                 Message::Ping(ping_payload(&replay))
             }
-            command = commands.recv(), if !held => match command {
-                Some(SessionCommand::Send(message)) => {
-                    let json: tokio_tungstenite::tungstenite::Utf8Bytes = message.json.into();
-                    if let Some(replay) = &replay {
-                        replay.lock().unwrap_or_else(|e| e.into_inner()).record(message.kind, json.clone());
+            command = commands.recv(), if !holding => {
+                lane.took_command();
+                match command {
+                    Some(SessionCommand::Send(message)) => {
+                        let json: tokio_tungstenite::tungstenite::Utf8Bytes = message.json.into();
+                        if let Some(replay) = &replay {
+                            replay.lock().unwrap_or_else(|e| e.into_inner()).record(message.kind, json.clone());
+                        }
+                        unreceipted = true;
+                        Message::Text(json)
                     }
-                    unreceipted = true;
-                    Message::Text(json)
-                }
-                Some(SessionCommand::Disconnect) | None => {
-                    close_politely(&mut sink, timeouts.close).await;
-                    break WriterExit::Disconnect;
+                    Some(SessionCommand::Disconnect) | None => {
+                        if let Ok(half) = take_half(&lane, &mut held) {
+                            close_politely(half, timeouts.close).await;
+                        }
+                        break WriterExit::Disconnect;
+                    }
                 }
             },
             _ = ping.tick(), if timeouts.ping_interval.is_some() => Message::Ping(ping_payload(&replay)),
         };
-        if let Message::Ping(_) = frame {
+        let kind = if let Message::Ping(_) = frame {
             last_receipt = Instant::now();
             unreceipted = false;
-        }
-        if let Err(e) = write_frame(&mut sink, &mut mode, frame, timeouts.write).await {
-            break e;
+            "ping"
+        } else {
+            "write"
+        };
+        let half = match take_half(&lane, &mut held) {
+            Ok(half) => half,
+            Err(exit) => break exit,
+        };
+        if let Err(exit) = complete(half.send(frame), kind, &mut mode, timeouts.write).await {
+            break exit;
         }
     };
     (commands, exit)
 }
 
-/// One write with a deadline that gives way to `Stop` (the socket is abandoned then).
-async fn write_frame(
-    sink: &mut SplitSink<Socket, Message>,
+/// The write half for the writer: the one it holds, else the one parked or handed back.
+fn take_half<'a>(lane: &Lane, held: &'a mut Option<WriteHalf>) -> Result<&'a mut WriteHalf, WriterExit> {
+    if held.is_none() {
+        *held = lane.unpark().map_err(WriterExit::Failed)?;
+    }
+    held.as_mut()
+        .ok_or_else(|| WriterExit::Failed("the connection's write half is gone".into()))
+}
+
+/// Drops whatever of the writer's socket is left in the lane.
+struct CloseLaneOnDrop<'a>(&'a Lane);
+
+impl Drop for CloseLaneOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Completes one write (`kind`: "write" or "ping") within `deadline`, giving way to `Stop`
+/// (the socket is abandoned then).
+async fn complete(
+    write: impl Future<Output = Result<(), WsError>>,
+    kind: &str,
     mode: &mut watch::Receiver<WriterMode>,
-    frame: Message,
     deadline: Duration,
 ) -> Result<(), WriterExit> {
-    let kind = if matches!(frame, Message::Ping(_)) {
-        "ping"
-    } else {
-        "write"
-    };
     let failed = |e: WsError| WriterExit::Failed(format!("{kind} failed: {e}"));
-    let mut send = std::pin::pin!(sink.send(frame));
+    let mut write = std::pin::pin!(write);
     // Almost every write completes at once (the socket has room): try it before arming a
     // timer and a stop watch, which would cost two registrations per audio chunk.
     if let std::task::Poll::Ready(result) =
-        std::future::poll_fn(|cx| std::task::Poll::Ready(std::future::Future::poll(send.as_mut(), cx))).await
+        std::future::poll_fn(|cx| std::task::Poll::Ready(write.as_mut().poll(cx))).await
     {
         return result.map_err(failed);
     }
     tokio::select! {
         biased;
         _ = mode.wait_for(|m| *m == WriterMode::Stop) => Err(WriterExit::Stopped),
-        result = tokio::time::timeout(deadline, send) => match result {
+        result = tokio::time::timeout(deadline, write) => match result {
             Ok(result) => result.map_err(failed),
             Err(_) => Err(WriterExit::Failed(format!(
                 "{kind} did not complete within {deadline:?}: the server is not reading"
@@ -868,7 +943,7 @@ async fn write_frame(
     }
 }
 
-async fn close_politely(sink: &mut SplitSink<Socket, Message>, deadline: Duration) {
+async fn close_politely(sink: &mut WriteHalf, deadline: Duration) {
     let frame = CloseFrame {
         code: CloseCode::Normal,
         reason: "".into(),
