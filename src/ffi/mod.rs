@@ -9,7 +9,9 @@
 //!   `gemini_live_last_error_take()` hands it out as an owned `gemini_live_error` (result code,
 //!   message, close code, server reason as data).
 //! - Every `_new` has a `_free`; `_free(NULL)` is a no-op. Inputs are copied before returning.
-//! - Send functions never wait on the network and may be called from any thread.
+//! - Send functions never wait on the network and may be called from any thread. When the
+//!   connection is idle and nothing is queued, a send writes its frame itself, with one
+//!   non-blocking write on the calling thread; otherwise it queues it.
 //! - Events go to one callback per session, in order, on library callback threads, or are
 //!   pulled with `gemini_live_session_next_event`.
 

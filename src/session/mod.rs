@@ -20,9 +20,9 @@ pub use handle::{
     encoded_audio_len, encoded_video_len, max_pcm_bytes, SessionHandle, DEFAULT_INPUT_SAMPLE_RATE,
     MAX_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
 };
+pub(crate) use outlet::Outlet;
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
-pub(crate) use outlet::Outlet;
 pub(crate) use state::SessionState;
 pub use stream::EventStream;
 pub(crate) use stream::{event_channel, EventSink, InlineConsumer};

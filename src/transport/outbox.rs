@@ -188,7 +188,8 @@ impl Outbox {
         match command {
             SessionCommand::Send(message) if state.queued == 0 => match state.parked.take() {
                 Some(half) => {
-                    self.lane.write_now(state, half, message.kind, message.json.into());
+                    self.lane
+                        .write_now(state, half, message.kind, message.json.into());
                     None
                 }
                 None => Some(SessionCommand::Send(message)),

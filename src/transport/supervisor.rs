@@ -118,7 +118,10 @@ pub struct Supervisor {
 }
 
 /// The session's replay buffer: only when it may reconnect with resumption.
-pub fn replay_buffer(config: &ConnectConfig, dropped_audio: Arc<AtomicU64>) -> Option<Arc<Mutex<ReplayBuffer>>> {
+pub fn replay_buffer(
+    config: &ConnectConfig,
+    dropped_audio: Arc<AtomicU64>,
+) -> Option<Arc<Mutex<ReplayBuffer>>> {
     (config.reconnect.enabled && config.session.session_resumption.is_some()).then(|| {
         Arc::new(Mutex::new(ReplayBuffer::new(
             config.reconnect.replay_max_bytes,
