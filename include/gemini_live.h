@@ -13,7 +13,9 @@
  * - Pointers inside an event are borrowed until the callback returns (or until
  *   gemini_live_event_free for pulled events).
  * - Send functions never wait on the network and may be called from any thread,
- *   concurrently, including from inside the event callback.
+ *   concurrently, including from inside the event callback. When the connection is idle
+ *   and nothing is queued, a send writes its frame itself with one non-blocking write on
+ *   the calling thread; otherwise it queues it for the session's network task.
  * - Callbacks run on library threads named gemini-live-cb, never on network threads; they
  *   must not unwind (C++ exceptions) or longjmp.
  */
