@@ -16,8 +16,9 @@
  *   concurrently, including from inside the event callback. When the connection is idle
  *   and nothing is queued, a send writes its frame itself with one non-blocking write on
  *   the calling thread; otherwise it queues it for the session's network task.
- * - Callbacks run on library threads named gemini-live-cb, never on network threads; they
- *   must not unwind (C++ exceptions) or longjmp.
+ * - Callbacks run on library threads named gemini-live-cb, never on network threads unless
+ *   inline delivery is chosen (gemini_live_config_set_delivery); they must not unwind (C++
+ *   exceptions) or longjmp.
  */
 
 #ifndef GEMINI_LIVE_H
