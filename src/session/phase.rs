@@ -26,6 +26,20 @@ pub enum SessionPhase {
 }
 
 impl SessionPhase {
+    /// The phase stored as `phase as u32` (any other value reads as `Closed`).
+    pub(crate) fn from_u32(value: u32) -> SessionPhase {
+        match value {
+            0 => SessionPhase::Disconnected,
+            1 => SessionPhase::Connecting,
+            2 => SessionPhase::SetupSent,
+            3 => SessionPhase::Active,
+            4 => SessionPhase::GoingAway,
+            5 => SessionPhase::Reconnecting,
+            6 => SessionPhase::Closing,
+            _ => SessionPhase::Closed,
+        }
+    }
+
     /// Whether `self → next` is a legal transition.
     pub fn can_become(self, next: SessionPhase) -> bool {
         use SessionPhase::*;

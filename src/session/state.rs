@@ -3,7 +3,7 @@
 
 use super::errors::SessionError;
 use super::phase::SessionPhase;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
@@ -12,6 +12,9 @@ pub struct SessionState {
     /// A local identifier for this session, stable across reconnects (log correlation).
     pub session_id: String,
     phase_tx: watch::Sender<SessionPhase>,
+    /// The phase again, as a plain atomic: every send checks it, and reading the watch takes
+    /// its lock.
+    phase_now: AtomicU32,
     /// The server's own session id (Vertex sends one in `setupComplete`).
     server_session_id: Mutex<Option<String>>,
     /// Serializes transitions so that check-then-set is atomic.
@@ -29,8 +32,10 @@ pub struct SessionState {
 impl SessionState {
     /// State that publishes its phase on `phase_tx`.
     pub fn new(phase_tx: watch::Sender<SessionPhase>) -> Self {
+        let phase = *phase_tx.borrow();
         SessionState {
             session_id: new_session_id(),
+            phase_now: AtomicU32::new(phase as u32),
             phase_tx,
             server_session_id: Mutex::new(None),
             transition_lock: Mutex::new(()),
@@ -42,7 +47,7 @@ impl SessionState {
 
     /// The number of the next server frame whose events are emitted (1, 2, ...).
     pub fn next_frame(&self) -> u64 {
-        self.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+        self.frames.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Records that the application asked to close (idempotent).
@@ -61,7 +66,7 @@ impl SessionState {
     }
 
     pub fn phase(&self) -> SessionPhase {
-        *self.phase_tx.borrow()
+        SessionPhase::from_u32(self.phase_now.load(Ordering::Acquire))
     }
 
     /// Moves to `next`, or fails with [`SessionError::InvalidTransition`] and changes nothing.
@@ -71,6 +76,7 @@ impl SessionState {
         if !from.can_become(next) {
             return Err(SessionError::InvalidTransition { from, to: next });
         }
+        self.phase_now.store(next as u32, Ordering::Release);
         self.phase_tx.send_replace(next);
         Ok(())
     }
@@ -121,5 +127,22 @@ mod tests {
         state.transition_to(SessionPhase::Closed).unwrap();
         assert!(state.transition_to(SessionPhase::Connecting).is_err());
         assert!(state.transition_to(SessionPhase::Closed).is_err());
+        assert_eq!(state.phase(), SessionPhase::Closed);
+    }
+
+    #[test]
+    fn every_phase_reads_back_from_its_number() {
+        for p in [
+            SessionPhase::Disconnected,
+            SessionPhase::Connecting,
+            SessionPhase::SetupSent,
+            SessionPhase::Active,
+            SessionPhase::GoingAway,
+            SessionPhase::Reconnecting,
+            SessionPhase::Closing,
+            SessionPhase::Closed,
+        ] {
+            assert_eq!(SessionPhase::from_u32(p as u32), p);
+        }
     }
 }
