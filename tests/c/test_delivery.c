@@ -4,7 +4,8 @@
  *   more threads than the cores allow, each session's events in order, one at a time.
  * - INLINE: the connection's events on the thread calling session_new, before it returns, the
  *   rest on a `gemini-live-io` thread; session_new from an inline callback is refused; free
- *   from inside the callback and from another thread keep the teardown rules. */
+ *   from inside the callback and from another thread keep the teardown rules; sends from
+ *   inside the callback (on the network thread) keep their order. */
 #include "test_util.h"
 #include <dirent.h>
 #include <unistd.h>
@@ -59,8 +60,28 @@ static void inline_hook(recorder *r, const gemini_live_event *ev) {
   }
 }
 
+/* A ping-pong chain driven from inside the inline callback: each pong sends the next ping from
+ * the network thread itself (a direct write on the thread that reads the socket). */
+#define CHAIN_ROUNDS 200
+static atomic_int chain_next, chain_out_of_order, chain_send_failed;
 
-
+static void chain_hook(recorder *r, const gemini_live_event *ev) {
+  (void)r;
+  if (ev->kind != GEMINI_LIVE_EVENT_KIND_TEXT || ev->text_len < 6 || strncmp(ev->text, "pong:", 5) != 0)
+    return;
+  char digits[16] = "";
+  size_t n = ev->text_len - 5 < sizeof digits - 1 ? ev->text_len - 5 : sizeof digits - 1;
+  memcpy(digits, ev->text + 5, n);
+  int got = atoi(digits);
+  int want = atomic_load(&chain_next);
+  if (got != want) atomic_fetch_add(&chain_out_of_order, 1);
+  atomic_store(&chain_next, want + 1);
+  if (want + 1 >= CHAIN_ROUNDS) return;
+  char ping[32];
+  snprintf(ping, sizeof ping, "ping:%d", want + 1);
+  if (gemini_live_session_send_realtime_text(r->session, ping) != GEMINI_LIVE_RESULT_OK)
+    atomic_fetch_add(&chain_send_failed, 1);
+}
 
 static void test_inline(gemini_live_mock_server *mock) {
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_AUDIO);
@@ -118,6 +139,23 @@ static void test_inline(gemini_live_mock_server *mock) {
     CHECK(rec.total == total);
     recorder_destroy(&rec);
   }
+  gemini_live_config_free(cfg);
+
+  /* 4. sends from inside the inline callback: a chain of round trips, each ping sent by the
+   * callback that received the previous pong, all in order */
+  cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
+  CHECK_OK(gemini_live_config_set_delivery(cfg, GEMINI_LIVE_DELIVERY_INLINE));
+  recorder_init(&rec);
+  rec.hook = chain_hook;
+  CHECK_OK(gemini_live_session_new(cfg, recorder_cb, &rec, recorder_finalize, &s));
+  rec.session = s;
+  CHECK_OK(gemini_live_session_send_realtime_text(s, "ping:0"));
+  WAIT_KIND(&rec, TEXT, CHAIN_ROUNDS);
+  close_and_free(s, &rec); /* after free no callback runs: the hooks are done */
+  CHECK(atomic_load(&chain_next) == CHAIN_ROUNDS);
+  CHECK(atomic_load(&chain_out_of_order) == 0);
+  CHECK(atomic_load(&chain_send_failed) == 0);
+  recorder_destroy(&rec);
   gemini_live_config_free(cfg);
 }
 
