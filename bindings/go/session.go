@@ -406,9 +406,13 @@ func WithSampleRate(hz int) AudioOption { return func(o *audioOptions) { o.rate 
 // are copied before it returns. It never waits on the network: a full queue gives ErrQueueFull
 // (unless Config.AudioPacing, which sleeps instead).
 func (s *Session) SendAudio(pcm []byte, opts ...AudioOption) error {
-	o := audioOptions{rate: 16000}
-	for _, f := range opts {
-		f(&o)
+	rate := 16000
+	if len(opts) > 0 { // o escapes to the heap (an option may keep &o): only with options
+		o := audioOptions{rate: rate}
+		for _, f := range opts {
+			f(&o)
+		}
+		rate = o.rate
 	}
 	if len(pcm) == 0 {
 		return &Error{Code: ResultInvalidArgument, Message: "empty audio"}
@@ -420,7 +424,7 @@ func (s *Session) SendAudio(pcm []byte, opts ...AudioOption) error {
 		s.mu.RUnlock()
 		return errSessionClosed
 	}
-	r := C.golive_session_send_audio_r(s.ptr, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(o.rate))
+	r := C.golive_session_send_audio_r(s.ptr, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(rate))
 	s.mu.RUnlock()
 	if r.result == C.GEMINI_LIVE_RESULT_OK {
 		return nil
