@@ -194,6 +194,12 @@ type Config struct {
 	// full, the goroutine feeding it waits, then the library's own queue of 256 events fills
 	// and the session's network reading pauses: nothing is dropped. Receive does not use it.
 	EventBuffer int
+
+	// KeepRawJSON fills every event's Frame.RawJSON (RawJSON(e)) with the text of the server
+	// message it came from. Off by default: that text is one more copy into Go memory per
+	// message (for audio, about 4/3 of its PCM again) that most programs never read; server
+	// data without a typed field arrives as *Raw events either way.
+	KeepRawJSON bool
 }
 
 // cstr returns a C copy of s, to be freed with C.free.

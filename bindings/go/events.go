@@ -56,22 +56,27 @@ const (
 // *ErrorEvent, *Closed, *Raw, *Image, *Video, *InlineData, *ThoughtSignature,
 // *ExecutableCode, *CodeExecutionResult, *FileData, *ServerToolCall, *ServerToolResponse,
 // *GroundingMetadata, *URLContextMetadata and *TurnStatus. Every field is a Go copy; nothing
-// refers to C memory. RawJSON(e) gives the JSON of the server message an event came from.
+// refers to C memory. With Config.KeepRawJSON, RawJSON(e) gives the JSON of the server message
+// an event came from.
 type Event interface {
 	Kind() EventKind
 }
 
-// Frame is embedded in every event: the text of the server message the event came from,
-// exactly as received (every field the server sent, including ones this package has no field
-// for), or nil for events the library makes itself (phases, reconnects, Closed). The events
-// of one message share the same slice: do not modify it.
+// Frame is embedded in every event. With Config.KeepRawJSON, RawJSON is the text of the server
+// message the event came from, exactly as received (every field the server sent, including
+// ones this package has no field for), or nil for events the library makes itself (phases,
+// reconnects, Closed); the events of one message share the same slice: do not modify it.
+// Without KeepRawJSON (the default) it is always nil: the text is not copied into Go memory,
+// which for an audio message is as many bytes again as its PCM, base64-encoded. Server data
+// without a typed field still arrives, as *Raw events.
 type Frame struct {
 	RawJSON json.RawMessage
 }
 
 func (f *Frame) frame() *Frame { return f }
 
-// RawJSON returns the JSON of the server message e came from, or nil.
+// RawJSON returns the JSON of the server message e came from, or nil (always nil unless the
+// session's Config.KeepRawJSON is set).
 func RawJSON(e Event) json.RawMessage {
 	if f, ok := e.(interface{ frame() *Frame }); ok {
 		return f.frame().RawJSON
@@ -458,11 +463,12 @@ func millis(ms C.int64_t) time.Duration {
 // the library reclaims the event's memory. It returns nil for a kind this package does not know
 // (a newer library); such events are skipped.
 //
-// cache (may be nil) holds the last frame copied: the events of one frame (same frame_seq)
-// share one Go copy of its text, so a frame of a million events is copied once.
+// cache holds the last frame copied: the events of one frame (same frame_seq) share one Go
+// copy of its text, so a frame of a million events is copied once. A nil cache copies no
+// text at all (Frame.RawJSON stays nil: Config.KeepRawJSON is off).
 func convertEvent(ev *C.gemini_live_event, cache *frameCache) Event {
 	e := convertKind(ev)
-	if e == nil || ev.raw_json == nil {
+	if e == nil || ev.raw_json == nil || cache == nil {
 		return e
 	}
 	f, ok := e.(interface{ frame() *Frame })
@@ -470,14 +476,12 @@ func convertEvent(ev *C.gemini_live_event, cache *frameCache) Event {
 		return e
 	}
 	seq := uint64(ev.frame_seq)
-	if cache != nil && seq != 0 && seq == cache.seq {
+	if seq != 0 && seq == cache.seq {
 		f.frame().RawJSON = cache.raw
 		return e
 	}
 	raw := json.RawMessage(C.GoBytes(unsafe.Pointer(ev.raw_json), C.int(ev.raw_json_len)))
-	if cache != nil {
-		cache.seq, cache.raw = seq, raw
-	}
+	cache.seq, cache.raw = seq, raw
 	f.frame().RawJSON = raw
 	return e
 }

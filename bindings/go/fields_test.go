@@ -16,7 +16,7 @@ func TestTypedFieldsAndRawView(t *testing.T) {
 			"inputTranscription":{"text":"hola","languageCode":"es-ES","speakerLabel":"S1","words":[{"word":"hola"}]},
 			"futureField":{"x":1}},
 			"toolCall":{"functionCalls":[{"id":"c1","name":"f","willContinue":true,"partialArgs":[{"jsonPath":"$.a","stringValue":"P"}]}]}}}]}`)
-	s := connect(t, m, Config{Modality: ModalityText})
+	s := connect(t, m, Config{Modality: ModalityText, KeepRawJSON: true})
 	if err := s.SendText("go"); err != nil {
 		t.Fatal(err)
 	}
@@ -47,5 +47,30 @@ func TestTypedFieldsAndRawView(t *testing.T) {
 	}
 	if r, ok := find[*Raw](ev); !ok || !strings.Contains(string(r.JSON), "futureField") {
 		t.Errorf("unknown serverContent field: %s", describe(ev))
+	}
+}
+
+// Without Config.KeepRawJSON no frame text is copied: RawJSON is nil for every event, and
+// server data without a typed field still arrives as *Raw.
+func TestRawJSONOffByDefault(t *testing.T) {
+	m := startMock(t, `{"scenario":[
+		{"on":"message:1","send":{"serverContent":{
+			"modelTurn":{"parts":[{"text":"hi"}]},
+			"futureField":{"x":1}}}}]}`)
+	s := connect(t, m, Config{Modality: ModalityText})
+	if err := s.SendText("go"); err != nil {
+		t.Fatal(err)
+	}
+	ev := until(t, s, 5*time.Second, is[*Raw])
+	for _, e := range ev {
+		if raw := RawJSON(e); raw != nil {
+			t.Errorf("%T: RawJSON %q without KeepRawJSON", e, raw)
+		}
+	}
+	if x, ok := find[*Text](ev); !ok || x.Text != "hi" {
+		t.Errorf("text: %s", describe(ev))
+	}
+	if r := ev[len(ev)-1].(*Raw); !strings.Contains(string(r.JSON), "futureField") {
+		t.Errorf("unknown serverContent field: %s", r.JSON)
 	}
 }

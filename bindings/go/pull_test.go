@@ -198,3 +198,42 @@ func TestEventsChannel(t *testing.T) {
 		t.Errorf("Receive after Closed: %v", err)
 	}
 }
+
+// The hot paths allocate nothing in Go: SendAudio (50 calls a second per session in real
+// time) and a Receive that finds an event pending or parks (its pull, its RawRead function).
+// Only the event itself (its Go value and copied payload) is allocated.
+func TestHotPathsAllocateNothing(t *testing.T) {
+	m := startMock(t, "")
+	s := connect(t, m, Config{Modality: ModalityText})
+	until(t, s, 5*time.Second, is[*Connected])
+	pcm := make([]byte, 640)
+	if n := testing.AllocsPerRun(50, func() {
+		if err := s.SendAudio(pcm); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("SendAudio: %v allocations per call", n)
+	}
+	// Receive: a pull that finds an event, or one that parks first (context.Background
+	// cannot end, so no AfterFunc), allocates only the event: a *Text and its string.
+	const pongs = 30
+	for i := 0; i < pongs; i++ {
+		if err := s.SendText(fmt.Sprintf("ping:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	if n := testing.AllocsPerRun(pongs-1, func() {
+		for {
+			ev, err := s.Receive(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := ev.(*Text); ok {
+				return
+			}
+		}
+	}); n > 2 {
+		t.Errorf("Receive of a pong: %v Go allocations, want at most 2 (the event and its text)", n)
+	}
+}

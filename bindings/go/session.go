@@ -40,9 +40,18 @@ type Session struct {
 	rc   syscall.RawConn // file's, to park on the netpoller without reading the fd
 
 	turn   chan struct{}          // one slot: held by the one goroutine pulling (Receive)
-	frames frameCache             // the last frame's text, shared by its events (under turn)
+	frames *frameCache            // the last frame's text, shared by its events (under turn); nil without KeepRawJSON
 	ended  atomic.Pointer[Closed] // the *Closed event was pulled
-	done   chan struct{}          // closed by Close
+
+	// Receive's state, under turn: its ctx, the AfterFunc that wakes the park when ctx ends,
+	// and what the pull got; pullFn (s.pullReady) and expire are made once, in attach.
+	rcvCtx  context.Context
+	rcvStop func() bool
+	rcvEv   Event
+	rcvErr  error
+	pullFn  func(uintptr) bool
+	expire  func()
+	done    chan struct{} // closed by Close
 
 	evOnce sync.Once
 	evBuf  int
@@ -68,6 +77,9 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 	s := &Session{cancel: cancel, turn: make(chan struct{}, 1), done: make(chan struct{}), evBuf: cfg.EventBuffer}
 	if s.evBuf <= 0 {
 		s.evBuf = 256
+	}
+	if cfg.KeepRawJSON {
+		s.frames = &frameCache{}
 	}
 	var cs *credState
 	if cfg.Credentials != nil {
@@ -182,6 +194,8 @@ func (s *Session) attach(p *C.gemini_live_session) error {
 		return &Error{Code: ResultIO, Message: "event fd: " + err.Error()}
 	}
 	s.ptr, s.file, s.rc = p, f, rc
+	s.pullFn = s.pullReady
+	s.expire = func() { _ = f.SetReadDeadline(time.Unix(1, 0)) }
 	return nil
 }
 
@@ -265,34 +279,19 @@ func (s *Session) Receive(ctx context.Context) (Event, error) {
 	if s.ended.Load() != nil {
 		return nil, s.endErr()
 	}
-	var (
-		ev   Event
-		perr error
-		stop func() bool
-	)
+	s.rcvCtx = ctx
 	defer func() {
-		if stop != nil {
-			stop()
+		if s.rcvStop != nil {
+			s.rcvStop()
 		}
+		s.rcvCtx, s.rcvStop, s.rcvEv, s.rcvErr = nil, nil, nil, nil
 	}()
-	pull := func(uintptr) bool {
-		ev, perr = s.pull()
-		if ev != nil || perr != nil {
-			return true
-		}
-		if stop == nil && ctx.Done() != nil {
-			// About to park with a context that can end: its end expires the fd's read
-			// deadline, which wakes the park (only the pull in progress sees it).
-			stop = context.AfterFunc(ctx, func() { _ = s.file.SetReadDeadline(time.Unix(1, 0)) })
-		}
-		return false
-	}
 	for {
 		// The pull runs inside RawRead, after the poller's readiness is reset, so a wake
 		// that follows the library's "nothing pending" (which arms the fd) is never lost.
-		err := s.rc.Read(pull)
-		if ev != nil || perr != nil {
-			return ev, perr
+		err := s.rc.Read(s.pullFn)
+		if s.rcvEv != nil || s.rcvErr != nil {
+			return s.rcvEv, s.rcvErr
 		}
 		select {
 		case <-s.done:
@@ -314,6 +313,22 @@ func (s *Session) Receive(ctx context.Context) (Event, error) {
 	}
 }
 
+// pullReady is Receive's function for RawRead (s.pullFn, made once so that a Receive
+// allocates nothing for it): it pulls, keeps what it got in s.rcvEv/s.rcvErr, and says to
+// park when nothing is pending. It runs under turn.
+func (s *Session) pullReady(uintptr) bool {
+	s.rcvEv, s.rcvErr = s.pull()
+	if s.rcvEv != nil || s.rcvErr != nil {
+		return true
+	}
+	if s.rcvStop == nil && s.rcvCtx.Done() != nil {
+		// About to park with a context that can end: its end expires the fd's read
+		// deadline, which wakes the park (only the pull in progress sees it).
+		s.rcvStop = context.AfterFunc(s.rcvCtx, s.expire)
+	}
+	return false
+}
+
 // pull takes the next pending event without waiting: (nil, nil) when none is pending (the
 // library then arms the event fd).
 func (s *Session) pull() (Event, error) {
@@ -323,19 +338,18 @@ func (s *Session) pull() (Event, error) {
 		return nil, errSessionClosed
 	}
 	for {
-		var ev *C.gemini_live_event
-		var cerr *C.gemini_live_error
-		switch r := C.golive_session_next_event(s.ptr, 0, &ev, &cerr); r {
+		r := C.golive_session_pull(s.ptr)
+		switch r.result {
 		case C.GEMINI_LIVE_RESULT_OK:
 		case C.GEMINI_LIVE_RESULT_TIMEOUT:
 			return nil, nil
 		case C.GEMINI_LIVE_RESULT_CLOSED:
 			return nil, s.endErr()
 		default:
-			return nil, errorFrom(Result(r), cerr)
+			return nil, errorFrom(Result(r.result), r.err)
 		}
-		e := convertEvent(ev, &s.frames)
-		C.gemini_live_event_free(ev)
+		e := convertEvent(r.event, s.frames)
+		C.gemini_live_event_free(r.event)
 		if e == nil {
 			continue // a kind newer than this package
 		}
@@ -392,16 +406,30 @@ func WithSampleRate(hz int) AudioOption { return func(o *audioOptions) { o.rate 
 // are copied before it returns. It never waits on the network: a full queue gives ErrQueueFull
 // (unless Config.AudioPacing, which sleeps instead).
 func (s *Session) SendAudio(pcm []byte, opts ...AudioOption) error {
-	o := audioOptions{rate: 16000}
-	for _, f := range opts {
-		f(&o)
+	rate := 16000
+	if len(opts) > 0 { // o escapes to the heap (an option may keep &o): only with options
+		o := audioOptions{rate: rate}
+		for _, f := range opts {
+			f(&o)
+		}
+		rate = o.rate
 	}
 	if len(pcm) == 0 {
 		return &Error{Code: ResultInvalidArgument, Message: "empty audio"}
 	}
-	return s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
-		return C.golive_session_send_audio(p, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(o.rate), e)
-	})
+	// The hot send: no closure and no pointer for the error (returned by value), so a send
+	// allocates nothing in Go.
+	s.mu.RLock()
+	if s.ptr == nil {
+		s.mu.RUnlock()
+		return errSessionClosed
+	}
+	r := C.golive_session_send_audio_r(s.ptr, (*C.uint8_t)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), C.uint32_t(rate))
+	s.mu.RUnlock()
+	if r.result == C.GEMINI_LIVE_RESULT_OK {
+		return nil
+	}
+	return errorFrom(Result(r.result), r.err)
 }
 
 // SendVideo sends one video frame; mimeType is "image/jpeg" or "image/png".

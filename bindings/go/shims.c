@@ -14,11 +14,20 @@ static gemini_live_result golive_taken(gemini_live_result r, gemini_live_error *
     return r;
 }
 
-gemini_live_result golive_session_next_event(gemini_live_session *session, uint32_t timeout_ms,
-                                             gemini_live_event **out, gemini_live_error **err) {
-    gemini_live_result r = gemini_live_session_next_event(session, timeout_ms, out);
-    if (r == GEMINI_LIVE_RESULT_TIMEOUT || r == GEMINI_LIVE_RESULT_CLOSED) return r;
-    return golive_taken(r, err);
+golive_ret golive_session_send_audio_r(gemini_live_session *session, const uint8_t *pcm, size_t len,
+                                       uint32_t sample_rate) {
+    golive_ret r = {gemini_live_session_send_audio(session, pcm, len, sample_rate), NULL};
+    if (r.result != GEMINI_LIVE_RESULT_OK) r.err = gemini_live_last_error_take();
+    return r;
+}
+
+golive_pulled golive_session_pull(gemini_live_session *session) {
+    golive_pulled p = {GEMINI_LIVE_RESULT_OK, NULL, NULL};
+    p.result = gemini_live_session_next_event(session, 0, &p.event);
+    if (p.result != GEMINI_LIVE_RESULT_OK && p.result != GEMINI_LIVE_RESULT_TIMEOUT &&
+        p.result != GEMINI_LIVE_RESULT_CLOSED)
+        p.err = gemini_live_last_error_take();
+    return p;
 }
 
 gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,

@@ -10,10 +10,26 @@
  * on one OS thread whatever goroutine scheduling does: Go never locks goroutines to threads to
  * read an error. *err is left alone on success; the Go side frees it. */
 
-/* gemini_live_session_next_event; the two expected results of a non-blocking pull, TIMEOUT
- * (nothing pending) and CLOSED, leave *err alone: no error object is made for them. */
-gemini_live_result golive_session_next_event(gemini_live_session *session, uint32_t timeout_ms,
-                                             gemini_live_event **out, gemini_live_error **err);
+/* A result and, when it is not OK, the error object taken in the same C call, returned by
+ * value: the Go caller passes no pointer for them, so nothing escapes to Go's heap per call. */
+typedef struct {
+    gemini_live_result result;
+    gemini_live_error *err;
+} golive_ret;
+
+/* gemini_live_session_send_audio (the send the Go side makes 50 times a second per session). */
+golive_ret golive_session_send_audio_r(gemini_live_session *session, const uint8_t *pcm, size_t len,
+                                       uint32_t sample_rate);
+
+/* gemini_live_session_next_event(session, 0, &event): a non-blocking pull, by value. TIMEOUT
+ * (nothing pending) and CLOSED make no error object. */
+typedef struct {
+    gemini_live_result result;
+    gemini_live_event *event;
+    gemini_live_error *err;
+} golive_pulled;
+
+golive_pulled golive_session_pull(gemini_live_session *session);
 
 /* Registers the Go credential trampoline; the userdata is a runtime/cgo.Handle carried as an
  * integer and cast to void* only here, in C. */

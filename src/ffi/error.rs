@@ -253,6 +253,24 @@ struct LastError {
     pending: Option<Box<gemini_live_error>>,
 }
 
+impl LastError {
+    /// Whether `error` (with no close or HTTP data) is what this slot already holds, its
+    /// object not yet taken: recording it again would change nothing a caller can see.
+    fn repeats(&self, error: &Error) -> bool {
+        match &self.pending {
+            Some(object) => {
+                object.result == error.code
+                    && object.close_code == 0
+                    && object.http_status == 0
+                    && !error.message.contains("://")
+                    && !error.message.contains('\0')
+                    && self.message.as_bytes() == error.message.as_bytes()
+            }
+            None => false,
+        }
+    }
+}
+
 thread_local! {
     static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
 }
@@ -261,6 +279,12 @@ thread_local! {
 /// printed without userinfo or query values (`redact_urls_in`), whichever layer wrote it; the
 /// server's reason is kept verbatim.
 pub(crate) fn report(error: Error) -> gemini_live_result {
+    if error.close.is_none() && error.http.is_none() && LAST_ERROR.with(|slot| slot.borrow().repeats(&error))
+    {
+        // The same failure again with its object still untaken (a pull loop's TIMEOUT, every
+        // time it finds nothing pending): the message and the object already describe it.
+        return error.code;
+    }
     let message = c_string(&crate::transport::redact_urls_in(&error.message));
     let (close_code, close_reason) = error.close.unwrap_or_default();
     let (http_status, http_message) = error.http.unwrap_or_default();
@@ -470,5 +494,37 @@ mod tests {
         // SAFETY: the message is a NUL-terminated string owned by the library.
         let message = unsafe { CStr::from_ptr(gemini_live_last_error_message()) };
         assert_eq!(message, e.message.as_c_str(), "taking leaves the message");
+    }
+
+    #[test]
+    fn a_repeated_failure_keeps_its_record_and_is_still_taken_once() {
+        use gemini_live_result as R;
+        let timeout = || Error::new(R::Timeout, "no event within 0 ms");
+        assert_eq!(report(timeout()), R::Timeout);
+        let first = gemini_live_last_error_message();
+        assert_eq!(report(timeout()), R::Timeout);
+        assert_eq!(
+            gemini_live_last_error_message(),
+            first,
+            "the same record, not a new one"
+        );
+        let e = taken();
+        assert_eq!(
+            (e.result, e.message.to_str().unwrap()),
+            (R::Timeout, "no event within 0 ms")
+        );
+        assert!(gemini_live_last_error_take().is_null(), "taken once");
+        // Taken: the next one is recorded again, with an object of its own.
+        assert_eq!(report(timeout()), R::Timeout);
+        assert_eq!(taken().result, R::Timeout);
+        // A different failure replaces it.
+        assert_eq!(report(timeout()), R::Timeout);
+        assert_eq!(report(Error::new(R::Timeout, "no event within 5 ms")), R::Timeout);
+        assert_eq!(taken().message.to_str().unwrap(), "no event within 5 ms");
+        assert_eq!(
+            report(Error::new(R::QueueFull, "no event within 5 ms")),
+            R::QueueFull
+        );
+        assert_eq!(taken().result, R::QueueFull);
     }
 }

@@ -17,7 +17,7 @@
 //
 //	peers -client genai|binding [-sessions N] [-seconds S] [-warmup S] [-start-spread-ms MS]
 //	      [-ping-hz F] [-sender per-session|shared] [-mock-bin PATH | -mock-url ws://HOST:PORT]
-//	      [-mock-threads N] [-json]
+//	      [-mock-threads N] [-json] [-cpuprofile FILE]
 //
 // Exit status: 0 when nothing was lost and no send failed, 1 otherwise, 2 on a setup error.
 package main
@@ -31,6 +31,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -144,6 +145,7 @@ func main() {
 	connectPar := flag.Int("connect-parallel", 4, "sessions connecting at once")
 	sender := flag.String("sender", "per-session", "per-session (one sender goroutine per session) or shared (one for all)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
+	cpuProfile := flag.String("cpuprofile", "", "write a Go CPU profile of the steady window to this file")
 	flag.Parse()
 
 	var dial dialer
@@ -322,6 +324,13 @@ func main() {
 		sleepUntil(t0 + windowFirst*chunkNS)
 		start := nowNS()
 		cpu0, mock0, sw0, sent0 := cpuSeconds("self"), 0.0, contextSwitches(), sentTotal.Load()
+		if *cpuProfile != "" {
+			if f, err := os.Create(*cpuProfile); err == nil {
+				if pprof.StartCPUProfile(f) == nil {
+					defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+				}
+			}
+		}
 		if mockPID != "" {
 			mock0 = cpuSeconds(mockPID)
 		}
