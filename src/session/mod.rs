@@ -7,6 +7,7 @@ mod from_server;
 mod handle;
 mod pacing;
 mod phase;
+mod queue;
 mod state;
 mod stream;
 
@@ -21,6 +22,7 @@ pub use handle::{
 };
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
+pub(crate) use queue::{Receiver as EventReceiver, TryRecvError};
 pub(crate) use state::SessionState;
 pub use stream::EventStream;
 pub(crate) use stream::{event_channel, EventSink, InlineConsumer};
