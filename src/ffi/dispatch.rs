@@ -19,11 +19,11 @@
 use super::callback_pool;
 use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
-use crate::session::{ErrorCode, FramedEvent, InlineConsumer, SessionEvent};
+use crate::session::{ErrorCode, EventReceiver, FramedEvent, InlineConsumer, SessionEvent, TryRecvError};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::Notify;
 
 /// Events a pool delivery hands to the callback before it lets other sessions have its
 /// thread.
@@ -266,7 +266,7 @@ fn deliver(delivery: &Arc<Delivery>, callback: EventFn, framed: FramedEvent) {
 }
 
 /// Starts delivering a pool-mode session's events from `rx`.
-pub(crate) fn start_pool(delivery: Arc<Delivery>, rx: mpsc::Receiver<FramedEvent>) {
+pub(crate) fn start_pool(delivery: Arc<Delivery>, rx: EventReceiver<FramedEvent>) {
     // The guard is an argument, not a local of the body: a future cancelled before its first
     // poll drops its arguments too, so `done` is marked in every case.
     let done = DoneOnDrop(delivery.clone());
@@ -284,7 +284,7 @@ impl Drop for DoneOnDrop {
     }
 }
 
-async fn run_pool(delivery: Arc<Delivery>, mut rx: mpsc::Receiver<FramedEvent>, done: DoneOnDrop) {
+async fn run_pool(delivery: Arc<Delivery>, mut rx: EventReceiver<FramedEvent>, done: DoneOnDrop) {
     let Some(callback) = delivery.callback else { return };
     let mut since_yield = 0;
     loop {
@@ -294,8 +294,8 @@ async fn run_pool(delivery: Arc<Delivery>, mut rx: mpsc::Receiver<FramedEvent>, 
         // Fast path: a queued event needs no waiting machinery.
         let next = match rx.try_recv() {
             Ok(event) => Some(event),
-            Err(mpsc::error::TryRecvError::Disconnected) => None,
-            Err(mpsc::error::TryRecvError::Empty) => {
+            Err(TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Empty) => {
                 since_yield = 0;
                 // Wait for an event or a stop request (a permit stored by `notify_one` is not
                 // lost).

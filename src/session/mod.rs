@@ -8,6 +8,7 @@ mod handle;
 mod outlet;
 mod pacing;
 mod phase;
+mod queue;
 mod state;
 mod stream;
 
@@ -23,6 +24,7 @@ pub use handle::{
 pub(crate) use outlet::Outlet;
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
+pub(crate) use queue::{Receiver as EventReceiver, TryRecvError};
 pub(crate) use state::SessionState;
 pub use stream::EventStream;
 pub(crate) use stream::{event_channel, EventSink, InlineConsumer};

@@ -6,24 +6,24 @@
 //! itself keeps running until it is closed.
 
 use super::events::{FramedEvent, SessionEvent};
+use super::queue::{self, Receiver, Sender, TrySendError};
 use futures_util::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tokio::sync::mpsc;
 
 /// Events of one session, in the order the session produced them. The last event is always
 /// [`SessionEvent::Closed`]; after it, [`EventStream::recv`] returns `None`.
 #[derive(Debug)]
 pub struct EventStream {
-    rx: mpsc::Receiver<FramedEvent>,
+    rx: Receiver<FramedEvent>,
 }
 
 /// Where the connection loop puts events: a bounded queue (an [`EventStream`] reads it), or an
 /// inline consumer that takes each event on the thread that decoded it, with no hand-off.
 #[derive(Clone)]
 pub(crate) enum EventSink {
-    Queue(mpsc::Sender<FramedEvent>),
+    Queue(Sender<FramedEvent>),
     Inline(InlineConsumer),
 }
 
@@ -46,7 +46,7 @@ impl EventSink {
     pub fn try_send(&self, event: FramedEvent) -> Result<(), FramedEvent> {
         match self {
             EventSink::Queue(tx) => match tx.try_send(event) {
-                Err(mpsc::error::TrySendError::Full(event)) => Err(event),
+                Err(TrySendError::Full(event)) => Err(event),
                 _ => Ok(()),
             },
             EventSink::Inline(consume) => {
@@ -59,7 +59,7 @@ impl EventSink {
 
 /// A stream and its sink with room for `capacity` events (at least one).
 pub(crate) fn event_channel(capacity: usize) -> (EventSink, EventStream) {
-    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let (tx, rx) = queue::queue(capacity);
     (EventSink::Queue(tx), EventStream { rx })
 }
 
@@ -92,7 +92,7 @@ impl EventStream {
     }
 
     /// The underlying receiver (the C ABI's dispatcher owns it).
-    pub(crate) fn into_receiver(self) -> mpsc::Receiver<FramedEvent> {
+    pub(crate) fn into_receiver(self) -> Receiver<FramedEvent> {
         self.rx
     }
 }

@@ -181,12 +181,10 @@ async fn await_setup_complete(socket: &mut Socket) -> Result<(ServerMessage, byt
         let message = ServerMessage::decode(payload)
             .map_err(|e| AttemptError::fatal(Error::Protocol(format!("first server message: {e}"))))?;
         if message.setup_complete.is_some() {
-            let text = match frame {
-                Message::Text(t) => bytes::Bytes::from(t),
-                Message::Binary(b) => b,
-                _ => bytes::Bytes::new(),
-            };
-            return Ok((message, text));
+            // Copied: the frame is a slice of the socket's read buffer, and the session keeps
+            // this text for its whole life, which would pin that whole buffer (16 KiB) and
+            // make the socket allocate a new one.
+            return Ok((message, bytes::Bytes::copy_from_slice(payload)));
         }
         return Err(AttemptError::fatal(Error::Protocol(
             "the server answered setup with something other than setupComplete".into(),
