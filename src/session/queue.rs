@@ -233,7 +233,6 @@ impl Wake for Unpark {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[tokio::test]
     async fn keeps_order_and_waits_for_room() {
@@ -265,10 +264,12 @@ mod tests {
     async fn a_waiting_sender_is_released_when_the_receiver_goes() {
         let (tx, rx) = queue::<u32>(1);
         tx.send(1).await.unwrap();
-        let waiting = tokio::spawn(async move { tx.send(2).await });
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        let mut waiting = Box::pin(tx.send(2));
+        let first =
+            std::future::poll_fn(|cx| Poll::Ready(std::future::Future::poll(waiting.as_mut(), cx))).await;
+        assert!(first.is_pending(), "the queue is full: the sender waits");
         drop(rx);
-        assert_eq!(waiting.await.unwrap(), Err(2));
+        assert_eq!(waiting.await, Err(2));
     }
 
     #[test]
@@ -284,10 +285,19 @@ mod tests {
     #[test]
     fn blocking_recv_wakes_for_an_item_and_for_the_end() {
         let (tx, mut rx) = queue::<u32>(4);
+        let shared = rx.0.clone();
+        // The producer acts only once the receiver is parked on an empty queue (its waker
+        // registered), so both wake-ups are exercised.
+        let parked = move || {
+            while shared.lock().receiver.is_none() {
+                std::thread::yield_now();
+            }
+        };
         let producer = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(20));
-            tx.try_send(7).unwrap();
-            std::thread::sleep(Duration::from_millis(20));
+            parked();
+            tx.try_send(7).unwrap(); // takes the registered waker
+            parked();
+            drop(tx);
         });
         assert_eq!(rx.blocking_recv(), Some(7));
         assert_eq!(rx.blocking_recv(), None);
