@@ -1,11 +1,8 @@
 //! The library's runtimes.
 //!
-//! - **IO**: one single-threaded runtime per core (threads `gemini-live-io`, at most 4). A
-//!   session lives on one of them, chosen in turn when it is created, for its whole life: its
-//!   tasks (connection loop, writer) never move between threads, and no IO thread ever wakes
-//!   another to share work (a multi-thread runtime did, thousands of times a second under
-//!   load). No OS thread per session on the network path. No C code runs there, except
-//!   inline callbacks.
+//! - **IO**: one multi-thread runtime (threads `gemini-live-io`, at most 4) runs every
+//!   session's connection loop: no OS thread per session on the network path. No C code ever
+//!   runs on it.
 //! - **Callbacks**: a small runtime (one worker, threads `gemini-live-cb-rt`) that runs the
 //!   credential callback on its blocking pool, the waits of `gemini_live_session_next_event`
 //!   and the teardown of a session freed from an inline callback. Event callbacks themselves
@@ -14,39 +11,19 @@
 
 use once_cell::sync::Lazy;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::runtime::{Builder, Handle, Runtime};
 
-/// The IO runtimes, and which one the next session gets.
-struct IoThreads {
-    handles: Vec<Handle>,
-    next: AtomicUsize,
-}
-
-static IO: Lazy<IoThreads> = Lazy::new(|| {
-    let threads = std::thread::available_parallelism()
+static IO: Lazy<Runtime> = Lazy::new(|| {
+    let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         .clamp(1, 4);
-    let handles = (0..threads)
-        .map(|_| {
-            let runtime = Builder::new_current_thread()
-                .thread_name("gemini-live-io")
-                .enable_all()
-                .build()
-                .expect("cannot start the gemini-live runtime");
-            let handle = runtime.handle().clone();
-            std::thread::Builder::new()
-                .name("gemini-live-io".into())
-                .spawn(move || runtime.block_on(std::future::pending::<()>()))
-                .expect("cannot start a gemini-live network thread");
-            handle
-        })
-        .collect();
-    IoThreads {
-        handles,
-        next: AtomicUsize::new(0),
-    }
+    Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("gemini-live-io")
+        .enable_all()
+        .build()
+        .expect("cannot start the gemini-live runtime")
 });
 
 static CALLBACKS: Lazy<Runtime> = Lazy::new(|| {
@@ -59,12 +36,9 @@ static CALLBACKS: Lazy<Runtime> = Lazy::new(|| {
         .expect("cannot start the gemini-live callback runtime")
 });
 
-/// A network runtime for a new session (each in turn). Everything the session spawns later
-/// (`tokio::spawn` inside its tasks) stays on the same one.
+/// The network runtime.
 pub(crate) fn io() -> &'static Handle {
-    let io = &*IO;
-    let next = io.next.fetch_add(1, Ordering::Relaxed);
-    &io.handles[next % io.handles.len()]
+    IO.handle()
 }
 
 /// The callback runtime.
