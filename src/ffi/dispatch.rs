@@ -21,6 +21,7 @@ use super::event::{gemini_live_event, OwnedEvent};
 use super::runtime::{self, CallbackScope};
 use crate::session::{ErrorCode, EventReceiver, FramedEvent, InlineConsumer, SessionEvent, TryRecvError};
 use std::ffi::c_void;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use tokio::sync::Notify;
@@ -135,9 +136,14 @@ impl Delivery {
         }
         let mut out = Vec::new();
         conv.convert(&data, &mut out);
+        // The incoming MIME string ("audio/pcm;rate=24000") is long enough to hold the new
+        // one: rewritten in place, no allocation per event.
+        let mut mime_type = mime_type;
+        mime_type.clear();
+        let _ = write!(mime_type, "audio/pcm;rate={}", conv.format().sample_rate);
         SessionEvent::Audio {
             data: bytes::Bytes::from(out),
-            mime_type: format!("audio/pcm;rate={}", conv.format().sample_rate),
+            mime_type,
         }
     }
 
