@@ -14,13 +14,12 @@ use super::errors::SessionError;
 use super::events::SessionCommand;
 use super::outlet::Outlet;
 use super::pacing::{BackpressureConfig, TokenBucket};
+use super::park::block_until;
 use super::phase::SessionPhase;
 use super::state::SessionState;
 use crate::protocol::{self, Content, EncodedMessage, FunctionResponse, RealtimeInput};
 use serde_json::Value;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch};
@@ -91,43 +90,6 @@ struct Lifecycle {
     task: Mutex<Option<JoinHandle<()>>>,
     /// Aborts the connection loop; kept after the join handle is taken.
     abort: Mutex<Option<AbortHandle>>,
-}
-
-/// Wakes a thread blocked in [`block_until`].
-struct Unpark(std::thread::Thread);
-
-impl Wake for Unpark {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-thread_local! {
-    /// One waker per thread, made once: blocking waits allocate nothing per call.
-    static THREAD_WAKER: Waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-}
-
-/// Drives `future` on the calling thread (parking it between polls) until it completes or
-/// `deadline` passes. Needs no runtime: it is used from application threads, for futures made
-/// of runtime-independent parts (tokio channels, watches, join handles).
-fn block_until<F: Future>(future: F, deadline: Instant) -> Option<F::Output> {
-    let mut future = std::pin::pin!(future);
-    THREAD_WAKER.with(|waker| {
-        let mut cx = Context::from_waker(waker);
-        loop {
-            if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-                return Some(value);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return None;
-            }
-            std::thread::park_timeout(deadline - now);
-        }
-    })
 }
 
 /// A Live session. Clone it freely; all clones drive the same session.
@@ -283,13 +245,13 @@ impl SessionHandle {
                     let _ = task.await;
                 }
             },
-            Instant::now() + grace,
+            Some(Instant::now() + grace),
         )
         .is_some();
         if !graceful {
             self.abort();
             if let Some(task) = task.as_mut() {
-                let _ = block_until(task, Instant::now() + ABORT_WAIT);
+                let _ = block_until(task, Some(Instant::now() + ABORT_WAIT));
             }
         }
         graceful && self.is_finished()
@@ -325,7 +287,7 @@ impl SessionHandle {
         if wait.is_zero() {
             return Ok(());
         }
-        match block_until(self.closing(), Instant::now() + wait) {
+        match block_until(self.closing(), Some(Instant::now() + wait)) {
             Some(()) => Err(SessionError::ChannelClosed),
             None => Ok(()),
         }

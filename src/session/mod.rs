@@ -7,6 +7,7 @@ mod from_server;
 mod handle;
 mod outlet;
 mod pacing;
+mod park;
 mod phase;
 mod queue;
 mod state;

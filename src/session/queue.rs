@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 /// Slots a drained queue keeps (a frame's events are usually a handful); more are released.
 const KEEP: usize = 8;
@@ -172,14 +172,7 @@ impl<T> Receiver<T> {
 
     /// The next item, blocking the calling thread (never inside an async task).
     pub fn blocking_recv(&mut self) -> Option<T> {
-        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        loop {
-            if let Poll::Ready(item) = self.poll_recv(&mut cx) {
-                return item;
-            }
-            std::thread::park();
-        }
+        super::park::block_until(self.recv(), None).flatten()
     }
 
     fn take(&mut self, waker: Option<&Waker>) -> Result<T, TryRecvError> {
@@ -218,15 +211,6 @@ impl<T> Drop for Receiver<T> {
         for waker in senders {
             waker.wake();
         }
-    }
-}
-
-/// Wakes a thread parked in `blocking_recv`.
-struct Unpark(std::thread::Thread);
-
-impl Wake for Unpark {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
     }
 }
 
