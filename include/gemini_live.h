@@ -1213,6 +1213,10 @@ void gemini_live_string_free(char *string);
  *
  * Ownership: `data` and `format` are read before the call returns; the caller keeps them.
  *
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any. Calls of this function on one session are serialised by a lock held while
  * converting, pacing and queueing, so concurrent calls are queued in the order they take the
  * lock; streams meant to be separate must not share a session this way (their samples would
@@ -2333,12 +2337,16 @@ void gemini_live_session_free(struct gemini_live_session *session);
  *
  * Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `pcm`.
  *
- * Never waits on the network. With audio pacing on (`gemini_live_config_set_audio_pacing`) a
- * caller that runs ahead of real time is put to sleep here, on its own thread, for the time the
- * pacing requires (so do not send large amounts from inside the callback with pacing on); the
- * sleep ends at once with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is
- * closed (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
+ * With audio pacing on (`gemini_live_config_set_audio_pacing`) a caller that runs ahead of
+ * real time is put to sleep here, on its own thread, for the time the pacing requires (so do
+ * not send large amounts from inside the callback with pacing on); the sleep ends at once
+ * with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is closed
+ * (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
  * returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
+ *
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
  *
  * Threads: any, concurrently, including the session's callback. Errors: `NULL_ARGUMENT`,
  * `INVALID_ARGUMENT` (empty, odd length, bad sample rate), `TOO_LARGE`, `QUEUE_FULL`,
@@ -2358,6 +2366,10 @@ gemini_live_result gemini_live_session_send_audio(struct gemini_live_session *se
  * encoded or queued.
  *
  * Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `data`.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
  * (empty, other MIME type), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2375,6 +2387,10 @@ gemini_live_result gemini_live_session_send_video(struct gemini_live_session *se
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
  * (empty), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2384,12 +2400,20 @@ gemini_live_result gemini_live_session_send_realtime_text(struct gemini_live_ses
 /**
  * Marks the start of user activity (manual activity detection only).
  *
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
  */
 gemini_live_result gemini_live_session_send_activity_start(struct gemini_live_session *session);
 
 /**
  * Marks the end of user activity (manual activity detection only).
+ *
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
  *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2398,6 +2422,10 @@ gemini_live_result gemini_live_session_send_activity_end(struct gemini_live_sess
 /**
  * Tells the server the audio stream paused (automatic activity detection): a pending
  * utterance ends now.
+ *
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
  *
  * Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2414,6 +2442,10 @@ gemini_live_result gemini_live_session_send_audio_stream_end(struct gemini_live_
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an
  * array of objects), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2430,6 +2462,10 @@ gemini_live_result gemini_live_session_send_client_content(struct gemini_live_se
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `TOO_LARGE`,
  * `QUEUE_FULL`, `CLOSED`.
  */
@@ -2450,6 +2486,10 @@ gemini_live_result gemini_live_session_send_client_text(struct gemini_live_sessi
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, name, response_json),
  * `INVALID_UTF8`, `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown
  * scheduling, will_continue not -1/0/1), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
@@ -2473,6 +2513,10 @@ gemini_live_result gemini_live_session_send_tool_response(struct gemini_live_ses
  * base64.
  *
  * Ownership: everything is copied (encoded) before the call returns; the caller keeps it.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, responses, a name or
  * response_json, parts with parts_count > 0), `INVALID_UTF8`, `INVALID_JSON` (a response that
  * is not an object), `INVALID_ARGUMENT` (count 0 or above 1024, an empty name, unknown
@@ -2495,6 +2539,10 @@ gemini_live_result gemini_live_session_send_tool_responses(struct gemini_live_se
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both
  * NULL), `INVALID_UTF8`, `INVALID_JSON`, `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
  */
@@ -2513,6 +2561,10 @@ gemini_live_result gemini_live_session_send_context_update(struct gemini_live_se
  * (a control character becomes 6 bytes), so stay well below the limit.
  *
  * Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+ * Writing: never waits on the network. When the connection is idle and nothing is queued,
+ * the frame is written on the calling thread (one non-blocking write); otherwise it is
+ * queued for the session's network task.
+ *
  * Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not
  * JSON, not an object, not exactly one known key; `setup` is refused), `TOO_LARGE`,
  * `QUEUE_FULL`, `CLOSED`.

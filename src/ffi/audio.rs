@@ -72,6 +72,10 @@ fn parse_format(fmt: &gemini_live_audio_format) -> Result<AudioFormat, Error> {
 ///
 /// Ownership: `data` and `format` are read before the call returns; the caller keeps them.
 ///
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any. Calls of this function on one session are serialised by a lock held while
 /// converting, pacing and queueing, so concurrent calls are queued in the order they take the
 /// lock; streams meant to be separate must not share a session this way (their samples would

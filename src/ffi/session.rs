@@ -442,12 +442,16 @@ fn free_session(session: Box<Session>) {
 ///
 /// Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `pcm`.
 ///
-/// Never waits on the network. With audio pacing on (`gemini_live_config_set_audio_pacing`) a
-/// caller that runs ahead of real time is put to sleep here, on its own thread, for the time the
-/// pacing requires (so do not send large amounts from inside the callback with pacing on); the
-/// sleep ends at once with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is
-/// closed (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
+/// With audio pacing on (`gemini_live_config_set_audio_pacing`) a caller that runs ahead of
+/// real time is put to sleep here, on its own thread, for the time the pacing requires (so do
+/// not send large amounts from inside the callback with pacing on); the sleep ends at once
+/// with `GEMINI_LIVE_RESULT_CLOSED` (nothing queued) when the session is closed
+/// (`gemini_live_session_close` from another thread) or ends. Without pacing a full queue
 /// returns `GEMINI_LIVE_RESULT_QUEUE_FULL` and nothing is queued.
+///
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
 ///
 /// Threads: any, concurrently, including the session's callback. Errors: `NULL_ARGUMENT`,
 /// `INVALID_ARGUMENT` (empty, odd length, bad sample rate), `TOO_LARGE`, `QUEUE_FULL`,
@@ -499,6 +503,10 @@ pub extern "C" fn gemini_live_session_send_audio(
 /// encoded or queued.
 ///
 /// Ownership: the bytes are copied (encoded) before the call returns; the caller keeps `data`.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
 /// (empty, other MIME type), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -538,6 +546,10 @@ pub extern "C" fn gemini_live_session_send_video(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT`
 /// (empty), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -554,6 +566,10 @@ pub extern "C" fn gemini_live_session_send_realtime_text(
 
 /// Marks the start of user activity (manual activity detection only).
 ///
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
 pub extern "C" fn gemini_live_session_send_activity_start(
@@ -565,6 +581,10 @@ pub extern "C" fn gemini_live_session_send_activity_start(
 }
 
 /// Marks the end of user activity (manual activity detection only).
+///
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
 ///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -578,6 +598,10 @@ pub extern "C" fn gemini_live_session_send_activity_end(
 
 /// Tells the server the audio stream paused (automatic activity detection): a pending
 /// utterance ends now.
+///
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
 ///
 /// Threads: any. Errors: `NULL_ARGUMENT`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -599,6 +623,10 @@ pub extern "C" fn gemini_live_session_send_audio_stream_end(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not an
 /// array of objects), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -630,6 +658,10 @@ pub extern "C" fn gemini_live_session_send_client_content(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `TOO_LARGE`,
 /// `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -657,6 +689,10 @@ pub extern "C" fn gemini_live_session_send_client_text(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, name, response_json),
 /// `INVALID_UTF8`, `INVALID_JSON` (not an object), `INVALID_ARGUMENT` (empty name, unknown
 /// scheduling, will_continue not -1/0/1), `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
@@ -841,6 +877,10 @@ unsafe fn function_response(r: &gemini_live_function_response, i: usize) -> Resu
 /// base64.
 ///
 /// Ownership: everything is copied (encoded) before the call returns; the caller keeps it.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session, responses, a name or
 /// response_json, parts with parts_count > 0), `INVALID_UTF8`, `INVALID_JSON` (a response that
 /// is not an object), `INVALID_ARGUMENT` (count 0 or above 1024, an empty name, unknown
@@ -881,6 +921,10 @@ pub extern "C" fn gemini_live_session_send_tool_responses(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT` (session), `INVALID_ARGUMENT` (both
 /// NULL), `INVALID_UTF8`, `INVALID_JSON`, `TOO_LARGE`, `QUEUE_FULL`, `CLOSED`.
 #[no_mangle]
@@ -914,6 +958,10 @@ pub extern "C" fn gemini_live_session_send_context_update(
 /// (a control character becomes 6 bytes), so stay well below the limit.
 ///
 /// Ownership: the strings are copied (encoded) before the call returns; the caller keeps them.
+/// Writing: never waits on the network. When the connection is idle and nothing is queued,
+/// the frame is written on the calling thread (one non-blocking write); otherwise it is
+/// queued for the session's network task.
+///
 /// Threads: any, concurrently. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_JSON` (not
 /// JSON, not an object, not exactly one known key; `setup` is refused), `TOO_LARGE`,
 /// `QUEUE_FULL`, `CLOSED`.
