@@ -89,5 +89,9 @@ fuzz_target!(|data: &[u8]| {
     let json = serde_json::to_string(&blob).unwrap();
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["data"], want.as_str(), "Blob base64");
-    assert_eq!(serde_json::from_str::<Blob>(&json).unwrap(), blob, "Blob round trip");
+    assert_eq!(
+        serde_json::from_str::<Blob>(&json).unwrap(),
+        blob,
+        "Blob round trip"
+    );
 });
