@@ -1,5 +1,5 @@
 //! Differential fuzzing of the library's base64 (SIMD, `base64_simd`) against the `base64`
-//! crate it replaced, which stays here as the reference:
+//! crate it replaced, kept here only to compare against:
 //! - decoding accepts exactly the strings that the `base64` crate's standard-then-URL-safe,
 //!   padding-indifferent decode accepts, with the same bytes: the input as text, and a near
 //!   miss built from it (its base64 with padding dropped or cut, URL-safe symbols, a changed
