@@ -27,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Fixed search budget per target, in executions (calibrated to ~30 s each on 2 cores).
-declare -A RUNS=([server_message]=1000000 [c_abi_json]=250000)
+declare -A RUNS=([server_message]=1000000 [c_abi_json]=250000 [base64_lenient]=350000)
 SEED=20240611
 
 replay_only=false

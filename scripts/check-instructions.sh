@@ -31,4 +31,10 @@ for op in $("$bin"); do
     fi
     echo "$op $total $calls" >>"$out/counts.txt"
 done
+# base64-simd picks its code from the CPU that valgrind reports, once per process: AVX2 on this
+# machine type (valgrind passes AVX2 through and hides AVX-512, which base64-simd does not use),
+# SSSE3 or scalar elsewhere. The baseline holds for one path; say which one ran.
+b64="$(grep -ohE 'multiversion::decode::(avx2|ssse3)' "$out/decode_audio_200ms.out" | head -n 1 || true)"
+b64="${b64##*::}"
+echo "check-instructions: base64 under valgrind: ${b64:-scalar fallback}"
 python3 benches/instructions_check.py "$out/counts.txt" benches/instructions-baseline.json "$(rustc --version)" "$@"

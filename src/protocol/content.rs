@@ -6,8 +6,6 @@
 
 use super::lenient::{self, Empty};
 use super::raw_json::RawJson;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
@@ -190,7 +188,7 @@ fn is_false(v: &bool) -> bool {
 }
 
 fn standard_base64<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&STANDARD.encode(data))
+    s.serialize_str(&base64_simd::STANDARD.encode_to_string(data))
 }
 
 #[cfg(test)]

@@ -5,9 +5,7 @@
 //! spelling we have seen so that decoding never fails on a legal variation, and numbers that no
 //! Rust type can hold become [`Checked::Invalid`] instead of a panic or a failed frame.
 
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine;
+use base64_simd::Base64;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -16,28 +14,53 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-/// Standard alphabet, padding optional.
-const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-/// URL-safe alphabet (the Python SDK's), padding optional.
-const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
 /// The largest proto3 `Duration`: 10,000 years. Anything longer is not a duration the service
 /// can mean, and staying below it keeps `Instant + duration` far from overflowing.
 pub(crate) const MAX_DURATION_SECS: f64 = 315_576_000_000.0;
 
 /// Decodes base64 in the standard or URL-safe alphabet, padded or not. The standard alphabet
 /// is tried first (what the service sends), so the common case is a single pass.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    STANDARD_LENIENT
-        .decode(text)
-        .or_else(|e| URL_SAFE_LENIENT.decode(text).map_err(|_| e))
+///
+/// Accepts exactly what the `base64` crate accepts with `DecodePaddingMode::Indifferent` in
+/// either alphabet (the fuzz target `base64_lenient` checks this against it): no whitespace,
+/// one alphabet per string, canonical trailing bits, and `=` only as the padding of the last
+/// quad, complete (`AA==`, `AAA=`) or short by one (`AA=`). `base64_simd` decodes with AVX2,
+/// SSSE3 or NEON when the CPU has them, chosen once at run time.
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, NotBase64> {
+    let text = text.as_bytes();
+    decode_padding_indifferent(&base64_simd::STANDARD, &base64_simd::STANDARD_NO_PAD, text)
+        .or_else(|_| decode_padding_indifferent(&base64_simd::URL_SAFE, &base64_simd::URL_SAFE_NO_PAD, text))
+        .map_err(|_| NotBase64)
 }
+
+/// One alphabet, padded or not. `base64_simd` has no padding-indifferent mode (its
+/// "forgiving" one also skips whitespace and ignores trailing bits), so the padding is settled
+/// here from the length: a multiple of four may end in `=` or `==` (the padded decoder checks
+/// them), three with a final `=` is a two-symbol quad padded by one, anything else has no `=`
+/// (the unpadded decoder rejects any, and a length of 4n+1).
+fn decode_padding_indifferent(
+    padded: &Base64,
+    unpadded: &Base64,
+    text: &[u8],
+) -> Result<Vec<u8>, base64_simd::Error> {
+    match (text.len() % 4, text.last()) {
+        (0, _) => padded.decode_to_vec(text),
+        (3, Some(b'=')) => unpadded.decode_to_vec(&text[..text.len() - 1]),
+        _ => unpadded.decode_to_vec(text),
+    }
+}
+
+/// Text that [`decode_base64`] does not accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotBase64;
+
+impl fmt::Display for NotBase64 {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("not base64 (standard or URL-safe alphabet, padding optional)")
+    }
+}
+
+impl std::error::Error for NotBase64 {}
 
 /// Parses a proto3 JSON duration: `"50s"`, `"6.680s"`, `"0s"`, or a bare number of seconds.
 /// `None` for anything that is not a duration from zero to 10,000 years (the proto3 maximum).
@@ -307,6 +330,81 @@ mod tests {
         assert_eq!(decode_base64("AAH__vv8").unwrap(), want);
         assert_eq!(decode_base64("AAH//w==").unwrap(), vec![0, 1, 0xff, 0xff]);
         assert_eq!(decode_base64("AAH__w").unwrap(), vec![0, 1, 0xff, 0xff]);
+    }
+
+    #[test]
+    fn base64_padding_trailing_bits_whitespace_and_mixed_alphabets() {
+        let ok = |t: &str| decode_base64(t).unwrap_or_else(|e| panic!("{t:?}: {e}"));
+        let bad = |t: &str| assert_eq!(decode_base64(t), Err(NotBase64), "{t:?}");
+        assert_eq!(ok(""), b"");
+        // Padded, unpadded, and one `=` short of the padding: all the same bytes.
+        for t in ["QQ==", "QQ", "QQ="] {
+            assert_eq!(ok(t), b"A", "{t:?}");
+        }
+        for t in ["QUI=", "QUI"] {
+            assert_eq!(ok(t), b"AB", "{t:?}");
+        }
+        assert_eq!(ok("QUJD"), b"ABC");
+        assert_eq!(ok("QUJDRA="), b"ABCD");
+        // Wrong amount or place of padding.
+        for t in [
+            "=", "==", "===", "====", "Q", "Q=", "Q==", "Q===", "QQ===", "QUI==", "QQ==QQ",
+        ] {
+            bad(t);
+        }
+        bad("QUJD=");
+        bad("QUJD====");
+        // Trailing bits that the last byte drops must be zero.
+        for t in ["QR==", "QR", "QR=", "QUJ=", "QUJ", "AB//_w=="] {
+            bad(t);
+        }
+        // No whitespace anywhere, no mixing of alphabets, nothing outside them.
+        for t in [
+            " QQ==", "QQ== ", "QQ\n==", "QUJD\n", "QU JD", "+-==", "+/_-", "QQ\0=", "QUJ!",
+        ] {
+            bad(t);
+        }
+        assert_eq!(ok("+/+/"), ok("-_-_"));
+        // Long enough for the vector loops, with the odd symbol at every offset.
+        let long = "QUJD".repeat(40);
+        assert_eq!(ok(&long), b"ABC".repeat(40));
+        for i in 0..long.len() {
+            for c in ["=", " ", "*", "\u{e9}"] {
+                let mut t = long.clone();
+                t.replace_range(i..i + 1, c);
+                bad(&t);
+            }
+        }
+    }
+
+    /// Every string of up to 5 symbols from a set that covers both alphabets, padding,
+    /// whitespace and trailing bits: accepted exactly when the `base64` crate's two
+    /// padding-indifferent engines accept it, with the same bytes (the fuzz target
+    /// `base64_lenient` does this for any input).
+    #[test]
+    fn base64_agrees_with_the_base64_crate_on_every_short_string() {
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        use base64::{alphabet, Engine};
+        let config = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        let standard = GeneralPurpose::new(&alphabet::STANDARD, config);
+        let url_safe = GeneralPurpose::new(&alphabet::URL_SAFE, config);
+        let symbols = b"AQB/+-_=\n";
+        let mut text = Vec::new();
+        let mut tried = 0;
+        for len in 0..=5u32 {
+            for mut n in 0..symbols.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(symbols[n % symbols.len()]);
+                    n /= symbols.len();
+                }
+                let t = std::str::from_utf8(&text).unwrap();
+                let want = standard.decode(t).or_else(|_| url_safe.decode(t)).ok();
+                assert_eq!(decode_base64(t).ok(), want, "{t:?}");
+                tried += 1;
+            }
+        }
+        assert!(tried > 60_000);
     }
 
     #[test]
