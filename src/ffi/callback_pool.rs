@@ -14,9 +14,12 @@
 //! at once.
 //!
 //! Wake-ups: an event for a session that is already queued or running costs no system call;
-//! a worker is woken only when one is idle and not already being woken.
+//! a worker is woken only when one is idle and not already being woken. On the network
+//! threads that signal is deferred (see [`flush_deferred_wakes`]): the events one network
+//! thread decodes in one turn of its event loop cost one wake-up, not one each.
 
 use once_cell::sync::Lazy;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -47,6 +50,55 @@ pub(crate) fn base_threads() -> usize {
 /// The most threads the pool runs at once: the base plus four for callbacks that block.
 pub(crate) fn max_threads() -> usize {
     base_threads() + 4
+}
+
+/// Wake-ups a network thread may defer before it signals anyway: bounds how long queued work
+/// can wait on a network thread that stays busy without parking.
+const MAX_DEFERRED: u32 = 8;
+
+thread_local! {
+    /// This thread defers its wake-ups to [`flush_deferred_wakes`] (set on the network
+    /// runtime's worker threads, which call it each time they park).
+    static DEFERS_WAKES: Cell<bool> = const { Cell::new(false) };
+    /// Wake-ups this thread has deferred since its last flush.
+    static DEFERRED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Called by a network runtime worker each time it is about to park (it has nothing left to
+/// run): signals an idle pool worker if this thread queued work for the pool without doing so.
+/// From the first call on, this thread defers its signals until its next park, or until it
+/// has deferred [`MAX_DEFERRED`]: a burst of events decoded in one turn of the event loop then
+/// costs one futex wake, and the pool worker woken finds them all (it wakes a second worker
+/// when it leaves work behind). Only threads that call this defer, so a thread that never
+/// parks here (an application thread, a blocking-pool thread) always signals at once.
+pub(crate) fn flush_deferred_wakes() {
+    DEFERS_WAKES.with(|d| d.set(true));
+    if DEFERRED.with(|n| n.replace(0)) > 0 {
+        let q = POOL.lock();
+        POOL.see_to_backlog(q, Signal::Now);
+    }
+}
+
+/// Whether an idle worker is signalled for queued work.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// Now.
+    Now,
+    /// At the calling network thread's next park ([`flush_deferred_wakes`]).
+    Deferred,
+    /// Not: the calling worker takes the work next itself.
+    Not,
+}
+
+/// Whether the caller should skip signalling an idle worker now: it is a network thread that
+/// will flush at its next park, and it has not yet deferred too many.
+fn defer_wake() -> bool {
+    DEFERS_WAKES.with(|d| d.get())
+        && DEFERRED.with(|n| {
+            let deferred = n.get() + 1;
+            n.set(if deferred >= MAX_DEFERRED { 0 } else { deferred });
+            deferred < MAX_DEFERRED
+        })
 }
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -181,7 +233,7 @@ impl Pool {
     }
 
     /// Queues `task`; `wake_idle`: signal an idle worker for it (not needed when the calling
-    /// worker requeues its own task).
+    /// worker requeues its own task), at once or, on a network thread, at its next park.
     fn push(&'static self, task: Arc<Task>, wake_idle: bool) {
         let mut q = self.lock();
         q.tasks.push_back(task);
@@ -192,20 +244,25 @@ impl Pool {
             self.start_worker(false);
             return;
         }
-        self.see_to_backlog(q, wake_idle);
+        let signal = match wake_idle {
+            true if defer_wake() => Signal::Deferred,
+            true => Signal::Now,
+            false => Signal::Not,
+        };
+        self.see_to_backlog(q, signal);
     }
 
-    /// Makes sure queued work gets a thread: an idle worker not yet signalled is woken (not
-    /// when `wake_idle` is false: the calling worker takes work next itself); with no idle
+    /// Makes sure queued work gets a thread: an idle worker not yet signalled is woken (unless
+    /// `signal` says the caller takes work next itself or flushes later); with no idle
     /// worker left, the monitor watches for a stall (started on first need). Called on every
     /// push and by a worker that leaves work behind it: a worker that stops being idle must not
     /// strand tasks queued while it was counted idle.
-    fn see_to_backlog(&'static self, mut q: MutexGuard<'_, Queue>, wake_idle: bool) {
+    fn see_to_backlog(&'static self, mut q: MutexGuard<'_, Queue>, signal: Signal) {
         if q.tasks.is_empty() {
             return;
         }
         if q.idle > q.waking {
-            if wake_idle {
+            if signal == Signal::Now {
                 q.waking += 1;
                 self.work.notify_one();
             }
@@ -249,7 +306,7 @@ impl Pool {
                 loop {
                     if let Some(task) = q.tasks.pop_front() {
                         q.taken += 1;
-                        self.see_to_backlog(q, true);
+                        self.see_to_backlog(q, Signal::Now);
                         break task;
                     }
                     q.idle += 1;
@@ -368,19 +425,7 @@ mod tests {
         // once the monitor has added a thread. Start with the workers idle, so that the pushes
         // find them idle and signal them all: then the workers themselves, when they leave
         // tasks behind, must call the monitor (a stranded queue otherwise).
-        for _ in 0..base_threads() {
-            spawn(async {});
-        }
-        let settle = Instant::now() + Duration::from_secs(10);
-        loop {
-            let q = POOL.lock();
-            if q.tasks.is_empty() && q.idle == q.threads && q.threads >= base_threads() {
-                break;
-            }
-            drop(q);
-            assert!(Instant::now() < settle, "the pool never went idle");
-            std::thread::yield_now();
-        }
+        settle_idle();
         let release = Arc::new((Mutex::new(false), Condvar::new()));
         let blocked = Arc::new(AtomicUsize::new(0));
         for _ in 0..base_threads() + 1 {
@@ -408,6 +453,61 @@ mod tests {
             start.elapsed()
         );
         assert!(threads() <= max_threads());
+    }
+
+    /// Starts the base threads and waits until all of them wait for work.
+    fn settle_idle() {
+        for _ in 0..base_threads() {
+            spawn(async {});
+        }
+        let settle = Instant::now() + Duration::from_secs(10);
+        loop {
+            let q = POOL.lock();
+            if q.tasks.is_empty() && q.idle == q.threads && q.threads >= base_threads() {
+                break;
+            }
+            drop(q);
+            assert!(Instant::now() < settle, "the pool never went idle");
+            std::thread::yield_now();
+        }
+    }
+
+    /// Spawns `n` tasks from this thread that each report on `tx`.
+    fn spawn_reporters(n: usize, tx: &mpsc::Sender<usize>) {
+        for i in 0..n {
+            let tx = tx.clone();
+            spawn(async move {
+                tx.send(i).unwrap();
+            });
+        }
+    }
+
+    #[test]
+    fn a_network_thread_signals_its_deferred_work_when_it_parks() {
+        // Idle workers (so only a signal gets the tasks run), and this thread now defers its
+        // signals, as a network thread does after its first park.
+        settle_idle();
+        flush_deferred_wakes();
+        let (tx, rx) = mpsc::channel();
+        spawn_reporters(3, &tx);
+        flush_deferred_wakes();
+        for _ in 0..3 {
+            rx.recv_timeout(Duration::from_secs(10))
+                .expect("a task deferred by a network thread never ran after its park");
+        }
+    }
+
+    #[test]
+    fn a_network_thread_that_never_parks_still_signals_every_few_events() {
+        settle_idle();
+        flush_deferred_wakes();
+        let (tx, rx) = mpsc::channel();
+        // No flush after these: the bound alone must get them run.
+        spawn_reporters(MAX_DEFERRED as usize, &tx);
+        for _ in 0..MAX_DEFERRED {
+            rx.recv_timeout(Duration::from_secs(10))
+                .expect("deferred tasks stranded on a network thread that never parked");
+        }
     }
 
     #[test]

@@ -21,6 +21,9 @@ static IO: Lazy<Runtime> = Lazy::new(|| {
     Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("gemini-live-io")
+        // Events these threads hand to the callback pool signal it once per turn of the
+        // event loop (see `callback_pool::flush_deferred_wakes`).
+        .on_thread_park(super::callback_pool::flush_deferred_wakes)
         .enable_all()
         .build()
         .expect("cannot start the gemini-live runtime")
