@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 13's figures for the C ABI: callback pool (default) against inline delivery, each
 # against the no-library floor measured in the same run, at 1 session (50 pings/s for 30 s:
-# 1,500 round trips, so that a p99 is not just the 3rd-worst of 250) and 1,000 sessions, plus 10,000 sessions with pings only (threads, order). One
-# JSON line per run in load/bench/results/delivery/*.jsonl (each with its load average), then
-# the medians and the verdicts against the targets (bench/summarize_delivery.py).
+# 1,500 round trips, so that a p99 is not just the 3rd-worst of 250) and 1,000 sessions, plus
+# 10,000 sessions with pings only (threads, order). One JSON line per run in
+# load/bench/results/delivery/*.jsonl (each with its load average), then the medians and the
+# verdicts against the targets (bench/summarize_delivery.py).
 #
 #   load/bench/run-delivery.sh [RUNS]     # default 3 runs per row
 set -euo pipefail

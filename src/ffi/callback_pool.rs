@@ -67,7 +67,7 @@ thread_local! {
 /// Called by a network runtime worker each time it is about to park (it has nothing left to
 /// run): signals an idle pool worker if this thread queued work for the pool without doing so.
 /// From the first call on, this thread defers its signals until its next park, or until it
-/// has deferred [`MAX_DEFERRED`]: a burst of events decoded in one turn of the event loop then
+/// has deferred [`MAX_DEFERRED`] of them: a burst of events decoded in one turn of the event loop then
 /// costs one futex wake, and the pool worker woken finds them all (it wakes a second worker
 /// when it leaves work behind). Only threads that call this defer, so a thread that never
 /// parks here (an application thread, a blocking-pool thread) always signals at once.
@@ -84,8 +84,9 @@ pub(crate) fn flush_deferred_wakes() {
 enum Signal {
     /// Now.
     Now,
-    /// At the calling network thread's next park ([`flush_deferred_wakes`]).
-    Deferred,
+    /// Now, or at the calling thread's next park if it is a network thread that defers
+    /// ([`flush_deferred_wakes`]).
+    Deferrable,
     /// Not: the calling worker takes the work next itself.
     Not,
 }
@@ -244,10 +245,10 @@ impl Pool {
             self.start_worker(false);
             return;
         }
-        let signal = match wake_idle {
-            true if defer_wake() => Signal::Deferred,
-            true => Signal::Now,
-            false => Signal::Not,
+        let signal = if wake_idle {
+            Signal::Deferrable
+        } else {
+            Signal::Not
         };
         self.see_to_backlog(q, signal);
     }
@@ -262,7 +263,13 @@ impl Pool {
             return;
         }
         if q.idle > q.waking {
-            if signal == Signal::Now {
+            // Only a signal that would be sent counts towards the deferral bound.
+            let now = match signal {
+                Signal::Now => true,
+                Signal::Deferrable => !defer_wake(),
+                Signal::Not => false,
+            };
+            if now {
                 q.waking += 1;
                 self.work.notify_one();
             }
@@ -455,7 +462,8 @@ mod tests {
         assert!(threads() <= max_threads());
     }
 
-    /// Starts the base threads and waits until all of them wait for work.
+    /// Starts the base threads and waits until all of them wait for work, with no signal on
+    /// its way to any of them (one still pending would run whatever is pushed next).
     fn settle_idle() {
         for _ in 0..base_threads() {
             spawn(async {});
@@ -463,7 +471,7 @@ mod tests {
         let settle = Instant::now() + Duration::from_secs(10);
         loop {
             let q = POOL.lock();
-            if q.tasks.is_empty() && q.idle == q.threads && q.threads >= base_threads() {
+            if q.tasks.is_empty() && q.idle == q.threads && q.waking == 0 && q.threads >= base_threads() {
                 break;
             }
             drop(q);
