@@ -73,6 +73,12 @@
 #define GEMINI_LIVE_CLOSE_WAIT_MS 1000
 
 /**
+ * The largest replay buffer a session may keep (1 GiB of JSON, about 30 minutes of 16 kHz
+ * audio): a sanity bound against a unit mistake, far above any sensible setting.
+ */
+#define MAX_REPLAY_BYTES (1 << 30)
+
+/**
  * What user activity does to a reply in progress.
  */
 enum gemini_live_activity_handling
@@ -291,7 +297,8 @@ enum gemini_live_event_kind
   /**
    * A new connection is active. Fields: `resumed` (the server restored the session),
    * `resent_messages`/`resent_bytes` (re-sent because the server had not certainly read
-   * them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed).
+   * them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed,
+   * or the replay buffer dropped them over its bounds).
    */
   GEMINI_LIVE_EVENT_KIND_RECONNECTED = 17,
   /**
@@ -1039,8 +1046,13 @@ typedef struct gemini_live_event {
   uint64_t resent_messages;
   uint64_t resent_bytes;
   /**
-   * `RECONNECTED`: messages written to the old session that the new one does not have (it
-   * could not be resumed and starts empty), and their bytes of JSON; 0 when `resumed`.
+   * `RECONNECTED`: messages written to the old session that the new one does not have, and
+   * their bytes of JSON. Not `resumed` (the new session starts empty): what the old one had
+   * not certainly read. `resumed`: audio the replay buffer dropped over its bounds
+   * (`gemini_live_config_set_replay_bounds`) that the handle does not cover; exact with
+   * `transparent`, else an upper bound (a dropped message the server read after its last
+   * read receipt counts, though the session has it). 0 while the sender stays within the
+   * bounds.
    */
   uint64_t lost_messages;
   uint64_t lost_bytes;
@@ -1563,6 +1575,28 @@ gemini_live_result gemini_live_config_set_reconnect_budget(struct gemini_live_co
                                                            uint32_t stable_after_ms,
                                                            uint32_t window_ms,
                                                            uint32_t max_per_window);
+
+/**
+ * Sets the bounds of the replay buffer, which keeps each message written to the server until
+ * a receipt shows the server read it, so that a reconnect can re-send it (default 8 MiB of
+ * JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds about 3 minutes).
+ * Over either bound the oldest *audio* is dropped; tool responses and control messages are
+ * always kept. A drop is counted at once (`gemini_live_session_get_dropped_audio`) and at
+ * the next reconnect an `ERROR` event of kind `GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW` says
+ * how many; `RECONNECTED.lost_messages`/`lost_bytes` count those of them the server had not
+ * read, which the new connection therefore lacks. A sender faster than real time behind a
+ * slow link can fill the buffer between two resumable handles: size it for the audio you
+ * may send in the longest gap between handles. 0 (either bound) keeps no audio for replay:
+ * after a drop, audio the server had not read is lost and reported.
+ *
+ * Threads: not concurrently with other calls on the same config. Sessions already created
+ * keep the bounds they were created with.
+ *
+ * Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`max_bytes` above 1 GiB).
+ */
+gemini_live_result gemini_live_config_set_replay_bounds(struct gemini_live_config *config,
+                                                        size_t max_bytes,
+                                                        uint32_t max_age_ms);
 
 /**
  * Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages

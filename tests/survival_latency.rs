@@ -2,18 +2,20 @@
 //!
 //! The mock adds 100 ms or 300 ms (+0..20 ms jitter) each way and records every audio chunk the
 //! session holds, in order (a resume restores the handle's snapshot of that list). The client
-//! streams uniquely-filled 20 ms chunks in real time in the Gemini API mode (no
-//! `transparent`, so the server never says which messages a handle covers) while the mock
-//! forces three goAway migrations and three TCP drops. Every chunk must be in the session, in
-//! order; a chunk may appear twice only where the client said it re-sent it (`RECONNECTED`'s
-//! `resent_messages`), and nothing may be reported lost.
+//! streams uniquely-filled 20 ms chunks in the Gemini API mode (no `transparent`, so the server
+//! never says which messages a handle covers) while the mock forces goAway migrations and TCP
+//! drops. Within the replay buffer's bounds, every chunk must be in the session, in order; a
+//! chunk may appear twice only where the client said it re-sent it (`RECONNECTED`'s
+//! `resent_messages`), and nothing may be reported lost. A sender that outruns the bounds
+//! loses audio, and `RECONNECTED`'s `lost_messages` must account for every chunk missing.
 
 mod cabi;
 
 use cabi::*;
 use gemini_live::ffi::config::*;
-use gemini_live::ffi::enums::gemini_live_event_kind as K;
+use gemini_live::ffi::enums::{gemini_live_error_kind, gemini_live_event_kind as K};
 use gemini_live::ffi::error::gemini_live_result;
+use gemini_live::ffi::session::gemini_live_session_get_dropped_audio;
 use gemini_live_mock::{AudioChunk, BlockingMockServer, MockConfig};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -40,28 +42,46 @@ fn fnv1a64(data: &[u8]) -> u64 {
 struct Outcome {
     chunks: usize,
     duplicates: usize,
+    /// Sent chunks the session never got.
+    missing: usize,
     resent: u64,
     lost: u64,
+    lost_bytes: u64,
+    /// `gemini_live_session_get_dropped_audio` at the end.
+    dropped: u64,
+    /// The text of every `REPLAY_OVERFLOW` error event.
+    overflow_reports: Vec<String>,
     moves: Vec<Duration>,
 }
 
-/// Walks the session's chunk list: every sent chunk, in order; a step back is a re-sent
-/// overlap (counted), a step forward past the next expected chunk is a loss (a panic).
-fn check_in_order(sent: &[u64], held: &[u64]) -> usize {
+/// Where the session's chunk list stands against what was sent.
+struct Holding {
+    duplicates: usize,
+    missing: usize,
+}
+
+/// Walks the session's chunk list: every sent chunk at most once in order, except that a step
+/// back to a chunk already held is a re-sent overlap (counted) and a step forward past the
+/// next expected chunk skips lost ones (counted). A chunk that arrives after a later one
+/// without being held already is out of order (a panic).
+fn check_in_order(sent: &[u64], held: &[u64]) -> Holding {
     let index: HashMap<u64, usize> = sent.iter().enumerate().map(|(i, h)| (*h, i)).collect();
+    let mut seen = vec![false; sent.len()];
     let mut next = 0;
-    let mut duplicates = 0;
+    let (mut duplicates, mut missing) = (0, 0);
     for (pos, hash) in held.iter().enumerate() {
         let i = *index
             .get(hash)
             .unwrap_or_else(|| panic!("chunk #{pos} of the session was never sent"));
-        if i == next {
-            next += 1;
-        } else if i < next {
+        if i >= next {
+            missing += i - next;
+            next = i + 1;
+        } else if seen[i] {
             duplicates += 1;
         } else {
-            panic!("chunks {next}..{i} are missing from the session (at position {pos})");
+            panic!("chunk {i} arrived after chunk {} (at position {pos})", next - 1);
         }
+        seen[i] = true;
     }
     assert_eq!(
         next,
@@ -69,7 +89,7 @@ fn check_in_order(sent: &[u64], held: &[u64]) -> usize {
         "the session ends at chunk {next} of {}",
         sent.len()
     );
-    duplicates
+    Holding { duplicates, missing }
 }
 
 /// Three goAway migrations and three TCP drops, alternating, each after `after` messages on
@@ -98,7 +118,27 @@ fn drops(after: u64) -> serde_json::Value {
     ])
 }
 
-fn run(one_way_ms: u64, chunks: usize, realtime: bool, faults: serde_json::Value) -> Outcome {
+/// How the test's client streams.
+#[derive(Clone, Copy)]
+enum Sender {
+    /// 16 kHz in real time with 20 ms of burst (the library paces it): a microphone.
+    RealTime,
+    /// As fast as the queue takes it for the first `burst` chunks (waiting out `QUEUE_FULL`),
+    /// then in real time until every move has happened. `burst` sets how far the sender can
+    /// outrun the server, whatever the machine's speed.
+    Unpaced { burst: usize },
+}
+
+/// The client's session options beyond the defaults.
+#[derive(Clone, Copy, Default)]
+struct Client {
+    /// Vertex `transparent` resumption: every handle says which messages it covers.
+    transparent: bool,
+    /// `gemini_live_config_set_replay_bounds`'s `max_bytes` (default: the library's 8 MiB).
+    replay_max_bytes: Option<usize>,
+}
+
+fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: serde_json::Value) -> Outcome {
     let moves_expected = faults.as_array().map_or(0, Vec::len);
     let config: MockConfig = serde_json::from_value(serde_json::json!({
         "faults": faults,
@@ -109,13 +149,29 @@ fn run(one_way_ms: u64, chunks: usize, realtime: bool, faults: serde_json::Value
     }))
     .expect("mock config");
     let server = BlockingMockServer::start(config).expect("mock starts");
-    let cfg = Config::for_mock(&server.base_url()).resumption(false);
+    let cfg = Config::for_mock(&server.base_url());
+    if client.transparent {
+        // `transparent` is a Vertex AI setting (the mock's Vertex path serves it).
+        ok(gemini_live_config_set_vertex(
+            cfg.0,
+            cstr("test-project").as_ptr(),
+            cstr("us-central1").as_ptr(),
+            cstr("test-token").as_ptr(),
+        ));
+    }
+    let cfg = cfg.resumption(client.transparent);
     // Six moves in a few seconds are "short-lived" connections by design here.
     ok(gemini_live_config_set_reconnect_budget(cfg.0, 0, 60_000, 100));
-    if realtime {
-        // 16 kHz in real time, 20 ms of burst: a microphone.
-        ok(gemini_live_config_set_audio_pacing(cfg.0, true, 16_000, 20));
+    if let Some(max_bytes) = client.replay_max_bytes {
+        ok(gemini_live_config_set_replay_bounds(cfg.0, max_bytes, 120_000));
     }
+    let burst = match sender {
+        Sender::RealTime => {
+            ok(gemini_live_config_set_audio_pacing(cfg.0, true, 16_000, 20));
+            0
+        }
+        Sender::Unpaced { burst } => burst,
+    };
     let session = Session::open(&cfg).expect("session opens");
 
     // The sender keeps streaming until every move has happened (a slow machine makes moves
@@ -142,6 +198,11 @@ fn run(one_way_ms: u64, chunks: usize, realtime: bool, faults: serde_json::Value
         let mut sent = Vec::with_capacity(chunks);
         let mut i = 0;
         while i < chunks || !ended.load(Ordering::SeqCst) {
+            if i >= burst && matches!(sender, Sender::Unpaced { .. }) {
+                // Past its burst the sender keeps a microphone's pace (this sleep paces the
+                // load; it synchronises nothing).
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let data = chunk(i);
             i += 1;
             // Unpaced, the sender outruns the socket: it backs off while the queue is full,
@@ -195,7 +256,6 @@ fn run(one_way_ms: u64, chunks: usize, realtime: bool, faults: serde_json::Value
         }
     }
 
-    let total = (chunks * CHUNK_BYTES) as u64;
     // The last chunk sent is the last one the session receives (replays come before newer
     // messages), so once it is there, everything is.
     let last = *sent.last().expect("chunks were sent");
@@ -230,29 +290,46 @@ fn run(one_way_ms: u64, chunks: usize, realtime: bool, faults: serde_json::Value
             c.fnv1a64
         })
         .collect();
-    let duplicates = check_in_order(&sent, &held);
+    let holding = check_in_order(&sent, &held);
     let resent: u64 = reconnects.iter().map(|e| e.resent_messages).sum();
     let lost: u64 = reconnects.iter().map(|e| e.lost_messages).sum();
-    assert!(total > 0);
+    let lost_bytes: u64 = reconnects.iter().map(|e| e.lost_bytes).sum();
+    let overflow_reports = seen
+        .iter()
+        .filter(|(_, e)| e.is(K::Error) && e.error_kind == gemini_live_error_kind::ReplayOverflow as u32)
+        .map(|(_, e)| e.text.clone())
+        .collect();
+    let mut dropped = 0;
+    ok(gemini_live_session_get_dropped_audio(session.0, &mut dropped));
     Outcome {
-        chunks,
-        duplicates,
+        chunks: sent.len(),
+        duplicates: holding.duplicates,
+        missing: holding.missing,
         resent,
         lost,
+        lost_bytes,
+        dropped,
+        overflow_reports,
         moves,
     }
 }
 
+/// Within the bounds: every chunk held, none reported lost, duplicates only where re-sent.
 fn report(label: &str, one_way_ms: u64, o: &Outcome) {
-    let chunks = o.chunks;
     let moves: Vec<String> = o.moves.iter().map(|d| format!("{} ms", d.as_millis())).collect();
     println!(
-        "{label}, {one_way_ms} ms each way: {chunks} chunks all in order; {} re-sent, {} reached the \
+        "{label}, {one_way_ms} ms each way: {} chunks all in order; {} re-sent, {} reached the \
          session twice, 0 lost; goAway to RECONNECTED: {}",
+        o.chunks,
         o.resent,
         o.duplicates,
         moves.join(", ")
     );
+    assert_eq!(
+        o.dropped, 0,
+        "the sender outran the replay buffer: the test's premise broke"
+    );
+    assert_eq!(o.missing, 0);
     assert_eq!(o.lost, 0);
     assert!(
         o.duplicates as u64 <= o.resent,
@@ -264,19 +341,103 @@ fn report(label: &str, one_way_ms: u64, o: &Outcome) {
 
 #[test]
 fn realtime_audio_survives_three_go_aways_and_three_drops_behind_100ms() {
-    let o = run(100, 400, true, alternating_faults(25));
+    let o = run(
+        100,
+        400,
+        Sender::RealTime,
+        Client::default(),
+        alternating_faults(25),
+    );
     report("real time", 100, &o);
 }
 
 #[test]
 fn realtime_audio_survives_three_go_aways_and_three_drops_behind_300ms() {
-    let o = run(300, 600, true, alternating_faults(25));
+    let o = run(
+        300,
+        600,
+        Sender::RealTime,
+        Client::default(),
+        alternating_faults(25),
+    );
     report("real time", 300, &o);
 }
 
 #[test]
 fn a_sender_faster_than_real_time_loses_nothing_across_three_drops_behind_100ms() {
     // Unpaced, the sender fills the socket and the relay: each drop has megabytes in flight.
-    let o = run(100, 3000, false, drops(300));
+    // Its burst (6,000 messages of 929 bytes, 5.3 MiB) stays under the replay buffer's 8 MiB
+    // however fast the machine is; past it the sender keeps real time.
+    let o = run(
+        100,
+        3000,
+        Sender::Unpaced { burst: 6000 },
+        Client::default(),
+        drops(300),
+    );
     report("unpaced", 100, &o);
+}
+
+/// A replay buffer of 64 KiB (about 70 messages) behind an unpaced sender: each drop loses
+/// most of what was in flight.
+const SMALL_REPLAY: Client = Client {
+    transparent: false,
+    replay_max_bytes: Some(64 << 10),
+};
+
+/// Past the bounds: audio is lost, the loss is reported (count and bytes), and the rest holds.
+fn report_loss(label: &str, o: &Outcome) {
+    println!(
+        "{label}: {} chunks sent, {} missing from the session, {} reported lost ({} bytes), \
+         {} dropped from the replay buffer, {} re-sent, {} reached the session twice",
+        o.chunks, o.missing, o.lost, o.lost_bytes, o.dropped, o.resent, o.duplicates
+    );
+    assert!(
+        o.missing > 0,
+        "a 64 KiB replay buffer behind an unpaced sender must lose audio"
+    );
+    assert!(o.lost <= o.dropped, "only dropped audio can be lost");
+    // Every lost message is a 20 ms chunk: 640 bytes of PCM, more than 853 of base64.
+    assert!(
+        o.lost_bytes >= o.lost * (CHUNK_BYTES as u64 * 4 / 3),
+        "{} bytes",
+        o.lost_bytes
+    );
+    assert!(!o.overflow_reports.is_empty(), "no REPLAY_OVERFLOW error event");
+    assert!(o.duplicates as u64 <= o.resent);
+}
+
+#[test]
+fn a_sender_that_outruns_the_replay_buffer_is_told_exactly_what_was_lost_with_transparent() {
+    // With `transparent`, every handle names the last message it covers: the report is exact.
+    let client = Client {
+        transparent: true,
+        ..SMALL_REPLAY
+    };
+    let o = run(100, 3000, Sender::Unpaced { burst: 3000 }, client, drops(300));
+    report_loss("transparent, 64 KiB replay buffer", &o);
+    assert_eq!(
+        o.lost as usize, o.missing,
+        "RECONNECTED must count exactly the missing chunks"
+    );
+}
+
+#[test]
+fn a_sender_that_outruns_the_replay_buffer_is_told_what_may_be_lost() {
+    // Without `transparent`, a message the server read after its last receipt is reported
+    // lost though the session has it: the report is an upper bound that misses nothing.
+    let o = run(
+        100,
+        3000,
+        Sender::Unpaced { burst: 3000 },
+        SMALL_REPLAY,
+        drops(300),
+    );
+    report_loss("Gemini API mode, 64 KiB replay buffer", &o);
+    assert!(
+        o.missing as u64 <= o.lost,
+        "{} chunks missing but only {} reported lost",
+        o.missing,
+        o.lost
+    );
 }

@@ -298,7 +298,9 @@ type Reconnected struct {
 	// Client messages the server had not certainly read, written again on the new
 	// connection (nothing lost; at most these may reach the session twice), and their JSON bytes.
 	ResentMessages, ResentBytes uint64
-	// Messages the new session does not have (it could not be resumed), and their JSON bytes.
+	// Messages the new session does not have, and their JSON bytes: it could not be resumed,
+	// or the replay buffer dropped them over its bounds (exact with Transparent, else an
+	// upper bound).
 	LostMessages, LostBytes uint64
 }
 

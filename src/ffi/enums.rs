@@ -147,7 +147,8 @@ pub enum gemini_live_event_kind {
     Reconnecting = 16,
     /// A new connection is active. Fields: `resumed` (the server restored the session),
     /// `resent_messages`/`resent_bytes` (re-sent because the server had not certainly read
-    /// them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed).
+    /// them), `lost_messages`/`lost_bytes` (not in the new session: it could not be resumed,
+    /// or the replay buffer dropped them over its bounds).
     Reconnected = 17,
     /// The session phase changed. Fields: `phase`.
     PhaseChanged = 18,

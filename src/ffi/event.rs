@@ -104,8 +104,13 @@ pub struct gemini_live_event {
     /// these may reach the session twice), and their bytes of JSON.
     pub resent_messages: u64,
     pub resent_bytes: u64,
-    /// `RECONNECTED`: messages written to the old session that the new one does not have (it
-    /// could not be resumed and starts empty), and their bytes of JSON; 0 when `resumed`.
+    /// `RECONNECTED`: messages written to the old session that the new one does not have, and
+    /// their bytes of JSON. Not `resumed` (the new session starts empty): what the old one had
+    /// not certainly read. `resumed`: audio the replay buffer dropped over its bounds
+    /// (`gemini_live_config_set_replay_bounds`) that the handle does not cover; exact with
+    /// `transparent`, else an upper bound (a dropped message the server read after its last
+    /// read receipt counts, though the session has it). 0 while the sender stays within the
+    /// bounds.
     pub lost_messages: u64,
     pub lost_bytes: u64,
     /// Every event decoded from a server frame (and `ERROR` events about a frame that could

@@ -132,7 +132,11 @@ pub enum SessionEvent {
     /// server had not certainly read when it issued the handle; they were written again, in
     /// order, on the new connection, so nothing is lost, and at most these may reach the
     /// session twice. `lost_*`: messages written to the old session that the new one does not
-    /// have (the session could not be resumed, so it starts empty); 0 when `resumed`.
+    /// have. Not resumed (the new session starts empty): what the old one had not certainly
+    /// read. Resumed: audio the replay buffer dropped over its bounds (see `ReplayOverflow`)
+    /// that the handle does not cover; exact with `transparent`, else an upper bound (a
+    /// dropped message the server read after its last read receipt counts, though the session
+    /// has it). 0 while the sender stays within the bounds.
     Reconnected {
         resumed: bool,
         resent_messages: u64,

@@ -324,6 +324,21 @@ impl ConfigBuilder {
         Ok(self)
     }
 
+    /// The replay buffer's bounds: at most `max_bytes` of JSON (up to [`MAX_REPLAY_BYTES`])
+    /// and nothing older than `max_age`; over either, the oldest audio is dropped. 0 keeps no
+    /// audio for replay. Refused: `max_bytes` above the limit.
+    pub fn replay_bounds(&mut self, max_bytes: usize, max_age: Duration) -> Result<&mut Self, ConfigError> {
+        if max_bytes > MAX_REPLAY_BYTES {
+            return Err(ConfigError::invalid(
+                "max_bytes",
+                format!("{max_bytes} is above {MAX_REPLAY_BYTES}"),
+            ));
+        }
+        self.config.reconnect.replay_max_bytes = max_bytes;
+        self.config.reconnect.replay_max_age = max_age;
+        Ok(self)
+    }
+
     /// The reconnect policy so far.
     pub fn reconnect_policy(&self) -> &ReconnectPolicy {
         &self.config.reconnect
@@ -385,6 +400,10 @@ fn secret(text: &str, field: &'static str) -> Result<Secret, ConfigError> {
     check_secret_text(text, &format!("`{field}`"))?;
     Ok(Secret::new(text))
 }
+
+/// The largest replay buffer a session may keep (1 GiB of JSON, about 30 minutes of 16 kHz
+/// audio): a sanity bound against a unit mistake, far above any sensible setting.
+pub const MAX_REPLAY_BYTES: usize = 1 << 30;
 
 fn positive(d: Duration, field: &'static str) -> Result<Duration, ConfigError> {
     if d.is_zero() {

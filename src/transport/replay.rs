@@ -8,8 +8,13 @@
 //! acknowledged by a pong that arrived before the handle (see `acks`) *and* written at least
 //! one measured round trip before the handle arrived. Everything else is re-sent after a
 //! resume, so a drop loses nothing; the price is a possible overlap, bounded by the spacing of
-//! the acknowledging pings, which the `Reconnected` event reports. Bounds: `max_bytes` of JSON and `max_age`; over either, the oldest
-//! *audio* is dropped and counted, while tool responses and other messages are always kept.
+//! the acknowledging pings, which the `Reconnected` event reports.
+//!
+//! Bounds: `max_bytes` of JSON and `max_age`; over either, the oldest *audio* is dropped and
+//! counted, while tool responses and other messages are always kept. A dropped message is not
+//! necessarily lost: a later receipt may show the server had read it. So the buffer remembers
+//! the index of each drop until a release covers it; whatever no release covered when the
+//! session moves is what the move loses, and `Reconnected` reports it.
 
 use crate::protocol::MessageKind;
 use std::collections::VecDeque;
@@ -25,6 +30,19 @@ struct Entry {
     at: Instant,
 }
 
+/// An audio message the bounds dropped before any release covered it.
+struct Dropped {
+    index: u64,
+    bytes: usize,
+    at: Instant,
+}
+
+/// How many uncovered drops are remembered one by one (24 bytes each: 1.5 MiB, about 22
+/// minutes of 20 ms chunks dropped with no resumable handle). Past it the oldest is counted
+/// as lost without waiting for a release: the report may then overstate the loss, never
+/// understate it.
+const MAX_REMEMBERED_DROPS: usize = 1 << 16;
+
 pub struct ReplayBuffer {
     entries: VecDeque<Entry>,
     next_index: u64,
@@ -33,6 +51,14 @@ pub struct ReplayBuffer {
     max_age: Duration,
     /// Audio messages dropped because of the bounds, shared with the session for reporting.
     dropped_audio: Arc<AtomicU64>,
+    /// Drops no release has covered yet, oldest first (indexes only grow).
+    uncovered: VecDeque<Dropped>,
+    /// Drops past `MAX_REMEMBERED_DROPS`, counted as lost: (messages, JSON bytes).
+    forgotten_drops: (u64, u64),
+    /// How many messages the server says its saved state holds (its latest
+    /// `lastConsumedClientMessageIndex` + 1; `transparent` only): the index it gives the
+    /// first message re-sent after a resume.
+    server_count: u64,
 }
 
 impl ReplayBuffer {
@@ -44,6 +70,9 @@ impl ReplayBuffer {
             max_bytes,
             max_age,
             dropped_audio,
+            uncovered: VecDeque::new(),
+            forgotten_drops: (0, 0),
+            server_count: 0,
         }
     }
 
@@ -64,8 +93,15 @@ impl ReplayBuffer {
 
     /// The server consumed everything up to and including `index`.
     pub fn release_through(&mut self, index: i64) {
-        while self.entries.front().is_some_and(|e| (e.index as i64) <= index) {
+        if let Ok(consumed) = u64::try_from(index) {
+            self.server_count = self.server_count.max(consumed.saturating_add(1));
+        }
+        let covered = |i: u64| i64::try_from(i).is_ok_and(|i| i <= index);
+        while self.entries.front().is_some_and(|e| covered(e.index)) {
             self.pop_front();
+        }
+        while self.uncovered.front().is_some_and(|d| covered(d.index)) {
+            self.uncovered.pop_front();
         }
     }
 
@@ -73,12 +109,12 @@ impl ReplayBuffer {
     /// certainly read when it issued the handle, i.e. with an index below `read_count` (a pong
     /// receipt) and written no later than `cutoff` (the handle's arrival minus a round trip).
     pub fn release_confirmed(&mut self, read_count: u64, cutoff: Instant) {
-        while self
-            .entries
-            .front()
-            .is_some_and(|e| e.index < read_count && e.at <= cutoff)
-        {
+        let covered = |index: u64, at: Instant| index < read_count && at <= cutoff;
+        while self.entries.front().is_some_and(|e| covered(e.index, e.at)) {
             self.pop_front();
+        }
+        while self.uncovered.front().is_some_and(|d| covered(d.index, d.at)) {
+            self.uncovered.pop_front();
         }
     }
 
@@ -86,6 +122,37 @@ impl ReplayBuffer {
     pub fn release_all(&mut self) {
         self.entries.clear();
         self.bytes = 0;
+        self.uncovered.clear();
+        self.forgotten_drops = (0, 0);
+    }
+
+    /// The session was resumed with the latest handle: returns what the move lost (see
+    /// `take_lost_drops`). With `by_server_index` (`transparent`), the messages to re-send are
+    /// numbered on from the server's count, as the server numbers what it reads: lost
+    /// messages leave no gap in its numbering, so they must leave none in ours, or every
+    /// later `lastConsumedClientMessageIndex` would release too little and over-report loss.
+    pub fn resumed(&mut self, by_server_index: bool) -> (u64, u64) {
+        let lost = self.take_lost_drops();
+        if by_server_index {
+            let base = self.server_count;
+            for (k, e) in self.entries.iter_mut().enumerate() {
+                e.index = base + k as u64;
+            }
+            self.next_index = base + self.entries.len() as u64;
+        }
+        lost
+    }
+
+    /// The audio the bounds dropped that no release covered (messages, JSON bytes): a resume
+    /// with the latest handle cannot re-send it, so the move loses it. Forgets it, so that
+    /// each loss is reported once.
+    fn take_lost_drops(&mut self) -> (u64, u64) {
+        let (mut messages, mut bytes) = std::mem::take(&mut self.forgotten_drops);
+        for d in self.uncovered.drain(..) {
+            messages += 1;
+            bytes += d.bytes as u64;
+        }
+        (messages, bytes)
     }
 
     /// The messages to re-send after a resume, in order.
@@ -104,13 +171,16 @@ impl ReplayBuffer {
     }
 
     /// Forgets the messages to re-send and restarts the numbering: a fresh (not resumed)
-    /// session has no history to complete. Returns what was forgotten (messages, JSON bytes):
-    /// those never certainly reached the session the server keeps, so the caller reports them.
+    /// session has no history to complete. Returns what was forgotten (messages, JSON bytes),
+    /// uncovered drops included: those never certainly reached the session the server keeps,
+    /// so the caller reports them.
     pub fn reset(&mut self) -> (u64, u64) {
-        let forgotten = self.backlog();
+        let (messages, bytes) = self.backlog();
+        let (lost_messages, lost_bytes) = self.take_lost_drops();
         self.release_all();
         self.next_index = 0;
-        forgotten
+        self.server_count = 0;
+        (messages + lost_messages, bytes + lost_bytes)
     }
 
     fn pop_front(&mut self) -> Option<Entry> {
@@ -129,8 +199,23 @@ impl ReplayBuffer {
             if let Some(e) = self.entries.remove(pos) {
                 self.bytes -= e.json.len();
                 self.dropped_audio.fetch_add(1, Ordering::Relaxed);
+                self.remember_drop(e);
             }
         }
+    }
+
+    fn remember_drop(&mut self, e: Entry) {
+        if self.uncovered.len() == MAX_REMEMBERED_DROPS {
+            if let Some(oldest) = self.uncovered.pop_front() {
+                self.forgotten_drops.0 += 1;
+                self.forgotten_drops.1 += oldest.bytes as u64;
+            }
+        }
+        self.uncovered.push_back(Dropped {
+            index: e.index,
+            bytes: e.json.len(),
+            at: e.at,
+        });
     }
 }
 
@@ -187,5 +272,90 @@ mod tests {
         let kinds: Vec<MessageKind> = b.pending().into_iter().map(|(k, _)| k).collect();
         assert_eq!(kinds, vec![MessageKind::ToolResponse]);
         assert_eq!(dropped.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn a_drop_is_lost_only_if_no_release_covers_it() {
+        let (mut b, dropped) = buf(8);
+        for i in 0..6 {
+            // Each 4-byte message pushes the oldest out once two are held.
+            b.record(MessageKind::Audio, format!("a{i:03}").into());
+        }
+        assert_eq!(dropped.load(Ordering::Relaxed), 4, "indexes 0..=3 dropped");
+        // The server consumed through index 1: drops 0 and 1 reached it.
+        b.release_through(1);
+        assert_eq!(b.resumed(false), (2, 8), "drops 2 and 3 are lost");
+        assert_eq!(b.resumed(false), (0, 0), "each loss is reported once");
+    }
+
+    #[test]
+    fn a_resume_by_server_index_numbers_the_re_sent_messages_on_from_the_server_count() {
+        let (mut b, _) = buf(8);
+        for i in 0..6 {
+            b.record(MessageKind::Audio, format!("a{i:03}").into());
+        }
+        // Held: 4 and 5; the server's state holds 0 and 1, so 2 and 3 are lost.
+        b.release_through(1);
+        assert_eq!(b.resumed(true), (2, 8));
+        // The server numbers the re-sent a004 and a005 as 2 and 3, and the next message 4.
+        assert_eq!(b.record(MessageKind::ToolResponse, "t".into()), 4);
+        b.release_through(3);
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["t"], "index 3 is a005 now");
+        assert_eq!(b.resumed(true), (0, 0));
+    }
+
+    #[test]
+    fn a_hostile_consumed_index_cannot_overflow_the_numbering() {
+        let (mut b, _) = buf(1 << 20);
+        b.record(MessageKind::Audio, "a".into());
+        b.release_through(i64::MAX);
+        b.release_through(-5);
+        assert_eq!(b.resumed(true), (0, 0));
+        assert_eq!(b.next_index(), 1 << 63);
+        assert_eq!(b.record(MessageKind::Audio, "b".into()), 1 << 63);
+    }
+
+    #[test]
+    fn a_confirmed_release_covers_drops_by_receipt_and_round_trip() {
+        let (mut b, _) = buf(8);
+        let before = Instant::now();
+        for i in 0..6 {
+            b.record(MessageKind::Audio, format!("a{i:03}").into());
+        }
+        // A receipt for 3 messages, but too recent to cover anything.
+        b.release_confirmed(3, before - Duration::from_secs(1));
+        assert_eq!(b.resumed(false), (4, 16));
+        for i in 6..10 {
+            b.record(MessageKind::Audio, format!("a{i:03}").into());
+        }
+        // Indexes 4..=7 were dropped now; a receipt for 7 covers 4, 5 and 6.
+        b.release_confirmed(7, Instant::now() + Duration::from_secs(1));
+        assert_eq!(b.resumed(false), (1, 4));
+    }
+
+    #[test]
+    fn a_fresh_session_reports_uncovered_drops_with_the_backlog() {
+        let (mut b, _) = buf(8);
+        for i in 0..5 {
+            b.record(MessageKind::Audio, format!("a{i:03}").into());
+        }
+        b.record(MessageKind::ToolResponse, "tool".into());
+        // Held: a004 and the tool response (8 bytes); dropped: indexes 0..=3.
+        assert_eq!(b.reset(), (6, 24));
+        assert_eq!(b.resumed(false), (0, 0));
+    }
+
+    #[test]
+    fn drops_past_the_remembered_limit_count_as_lost() {
+        let (mut b, _) = buf(0);
+        let n = MAX_REMEMBERED_DROPS as u64 + 10;
+        for i in 0..n {
+            b.record(MessageKind::Audio, "abcd".into());
+            assert!(b.uncovered.len() <= MAX_REMEMBERED_DROPS, "at {i}");
+        }
+        // Even a release covering everything cannot take back the forgotten ones.
+        b.release_through(i64::MAX);
+        assert_eq!(b.resumed(false), (10, 40));
     }
 }

@@ -616,9 +616,13 @@ impl Supervisor {
         if let Some(replay) = &self.replay {
             let pending = {
                 let mut replay = replay.lock().unwrap_or_else(|e| e.into_inner());
-                if !resumed {
-                    (lost_messages, lost_bytes) = replay.reset();
-                }
+                // Resumed, the session keeps what the handle covered and gets the backlog
+                // again; only audio the bounds dropped beyond the handle is gone.
+                (lost_messages, lost_bytes) = if resumed {
+                    replay.resumed(self.transparent)
+                } else {
+                    replay.reset()
+                };
                 replay.pending()
             };
             resent_messages = pending.len() as u64;
@@ -656,8 +660,9 @@ impl Supervisor {
 }
 
 impl Supervisor {
-    /// Audio the replay buffer had to drop (its bounds were exceeded) is lost for good: say so
-    /// once per reconnect, with the count, before `Reconnected`.
+    /// Audio the replay buffer had to drop (its bounds were exceeded) was not re-sent: say so
+    /// once per reconnect, with the count, before `Reconnected` (which counts, in
+    /// `lost_messages`, those the server had not read).
     async fn report_replay_drops(&mut self) {
         let dropped = self
             .emitter
@@ -666,7 +671,8 @@ impl Supervisor {
             .load(std::sync::atomic::Ordering::Relaxed);
         if dropped > self.reported_drops {
             let message = format!(
-                "{} audio message(s) exceeded the replay buffer's bounds and were not re-sent",
+                "{} audio message(s) exceeded the replay buffer's bounds and were not re-sent; \
+                 RECONNECTED counts those the server had not read as lost",
                 dropped - self.reported_drops
             );
             self.reported_drops = dropped;

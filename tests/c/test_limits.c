@@ -53,6 +53,15 @@ int main(void) {
   close_and_free(s, &rec);
   recorder_destroy(&rec);
 
+  /* the replay buffer's bounds: 0 is allowed (no audio kept for replay), past 1 GiB is a unit
+   * mistake; the behaviour is driven end to end in tests/survival_latency.rs */
+  CHECK_RESULT(gemini_live_config_set_replay_bounds(NULL, 1024, 1000), GEMINI_LIVE_RESULT_NULL_ARGUMENT);
+  CHECK_RESULT(gemini_live_config_set_replay_bounds(cfg, ((size_t)1 << 30) + 1, 1000),
+               GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
+  CHECK_ERROR_MENTIONS("max_bytes");
+  CHECK_OK(gemini_live_config_set_replay_bounds(cfg, 0, 0));
+  CHECK_OK(gemini_live_config_set_replay_bounds(cfg, (size_t)8 << 20, 120000));
+
   /* a lower limit (a proxy with small frames): sends and the setup are held to it */
   CHECK_RESULT(gemini_live_config_set_max_message_bytes(cfg, 100), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   CHECK_RESULT(gemini_live_config_set_max_message_bytes(cfg, GEMINI_LIVE_MAX_MESSAGE_BYTES + 1),

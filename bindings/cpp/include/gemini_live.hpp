@@ -610,7 +610,8 @@ class Event {
   /// JSON bytes (nothing lost; at most these may reach the session twice).
   std::uint64_t resent_messages() const noexcept { return e_->resent_messages; }
   std::uint64_t resent_bytes() const noexcept { return e_->resent_bytes; }
-  /// RECONNECTED: messages the new session does not have (it could not be resumed).
+  /// RECONNECTED: messages the new session does not have (it could not be resumed, or the
+  /// replay buffer dropped them over its bounds; exact with `transparent`, else an upper bound).
   std::uint64_t lost_messages() const noexcept { return e_->lost_messages; }
   std::uint64_t lost_bytes() const noexcept { return e_->lost_bytes; }
 

@@ -528,6 +528,35 @@ pub extern "C" fn gemini_live_config_set_reconnect_budget(
     }
 }
 
+/// Sets the bounds of the replay buffer, which keeps each message written to the server until
+/// a receipt shows the server read it, so that a reconnect can re-send it (default 8 MiB of
+/// JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds about 3 minutes).
+/// Over either bound the oldest *audio* is dropped; tool responses and control messages are
+/// always kept. A drop is counted at once (`gemini_live_session_get_dropped_audio`) and at
+/// the next reconnect an `ERROR` event of kind `GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW` says
+/// how many; `RECONNECTED.lost_messages`/`lost_bytes` count those of them the server had not
+/// read, which the new connection therefore lacks. A sender faster than real time behind a
+/// slow link can fill the buffer between two resumable handles: size it for the audio you
+/// may send in the longest gap between handles. 0 (either bound) keeps no audio for replay:
+/// after a drop, audio the server had not read is lost and reported.
+///
+/// Threads: not concurrently with other calls on the same config. Sessions already created
+/// keep the bounds they were created with.
+///
+/// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`max_bytes` above 1 GiB).
+#[no_mangle]
+pub extern "C" fn gemini_live_config_set_replay_bounds(
+    config: *mut gemini_live_config,
+    max_bytes: usize,
+    max_age_ms: u32,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let c = unsafe { config_mut(config)? };
+        c.builder.replay_bounds(max_bytes, ms(max_age_ms))?;
+        Ok(())
+    }
+}
+
 /// Sets how long a planned move (after `goAway`, without `transparent`) may hold new messages
 /// back, in milliseconds (default 2000). During the hold, sends queue up as usual (the queue
 /// bound applies) while the session waits for a resumable handle that covers everything
