@@ -94,6 +94,18 @@ type ReconnectBudget struct {
 	MaxPerWindow int           // library default 20
 }
 
+// ReplayBounds sizes the replay buffer, which keeps each message written until the server
+// has certainly read it, so that a reconnect can re-send it. Over either bound the oldest
+// audio is dropped (DroppedAudio counts it, an ErrorKindReplayOverflow ErrorEvent reports it
+// at the next reconnect, and Reconnected.LostMessages counts what the resumed session lacks).
+// A sender much faster than real time behind a slow link needs room for everything it sends
+// between two resumable handles. Both bounds apply as given (the library's defaults are 8 MiB
+// and 120 s); 0 keeps no audio for replay.
+type ReplayBounds struct {
+	MaxBytes int           // of JSON, at most 1 GiB; a 20 ms chunk of 16 kHz audio is 929 bytes
+	MaxAge   time.Duration // whole milliseconds, at most about 49 days
+}
+
 // ContextCompression enables sliding-window context compression. Zero counts keep the
 // service defaults.
 type ContextCompression struct {
@@ -152,6 +164,8 @@ type Config struct {
 	// MigrationWait bounds how long a goAway move holds new messages back while waiting for a
 	// resumable handle that covers everything written (Gemini API mode); library default when 0.
 	MigrationWait time.Duration
+	// ReplayBounds replaces the replay buffer's default bounds (see ReplayBounds).
+	ReplayBounds *ReplayBounds
 
 	// Credentials: exactly one of APIKey, EphemeralToken or Vertex (or only Credentials).
 	APIKey         string
@@ -452,6 +466,17 @@ func (cfg *Config) build(credHandle uintptr) (*C.gemini_live_config, error) {
 					stable = msC(b.StableAfter)
 				}
 				return C.golive_config_set_reconnect_budget(c, stable, msC(b.Window), C.uint32_t(b.MaxPerWindow), e)
+			})
+		})
+	}
+	if b := cfg.ReplayBounds; b != nil {
+		add(func() error {
+			age := b.MaxAge.Milliseconds()
+			if b.MaxBytes < 0 || age < 0 || age > 0xFFFFFFFF {
+				return &Error{Code: ResultInvalidArgument, Message: "ReplayBounds: a bound is negative or MaxAge too long"}
+			}
+			return call(func(e **C.gemini_live_error) C.gemini_live_result {
+				return C.golive_config_set_replay_bounds(c, C.size_t(b.MaxBytes), C.uint32_t(age), e)
 			})
 		})
 	}

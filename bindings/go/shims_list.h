@@ -23,6 +23,7 @@ GOLIVE_SHIM(config_set_language, (struct gemini_live_config *config, const char 
 GOLIVE_SHIM(config_set_manual_activity_detection, (struct gemini_live_config *config, bool manual, gemini_live_error **err), (config, manual))
 GOLIVE_SHIM(config_set_max_message_bytes, (struct gemini_live_config *config, size_t bytes, gemini_live_error **err), (config, bytes))
 GOLIVE_SHIM(config_set_migration_wait_ms, (struct gemini_live_config *config, uint32_t wait_ms, gemini_live_error **err), (config, wait_ms))
+GOLIVE_SHIM(config_set_replay_bounds, (struct gemini_live_config *config, size_t max_bytes, uint32_t max_age_ms, gemini_live_error **err), (config, max_bytes, max_age_ms))
 GOLIVE_SHIM(config_set_model, (struct gemini_live_config *config, const char *model, gemini_live_error **err), (config, model))
 GOLIVE_SHIM(config_set_output_audio_format, (struct gemini_live_config *config, const struct gemini_live_audio_format *format, gemini_live_error **err), (config, format))
 GOLIVE_SHIM(config_set_output_transcription, (struct gemini_live_config *config, bool enable, gemini_live_error **err), (config, enable))

@@ -875,6 +875,13 @@ class Config {
     detail::check(gemini_live_config_set_migration_wait_ms(raw_, detail::clamp_timeout(t)));
     return *this;
   }
+  /// The replay buffer's bounds (default 8 MiB of JSON and 120 s): over either, the oldest
+  /// audio is dropped, and what a resume then lacks is counted in RECONNECTED's
+  /// lost_messages(). Throws Error (INVALID_ARGUMENT) above 1 GiB.
+  Config& set_replay_bounds(std::size_t max_bytes, std::chrono::milliseconds max_age) {
+    detail::check(gemini_live_config_set_replay_bounds(raw_, max_bytes, detail::clamp_timeout(max_age)));
+    return *this;
+  }
   Config& set_write_timeout(std::chrono::milliseconds t) {
     detail::check(gemini_live_config_set_write_timeout_ms(raw_, detail::clamp_timeout(t)));
     return *this;

@@ -57,6 +57,24 @@ TEST(Session, TextTurnWithCallback) {
   EXPECT_EQ(rec.events_after_closed(), 0);
 }
 
+TEST(Session, ReplayBoundsAreCheckedAndApplied) {
+  gl::MockServer mock;
+  Recorder rec;
+  gl::Config config = mock_config(mock);
+  try {
+    config.set_replay_bounds((std::size_t{1} << 30) + 1, std::chrono::seconds(1));
+    ADD_FAILURE() << "1 GiB + 1 accepted";
+  } catch (const gl::Error& e) {
+    EXPECT_EQ(e.result(), gl::Result::InvalidArgument);
+  }
+  config.set_replay_bounds(64 << 10, std::chrono::minutes(1));
+  gl::Session session(config, rec.callback());
+  session.send_client_text("bounded");
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
+  session.close();
+  ASSERT_TRUE(rec.wait_kind(gl::EventKind::Closed));
+}
+
 TEST(Session, InlineDeliveryOnTheNetworkThread) {
   gl::MockServer mock;
   Recorder rec;

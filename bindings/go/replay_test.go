@@ -1,0 +1,84 @@
+package geminilive
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// A sender that outruns a small replay buffer loses audio across a TCP drop: the loss reaches
+// Go as Reconnected.LostMessages, the drops as DroppedAudio and an ErrorKindReplayOverflow
+// ErrorEvent, and the mock's session lacks exactly what was reported (Vertex transparent
+// resumption makes the report exact).
+func TestReplayBoundsLossIsReported(t *testing.T) {
+	m := startMock(t, `{"faults":[{"kind":"drop_tcp","connection":1,"after_messages":300}],
+		"latency":{"client_to_server_ms":50,"server_to_client_ms":50,"seed":3},
+		"resumption_update_interval_ms":500}`)
+	s := connect(t, m, Config{
+		Modality:        ModalityText,
+		Vertex:          &Vertex{Project: "test-project", Location: "us-central1", AccessToken: "test-token"},
+		Resumption:      &Resumption{Transparent: true},
+		ReconnectBudget: &ReconnectBudget{StableAfter: 0, Window: time.Minute, MaxPerWindow: 20},
+		ReplayBounds:    &ReplayBounds{MaxBytes: 64 << 10, MaxAge: time.Minute},
+	})
+	chunk := make([]byte, 640)
+	const chunks = 2000
+	// Unpaced: far more than 64 KiB is in flight when the mock drops the connection.
+	for i := 0; i < chunks; i++ {
+		chunk[0], chunk[1] = byte(i), byte(i>>8)
+		for {
+			err := s.SendAudio(chunk)
+			if errors.Is(err, ErrQueueFull) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("SendAudio %d: %v", i, err)
+			}
+			break
+		}
+	}
+	ev := until(t, s, 20*time.Second, is[*Reconnected])
+	r := ev[len(ev)-1].(*Reconnected)
+	if !r.Resumed || r.LostMessages == 0 || r.LostBytes < r.LostMessages*853 {
+		t.Fatalf("Reconnected %+v: a 64 KiB buffer behind %d unpaced chunks must lose audio", r, chunks)
+	}
+	overflow := false
+	for _, e := range ev {
+		if x, ok := e.(*ErrorEvent); ok && x.Type == ErrorKindReplayOverflow && !x.Fatal {
+			overflow = true
+		}
+	}
+	if !overflow {
+		t.Errorf("no ErrorKindReplayOverflow event: %s", describe(ev))
+	}
+	dropped, err := s.DroppedAudio()
+	if err != nil || dropped < r.LostMessages {
+		t.Errorf("DroppedAudio %d (%v) < lost %d", dropped, err, r.LostMessages)
+	}
+	// Everything not lost reaches the session, once: the mock's session (keyed by the Vertex
+	// session id) ends with exactly (sent - lost) chunks of audio.
+	id, err := s.ID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (int64(chunks) - int64(r.LostMessages)) * int64(len(chunk))
+	if err := m.WaitFor("/sessions/"+id+"/audio_bytes", want, 20*time.Second); err != nil {
+		t.Fatalf("the session does not hold %d bytes (%d sent - %d lost chunks): %v", want, chunks, r.LostMessages, err)
+	}
+	if got := stat(t, m, "sessions", id, "audio_bytes"); int64(got) != want {
+		t.Errorf("the session holds %v audio bytes, want exactly %d", got, want)
+	}
+}
+
+func TestReplayBoundsRefusesNonsense(t *testing.T) {
+	m := startMock(t, `{}`)
+	for _, b := range []ReplayBounds{{MaxBytes: -1}, {MaxBytes: 1<<30 + 1}, {MaxAge: -time.Second}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := Connect(ctx, mockConfig(m, Config{Modality: ModalityText, ReplayBounds: &b}))
+		cancel()
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ReplayBounds %+v: %v, want ErrInvalidArgument", b, err)
+		}
+	}
+}
