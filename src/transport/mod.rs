@@ -18,6 +18,7 @@ mod rest;
 mod secret;
 mod supervisor;
 mod tls;
+mod uncovered_drops;
 
 pub use builder::ConfigBuilder;
 pub use close::classify;

@@ -16,6 +16,7 @@
 //! the index of each drop until a release covers it; whatever no release covered when the
 //! session moves is what the move loses, and `Reconnected` reports it.
 
+use super::uncovered_drops::UncoveredDrops;
 use crate::protocol::MessageKind;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,19 +31,6 @@ struct Entry {
     at: Instant,
 }
 
-/// An audio message the bounds dropped before any release covered it.
-struct Dropped {
-    index: u64,
-    bytes: usize,
-    at: Instant,
-}
-
-/// How many uncovered drops are remembered one by one (24 bytes each: 1.5 MiB, about 22
-/// minutes of 20 ms chunks dropped with no resumable handle). Past it the oldest is counted
-/// as lost without waiting for a release: the report may then overstate the loss, never
-/// understate it.
-const MAX_REMEMBERED_DROPS: usize = 1 << 16;
-
 pub struct ReplayBuffer {
     entries: VecDeque<Entry>,
     next_index: u64,
@@ -51,10 +39,8 @@ pub struct ReplayBuffer {
     max_age: Duration,
     /// Audio messages dropped because of the bounds, shared with the session for reporting.
     dropped_audio: Arc<AtomicU64>,
-    /// Drops no release has covered yet, oldest first (indexes only grow).
-    uncovered: VecDeque<Dropped>,
-    /// Drops past `MAX_REMEMBERED_DROPS`, counted as lost: (messages, JSON bytes).
-    forgotten_drops: (u64, u64),
+    /// Drops no release has covered yet.
+    uncovered: UncoveredDrops,
     /// How many messages the server says its saved state holds (its latest
     /// `lastConsumedClientMessageIndex` + 1; `transparent` only): the index it gives the
     /// first message re-sent after a resume.
@@ -70,8 +56,7 @@ impl ReplayBuffer {
             max_bytes,
             max_age,
             dropped_audio,
-            uncovered: VecDeque::new(),
-            forgotten_drops: (0, 0),
+            uncovered: UncoveredDrops::default(),
             server_count: 0,
         }
     }
@@ -100,8 +85,8 @@ impl ReplayBuffer {
         while self.entries.front().is_some_and(|e| covered(e.index)) {
             self.pop_front();
         }
-        while self.uncovered.front().is_some_and(|d| covered(d.index)) {
-            self.uncovered.pop_front();
+        if let Ok(index) = u64::try_from(index) {
+            self.uncovered.release_through(index);
         }
     }
 
@@ -113,9 +98,7 @@ impl ReplayBuffer {
         while self.entries.front().is_some_and(|e| covered(e.index, e.at)) {
             self.pop_front();
         }
-        while self.uncovered.front().is_some_and(|d| covered(d.index, d.at)) {
-            self.uncovered.pop_front();
-        }
+        self.uncovered.release_confirmed(read_count, cutoff);
     }
 
     /// Forgets everything (tests; a fresh session uses `reset`).
@@ -123,7 +106,6 @@ impl ReplayBuffer {
         self.entries.clear();
         self.bytes = 0;
         self.uncovered.clear();
-        self.forgotten_drops = (0, 0);
     }
 
     /// The session was resumed with the latest handle: returns what the move lost (see
@@ -147,12 +129,7 @@ impl ReplayBuffer {
     /// with the latest handle cannot re-send it, so the move loses it. Forgets it, so that
     /// each loss is reported once.
     fn take_lost_drops(&mut self) -> (u64, u64) {
-        let (mut messages, mut bytes) = std::mem::take(&mut self.forgotten_drops);
-        for d in self.uncovered.drain(..) {
-            messages += 1;
-            bytes += d.bytes as u64;
-        }
-        (messages, bytes)
+        self.uncovered.take()
     }
 
     /// The messages to re-send after a resume, in order.
@@ -205,17 +182,7 @@ impl ReplayBuffer {
     }
 
     fn remember_drop(&mut self, e: Entry) {
-        if self.uncovered.len() == MAX_REMEMBERED_DROPS {
-            if let Some(oldest) = self.uncovered.pop_front() {
-                self.forgotten_drops.0 += 1;
-                self.forgotten_drops.1 += oldest.bytes as u64;
-            }
-        }
-        self.uncovered.push_back(Dropped {
-            index: e.index,
-            bytes: e.json.len(),
-            at: e.at,
-        });
+        self.uncovered.record(e.index, e.json.len(), e.at);
     }
 }
 
@@ -344,18 +311,5 @@ mod tests {
         // Held: a004 and the tool response (8 bytes); dropped: indexes 0..=3.
         assert_eq!(b.reset(), (6, 24));
         assert_eq!(b.resumed(false), (0, 0));
-    }
-
-    #[test]
-    fn drops_past_the_remembered_limit_count_as_lost() {
-        let (mut b, _) = buf(0);
-        let n = MAX_REMEMBERED_DROPS as u64 + 10;
-        for i in 0..n {
-            b.record(MessageKind::Audio, "abcd".into());
-            assert!(b.uncovered.len() <= MAX_REMEMBERED_DROPS, "at {i}");
-        }
-        // Even a release covering everything cannot take back the forgotten ones.
-        b.release_through(i64::MAX);
-        assert_eq!(b.resumed(false), (10, 40));
     }
 }
