@@ -73,12 +73,6 @@
 #define GEMINI_LIVE_CLOSE_WAIT_MS 1000
 
 /**
- * The largest replay buffer a session may keep (1 GiB of JSON, about 30 minutes of 16 kHz
- * audio): a sanity bound against a unit mistake, far above any sensible setting.
- */
-#define MAX_REPLAY_BYTES (1 << 30)
-
-/**
  * What user activity does to a reply in progress.
  */
 enum gemini_live_activity_handling

@@ -324,7 +324,7 @@ impl ConfigBuilder {
         Ok(self)
     }
 
-    /// The replay buffer's bounds: at most `max_bytes` of JSON (up to [`MAX_REPLAY_BYTES`])
+    /// The replay buffer's bounds: at most `max_bytes` of JSON (up to 1 GiB)
     /// and nothing older than `max_age`; over either, the oldest audio is dropped. 0 keeps no
     /// audio for replay. Refused: `max_bytes` above the limit.
     pub fn replay_bounds(&mut self, max_bytes: usize, max_age: Duration) -> Result<&mut Self, ConfigError> {
@@ -403,7 +403,7 @@ fn secret(text: &str, field: &'static str) -> Result<Secret, ConfigError> {
 
 /// The largest replay buffer a session may keep (1 GiB of JSON, about 30 minutes of 16 kHz
 /// audio): a sanity bound against a unit mistake, far above any sensible setting.
-pub const MAX_REPLAY_BYTES: usize = 1 << 30;
+pub(crate) const MAX_REPLAY_BYTES: usize = 1 << 30;
 
 fn positive(d: Duration, field: &'static str) -> Result<Duration, ConfigError> {
     if d.is_zero() {
