@@ -2160,8 +2160,9 @@ void gemini_live_event_free(struct gemini_live_event *event);
  * before `gemini_live_session_free` (the ring refers to the session).
  *
  * Threads: one consumer at a time reads the ring (any thread); the call itself from any
- * thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback, or
- * `capacity` is not a power of two in range), `IO` (no descriptors left, or not Unix).
+ * thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback or
+ * already a ring, or `capacity` is not a power of two in range), `IO` (no descriptors left,
+ * or not Unix).
  */
 gemini_live_result gemini_live_event_ring_new(struct gemini_live_session *session,
                                               uint32_t capacity,

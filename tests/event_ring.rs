@@ -65,8 +65,10 @@ impl Consumer {
                 return Ok((kind, text));
             }
             if done.load(Ordering::SeqCst) == 1 {
-                return Err(unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.ring).result)) }
-                    .load(Ordering::SeqCst));
+                return Err(
+                    unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.ring).result)) }
+                        .load(Ordering::SeqCst),
+                );
             }
             let mut buf = [0u8; 8];
             unsafe { libc::read(self.fd(), buf.as_mut_ptr().cast(), 8) };
@@ -74,8 +76,14 @@ impl Consumer {
             if head.load(Ordering::SeqCst) != t || done.load(Ordering::SeqCst) == 1 {
                 continue;
             }
-            let left = deadline.checked_duration_since(Instant::now()).expect("an event in time");
-            let mut p = libc::pollfd { fd: self.fd(), events: libc::POLLIN, revents: 0 };
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .expect("an event in time");
+            let mut p = libc::pollfd {
+                fd: self.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
             unsafe { libc::poll(&mut p, 1, left.as_millis().min(i32::MAX as u128) as i32) };
         }
     }
@@ -89,7 +97,10 @@ fn ring_of(session: &Session, capacity: u32) -> Consumer {
     let mut ring = std::ptr::null_mut();
     ok(gemini_live_event_ring_new(session.0, capacity, &mut ring));
     assert!(!ring.is_null());
-    Consumer { ring, space_writes: 0 }
+    Consumer {
+        ring,
+        space_writes: 0,
+    }
 }
 
 /// `n` pings, then the pongs in order; returns how often the ring had been full.
@@ -98,7 +109,10 @@ fn pings_through(capacity: u32, n: usize) -> usize {
     let cfg = Config::for_mock(&server.base_url());
     let session = Session::open(&cfg).expect("session opens");
     let mut c = ring_of(&session, capacity);
-    assert_eq!(unsafe { (*c.ring).capacity }, if capacity == 0 { 64 } else { capacity });
+    assert_eq!(
+        unsafe { (*c.ring).capacity },
+        if capacity == 0 { 64 } else { capacity }
+    );
     // The connection's events come first (phases, CONNECTED): skip to the pongs.
     for i in 0..n {
         ok(session.send_text(&format!("ping:{i}")));
@@ -168,17 +182,45 @@ extern "C" fn ignore(_: *mut std::ffi::c_void, _: *const gemini_live_event) {}
 #[test]
 fn bad_arguments() {
     let mut ring = std::ptr::null_mut();
-    assert_eq!(gemini_live_event_ring_new(std::ptr::null_mut(), 0, &mut ring), R::NullArgument);
+    assert_eq!(
+        gemini_live_event_ring_new(std::ptr::null_mut(), 0, &mut ring),
+        R::NullArgument
+    );
     let server = mock();
     let cfg = Config::for_mock(&server.base_url());
     let session = Session::open(&cfg).expect("session opens");
-    assert_eq!(gemini_live_event_ring_new(session.0, 0, std::ptr::null_mut()), R::NullArgument);
+    assert_eq!(
+        gemini_live_event_ring_new(session.0, 0, std::ptr::null_mut()),
+        R::NullArgument
+    );
     for bad in [1, 3, 100, 131_072] {
-        assert_eq!(gemini_live_event_ring_new(session.0, bad, &mut ring), R::InvalidArgument, "{bad}");
+        assert_eq!(
+            gemini_live_event_ring_new(session.0, bad, &mut ring),
+            R::InvalidArgument,
+            "{bad}"
+        );
     }
     assert!(ring.is_null(), "nothing written on failure");
+    ok(gemini_live_event_ring_new(session.0, 0, &mut ring));
+    let mut second = std::ptr::null_mut();
+    assert_eq!(
+        gemini_live_event_ring_new(session.0, 0, &mut second),
+        R::InvalidArgument,
+        "one ring per session"
+    );
+    gemini_live_event_ring_free(ring);
+    ring = std::ptr::null_mut();
     let mut cb_session = std::ptr::null_mut();
-    ok(gemini_live_session_new(cfg.0, Some(ignore), std::ptr::null_mut(), None, &mut cb_session));
-    assert_eq!(gemini_live_event_ring_new(cb_session, 0, &mut ring), R::InvalidArgument);
+    ok(gemini_live_session_new(
+        cfg.0,
+        Some(ignore),
+        std::ptr::null_mut(),
+        None,
+        &mut cb_session,
+    ));
+    assert_eq!(
+        gemini_live_event_ring_new(cb_session, 0, &mut ring),
+        R::InvalidArgument
+    );
     gemini_live_session_free(cb_session);
 }

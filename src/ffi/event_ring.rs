@@ -24,13 +24,10 @@
 //!   writes an 8-byte 1 to `space_fd`.
 
 use super::error::{gemini_live_result, Error};
-use super::event::{gemini_live_event, gemini_live_event_free};
-use super::ptr::{check_out, write_out};
-use super::session::{gemini_live_session, gemini_live_session_get_event_fd, gemini_live_session_next_event};
-use std::cell::UnsafeCell;
+use super::event::gemini_live_event;
+use super::ptr::check_out;
+use super::session::gemini_live_session;
 use std::ffi::c_int;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// The shared part of an event ring (see `gemini_live_event_ring_new`). Every field is
 /// accessed atomically (C11 `atomic_*_explicit` on the field's address, `__atomic` builtins,
@@ -60,257 +57,370 @@ pub struct gemini_live_event_ring {
     pub space_fd: c_int,
 }
 
-/// What the library keeps: the header first (its address is the handle), then the rest.
-#[repr(C)]
-struct Shared {
-    header: UnsafeCell<gemini_live_event_ring>,
-    slots: Box<[AtomicPtr<gemini_live_event>]>,
-    producer: Mutex<Producer>,
-    notify: Notifier,
-    space: Notifier,
-}
+#[cfg(unix)]
+mod imp {
+    use super::*;
+    use crate::ffi::event::gemini_live_event_free;
+    use crate::ffi::ptr::write_out;
+    use crate::ffi::session::{gemini_live_session_get_event_fd, gemini_live_session_next_event};
+    use std::cell::UnsafeCell;
+    use std::collections::HashSet;
+    use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
 
-// SAFETY: the header is only accessed through atomics; the rest is Sync.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
+    /// The sessions that have a ring (by address): a second ring on one session is refused.
+    static RINGED: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
 
-struct SessionPtr(*mut gemini_live_session);
-// SAFETY: the session API may be called from any thread.
-unsafe impl Send for SessionPtr {}
-
-struct Producer {
-    /// `None` once the ring is freed: the task stops.
-    session: Option<SessionPtr>,
-    /// Events before this position were freed.
-    freed: u64,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-enum Step {
-    /// The session's queue is empty: wait on its event fd.
-    Wait,
-    /// The ring is full: wait on `space_fd`.
-    Full,
-    /// No more events (or the ring was freed).
-    Stop,
-}
-
-impl Shared {
-    fn hdr(&self) -> *mut gemini_live_event_ring {
-        self.header.get()
-    }
-    fn a64(&self, f: fn(*mut gemini_live_event_ring) -> *mut u64) -> &AtomicU64 {
-        // SAFETY: the field lives as long as `self`; it is only accessed atomically.
-        unsafe { AtomicU64::from_ptr(f(self.hdr())) }
-    }
-    fn a32(&self, f: fn(*mut gemini_live_event_ring) -> *mut u32) -> &AtomicU32 {
-        // SAFETY: as `a64`.
-        unsafe { AtomicU32::from_ptr(f(self.hdr())) }
-    }
-    fn head(&self) -> &AtomicU64 {
-        self.a64(|h| unsafe { std::ptr::addr_of_mut!((*h).head) })
-    }
-    fn tail(&self) -> &AtomicU64 {
-        self.a64(|h| unsafe { std::ptr::addr_of_mut!((*h).tail) })
-    }
-    fn armed(&self) -> &AtomicU32 {
-        self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).armed) })
-    }
-    fn full(&self) -> &AtomicU32 {
-        self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).full) })
-    }
-    fn done(&self) -> &AtomicU32 {
-        self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).done) })
-    }
-    fn result(&self) -> &AtomicU32 {
-        self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).result) })
+    /// What the library keeps: the header first (its address is the handle), then the rest.
+    #[repr(C)]
+    struct Shared {
+        header: UnsafeCell<gemini_live_event_ring>,
+        slots: Box<[AtomicPtr<gemini_live_event>]>,
+        producer: Mutex<Producer>,
+        notify: Notifier,
+        space: Notifier,
+        /// The session's address, its key in `RINGED`.
+        session_addr: usize,
     }
 
-    /// Frees the events the consumer handed back (before `upto`).
-    fn reclaim(&self, p: &mut Producer, upto: u64) {
-        let mask = self.slots.len() as u64 - 1;
-        while p.freed < upto {
-            let ev = self.slots[(p.freed & mask) as usize].swap(std::ptr::null_mut(), Ordering::Relaxed);
-            gemini_live_event_free(ev);
-            p.freed += 1;
+    // SAFETY: the header is only accessed through atomics; the rest is Sync.
+    unsafe impl Send for Shared {}
+    unsafe impl Sync for Shared {}
+
+    struct SessionPtr(*mut gemini_live_session);
+    // SAFETY: the session API may be called from any thread.
+    unsafe impl Send for SessionPtr {}
+
+    struct Producer {
+        /// `None` once the ring is freed: the task stops.
+        session: Option<SessionPtr>,
+        /// Events before this position were freed.
+        freed: u64,
+        task: Option<tokio::task::JoinHandle<()>>,
+    }
+
+    enum Step {
+        /// The session's queue is empty: wait on its event fd.
+        Wait,
+        /// The ring is full: wait on `space_fd`.
+        Full,
+        /// No more events (or the ring was freed).
+        Stop,
+    }
+
+    impl Shared {
+        fn hdr(&self) -> *mut gemini_live_event_ring {
+            self.header.get()
         }
-    }
-
-    /// Pulls until the session's queue is empty, the ring is full or the events end.
-    fn pump(&self) -> Step {
-        let mut p = self.producer.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(session) = p.session.as_ref().map(|s| s.0) else {
-            return Step::Stop;
-        };
-        let cap = self.slots.len() as u64;
-        let mask = cap - 1;
-        let mut head = self.head().load(Ordering::Relaxed);
-        let mut tail = self.tail().load(Ordering::Acquire);
-        self.reclaim(&mut p, tail);
-        let mut added = false;
-        let step = loop {
-            if head - tail == cap {
-                self.full().store(1, Ordering::SeqCst);
-                tail = self.tail().load(Ordering::SeqCst);
-                if head - tail == cap {
-                    break Step::Full;
-                }
-                self.full().store(0, Ordering::Relaxed);
-                self.reclaim(&mut p, tail);
-            }
-            let mut ev: *mut gemini_live_event = std::ptr::null_mut();
-            match gemini_live_session_next_event(session, 0, &mut ev) {
-                gemini_live_result::Ok => {
-                    self.slots[(head & mask) as usize].store(ev, Ordering::Relaxed);
-                    head += 1;
-                    self.head().store(head, Ordering::SeqCst);
-                    added = true;
-                }
-                gemini_live_result::Timeout => break Step::Wait,
-                other => {
-                    self.result().store(other as u32, Ordering::Relaxed);
-                    self.done().store(1, Ordering::SeqCst);
-                    added = true;
-                    break Step::Stop;
-                }
-            }
-        };
-        drop(p);
-        if added && self.armed().swap(0, Ordering::SeqCst) == 1 {
-            self.notify.signal();
+        fn a64(&self, f: fn(*mut gemini_live_event_ring) -> *mut u64) -> &AtomicU64 {
+            // SAFETY: the field lives as long as `self`; it is only accessed atomically.
+            unsafe { AtomicU64::from_ptr(f(self.hdr())) }
         }
-        step
-    }
-}
-
-/// An eventfd (Linux, Android) or a pipe: `read` is the end that becomes readable.
-struct Notifier {
-    read: std::os::fd::OwnedFd,
-    #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
-    write: Option<std::os::fd::OwnedFd>,
-}
-
-impl Notifier {
-    fn new() -> std::io::Result<Notifier> {
-        use std::os::fd::FromRawFd;
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
-            // SAFETY: plain syscall; the result is checked.
-            let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-            if fd < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // SAFETY: a fresh descriptor nothing else owns.
-            Ok(Notifier { read: unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }, write: None })
+        fn a32(&self, f: fn(*mut gemini_live_event_ring) -> *mut u32) -> &AtomicU32 {
+            // SAFETY: as `a64`.
+            unsafe { AtomicU32::from_ptr(f(self.hdr())) }
         }
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        {
-            let mut fds = [0 as c_int; 2];
-            // SAFETY: room for two descriptors; checked.
-            if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-                return Err(std::io::Error::last_os_error());
+        fn head(&self) -> &AtomicU64 {
+            self.a64(|h| unsafe { std::ptr::addr_of_mut!((*h).head) })
+        }
+        fn tail(&self) -> &AtomicU64 {
+            self.a64(|h| unsafe { std::ptr::addr_of_mut!((*h).tail) })
+        }
+        fn armed(&self) -> &AtomicU32 {
+            self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).armed) })
+        }
+        fn full(&self) -> &AtomicU32 {
+            self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).full) })
+        }
+        fn done(&self) -> &AtomicU32 {
+            self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).done) })
+        }
+        fn result(&self) -> &AtomicU32 {
+            self.a32(|h| unsafe { std::ptr::addr_of_mut!((*h).result) })
+        }
+
+        /// Frees the events the consumer handed back (before `upto`).
+        fn reclaim(&self, p: &mut Producer, upto: u64) {
+            let mask = self.slots.len() as u64 - 1;
+            while p.freed < upto {
+                let ev = self.slots[(p.freed & mask) as usize].swap(std::ptr::null_mut(), Ordering::Relaxed);
+                gemini_live_event_free(ev);
+                p.freed += 1;
             }
-            for fd in fds {
-                // SAFETY: fcntl on descriptors owned here.
-                unsafe {
-                    let fl = libc::fcntl(fd, libc::F_GETFL);
-                    libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
-                    libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-                }
-            }
-            // SAFETY: fresh descriptors nothing else owns.
-            let (r, w) = unsafe {
-                (std::os::fd::OwnedFd::from_raw_fd(fds[0]), std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+        }
+
+        /// Pulls until the session's queue is empty, the ring is full or the events end.
+        fn pump(&self) -> Step {
+            let mut p = self.producer.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(session) = p.session.as_ref().map(|s| s.0) else {
+                return Step::Stop;
             };
-            Ok(Notifier { read: r, write: Some(w) })
+            let cap = self.slots.len() as u64;
+            let mask = cap - 1;
+            let mut head = self.head().load(Ordering::Relaxed);
+            let mut tail = self.tail().load(Ordering::Acquire);
+            self.reclaim(&mut p, tail);
+            let mut added = false;
+            let step = loop {
+                if head - tail == cap {
+                    self.full().store(1, Ordering::SeqCst);
+                    tail = self.tail().load(Ordering::SeqCst);
+                    if head - tail == cap {
+                        break Step::Full;
+                    }
+                    self.full().store(0, Ordering::Relaxed);
+                    self.reclaim(&mut p, tail);
+                }
+                let mut ev: *mut gemini_live_event = std::ptr::null_mut();
+                match gemini_live_session_next_event(session, 0, &mut ev) {
+                    gemini_live_result::Ok => {
+                        self.slots[(head & mask) as usize].store(ev, Ordering::Relaxed);
+                        head += 1;
+                        self.head().store(head, Ordering::SeqCst);
+                        added = true;
+                    }
+                    gemini_live_result::Timeout => break Step::Wait,
+                    other => {
+                        self.result().store(other as u32, Ordering::Relaxed);
+                        self.done().store(1, Ordering::SeqCst);
+                        added = true;
+                        break Step::Stop;
+                    }
+                }
+            };
+            drop(p);
+            if added && self.armed().swap(0, Ordering::SeqCst) == 1 {
+                self.notify.signal();
+            }
+            step
         }
     }
 
-    /// The descriptor a waiter polls; on Linux also the one written to.
-    fn raw(&self) -> c_int {
-        use std::os::fd::AsRawFd;
-        self.read.as_raw_fd()
+    /// An eventfd (Linux, Android) or a pipe: `read` is the end that becomes readable.
+    struct Notifier {
+        read: std::os::fd::OwnedFd,
+        #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
+        write: Option<std::os::fd::OwnedFd>,
     }
 
-    /// The descriptor to write to.
-    fn write_fd(&self) -> c_int {
-        use std::os::fd::AsRawFd;
-        self.write.as_ref().map_or(self.raw(), |w| w.as_raw_fd())
-    }
-
-    fn signal(&self) {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
-            let one: u64 = 1;
-            // SAFETY: 8 bytes from a live u64 to an eventfd owned here.
-            let _ = unsafe { libc::write(self.raw(), (&one as *const u64).cast(), 8) };
+    impl Notifier {
+        fn new() -> std::io::Result<Notifier> {
+            use std::os::fd::FromRawFd;
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            {
+                // SAFETY: plain syscall; the result is checked.
+                let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+                if fd < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // SAFETY: a fresh descriptor nothing else owns.
+                Ok(Notifier {
+                    read: unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) },
+                    write: None,
+                })
+            }
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            {
+                let mut fds = [0 as c_int; 2];
+                // SAFETY: room for two descriptors; checked.
+                if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                for fd in fds {
+                    // SAFETY: fcntl on descriptors owned here.
+                    unsafe {
+                        let fl = libc::fcntl(fd, libc::F_GETFL);
+                        libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
+                        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+                    }
+                }
+                // SAFETY: fresh descriptors nothing else owns.
+                let (r, w) = unsafe {
+                    (
+                        std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+                        std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+                    )
+                };
+                Ok(Notifier {
+                    read: r,
+                    write: Some(w),
+                })
+            }
         }
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        {
-            let one = 1u8;
-            // SAFETY: 1 byte to a pipe owned here (EAGAIN: full, hence readable).
-            let _ = unsafe { libc::write(self.write_fd(), (&one as *const u8).cast(), 1) };
-        }
-    }
 
-    fn drain(&self) {
-        let mut buf = [0u8; 64];
-        // SAFETY: reads into a live buffer from a descriptor owned here.
-        while unsafe { libc::read(self.raw(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
-            if cfg!(any(target_os = "linux", target_os = "android")) {
-                break;
+        /// The descriptor a waiter polls; on Linux also the one written to.
+        fn raw(&self) -> c_int {
+            use std::os::fd::AsRawFd;
+            self.read.as_raw_fd()
+        }
+
+        /// The descriptor to write to.
+        fn write_fd(&self) -> c_int {
+            use std::os::fd::AsRawFd;
+            self.write.as_ref().map_or(self.raw(), |w| w.as_raw_fd())
+        }
+
+        fn signal(&self) {
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            {
+                let one: u64 = 1;
+                // SAFETY: 8 bytes from a live u64 to an eventfd owned here.
+                let _ = unsafe { libc::write(self.raw(), (&one as *const u64).cast(), 8) };
+            }
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            {
+                let one = 1u8;
+                // SAFETY: 1 byte to a pipe owned here (EAGAIN: full, hence readable).
+                let _ = unsafe { libc::write(self.write_fd(), (&one as *const u8).cast(), 1) };
+            }
+        }
+
+        fn drain(&self) {
+            let mut buf = [0u8; 64];
+            // SAFETY: reads into a live buffer from a descriptor owned here.
+            while unsafe { libc::read(self.raw(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
+                if cfg!(any(target_os = "linux", target_os = "android")) {
+                    break;
+                }
             }
         }
     }
-}
 
-/// A duplicate of `fd` for the task's own registration with the network runtime's poller.
-fn dup(fd: c_int) -> std::io::Result<std::os::fd::OwnedFd> {
-    use std::os::fd::FromRawFd;
-    // SAFETY: plain syscall on a live descriptor; checked.
-    let d = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
-    if d < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: a fresh descriptor nothing else owns.
-    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(d) })
-}
-
-async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd, space_fd: std::os::fd::OwnedFd) {
-    use tokio::io::unix::AsyncFd;
-    use tokio::io::Interest;
-    // SAFETY: both descriptors are owned duplicates that live (registered) until the AsyncFd
-    // drops them.
-    let registered = unsafe {
-        (
-            AsyncFd::register_with_interest(session_fd, Interest::READABLE),
-            AsyncFd::register_with_interest(space_fd, Interest::READABLE),
-        )
-    };
-    let (Ok(events), Ok(space)) = registered else {
-        shared.result().store(gemini_live_result::Io as u32, Ordering::Relaxed);
-        shared.done().store(1, Ordering::SeqCst);
-        if shared.armed().swap(0, Ordering::SeqCst) == 1 {
-            shared.notify.signal();
+    /// A duplicate of `fd` for the task's own registration with the network runtime's poller.
+    fn dup(fd: c_int) -> std::io::Result<std::os::fd::OwnedFd> {
+        use std::os::fd::FromRawFd;
+        // SAFETY: plain syscall on a live descriptor; checked.
+        let d = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+        if d < 0 {
+            return Err(std::io::Error::last_os_error());
         }
-        return;
-    };
-    loop {
-        match shared.pump() {
-            Step::Stop => return,
-            // Readiness cleared before the next pull: a wake after that pull's TIMEOUT (which
-            // drains the fd and arms it) is a new edge, never lost.
-            Step::Wait => match events.readable().await {
-                Ok(mut g) => g.clear_ready(),
-                Err(_) => return,
-            },
-            Step::Full => match space.readable().await {
-                Ok(mut g) => {
-                    g.clear_ready();
-                    shared.space.drain();
-                }
-                Err(_) => return,
-            },
+        // SAFETY: a fresh descriptor nothing else owns.
+        Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(d) })
+    }
+
+    async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd, space_fd: std::os::fd::OwnedFd) {
+        use tokio::io::unix::AsyncFd;
+        use tokio::io::Interest;
+        // SAFETY: both descriptors are owned duplicates that live (registered) until the AsyncFd
+        // drops them.
+        let registered = unsafe {
+            (
+                AsyncFd::register_with_interest(session_fd, Interest::READABLE),
+                AsyncFd::register_with_interest(space_fd, Interest::READABLE),
+            )
+        };
+        let (Ok(events), Ok(space)) = registered else {
+            shared
+                .result()
+                .store(gemini_live_result::Io as u32, Ordering::Relaxed);
+            shared.done().store(1, Ordering::SeqCst);
+            if shared.armed().swap(0, Ordering::SeqCst) == 1 {
+                shared.notify.signal();
+            }
+            return;
+        };
+        loop {
+            match shared.pump() {
+                Step::Stop => return,
+                // Readiness cleared before the next pull: a wake after that pull's TIMEOUT (which
+                // drains the fd and arms it) is a new edge, never lost.
+                Step::Wait => match events.readable().await {
+                    Ok(mut g) => g.clear_ready(),
+                    Err(_) => return,
+                },
+                Step::Full => match space.readable().await {
+                    Ok(mut g) => {
+                        g.clear_ready();
+                        shared.space.drain();
+                    }
+                    Err(_) => return,
+                },
+            }
+        }
+    }
+
+    /// `gemini_live_event_ring_new` after the argument checks.
+    pub(super) fn new(
+        session: *mut gemini_live_session,
+        cap: u32,
+        out: *mut *mut gemini_live_event_ring,
+    ) -> Result<(), Error> {
+        let mut session_fd: c_int = -1;
+        let r = gemini_live_session_get_event_fd(session, &mut session_fd);
+        if r != gemini_live_result::Ok {
+            // The error of the call above is this thread's last error already.
+            let m = crate::ffi::error::gemini_live_last_error_message();
+            let msg = if m.is_null() {
+                "cannot get the event fd".to_owned()
+            } else {
+                // SAFETY: the thread's last error message, valid until its next failing call.
+                unsafe { std::ffi::CStr::from_ptr(m) }
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            return Err(Error::new(r, msg));
+        }
+        let io = |e: std::io::Error| Error::new(gemini_live_result::Io, format!("event ring: {e}"));
+        let notify = Notifier::new().map_err(io)?;
+        let space = Notifier::new().map_err(io)?;
+        let session_dup = dup(session_fd).map_err(io)?;
+        let space_dup = dup(space.raw()).map_err(io)?;
+        let slots: Box<[AtomicPtr<gemini_live_event>]> =
+            (0..cap).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
+        let shared = Arc::new(Shared {
+            header: UnsafeCell::new(gemini_live_event_ring {
+                head: 0,
+                tail: 0,
+                slots: slots.as_ptr().cast(),
+                capacity: cap,
+                armed: 0,
+                full: 0,
+                done: 0,
+                result: gemini_live_result::Ok as u32,
+                fd: notify.raw(),
+                space_fd: space.write_fd(),
+            }),
+            slots,
+            producer: Mutex::new(Producer {
+                session: Some(SessionPtr(session)),
+                freed: 0,
+                task: None,
+            }),
+            session_addr: session as usize,
+            notify,
+            space,
+        });
+        if !RINGED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(HashSet::new)
+            .insert(session as usize)
+        {
+            return Err(Error::invalid("the session already has an event ring"));
+        }
+        let task = crate::ffi::runtime::io().spawn(run(shared.clone(), session_dup, space_dup));
+        shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
+        unsafe { write_out(out, Arc::into_raw(shared) as *mut gemini_live_event_ring) };
+        Ok(())
+    }
+
+    /// `gemini_live_event_ring_free` of a non-NULL ring.
+    pub(super) fn free(ring: *mut gemini_live_event_ring) {
+        // SAFETY: `ring` came from `Arc::into_raw` in `gemini_live_event_ring_new` (the header
+        // is the first field of the `repr(C)` `Shared`) and is freed once.
+        let shared = unsafe { Arc::from_raw(ring as *const Shared) };
+        let task = {
+            let mut p = shared.producer.lock().unwrap_or_else(|e| e.into_inner());
+            p.session = None;
+            let head = shared.head().load(Ordering::Relaxed);
+            shared.reclaim(&mut p, head);
+            p.task.take()
+        };
+        if let Some(t) = task {
+            t.abort();
+        }
+        if let Some(set) = RINGED.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            set.remove(&shared.session_addr);
         }
     }
 }
@@ -343,8 +453,9 @@ async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd, space_fd: st
 /// before `gemini_live_session_free` (the ring refers to the session).
 ///
 /// Threads: one consumer at a time reads the ring (any thread); the call itself from any
-/// thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback, or
-/// `capacity` is not a power of two in range), `IO` (no descriptors left, or not Unix).
+/// thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback or
+/// already a ring, or `capacity` is not a power of two in range), `IO` (no descriptors left,
+/// or not Unix).
 #[no_mangle]
 pub extern "C" fn gemini_live_event_ring_new(
     session: *mut gemini_live_session,
@@ -360,48 +471,14 @@ pub extern "C" fn gemini_live_event_ring_new(
         if !(2..=65536).contains(&cap) || !cap.is_power_of_two() {
             return Err(Error::invalid("capacity must be a power of two from 2 to 65536 (or 0)"));
         }
-        let mut session_fd: c_int = -1;
-        let r = gemini_live_session_get_event_fd(session, &mut session_fd);
-        if r != gemini_live_result::Ok {
-            // The error of the call above is this thread's last error already.
-            let m = super::error::gemini_live_last_error_message();
-            let msg = if m.is_null() {
-                "cannot get the event fd".to_owned()
-            } else {
-                // SAFETY: the thread's last error message, valid until its next failing call.
-                unsafe { std::ffi::CStr::from_ptr(m) }.to_string_lossy().into_owned()
-            };
-            return Err(Error::new(r, msg));
+        #[cfg(unix)]
+        {
+            imp::new(session, cap, out)
         }
-        let io = |e: std::io::Error| Error::new(gemini_live_result::Io, format!("event ring: {e}"));
-        let notify = Notifier::new().map_err(io)?;
-        let space = Notifier::new().map_err(io)?;
-        let session_dup = dup(session_fd).map_err(io)?;
-        let space_dup = dup(space.raw()).map_err(io)?;
-        let slots: Box<[AtomicPtr<gemini_live_event>]> =
-            (0..cap).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
-        let shared = Arc::new(Shared {
-            header: UnsafeCell::new(gemini_live_event_ring {
-                head: 0,
-                tail: 0,
-                slots: slots.as_ptr().cast(),
-                capacity: cap,
-                armed: 0,
-                full: 0,
-                done: 0,
-                result: gemini_live_result::Ok as u32,
-                fd: notify.raw(),
-                space_fd: space.write_fd(),
-            }),
-            slots,
-            producer: Mutex::new(Producer { session: Some(SessionPtr(session)), freed: 0, task: None }),
-            notify,
-            space,
-        });
-        let task = super::runtime::io().spawn(run(shared.clone(), session_dup, space_dup));
-        shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
-        unsafe { write_out(out, Arc::into_raw(shared) as *mut gemini_live_event_ring) };
-        Ok(())
+        #[cfg(not(unix))]
+        {
+            Err(Error::new(gemini_live_result::Io, "event rings exist on Unix systems only"))
+        }
     }
 }
 
@@ -414,21 +491,11 @@ pub extern "C" fn gemini_live_event_ring_new(
 #[no_mangle]
 pub extern "C" fn gemini_live_event_ring_free(ring: *mut gemini_live_event_ring) {
     crate::ffi_panic_boundary! {
-        if ring.is_null() {
-            return;
+        #[cfg(unix)]
+        if !ring.is_null() {
+            imp::free(ring);
         }
-        // SAFETY: `ring` came from `Arc::into_raw` in `gemini_live_event_ring_new` (the header
-        // is the first field of the `repr(C)` `Shared`) and is freed once.
-        let shared = unsafe { Arc::from_raw(ring as *const Shared) };
-        let task = {
-            let mut p = shared.producer.lock().unwrap_or_else(|e| e.into_inner());
-            p.session = None;
-            let head = shared.head().load(Ordering::Relaxed);
-            shared.reclaim(&mut p, head);
-            p.task.take()
-        };
-        if let Some(t) = task {
-            t.abort();
-        }
+        #[cfg(not(unix))]
+        let _ = ring;
     }
 }

@@ -32,7 +32,6 @@ pub mod error;
 pub mod event;
 #[cfg(unix)]
 mod event_fd;
-#[cfg(unix)]
 pub mod event_ring;
 #[cfg(feature = "mock")]
 pub mod mock;
