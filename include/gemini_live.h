@@ -1132,7 +1132,8 @@ typedef struct gemini_live_event_ring {
    */
   int fd;
   /**
-   * Where the consumer writes an 8-byte 1 when it took from a full ring.
+   * Where the consumer writes an 8-byte 1 when it took from a full ring (on Linux the
+   * library's duplicate of the session's event fd, elsewhere a pipe).
    */
   int space_fd;
 } gemini_live_event_ring;

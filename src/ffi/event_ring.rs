@@ -53,7 +53,8 @@ pub struct gemini_live_event_ring {
     pub result: u32,
     /// Readable when events may have been added (an eventfd on Linux, a pipe elsewhere).
     pub fd: c_int,
-    /// Where the consumer writes an 8-byte 1 when it took from a full ring.
+    /// Where the consumer writes an 8-byte 1 when it took from a full ring (on Linux the
+    /// library's duplicate of the session's event fd, elsewhere a pipe).
     pub space_fd: c_int,
 }
 
@@ -78,7 +79,8 @@ mod imp {
         slots: Box<[AtomicPtr<gemini_live_event>]>,
         producer: Mutex<Producer>,
         notify: Notifier,
-        space: Notifier,
+        /// Off Linux, the pipe a full ring waits on (`space_fd` is its write end).
+        space: Option<Notifier>,
         /// The session's address, its key in `RINGED`.
         session_addr: usize,
     }
@@ -255,6 +257,7 @@ mod imp {
         }
 
         /// The descriptor to write to.
+        #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
         fn write_fd(&self) -> c_int {
             use std::os::fd::AsRawFd;
             self.write.as_ref().map_or(self.raw(), |w| w.as_raw_fd())
@@ -298,18 +301,25 @@ mod imp {
         Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(d) })
     }
 
-    async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd, space_fd: std::os::fd::OwnedFd) {
+    /// The descriptor a full ring waits on: on Linux the session's event fd itself (the
+    /// consumer's `space_fd` is the task's dup of it, so room and new events wake the same
+    /// wait); elsewhere a pipe of its own.
+    fn space_wait(shared: &Shared) -> std::io::Result<Option<std::os::fd::OwnedFd>> {
+        shared.space.as_ref().map(|n| dup(n.raw())).transpose()
+    }
+
+    async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd) {
         use tokio::io::unix::AsyncFd;
         use tokio::io::Interest;
-        // SAFETY: both descriptors are owned duplicates that live (registered) until the AsyncFd
-        // drops them.
-        let registered = unsafe {
-            (
-                AsyncFd::register_with_interest(session_fd, Interest::READABLE),
-                AsyncFd::register_with_interest(space_fd, Interest::READABLE),
-            )
-        };
-        let (Ok(events), Ok(space)) = registered else {
+        // SAFETY (both registrations): the descriptors are owned duplicates that stay open
+        // while registered and are closed by the AsyncFd.
+        let events = unsafe { AsyncFd::register_with_interest(session_fd, Interest::READABLE) };
+        let space = space_wait(&shared).and_then(|fd| {
+            fd.map(|fd| unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE) })
+                .transpose()
+                .map_err(Into::into)
+        });
+        let (Ok(events), Ok(space)) = (events, space) else {
             shared
                 .result()
                 .store(gemini_live_result::Io as u32, Ordering::Relaxed);
@@ -320,21 +330,26 @@ mod imp {
             return;
         };
         loop {
-            match shared.pump() {
-                Step::Stop => return,
-                // Readiness cleared before the next pull: a wake after that pull's TIMEOUT (which
-                // drains the fd and arms it) is a new edge, never lost.
-                Step::Wait => match events.readable().await {
-                    Ok(mut g) => g.clear_ready(),
-                    Err(_) => return,
-                },
-                Step::Full => match space.readable().await {
+            // Readiness is cleared before the next pull: a wake after that pull (the session's
+            // after its TIMEOUT, which drains the fd and arms it; the consumer's after it saw
+            // `full`) is a new edge, never lost.
+            let ready = match (shared.pump(), &space) {
+                (Step::Stop, _) => return,
+                (Step::Full, Some(space)) => match space.readable().await {
                     Ok(mut g) => {
                         g.clear_ready();
-                        shared.space.drain();
+                        if let Some(n) = &shared.space {
+                            n.drain();
+                        }
+                        continue;
                     }
                     Err(_) => return,
                 },
+                (Step::Wait | Step::Full, _) => events.readable().await,
+            };
+            match ready {
+                Ok(mut g) => g.clear_ready(),
+                Err(_) => return,
             }
         }
     }
@@ -362,9 +377,15 @@ mod imp {
         }
         let io = |e: std::io::Error| Error::new(gemini_live_result::Io, format!("event ring: {e}"));
         let notify = Notifier::new().map_err(io)?;
-        let space = Notifier::new().map_err(io)?;
         let session_dup = dup(session_fd).map_err(io)?;
-        let space_dup = dup(space.raw()).map_err(io)?;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let (space, space_fd) = (None, std::os::fd::AsRawFd::as_raw_fd(&session_dup));
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let (space, space_fd) = {
+            let n = Notifier::new().map_err(io)?;
+            let w = n.write_fd();
+            (Some(n), w)
+        };
         let slots: Box<[AtomicPtr<gemini_live_event>]> =
             (0..cap).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
         let shared = Arc::new(Shared {
@@ -378,7 +399,7 @@ mod imp {
                 done: 0,
                 result: gemini_live_result::Ok as u32,
                 fd: notify.raw(),
-                space_fd: space.write_fd(),
+                space_fd,
             }),
             slots,
             producer: Mutex::new(Producer {
@@ -398,7 +419,7 @@ mod imp {
         {
             return Err(Error::invalid("the session already has an event ring"));
         }
-        let task = crate::ffi::runtime::io().spawn(run(shared.clone(), session_dup, space_dup));
+        let task = crate::ffi::runtime::io().spawn(run(shared.clone(), session_dup));
         shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
         unsafe { write_out(out, Arc::into_raw(shared) as *mut gemini_live_event_ring) };
         Ok(())
