@@ -83,6 +83,8 @@ mod imp {
         space: Option<Notifier>,
         /// The session's address, its key in `RINGED`.
         session_addr: usize,
+        /// The task's duplicate of the session's event fd (on Linux also `space_fd`).
+        session_fd: std::os::fd::OwnedFd,
     }
 
     // SAFETY: the header is only accessed through atomics; the rest is Sync.
@@ -301,24 +303,35 @@ mod imp {
         Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(d) })
     }
 
-    /// The descriptor a full ring waits on: on Linux the session's event fd itself (the
-    /// consumer's `space_fd` is the task's dup of it, so room and new events wake the same
-    /// wait); elsewhere a pipe of its own.
-    fn space_wait(shared: &Shared) -> std::io::Result<Option<std::os::fd::OwnedFd>> {
-        shared.space.as_ref().map(|n| dup(n.raw())).transpose()
+    /// A descriptor registered with the poller but owned by `Shared` (which outlives the
+    /// registration: the task holds it), so that it stays open, and its number is not reused,
+    /// until the ring is freed, whatever the task does: the consumer may still write to
+    /// `space_fd` after the task ended.
+    struct Borrowed(c_int);
+
+    impl std::os::fd::AsRawFd for Borrowed {
+        fn as_raw_fd(&self) -> c_int {
+            self.0
+        }
     }
 
-    async fn run(shared: Arc<Shared>, session_fd: std::os::fd::OwnedFd) {
+    async fn run(shared: Arc<Shared>) {
+        use std::os::fd::AsRawFd;
         use tokio::io::unix::AsyncFd;
         use tokio::io::Interest;
-        // SAFETY (both registrations): the descriptors are owned duplicates that stay open
-        // while registered and are closed by the AsyncFd.
-        let events = unsafe { AsyncFd::register_with_interest(session_fd, Interest::READABLE) };
-        let space = space_wait(&shared).and_then(|fd| {
-            fd.map(|fd| unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE) })
-                .transpose()
-                .map_err(Into::into)
-        });
+        // SAFETY (both registrations): the descriptors belong to `shared`, which is dropped
+        // after the AsyncFds (declared later, dropped first), so they stay open while
+        // registered. On Linux a full ring waits on the session's event fd itself (the
+        // consumer's `space_fd` is this dup of it, so room and new events wake the same wait);
+        // elsewhere on a pipe of its own.
+        let events = unsafe {
+            AsyncFd::register_with_interest(Borrowed(shared.session_fd.as_raw_fd()), Interest::READABLE)
+        };
+        let space = shared
+            .space
+            .as_ref()
+            .map(|n| unsafe { AsyncFd::register_with_interest(Borrowed(n.raw()), Interest::READABLE) })
+            .transpose();
         let (Ok(events), Ok(space)) = (events, space) else {
             shared
                 .result()
@@ -408,6 +421,7 @@ mod imp {
                 task: None,
             }),
             session_addr: session as usize,
+            session_fd: session_dup,
             notify,
             space,
         });
@@ -419,7 +433,7 @@ mod imp {
         {
             return Err(Error::invalid("the session already has an event ring"));
         }
-        let task = crate::ffi::runtime::io().spawn(run(shared.clone(), session_dup));
+        let task = crate::ffi::runtime::io().spawn(run(shared.clone()));
         shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
         unsafe { write_out(out, Arc::into_raw(shared) as *mut gemini_live_event_ring) };
         Ok(())
