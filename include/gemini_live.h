@@ -1095,6 +1095,56 @@ typedef struct gemini_live_event {
 } gemini_live_event;
 
 /**
+ * The shared part of an event ring (see `gemini_live_event_ring_new`). Every field is
+ * accessed atomically (C11 `atomic_*_explicit` on the field's address, `__atomic` builtins,
+ * Go's `sync/atomic`); the rules are in `gemini_live_event_ring_new`.
+ */
+typedef struct gemini_live_event_ring {
+  /**
+   * One past the last ready event (written by the library).
+   */
+  uint64_t head;
+  /**
+   * The next event the consumer takes (written by the consumer).
+   */
+  uint64_t tail;
+  /**
+   * `capacity` event pointers; the event at position `i` is `slots[i % capacity]`.
+   */
+  const struct gemini_live_event *const *slots;
+  /**
+   * The number of slots (a power of two).
+   */
+  uint32_t capacity;
+  /**
+   * 1 while the consumer waits (or is about to wait) on `fd`.
+   */
+  uint32_t armed;
+  /**
+   * 1 while the library waits for room (the ring is full).
+   */
+  uint32_t full;
+  /**
+   * 1 once no event will be added: `result` then says why.
+   */
+  uint32_t done;
+  /**
+   * With `done`: `CLOSED` after the `CLOSED` event was added, else the error
+   * `gemini_live_session_next_event` returned.
+   */
+  uint32_t result;
+  /**
+   * Readable when events may have been added (an eventfd on Linux, a pipe elsewhere).
+   */
+  int fd;
+  /**
+   * Where the consumer writes an 8-byte 1 when it took from a full ring (on Linux the
+   * library's duplicate of the session's event fd, elsewhere a pipe).
+   */
+  int space_fd;
+} gemini_live_event_ring;
+
+/**
  * The event callback: `userdata` as registered, and one event, borrowed until the callback
  * returns.
  *
@@ -2109,6 +2159,53 @@ const char *gemini_live_result_name(uint32_t result);
  * event received in a callback (those are owned by the library). Thread: any; not twice.
  */
 void gemini_live_event_free(struct gemini_live_event *event);
+
+/**
+ * Pull mode: from now on the library pulls `session`'s events itself, on its network
+ * threads, into a ring the application reads from memory, with no call into the library per
+ * event (for runtimes where a foreign call is expensive, such as Go's cgo). `capacity` is the
+ * number of slots, a power of two from 2 to 65536 (0 chooses 64); the session's own queue
+ * (256 events) still comes before it, and when both are full the session stops reading from
+ * the network until the application catches up: nothing is lost. On success `*out` receives
+ * the ring, freed with `gemini_live_event_ring_free`.
+ *
+ * Reading (every access to the ring's fields is atomic; `head`, `done` and `armed` with
+ * sequentially consistent order where said):
+ * 1. Load `head` (acquire). While `tail < head`, the event at `tail` is
+ *    `slots[tail % capacity]`: read it, then store `tail + 1` (release). That hands the event
+ *    back: do not touch it afterwards (the library frees it). Then, if swapping `full` to 0
+ *    returns 1, write an 8-byte 1 (`uint64_t`) to `space_fd`.
+ * 2. When `tail == head`: if `done` is 1, nothing more comes (`result` is `CLOSED` after the
+ *    `CLOSED` event, else the error that stopped the pulling). Otherwise read `fd` until it is
+ *    empty, store `armed = 1` (sequentially consistent), load `head` and `done` again, and if
+ *    nothing changed wait until `fd` is readable (poll, epoll, or a runtime's poller, edge- or
+ *    level-triggered), then go back to 1. Readiness may be spurious.
+ *
+ * After this call, do not call `gemini_live_session_next_event` on the session, nor read its
+ * event fd; the send functions and the rest work as before.
+ *
+ * Ownership: the ring, `slots` and both descriptors belong to the library: do not close them
+ * (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`
+ * before `gemini_live_session_free` (the ring refers to the session).
+ *
+ * Threads: one consumer at a time reads the ring (any thread); the call itself from any
+ * thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback or
+ * already a ring, or `capacity` is not a power of two in range), `IO` (no descriptors left,
+ * or not Unix).
+ */
+gemini_live_result gemini_live_event_ring_new(struct gemini_live_session *session,
+                                              uint32_t capacity,
+                                              struct gemini_live_event_ring **out);
+
+/**
+ * Stops the pulling and frees the ring, with every event still in it (taken or not). Call it
+ * before `gemini_live_session_free`; the session's events not yet pulled stay in the
+ * session's queue. It waits for a pull in progress on a network thread (a few
+ * microseconds), never for the network. NULL is a no-op.
+ *
+ * Threads: any, but not while a consumer still reads the ring. Errors: none.
+ */
+void gemini_live_event_ring_free(struct gemini_live_event_ring *ring);
 
 /**
  * Starts a mock server. `config_json` is a JSON object of mock settings (all optional,

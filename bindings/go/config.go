@@ -205,7 +205,7 @@ type Config struct {
 	Setup Setup
 
 	// EventBuffer is the capacity of the channel of Session.Events (default 256). When it is
-	// full, the goroutine feeding it waits, then the library's own queue of 256 events fills
+	// full, the goroutine feeding it waits, then the library's own queue of 320 events fills
 	// and the session's network reading pauses: nothing is dropped. Receive does not use it.
 	EventBuffer int
 

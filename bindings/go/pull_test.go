@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Receive parks on the event fd; its context ending wakes it, and the session goes on working
@@ -235,5 +238,41 @@ func TestHotPathsAllocateNothing(t *testing.T) {
 		}
 	}); n > 2 {
 		t.Errorf("Receive of a pong: %v Go allocations, want at most 2 (the event and its text)", n)
+	}
+}
+
+// The event ring: with nobody receiving, 600 pongs fill the ring (64 slots) and the session's
+// queue behind it, the library waits for room; receiving then gets every pong, in order.
+func TestFullRingLosesNothingInOrder(t *testing.T) {
+	m := startMock(t, "")
+	s := connect(t, m, Config{Modality: ModalityText})
+	const n = 600
+	for i := 0; i < n; i++ {
+		if err := s.SendText(fmt.Sprintf("ping:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Wait (without sleeping) until the library reports the ring full.
+	full := (*uint32)(unsafe.Pointer(&s.ring.full))
+	deadline := time.Now().Add(20 * time.Second)
+	for atomic.LoadUint32(full) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the ring never filled")
+		}
+		runtime.Gosched()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for want := 0; want < n; {
+		e, err := s.Receive(ctx)
+		if err != nil {
+			t.Fatalf("Receive at pong %d: %v", want, err)
+		}
+		if v, ok := e.(*Text); ok {
+			if v.Text != fmt.Sprintf("pong:%d", want) {
+				t.Fatalf("got %q, want pong:%d", v.Text, want)
+			}
+			want++
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"runtime"
 	"runtime/cgo"
 	"sync"
 	"sync/atomic"
@@ -27,16 +28,23 @@ func (cs *credState) context() context.Context { return cs.ctx }
 
 // Session is a live session. All methods are safe for concurrent use.
 //
-// Events are pulled (the library's pull mode, gemini_live_session_next_event): Receive runs
-// the pull in the caller's goroutine, and a goroutine with nothing to pull parks on Go's
-// netpoller (a dup of the session's event fd, gemini_live_session_get_event_fd), so no OS
-// thread waits per session and each event is handed over once, from the library to the
-// goroutine that called Receive.
+// Events come through an event ring (gemini_live_event_ring_new): the library pulls the
+// session's events on its network threads into a ring of event pointers, and Receive takes
+// them from memory in the caller's goroutine, with no cgo call per event (a cgo call after the
+// process was idle wakes Go's monitor thread, which was the largest cost of the earlier pull
+// per event). A goroutine with nothing to take parks on Go's netpoller (a dup of the ring's
+// fd), so no OS thread waits per session and each event is handed over once, from the
+// library to the goroutine that called Receive.
 type Session struct {
 	mu  sync.RWMutex // read-held during every C call on ptr; Close takes it to clear ptr
 	ptr *C.gemini_live_session
 
-	file *os.File        // a dup of the event fd: readable when an event may be ready
+	ring  *C.gemini_live_event_ring // the library's ring of pulled events; freed by Close
+	slots []*C.gemini_live_event    // ring.slots
+	tail  uint64                    // the next ring position to take (under turn)
+	drain [8]byte                   // read buffer for emptying the ring's fd (under turn)
+
+	file *os.File        // a dup of the ring's fd: readable when an event may be ready
 	rc   syscall.RawConn // file's, to park on the netpoller without reading the fd
 
 	turn   chan struct{}          // one slot: held by the one goroutine pulling (Receive)
@@ -161,13 +169,20 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 	}
 }
 
-// attach takes the connected C session: it puts a dup of its event fd on Go's netpoller (the
-// session owns and closes the original). On failure it frees the session.
+// attach takes the connected C session: it starts the library's event ring for it and puts a
+// dup of the ring's fd on Go's netpoller (the ring owns and closes the original). On failure
+// it frees the session.
 func (s *Session) attach(p *C.gemini_live_session) error {
-	var fd C.int
+	var ring *C.gemini_live_event_ring
 	if err := call(func(e **C.gemini_live_error) C.gemini_live_result {
-		return C.golive_session_get_event_fd(p, &fd, e)
+		return C.golive_event_ring_new(p, 0, &ring, e)
 	}); err != nil {
+		C.gemini_live_session_free(p)
+		s.releaseCredentials()
+		return err
+	}
+	fail := func(err *Error) error {
+		C.gemini_live_event_ring_free(ring)
 		C.gemini_live_session_free(p)
 		s.releaseCredentials()
 		return err
@@ -175,25 +190,22 @@ func (s *Session) attach(p *C.gemini_live_session) error {
 	// Close-on-exec like the original; the dup shares its non-blocking status, so os.NewFile
 	// registers it with the netpoller.
 	syscall.ForkLock.RLock()
-	dup, err := syscall.Dup(int(fd))
+	dup, err := syscall.Dup(int(ring.fd))
 	if err == nil {
 		syscall.CloseOnExec(dup)
 	}
 	syscall.ForkLock.RUnlock()
 	if err != nil {
-		C.gemini_live_session_free(p)
-		s.releaseCredentials()
-		return &Error{Code: ResultIO, Message: "dup of the event fd: " + err.Error()}
+		return fail(&Error{Code: ResultIO, Message: "dup of the event ring's fd: " + err.Error()})
 	}
 	f := os.NewFile(uintptr(dup), "gemini-live-events")
 	rc, err := f.SyscallConn()
 	if err != nil {
 		_ = f.Close()
-		C.gemini_live_session_free(p)
-		s.releaseCredentials()
-		return &Error{Code: ResultIO, Message: "event fd: " + err.Error()}
+		return fail(&Error{Code: ResultIO, Message: "event ring fd: " + err.Error()})
 	}
-	s.ptr, s.file, s.rc = p, f, rc
+	s.ptr, s.ring, s.file, s.rc = p, ring, f, rc
+	s.slots = unsafe.Slice((**C.gemini_live_event)(unsafe.Pointer(ring.slots)), int(ring.capacity))
 	s.pullFn = s.pullReady
 	s.expire = func() { _ = f.SetReadDeadline(time.Unix(1, 0)) }
 	return nil
@@ -233,10 +245,13 @@ func (s *Session) Close() error {
 			// progress to leave the fd; the C pull itself never blocks.
 			_ = s.file.Close()
 		}
-		s.mu.Lock() // no C call on the session is in progress once this is held
-		p := s.ptr
-		s.ptr = nil
+		s.mu.Lock() // no C call on the session, and no read of its ring, is in progress once this is held
+		p, ring := s.ptr, s.ring
+		s.ptr, s.ring, s.slots = nil, nil, nil
 		s.mu.Unlock()
+		if ring != nil {
+			C.gemini_live_event_ring_free(ring) // before the session, which the ring refers to
+		}
 		if p != nil {
 			C.gemini_live_session_free(p)
 		}
@@ -260,8 +275,9 @@ func (s *Session) RequestClose() error {
 // wakes it with ctx.Err(); Close wakes it with ErrClosed. After the *Closed event, or after
 // Close, it returns an error matching ErrClosed. Concurrent calls are served one at a time.
 //
-// While nobody receives, the library queues up to 256 events for the session and then pauses
-// its network reading until they are taken: nothing is lost.
+// While nobody receives, the library queues up to 320 events for the session (256 in the
+// session, 64 in its event ring) and then pauses its network reading until they are taken:
+// nothing is lost.
 func (s *Session) Receive(ctx context.Context) (Event, error) {
 	select {
 	case <-s.done:
@@ -287,8 +303,8 @@ func (s *Session) Receive(ctx context.Context) (Event, error) {
 		s.rcvCtx, s.rcvStop, s.rcvEv, s.rcvErr = nil, nil, nil, nil
 	}()
 	for {
-		// The pull runs inside RawRead, after the poller's readiness is reset, so a wake
-		// that follows the library's "nothing pending" (which arms the fd) is never lost.
+		// The ring is looked at inside RawRead, after the poller's readiness is reset, so a
+		// wake that follows "nothing ready" (pull arms the ring) is never lost.
 		err := s.rc.Read(s.pullFn)
 		if s.rcvEv != nil || s.rcvErr != nil {
 			return s.rcvEv, s.rcvErr
@@ -314,8 +330,8 @@ func (s *Session) Receive(ctx context.Context) (Event, error) {
 }
 
 // pullReady is Receive's function for RawRead (s.pullFn, made once so that a Receive
-// allocates nothing for it): it pulls, keeps what it got in s.rcvEv/s.rcvErr, and says to
-// park when nothing is pending. It runs under turn.
+// allocates nothing for it): it takes from the ring, keeps what it got in s.rcvEv/s.rcvErr,
+// and says to park when nothing is ready. It runs under turn.
 func (s *Session) pullReady(uintptr) bool {
 	s.rcvEv, s.rcvErr = s.pull()
 	if s.rcvEv != nil || s.rcvErr != nil {
@@ -329,27 +345,38 @@ func (s *Session) pullReady(uintptr) bool {
 	return false
 }
 
-// pull takes the next pending event without waiting: (nil, nil) when none is pending (the
-// library then arms the event fd).
+// pull takes the next event from the ring without waiting and without a cgo call: (nil, nil)
+// when none is ready, the ring's fd then armed (the protocol of gemini_live_event_ring_new).
+// It runs under turn.
 func (s *Session) pull() (Event, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.ptr == nil {
 		return nil, errSessionClosed
 	}
+	r := s.ring
+	head := (*uint64)(unsafe.Pointer(&r.head))
+	done := (*uint32)(unsafe.Pointer(&r.done))
 	for {
-		r := C.golive_session_pull(s.ptr)
-		switch r.result {
-		case C.GEMINI_LIVE_RESULT_OK:
-		case C.GEMINI_LIVE_RESULT_TIMEOUT:
-			return nil, nil
-		case C.GEMINI_LIVE_RESULT_CLOSED:
-			return nil, s.endErr()
-		default:
-			return nil, errorFrom(Result(r.result), r.err)
+		t := s.tail
+		if atomic.LoadUint64(head) == t {
+			if atomic.LoadUint32(done) != 0 {
+				return nil, s.ringEnd(r)
+			}
+			s.drainFd(int(r.fd))
+			atomic.StoreUint32((*uint32)(unsafe.Pointer(&r.armed)), 1)
+			if atomic.LoadUint64(head) == t && atomic.LoadUint32(done) == 0 {
+				return nil, nil
+			}
+			continue
 		}
-		e := convertEvent(r.event, s.frames)
-		C.gemini_live_event_free(r.event)
+		ev := s.slots[t&uint64(len(s.slots)-1)]
+		e := convertEvent(ev, s.frames)
+		s.tail = t + 1
+		atomic.StoreUint64((*uint64)(unsafe.Pointer(&r.tail)), t+1) // ev belongs to the library again
+		if full := (*uint32)(unsafe.Pointer(&r.full)); atomic.LoadUint32(full) != 0 && atomic.SwapUint32(full, 0) == 1 {
+			_, _, _ = syscall.RawSyscall(syscall.SYS_WRITE, uintptr(r.space_fd), uintptr(unsafe.Pointer(&ringOne[0])), 8)
+		}
 		if e == nil {
 			continue // a kind newer than this package
 		}
@@ -358,6 +385,34 @@ func (s *Session) pull() (Event, error) {
 		}
 		return e, nil
 	}
+}
+
+// ringOne is the 8-byte 1 (native endianness) written to the ring's space_fd.
+var ringOne = func() (b [8]byte) {
+	*(*uint64)(unsafe.Pointer(&b[0])) = 1
+	return
+}()
+
+// drainFd empties the ring's fd (an eventfd, or a pipe off Linux) with raw, non-blocking
+// reads: no cgo call and no scheduler involvement.
+func (s *Session) drainFd(fd int) {
+	for {
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&s.drain[0])), uintptr(len(s.drain)))
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 || int(n) < len(s.drain) || runtime.GOOS == "linux" || runtime.GOOS == "android" {
+			return // an eventfd empties in one read
+		}
+	}
+}
+
+// ringEnd is what Receive returns once the ring is done and empty.
+func (s *Session) ringEnd(r *C.gemini_live_event_ring) error {
+	if res := Result(atomic.LoadUint32((*uint32)(unsafe.Pointer(&r.result)))); res != ResultClosed {
+		return &Error{Code: res, Message: "the library stopped pulling the session's events: " + res.String()}
+	}
+	return s.endErr()
 }
 
 func (s *Session) endErr() error {

@@ -21,15 +21,6 @@ golive_ret golive_session_send_audio_r(gemini_live_session *session, const uint8
     return r;
 }
 
-golive_pulled golive_session_pull(gemini_live_session *session) {
-    golive_pulled p = {GEMINI_LIVE_RESULT_OK, NULL, NULL};
-    p.result = gemini_live_session_next_event(session, 0, &p.event);
-    if (p.result != GEMINI_LIVE_RESULT_OK && p.result != GEMINI_LIVE_RESULT_TIMEOUT &&
-        p.result != GEMINI_LIVE_RESULT_CLOSED)
-        p.err = gemini_live_last_error_take();
-    return p;
-}
-
 gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,
                                                  gemini_live_error **err) {
     return golive_taken(gemini_live_config_set_credential_callback(config, golive_credential_cb,

@@ -21,16 +21,6 @@ typedef struct {
 golive_ret golive_session_send_audio_r(gemini_live_session *session, const uint8_t *pcm, size_t len,
                                        uint32_t sample_rate);
 
-/* gemini_live_session_next_event(session, 0, &event): a non-blocking pull, by value. TIMEOUT
- * (nothing pending) and CLOSED make no error object. */
-typedef struct {
-    gemini_live_result result;
-    gemini_live_event *event;
-    gemini_live_error *err;
-} golive_pulled;
-
-golive_pulled golive_session_pull(gemini_live_session *session);
-
 /* Registers the Go credential trampoline; the userdata is a runtime/cgo.Handle carried as an
  * integer and cast to void* only here, in C. */
 gemini_live_result golive_config_set_credentials(gemini_live_config *config, uintptr_t handle,

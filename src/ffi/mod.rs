@@ -32,6 +32,7 @@ pub mod error;
 pub mod event;
 #[cfg(unix)]
 mod event_fd;
+pub mod event_ring;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[doc(hidden)]
