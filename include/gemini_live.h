@@ -2185,8 +2185,10 @@ void gemini_live_event_free(struct gemini_live_event *event);
  * event fd; the send functions and the rest work as before.
  *
  * Ownership: the ring, `slots` and both descriptors belong to the library: do not close them
- * (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`
- * before `gemini_live_session_free` (the ring refers to the session).
+ * (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`,
+ * before or after `gemini_live_session_free`: freeing the session first stops the pulling and
+ * sets `done` (`result` `CLOSED`, whether or not the `CLOSED` event was pulled); the ring's
+ * events stay readable until the ring is freed.
  *
  * Threads: one consumer at a time reads the ring (any thread); the call itself from any
  * thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback or

@@ -177,6 +177,42 @@ fn free_with_events_left_then_free_the_session() {
     drop(session); // gemini_live_session_free after the ring
 }
 
+#[test]
+fn freeing_the_session_first_ends_the_ring_and_keeps_its_events() {
+    let server = mock();
+    let cfg = Config::for_mock(&server.base_url());
+    let session = Session::open(&cfg).expect("session opens");
+    let mut c = ring_of(&session, 64);
+    for i in 0..5 {
+        ok(session.send_text(&format!("ping:{i}")));
+    }
+    // Wait until the first pong is in the ring, then free the session under the ring.
+    while c.next().expect("not done").1 != "pong:0" {}
+    drop(session);
+    // Whatever was pulled stays readable; then the ring says it is done, with CLOSED.
+    let end = loop {
+        match c.next() {
+            Ok(_) => {}
+            Err(result) => break result,
+        }
+    };
+    assert_eq!(end, R::Closed as u32);
+    // A new session may reuse the freed one's address: it gets a ring of its own, and freeing
+    // the old ring leaves the new ring's registration alone.
+    let again = Session::open(&cfg).expect("session opens");
+    let mut c2 = ring_of(&again, 8);
+    gemini_live_event_ring_free(c.ring);
+    let mut second = std::ptr::null_mut();
+    assert_eq!(
+        gemini_live_event_ring_new(again.0, 0, &mut second),
+        R::InvalidArgument,
+        "still one ring per session"
+    );
+    ok(again.send_text("ping:x"));
+    while c2.next().expect("not done").1 != "pong:x" {}
+    gemini_live_event_ring_free(c2.ring);
+}
+
 extern "C" fn ignore(_: *mut std::ffi::c_void, _: *const gemini_live_event) {}
 
 #[test]

@@ -65,12 +65,17 @@ mod imp {
     use crate::ffi::ptr::write_out;
     use crate::ffi::session::{gemini_live_session_get_event_fd, gemini_live_session_next_event};
     use std::cell::UnsafeCell;
-    use std::collections::HashSet;
+    use std::collections::HashMap;
     use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
+    use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-    /// The sessions that have a ring (by address): a second ring on one session is refused.
-    static RINGED: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
+    /// The rings by session address: a second ring on one session is refused, and freeing the
+    /// session stops its ring's pulling (`detach`).
+    static RINGED: Mutex<Option<HashMap<usize, Weak<Shared>>>> = Mutex::new(None);
+
+    fn ringed() -> MutexGuard<'static, Option<HashMap<usize, Weak<Shared>>>> {
+        RINGED.lock().unwrap_or_else(|e| e.into_inner())
+    }
 
     /// What the library keeps: the header first (its address is the handle), then the rest.
     #[repr(C)]
@@ -425,13 +430,16 @@ mod imp {
             notify,
             space,
         });
-        if !RINGED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert_with(HashSet::new)
-            .insert(session as usize)
         {
-            return Err(Error::invalid("the session already has an event ring"));
+            let mut rings = ringed();
+            let rings = rings.get_or_insert_with(HashMap::new);
+            if rings
+                .get(&(session as usize))
+                .is_some_and(|w| w.strong_count() > 0)
+            {
+                return Err(Error::invalid("the session already has an event ring"));
+            }
+            rings.insert(session as usize, Arc::downgrade(&shared));
         }
         let task = crate::ffi::runtime::io().spawn(run(shared.clone()));
         shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
@@ -454,10 +462,53 @@ mod imp {
         if let Some(t) = task {
             t.abort();
         }
-        if let Some(set) = RINGED.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            set.remove(&shared.session_addr);
+        // Only this ring's entry: after `detach`, the address may belong to a new session.
+        if let Some(rings) = ringed().as_mut() {
+            let mine = rings
+                .get(&shared.session_addr)
+                .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&shared)));
+            if mine {
+                rings.remove(&shared.session_addr);
+            }
         }
     }
+
+    /// `session` is being freed: its ring (if any) stops pulling, waiting for a pull in
+    /// progress, and says `done` with `CLOSED`; the ring itself stays until its own free.
+    pub(crate) fn detach(session: *mut gemini_live_session) {
+        let Some(shared) = ringed()
+            .as_mut()
+            .and_then(|rings| rings.remove(&(session as usize)))
+            .and_then(|w| w.upgrade())
+        else {
+            return;
+        };
+        let task = {
+            let mut p = shared.producer.lock().unwrap_or_else(|e| e.into_inner());
+            p.session = None;
+            p.task.take()
+        };
+        if let Some(t) = task {
+            t.abort();
+        }
+        if shared.done().load(Ordering::SeqCst) == 0 {
+            shared
+                .result()
+                .store(gemini_live_result::Closed as u32, Ordering::Relaxed);
+            shared.done().store(1, Ordering::SeqCst);
+            if shared.armed().swap(0, Ordering::SeqCst) == 1 {
+                shared.notify.signal();
+            }
+        }
+    }
+}
+
+/// Called by `gemini_live_session_free` while `session` is still valid.
+pub(crate) fn detach_session(session: *mut gemini_live_session) {
+    #[cfg(unix)]
+    imp::detach(session);
+    #[cfg(not(unix))]
+    let _ = session;
 }
 
 /// Pull mode: from now on the library pulls `session`'s events itself, on its network
@@ -484,8 +535,10 @@ mod imp {
 /// event fd; the send functions and the rest work as before.
 ///
 /// Ownership: the ring, `slots` and both descriptors belong to the library: do not close them
-/// (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`
-/// before `gemini_live_session_free` (the ring refers to the session).
+/// (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`,
+/// before or after `gemini_live_session_free`: freeing the session first stops the pulling and
+/// sets `done` (`result` `CLOSED`, whether or not the `CLOSED` event was pulled); the ring's
+/// events stay readable until the ring is freed.
 ///
 /// Threads: one consumer at a time reads the ring (any thread); the call itself from any
 /// thread. Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (the session has a callback or

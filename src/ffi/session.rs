@@ -385,6 +385,8 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
         if session.is_null() {
             return;
         }
+        // An event ring must stop pulling from the session before it goes.
+        super::event_ring::detach_session(session);
         // SAFETY: a pointer from `gemini_live_session_new`, freed once (documented).
         let session = unsafe { Box::from_raw(session.cast::<Session>()) };
         if runtime::in_inline_callback() && !runtime::in_callback_of(session.delivery.id()) {
