@@ -260,3 +260,38 @@ fn bad_arguments() {
     );
     gemini_live_session_free(cb_session);
 }
+
+#[test]
+fn a_consumer_that_stores_a_stale_tail_for_a_while_loses_nothing() {
+    let server = mock();
+    let cfg = Config::for_mock(&server.base_url());
+    let session = Session::open(&cfg).expect("session opens");
+    let mut c = ring_of(&session, 4);
+    ok(session.send_text("ping:first"));
+    while c.next().expect("not done").1 != "pong:first" {}
+    // A consumer bug: `tail` goes back to 0. Believed, the ring would look less than full,
+    // and the library would write over events not yet taken; it must clamp and wait instead.
+    let tail = c.u64(|r| unsafe { std::ptr::addr_of_mut!((*r).tail) });
+    let honest = tail.load(Ordering::SeqCst);
+    tail.store(0, Ordering::SeqCst);
+    for i in 0..12 {
+        ok(session.send_text(&format!("ping:{i}")));
+    }
+    // The library fills what it has not freed and waits (`full`); then the consumer recovers.
+    let full = c.u32(|r| unsafe { std::ptr::addr_of_mut!((*r).full) });
+    let deadline = Instant::now() + DEADLINE;
+    while full.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "the ring never filled");
+        std::thread::yield_now();
+    }
+    tail.store(honest, Ordering::SeqCst);
+    let mut want = 0;
+    while want < 12 {
+        let (kind, text) = c.next().expect("not done");
+        if kind == K::Text as u32 {
+            assert_eq!(text, format!("pong:{want}"), "in order, none overwritten");
+            want += 1;
+        }
+    }
+    gemini_live_event_ring_free(c.ring);
+}

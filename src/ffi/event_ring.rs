@@ -167,13 +167,17 @@ mod imp {
             let cap = self.slots.len() as u64;
             let mask = cap - 1;
             let mut head = self.head().load(Ordering::Relaxed);
-            let mut tail = self.tail().load(Ordering::Acquire);
+            // A consumer that stores a `tail` outside what it may take (past `head`, or back
+            // before events already freed) is not believed: nothing beyond `head` is freed,
+            // nothing is freed twice, and no slot still holding an event is written over.
+            let consumed = |p: &Producer, t: u64, head: u64| t.clamp(p.freed, head);
+            let mut tail = consumed(&p, self.tail().load(Ordering::Acquire), head);
             self.reclaim(&mut p, tail);
             let mut added = false;
             let step = loop {
                 if head - tail == cap {
                     self.full().store(1, Ordering::SeqCst);
-                    tail = self.tail().load(Ordering::SeqCst);
+                    tail = consumed(&p, self.tail().load(Ordering::SeqCst), head);
                     if head - tail == cap {
                         break Step::Full;
                     }
