@@ -536,7 +536,10 @@ pub(crate) fn detach_session(session: *mut gemini_live_session) {
 ///    level-triggered), then go back to 1. Readiness may be spurious.
 ///
 /// After this call, do not call `gemini_live_session_next_event` on the session, nor read its
-/// event fd; the send functions and the rest work as before.
+/// event fd; the send functions and the rest work as before. A `tail` stored past `head`, or
+/// back before events already handed back, is clamped by the library: it never frees a slot
+/// it did not fill, nor writes over an event not yet handed back (such a consumer reads
+/// garbage, but the library stays sound).
 ///
 /// Ownership: the ring, `slots` and both descriptors belong to the library: do not close them
 /// (`dup` them if your poller needs its own). Free the ring with `gemini_live_event_ring_free`,
