@@ -84,18 +84,13 @@ static int readable(int fd) {
   return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
-static void ignore(void *userdata, const gemini_live_event *ev) {
-  (void)userdata;
-  (void)ev;
-}
-
 int main(void) {
   gemini_live_mock_server *mock = start_mock(NULL);
 
   /* a callback session has no event fd */
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
   gemini_live_session *cb = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, ignore, NULL, NULL, &cb));
+  CHECK_OK(gemini_live_session_new(cfg, ignore_event, NULL, NULL, &cb));
   int fd = -7;
   CHECK_RESULT(gemini_live_session_get_event_fd(cb, &fd), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   CHECK_ERROR_MENTIONS("callback");

@@ -52,11 +52,6 @@ static int next(gemini_live_event_ring *r, char *text, size_t cap, uint32_t *res
   }
 }
 
-static void ignore(void *userdata, const gemini_live_event *ev) {
-  (void)userdata;
-  (void)ev;
-}
-
 int main(void) {
   gemini_live_mock_server *mock = start_mock(NULL);
   gemini_live_config *cfg = mock_config(mock, GEMINI_LIVE_MODALITY_TEXT);
@@ -65,7 +60,7 @@ int main(void) {
   /* bad arguments */
   CHECK_RESULT(gemini_live_event_ring_new(NULL, 0, &ring), GEMINI_LIVE_RESULT_NULL_ARGUMENT);
   gemini_live_session *cb = NULL;
-  CHECK_OK(gemini_live_session_new(cfg, ignore, NULL, NULL, &cb));
+  CHECK_OK(gemini_live_session_new(cfg, ignore_event, NULL, NULL, &cb));
   CHECK_RESULT(gemini_live_event_ring_new(cb, 0, &ring), GEMINI_LIVE_RESULT_INVALID_ARGUMENT);
   CHECK_ERROR_MENTIONS("callback");
   gemini_live_session_free(cb);

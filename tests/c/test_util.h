@@ -207,6 +207,13 @@ static inline void recorder_cb(void *userdata, const gemini_live_event *ev) {
   if (r->hook) r->hook(r, ev);
 }
 
+/* An event callback that ignores everything: makes a callback-mode session where a test needs
+ * one that is not in pull mode. */
+static inline void ignore_event(void *userdata, const gemini_live_event *ev) {
+  (void)userdata;
+  (void)ev;
+}
+
 static inline void recorder_finalize(void *userdata) {
   recorder *r = (recorder *)userdata;
   atomic_fetch_add(&r->finalized, 1);
