@@ -64,18 +64,10 @@ mod imp {
     use crate::ffi::event::gemini_live_event_free;
     use crate::ffi::ptr::write_out;
     use crate::ffi::session::{gemini_live_session_get_event_fd, gemini_live_session_next_event};
+    use crate::ffi::session_rings;
     use std::cell::UnsafeCell;
-    use std::collections::HashMap;
     use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex, MutexGuard, Weak};
-
-    /// The rings by session address: a second ring on one session is refused, and freeing the
-    /// session stops its ring's pulling (`detach`).
-    static RINGED: Mutex<Option<HashMap<usize, Weak<Shared>>>> = Mutex::new(None);
-
-    fn ringed() -> MutexGuard<'static, Option<HashMap<usize, Weak<Shared>>>> {
-        RINGED.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    use std::sync::{Arc, Mutex, Weak};
 
     /// What the library keeps: the header first (its address is the handle), then the rest.
     #[repr(C)]
@@ -434,16 +426,9 @@ mod imp {
             notify,
             space,
         });
-        {
-            let mut rings = ringed();
-            let rings = rings.get_or_insert_with(HashMap::new);
-            if rings
-                .get(&(session as usize))
-                .is_some_and(|w| w.strong_count() > 0)
-            {
-                return Err(Error::invalid("the session already has an event ring"));
-            }
-            rings.insert(session as usize, Arc::downgrade(&shared));
+        let weak: Weak<dyn session_rings::Ring> = Arc::downgrade(&shared) as Weak<Shared>;
+        if !session_rings::register(session as usize, weak) {
+            return Err(Error::invalid("the session already has an event ring"));
         }
         let task = crate::ffi::runtime::io().spawn(run(shared.clone()));
         shared.producer.lock().unwrap_or_else(|e| e.into_inner()).task = Some(task);
@@ -466,53 +451,31 @@ mod imp {
         if let Some(t) = task {
             t.abort();
         }
-        // Only this ring's entry: after `detach`, the address may belong to a new session.
-        if let Some(rings) = ringed().as_mut() {
-            let mine = rings
-                .get(&shared.session_addr)
-                .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&shared)));
-            if mine {
-                rings.remove(&shared.session_addr);
+        session_rings::unregister(shared.session_addr, Arc::as_ptr(&shared).cast());
+    }
+
+    impl session_rings::Ring for Shared {
+        /// The ring stops pulling, waiting for a pull in progress, and says `done` with
+        /// `CLOSED`; it stays, with its events, until its own free.
+        fn session_freed(&self) {
+            let task = {
+                let mut p = self.producer.lock().unwrap_or_else(|e| e.into_inner());
+                p.session = None;
+                p.task.take()
+            };
+            if let Some(t) = task {
+                t.abort();
+            }
+            if self.done().load(Ordering::SeqCst) == 0 {
+                self.result()
+                    .store(gemini_live_result::Closed as u32, Ordering::Relaxed);
+                self.done().store(1, Ordering::SeqCst);
+                if self.armed().swap(0, Ordering::SeqCst) == 1 {
+                    self.notify.signal();
+                }
             }
         }
     }
-
-    /// `session` is being freed: its ring (if any) stops pulling, waiting for a pull in
-    /// progress, and says `done` with `CLOSED`; the ring itself stays until its own free.
-    pub(crate) fn detach(session: *mut gemini_live_session) {
-        let Some(shared) = ringed()
-            .as_mut()
-            .and_then(|rings| rings.remove(&(session as usize)))
-            .and_then(|w| w.upgrade())
-        else {
-            return;
-        };
-        let task = {
-            let mut p = shared.producer.lock().unwrap_or_else(|e| e.into_inner());
-            p.session = None;
-            p.task.take()
-        };
-        if let Some(t) = task {
-            t.abort();
-        }
-        if shared.done().load(Ordering::SeqCst) == 0 {
-            shared
-                .result()
-                .store(gemini_live_result::Closed as u32, Ordering::Relaxed);
-            shared.done().store(1, Ordering::SeqCst);
-            if shared.armed().swap(0, Ordering::SeqCst) == 1 {
-                shared.notify.signal();
-            }
-        }
-    }
-}
-
-/// Called by `gemini_live_session_free` while `session` is still valid.
-pub(crate) fn detach_session(session: *mut gemini_live_session) {
-    #[cfg(unix)]
-    imp::detach(session);
-    #[cfg(not(unix))]
-    let _ = session;
 }
 
 /// Pull mode: from now on the library pulls `session`'s events itself, on its network

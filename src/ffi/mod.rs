@@ -41,6 +41,7 @@ pub mod playout;
 pub(crate) mod ptr;
 pub(crate) mod runtime;
 pub mod session;
+mod session_rings;
 pub mod tokens;
 pub mod version;
 

@@ -386,7 +386,7 @@ pub extern "C" fn gemini_live_session_free(session: *mut gemini_live_session) {
             return;
         }
         // An event ring must stop pulling from the session before it goes.
-        super::event_ring::detach_session(session);
+        super::session_rings::session_freed(session as usize);
         // SAFETY: a pointer from `gemini_live_session_new`, freed once (documented).
         let session = unsafe { Box::from_raw(session.cast::<Session>()) };
         if runtime::in_inline_callback() && !runtime::in_callback_of(session.delivery.id()) {
