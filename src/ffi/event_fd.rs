@@ -14,8 +14,9 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Weak};
 use std::task::{Wake, Waker};
 
-/// The descriptors: one eventfd, or a pipe's two ends.
-struct Fds {
+/// The descriptors: one eventfd, or a pipe's two ends. Also the notifier of event rings
+/// (`event_ring`), which start unsignalled.
+pub(crate) struct Fds {
     read: OwnedFd,
     /// The write end of the pipe; `None` for an eventfd (written through `read`).
     #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
@@ -24,7 +25,7 @@ struct Fds {
 
 impl Fds {
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    fn new() -> io::Result<Fds> {
+    pub(crate) fn new() -> io::Result<Fds> {
         // SAFETY: plain syscall; the result is checked.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if fd < 0 {
@@ -38,7 +39,7 @@ impl Fds {
     }
 
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    fn new() -> io::Result<Fds> {
+    pub(crate) fn new() -> io::Result<Fds> {
         let mut fds = [0 as libc::c_int; 2];
         // SAFETY: `fds` has room for the two descriptors; the result is checked.
         if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
@@ -65,8 +66,19 @@ impl Fds {
         })
     }
 
+    /// The descriptor that becomes readable.
+    pub(crate) fn raw(&self) -> RawFd {
+        self.read.as_raw_fd()
+    }
+
+    /// The descriptor a signal is written to: the eventfd itself, or the pipe's write end.
+    #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
+    pub(crate) fn write_fd(&self) -> RawFd {
+        self.write.as_ref().map_or(self.raw(), |w| w.as_raw_fd())
+    }
+
     /// Makes the descriptor readable (a no-op when it already is and the pipe is full).
-    fn signal(&self) {
+    pub(crate) fn signal(&self) {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         {
             let one: u64 = 1;
@@ -84,7 +96,7 @@ impl Fds {
     }
 
     /// Reads until empty: the descriptor is no longer readable (until the next signal).
-    fn drain(&self) {
+    pub(crate) fn drain(&self) {
         let mut buf = [0u8; 64];
         loop {
             // SAFETY: reads into a live local buffer from a descriptor owned by `self`.
@@ -133,7 +145,7 @@ impl EventFd {
 
     /// The descriptor the application polls.
     pub fn raw(&self) -> RawFd {
-        self.fds.read.as_raw_fd()
+        self.fds.raw()
     }
 
     /// Empties the descriptor; call before registering [`EventFd::waker`].

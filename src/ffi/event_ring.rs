@@ -62,8 +62,9 @@ pub struct gemini_live_event_ring {
 mod imp {
     use super::*;
     use crate::ffi::event::gemini_live_event_free;
+    use crate::ffi::event_fd::Fds;
     use crate::ffi::ptr::write_out;
-    use crate::ffi::session::{gemini_live_session_get_event_fd, gemini_live_session_next_event};
+    use crate::ffi::session::{event_fd_of, gemini_live_session_next_event};
     use crate::ffi::session_rings;
     use std::cell::UnsafeCell;
     use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
@@ -75,9 +76,9 @@ mod imp {
         header: UnsafeCell<gemini_live_event_ring>,
         slots: Box<[AtomicPtr<gemini_live_event>]>,
         producer: Mutex<Producer>,
-        notify: Notifier,
+        notify: Fds,
         /// Off Linux, the pipe a full ring waits on (`space_fd` is its write end).
-        space: Option<Notifier>,
+        space: Option<Fds>,
         /// The session's address, its key in `RINGED`.
         session_addr: usize,
         /// The task's duplicate of the session's event fd (on Linux also `space_fd`).
@@ -186,108 +187,29 @@ mod imp {
                     }
                     gemini_live_result::Timeout => break Step::Wait,
                     other => {
-                        self.result().store(other as u32, Ordering::Relaxed);
-                        self.done().store(1, Ordering::SeqCst);
+                        self.end(other);
                         added = true;
                         break Step::Stop;
                     }
                 }
             };
             drop(p);
-            if added && self.armed().swap(0, Ordering::SeqCst) == 1 {
-                self.notify.signal();
+            if added {
+                self.wake_consumer();
             }
             step
         }
-    }
 
-    /// An eventfd (Linux, Android) or a pipe: `read` is the end that becomes readable.
-    struct Notifier {
-        read: std::os::fd::OwnedFd,
-        #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
-        write: Option<std::os::fd::OwnedFd>,
-    }
-
-    impl Notifier {
-        fn new() -> std::io::Result<Notifier> {
-            use std::os::fd::FromRawFd;
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            {
-                // SAFETY: plain syscall; the result is checked.
-                let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-                if fd < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // SAFETY: a fresh descriptor nothing else owns.
-                Ok(Notifier {
-                    read: unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) },
-                    write: None,
-                })
-            }
-            #[cfg(not(any(target_os = "linux", target_os = "android")))]
-            {
-                let mut fds = [0 as c_int; 2];
-                // SAFETY: room for two descriptors; checked.
-                if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                for fd in fds {
-                    // SAFETY: fcntl on descriptors owned here.
-                    unsafe {
-                        let fl = libc::fcntl(fd, libc::F_GETFL);
-                        libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
-                        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-                    }
-                }
-                // SAFETY: fresh descriptors nothing else owns.
-                let (r, w) = unsafe {
-                    (
-                        std::os::fd::OwnedFd::from_raw_fd(fds[0]),
-                        std::os::fd::OwnedFd::from_raw_fd(fds[1]),
-                    )
-                };
-                Ok(Notifier {
-                    read: r,
-                    write: Some(w),
-                })
-            }
+        /// No event will be added; `result` says why.
+        fn end(&self, result: gemini_live_result) {
+            self.result().store(result as u32, Ordering::Relaxed);
+            self.done().store(1, Ordering::SeqCst);
         }
 
-        /// The descriptor a waiter polls; on Linux also the one written to.
-        fn raw(&self) -> c_int {
-            use std::os::fd::AsRawFd;
-            self.read.as_raw_fd()
-        }
-
-        /// The descriptor to write to.
-        #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
-        fn write_fd(&self) -> c_int {
-            use std::os::fd::AsRawFd;
-            self.write.as_ref().map_or(self.raw(), |w| w.as_raw_fd())
-        }
-
-        fn signal(&self) {
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            {
-                let one: u64 = 1;
-                // SAFETY: 8 bytes from a live u64 to an eventfd owned here.
-                let _ = unsafe { libc::write(self.raw(), (&one as *const u64).cast(), 8) };
-            }
-            #[cfg(not(any(target_os = "linux", target_os = "android")))]
-            {
-                let one = 1u8;
-                // SAFETY: 1 byte to a pipe owned here (EAGAIN: full, hence readable).
-                let _ = unsafe { libc::write(self.write_fd(), (&one as *const u8).cast(), 1) };
-            }
-        }
-
-        fn drain(&self) {
-            let mut buf = [0u8; 64];
-            // SAFETY: reads into a live buffer from a descriptor owned here.
-            while unsafe { libc::read(self.raw(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {
-                if cfg!(any(target_os = "linux", target_os = "android")) {
-                    break;
-                }
+        /// Signals `fd` if the consumer waits (or is about to wait) on it.
+        fn wake_consumer(&self) {
+            if self.armed().swap(0, Ordering::SeqCst) == 1 {
+                self.notify.signal();
             }
         }
     }
@@ -334,13 +256,8 @@ mod imp {
             .map(|n| unsafe { AsyncFd::register_with_interest(Borrowed(n.raw()), Interest::READABLE) })
             .transpose();
         let (Ok(events), Ok(space)) = (events, space) else {
-            shared
-                .result()
-                .store(gemini_live_result::Io as u32, Ordering::Relaxed);
-            shared.done().store(1, Ordering::SeqCst);
-            if shared.armed().swap(0, Ordering::SeqCst) == 1 {
-                shared.notify.signal();
-            }
+            shared.end(gemini_live_result::Io);
+            shared.wake_consumer();
             return;
         };
         loop {
@@ -374,29 +291,16 @@ mod imp {
         cap: u32,
         out: *mut *mut gemini_live_event_ring,
     ) -> Result<(), Error> {
-        let mut session_fd: c_int = -1;
-        let r = gemini_live_session_get_event_fd(session, &mut session_fd);
-        if r != gemini_live_result::Ok {
-            // The error of the call above is this thread's last error already.
-            let m = crate::ffi::error::gemini_live_last_error_message();
-            let msg = if m.is_null() {
-                "cannot get the event fd".to_owned()
-            } else {
-                // SAFETY: the thread's last error message, valid until its next failing call.
-                unsafe { std::ffi::CStr::from_ptr(m) }
-                    .to_string_lossy()
-                    .into_owned()
-            };
-            return Err(Error::new(r, msg));
-        }
+        // SAFETY: a non-NULL session pointer from the caller (documented as live).
+        let session_fd = unsafe { event_fd_of(session)? };
         let io = |e: std::io::Error| Error::new(gemini_live_result::Io, format!("event ring: {e}"));
-        let notify = Notifier::new().map_err(io)?;
+        let notify = Fds::new().map_err(io)?;
         let session_dup = dup(session_fd).map_err(io)?;
         #[cfg(any(target_os = "linux", target_os = "android"))]
         let (space, space_fd) = (None, std::os::fd::AsRawFd::as_raw_fd(&session_dup));
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         let (space, space_fd) = {
-            let n = Notifier::new().map_err(io)?;
+            let n = Fds::new().map_err(io)?;
             let w = n.write_fd();
             (Some(n), w)
         };
@@ -467,12 +371,8 @@ mod imp {
                 t.abort();
             }
             if self.done().load(Ordering::SeqCst) == 0 {
-                self.result()
-                    .store(gemini_live_result::Closed as u32, Ordering::Relaxed);
-                self.done().store(1, Ordering::SeqCst);
-                if self.armed().swap(0, Ordering::SeqCst) == 1 {
-                    self.notify.signal();
-                }
+                self.end(gemini_live_result::Closed);
+                self.wake_consumer();
             }
         }
     }

@@ -1104,24 +1104,40 @@ pub extern "C" fn gemini_live_session_get_event_fd(
     out: *mut std::ffi::c_int,
 ) -> gemini_live_result {
     crate::ffi_result! {
-        let s = unsafe { session_ref(session)? };
         check_out(out, "out")?;
-        let Some(pull) = &s.pull else {
-            return Err(Error::invalid("the session delivers events to its callback; the event fd is for sessions created without one"));
-        };
-        #[cfg(unix)]
-        {
-            let fd = pull.fd.get_or_try_init(super::event_fd::EventFd::new).map_err(|e| {
-                Error::new(gemini_live_result::Io, format!("cannot create the event fd: {e}"))
-            })?;
-            unsafe { write_out(out, fd.raw()) };
-            Ok(())
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = pull;
-            Err(Error::new(gemini_live_result::Io, "event fds exist on Unix systems only"))
-        }
+        let fd = unsafe { event_fd_of(session)? };
+        unsafe { write_out(out, fd) };
+        Ok(())
+    }
+}
+
+/// `gemini_live_session_get_event_fd`'s descriptor (created on first use), also for event
+/// rings.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+pub(crate) unsafe fn event_fd_of(session: *const gemini_live_session) -> Result<std::ffi::c_int, Error> {
+    let s = unsafe { session_ref(session)? };
+    let Some(pull) = &s.pull else {
+        return Err(Error::invalid(
+            "the session delivers events to its callback; the event fd is for sessions created without one",
+        ));
+    };
+    #[cfg(unix)]
+    {
+        let fd = pull
+            .fd
+            .get_or_try_init(super::event_fd::EventFd::new)
+            .map_err(|e| Error::new(gemini_live_result::Io, format!("cannot create the event fd: {e}")))?;
+        Ok(fd.raw())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pull;
+        Err(Error::new(
+            gemini_live_result::Io,
+            "event fds exist on Unix systems only",
+        ))
     }
 }
 
