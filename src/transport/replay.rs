@@ -108,13 +108,14 @@ impl ReplayBuffer {
         self.uncovered.clear();
     }
 
-    /// The session was resumed with the latest handle: returns what the move lost (see
-    /// `take_lost_drops`). With `by_server_index` (`transparent`), the messages to re-send are
+    /// The session was resumed with the latest handle: returns what the move lost, the audio
+    /// the bounds dropped that no release covered (messages, JSON bytes), and forgets it, so
+    /// that each loss is reported once. With `by_server_index` (`transparent`), the messages to re-send are
     /// numbered on from the server's count, as the server numbers what it reads: lost
     /// messages leave no gap in its numbering, so they must leave none in ours, or every
     /// later `lastConsumedClientMessageIndex` would release too little and over-report loss.
     pub fn resumed(&mut self, by_server_index: bool) -> (u64, u64) {
-        let lost = self.take_lost_drops();
+        let lost = self.uncovered.take();
         if by_server_index {
             let base = self.server_count;
             for (k, e) in self.entries.iter_mut().enumerate() {
@@ -123,13 +124,6 @@ impl ReplayBuffer {
             self.next_index = base + self.entries.len() as u64;
         }
         lost
-    }
-
-    /// The audio the bounds dropped that no release covered (messages, JSON bytes): a resume
-    /// with the latest handle cannot re-send it, so the move loses it. Forgets it, so that
-    /// each loss is reported once.
-    fn take_lost_drops(&mut self) -> (u64, u64) {
-        self.uncovered.take()
     }
 
     /// The messages to re-send after a resume, in order.
@@ -153,7 +147,7 @@ impl ReplayBuffer {
     /// so the caller reports them.
     pub fn reset(&mut self) -> (u64, u64) {
         let (messages, bytes) = self.backlog();
-        let (lost_messages, lost_bytes) = self.take_lost_drops();
+        let (lost_messages, lost_bytes) = self.uncovered.take();
         self.release_all();
         self.next_index = 0;
         self.server_count = 0;
