@@ -2447,7 +2447,9 @@ gemini_live_result gemini_live_session_close(struct gemini_live_session *session
  * the finalizer runs there: wait for the finalizer before exiting the process.
  *
  * Ownership: the session pointer is invalid afterwards. Pending pulled events stay valid until
- * freed with `gemini_live_event_free`. Threads: any; not twice, and not while another thread
+ * freed with `gemini_live_event_free`. An event ring of the session stops pulling (waiting for
+ * a pull in progress) and reports `done` with `CLOSED`; free it with
+ * `gemini_live_event_ring_free` as usual. Threads: any; not twice, and not while another thread
  * is still inside a call on this session (a send, `gemini_live_session_next_event`, ...):
  * call `gemini_live_session_close` first (paced senders return `CLOSED` at once; a puller gets
  * the `CLOSED` event once the handshake ends), join those threads, then free.
