@@ -174,8 +174,8 @@ enum gemini_live_error_kind
    */
   GEMINI_LIVE_ERROR_KIND_SERVER_CLOSED = 4,
   /**
-   * Outgoing audio was dropped from the replay buffer (see
-   * `gemini_live_session_get_dropped_audio`).
+   * Outgoing audio or video was dropped from the replay buffer (see
+   * `gemini_live_session_get_dropped_audio`, `gemini_live_session_get_dropped_video`).
    */
   GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW = 5,
   /**
@@ -1623,9 +1623,11 @@ gemini_live_result gemini_live_config_set_reconnect_budget(struct gemini_live_co
 /**
  * Sets the bounds of the replay buffer, which keeps each message written to the server until
  * a receipt shows the server read it, so that a reconnect can re-send it (default 8 MiB of
- * JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds about 3 minutes).
- * Over either bound the oldest *audio* is dropped; tool responses and control messages are
- * always kept. A drop is counted at once (`gemini_live_session_get_dropped_audio`) and at
+ * audio and video JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds
+ * about 3 minutes). Over either bound realtime media is dropped: the oldest *video frame*
+ * first, the oldest audio only when no video is left. Tool responses, text and control
+ * messages are always kept and do not count towards `max_bytes`. A drop is counted at once
+ * (`gemini_live_session_get_dropped_audio`, `gemini_live_session_get_dropped_video`) and at
  * the next reconnect an `ERROR` event of kind `GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW` says
  * how many; `RECONNECTED.lost_messages`/`lost_bytes` count those of them the server had not
  * read, which the new connection therefore lacks. A sender faster than real time behind a
@@ -2769,11 +2771,22 @@ gemini_live_result gemini_live_session_get_id(const struct gemini_live_session *
 
 /**
  * Writes to `*out` how many audio messages were dropped from the reconnect replay buffer
- * because of its bounds (0 unless reconnects happened under heavy load).
+ * because of its bounds (`gemini_live_config_set_replay_bounds`; 0 unless the sender
+ * outran them).
  *
  * Threads: any. Errors: `NULL_ARGUMENT`.
  */
 gemini_live_result gemini_live_session_get_dropped_audio(const struct gemini_live_session *session,
+                                                         uint64_t *out);
+
+/**
+ * Writes to `*out` how many video frames were dropped from the reconnect replay buffer
+ * because of its bounds. Over a bound video goes first, so a camera stream never pushes the
+ * microphone's audio out.
+ *
+ * Threads: any. Errors: `NULL_ARGUMENT`.
+ */
+gemini_live_result gemini_live_session_get_dropped_video(const struct gemini_live_session *session,
                                                          uint64_t *out);
 
 /**

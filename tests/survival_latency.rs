@@ -15,7 +15,9 @@ use cabi::*;
 use gemini_live::ffi::config::*;
 use gemini_live::ffi::enums::{gemini_live_error_kind, gemini_live_event_kind as K};
 use gemini_live::ffi::error::gemini_live_result;
-use gemini_live::ffi::session::gemini_live_session_get_dropped_audio;
+use gemini_live::ffi::session::{
+    gemini_live_session_get_dropped_audio, gemini_live_session_get_dropped_video,
+};
 use gemini_live_mock::{AudioChunk, BlockingMockServer, MockConfig};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -49,6 +51,8 @@ struct Outcome {
     lost_bytes: u64,
     /// `gemini_live_session_get_dropped_audio` at the end.
     dropped: u64,
+    /// `gemini_live_session_get_dropped_video` at the end.
+    dropped_video: u64,
     /// The text of every `REPLAY_OVERFLOW` error event.
     overflow_reports: Vec<String>,
     moves: Vec<Duration>,
@@ -136,6 +140,9 @@ struct Client {
     transparent: bool,
     /// `gemini_live_config_set_replay_bounds`'s `max_bytes` (default: the library's 8 MiB).
     replay_max_bytes: Option<usize>,
+    /// A camera beside the microphone: a frame of this many bytes after every 5th chunk
+    /// (10 frames a second in real time).
+    video_frame_bytes: Option<usize>,
 }
 
 fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: serde_json::Value) -> Outcome {
@@ -214,6 +221,15 @@ fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: s
                 }
             }
             sent.push(fnv1a64(&data));
+            if let Some(bytes) = client.video_frame_bytes.filter(|_| i % 5 == 0) {
+                let frame: Vec<u8> = (0..bytes).map(|k| (k * 7 + i) as u8).collect();
+                loop {
+                    match session.send_jpeg(&frame) {
+                        gemini_live_result::QueueFull => std::thread::yield_now(),
+                        result => break ok(result),
+                    }
+                }
+            }
         }
         (sent, reader.join().expect("reader"))
     });
@@ -301,6 +317,11 @@ fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: s
         .collect();
     let mut dropped = 0;
     ok(gemini_live_session_get_dropped_audio(session.0, &mut dropped));
+    let mut dropped_video = 0;
+    ok(gemini_live_session_get_dropped_video(
+        session.0,
+        &mut dropped_video,
+    ));
     Outcome {
         chunks: sent.len(),
         duplicates: holding.duplicates,
@@ -309,6 +330,7 @@ fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: s
         lost,
         lost_bytes,
         dropped,
+        dropped_video,
         overflow_reports,
         moves,
     }
@@ -383,6 +405,7 @@ fn a_sender_faster_than_real_time_loses_nothing_across_three_drops_behind_100ms(
 const SMALL_REPLAY: Client = Client {
     transparent: false,
     replay_max_bytes: Some(64 << 10),
+    video_frame_bytes: None,
 };
 
 /// Past the bounds: audio is lost, the loss is reported (count and bytes), and the rest holds.
@@ -440,4 +463,35 @@ fn a_sender_that_outruns_the_replay_buffer_is_told_what_may_be_lost() {
         o.missing,
         o.lost
     );
+}
+
+#[test]
+fn a_camera_stream_never_pushes_the_microphones_audio_out_of_the_replay_buffer() {
+    // 10 frames a second of 48 KiB (about 640 KiB of JSON a second) beside real-time audio,
+    // with a 256 KiB buffer: between two handles the video alone outgrows it. Video frames are
+    // dropped, oldest first; every audio chunk must still reach the session across the drops.
+    let client = Client {
+        replay_max_bytes: Some(256 << 10),
+        video_frame_bytes: Some(48 << 10),
+        ..Client::default()
+    };
+    let o = run(100, 400, Sender::RealTime, client, drops(60));
+    println!(
+        "camera + microphone, 256 KiB replay buffer: {} audio chunks all in order; {} video \
+         frames dropped, {} messages reported lost, {} re-sent, {} reached the session twice",
+        o.chunks, o.dropped_video, o.lost, o.resent, o.duplicates
+    );
+    assert_eq!(o.dropped, 0, "audio was dropped while video could go");
+    assert_eq!(o.missing, 0, "audio chunks missing from the session");
+    assert!(
+        o.dropped_video > 0,
+        "the video never outgrew the buffer: the test's premise broke"
+    );
+    assert!(o.lost <= o.dropped_video, "only dropped video can be lost");
+    assert!(
+        o.overflow_reports.iter().any(|r| r.contains("video frame")),
+        "{:?}",
+        o.overflow_reports
+    );
+    assert!(o.duplicates as u64 <= o.resent);
 }

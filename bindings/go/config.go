@@ -95,14 +95,16 @@ type ReconnectBudget struct {
 }
 
 // ReplayBounds sizes the replay buffer, which keeps each message written until the server
-// has certainly read it, so that a reconnect can re-send it. Over either bound the oldest
-// audio is dropped (DroppedAudio counts it, an ErrorKindReplayOverflow ErrorEvent reports it
-// at the next reconnect, and Reconnected.LostMessages counts what the resumed session lacks).
+// has certainly read it, so that a reconnect can re-send it. Over either bound realtime media
+// is dropped, the oldest video frame first and audio only when no video is left (DroppedVideo
+// and DroppedAudio count them, an ErrorKindReplayOverflow ErrorEvent reports them at the next
+// reconnect, and Reconnected.LostMessages counts what the resumed session lacks). Tool
+// responses, text and control messages are always kept and do not count towards MaxBytes.
 // A sender much faster than real time behind a slow link needs room for everything it sends
 // between two resumable handles. Both bounds apply as given (the library's defaults are 8 MiB
 // and 120 s); 0 keeps no audio for replay.
 type ReplayBounds struct {
-	MaxBytes int           // of JSON, at most 1 GiB; a 20 ms chunk of 16 kHz audio is 929 bytes
+	MaxBytes int           // of audio and video JSON, at most 1 GiB; 20 ms of 16 kHz audio is 929 bytes
 	MaxAge   time.Duration // whole milliseconds, at most about 49 days
 }
 

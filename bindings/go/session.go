@@ -711,6 +711,16 @@ func (s *Session) DroppedAudio() (uint64, error) {
 	return uint64(n), err
 }
 
+// DroppedVideo returns how many video frames the reconnect replay buffer dropped (over its
+// bounds video goes before audio).
+func (s *Session) DroppedVideo() (uint64, error) {
+	var n C.uint64_t
+	err := s.do(func(p *C.gemini_live_session, e **C.gemini_live_error) C.gemini_live_result {
+		return C.golive_session_get_dropped_video(p, &n, e)
+	})
+	return uint64(n), err
+}
+
 // AudioWriter is an io.Writer of PCM16 mono audio that sends it in 20 ms messages.
 type AudioWriter struct {
 	s     *Session

@@ -342,6 +342,9 @@ func TestEverySend(t *testing.T) {
 	if n, err := s.DroppedAudio(); err != nil || n != 0 {
 		t.Errorf("dropped %d %v", n, err)
 	}
+	if n, err := s.DroppedVideo(); err != nil || n != 0 {
+		t.Errorf("dropped video %d %v", n, err)
+	}
 
 	// Bad input gets the library's codes.
 	if err := s.SendRawJSON([]byte(`{"setup":{}}`)); !errors.Is(err, ErrInvalidJSON) {

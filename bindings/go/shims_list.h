@@ -51,6 +51,7 @@ GOLIVE_SHIM(playout_turn_played_ms, (const struct gemini_live_playout *playout, 
 GOLIVE_SHIM(session_new, (const struct gemini_live_config *config, struct gemini_live_session **out, gemini_live_error **err), (config, NULL, NULL, NULL, out))
 GOLIVE_SHIM(session_close, (struct gemini_live_session *session, gemini_live_error **err), (session))
 GOLIVE_SHIM(session_get_dropped_audio, (const struct gemini_live_session *session, uint64_t *out, gemini_live_error **err), (session, out))
+GOLIVE_SHIM(session_get_dropped_video, (const struct gemini_live_session *session, uint64_t *out, gemini_live_error **err), (session, out))
 GOLIVE_SHIM(session_get_id, (const struct gemini_live_session *session, char **out, gemini_live_error **err), (session, out))
 GOLIVE_SHIM(session_get_phase, (const struct gemini_live_session *session, gemini_live_phase *out, gemini_live_error **err), (session, out))
 GOLIVE_SHIM(session_send_activity_end, (struct gemini_live_session *session, gemini_live_error **err), (session))

@@ -215,8 +215,8 @@ pub enum gemini_live_error_kind {
     Connection = 3,
     /// The server closed with a fatal reason (bad key, unknown model, invalid payload).
     ServerClosed = 4,
-    /// Outgoing audio was dropped from the replay buffer (see
-    /// `gemini_live_session_get_dropped_audio`).
+    /// Outgoing audio or video was dropped from the replay buffer (see
+    /// `gemini_live_session_get_dropped_audio`, `gemini_live_session_get_dropped_video`).
     ReplayOverflow = 5,
     /// The reconnect budget ran out.
     RetriesExhausted = 6,

@@ -1180,7 +1180,8 @@ pub extern "C" fn gemini_live_session_get_id(
 }
 
 /// Writes to `*out` how many audio messages were dropped from the reconnect replay buffer
-/// because of its bounds (0 unless reconnects happened under heavy load).
+/// because of its bounds (`gemini_live_config_set_replay_bounds`; 0 unless the sender
+/// outran them).
 ///
 /// Threads: any. Errors: `NULL_ARGUMENT`.
 #[no_mangle]
@@ -1192,6 +1193,24 @@ pub extern "C" fn gemini_live_session_get_dropped_audio(
         let s = unsafe { session_ref(session)? };
         check_out(out, "out")?;
         unsafe { write_out(out, s.handle.dropped_audio()) };
+        Ok(())
+    }
+}
+
+/// Writes to `*out` how many video frames were dropped from the reconnect replay buffer
+/// because of its bounds. Over a bound video goes first, so a camera stream never pushes the
+/// microphone's audio out.
+///
+/// Threads: any. Errors: `NULL_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn gemini_live_session_get_dropped_video(
+    session: *const gemini_live_session,
+    out: *mut u64,
+) -> gemini_live_result {
+    crate::ffi_result! {
+        let s = unsafe { session_ref(session)? };
+        check_out(out, "out")?;
+        unsafe { write_out(out, s.handle.dropped_video()) };
         Ok(())
     }
 }

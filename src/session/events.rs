@@ -133,7 +133,7 @@ pub enum SessionEvent {
     /// order, on the new connection, so nothing is lost, and at most these may reach the
     /// session twice. `lost_*`: messages written to the old session that the new one does not
     /// have. Not resumed (the new session starts empty): what the old one had not certainly
-    /// read. Resumed: audio the replay buffer dropped over its bounds (see `ReplayOverflow`)
+    /// read. Resumed: media the replay buffer dropped over its bounds (see `ReplayOverflow`)
     /// that the handle does not cover; exact with `transparent`, else an upper bound (a
     /// dropped message the server read after its last read receipt counts, though the session
     /// has it). 0 while the sender stays within the bounds.

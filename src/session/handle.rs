@@ -312,7 +312,17 @@ impl SessionHandle {
     /// re-sent after a reconnect).
     pub fn dropped_audio(&self) -> u64 {
         self.state
-            .dropped_audio
+            .dropped
+            .audio
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Video frames dropped from the replay buffer because of its bounds (they go before any
+    /// audio does).
+    pub fn dropped_video(&self) -> u64 {
+        self.state
+            .dropped
+            .video
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 

@@ -26,6 +26,6 @@ pub(crate) use outlet::Outlet;
 pub use pacing::{BackpressureConfig, TokenBucket};
 pub use phase::SessionPhase;
 pub(crate) use queue::{Receiver as EventReceiver, TryRecvError};
-pub(crate) use state::SessionState;
+pub(crate) use state::{DroppedMedia, SessionState};
 pub use stream::EventStream;
 pub(crate) use stream::{event_channel, EventSink, InlineConsumer};

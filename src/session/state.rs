@@ -7,6 +7,14 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
+/// Realtime media the reconnect replay buffer dropped over its bounds (see
+/// `transport::replay`): counted when dropped, reported at the next reconnect.
+#[derive(Default)]
+pub struct DroppedMedia {
+    pub audio: AtomicU64,
+    pub video: AtomicU64,
+}
+
 /// State shared by every clone of a session handle and by its connection loop.
 pub struct SessionState {
     /// A local identifier for this session, stable across reconnects (log correlation).
@@ -19,8 +27,8 @@ pub struct SessionState {
     server_session_id: Mutex<Option<String>>,
     /// Serializes transitions so that check-then-set is atomic.
     transition_lock: Mutex<()>,
-    /// Audio messages dropped from the replay buffer because of its bounds.
-    pub dropped_audio: Arc<AtomicU64>,
+    /// Realtime media dropped from the replay buffer because of its bounds.
+    pub dropped: Arc<DroppedMedia>,
     /// Becomes true once the application asks to close. The connection loop watches it to
     /// bound the close handshake (and to stop reconnecting); waits made on the session's
     /// behalf (pacing) end on it.
@@ -39,7 +47,7 @@ impl SessionState {
             phase_tx,
             server_session_id: Mutex::new(None),
             transition_lock: Mutex::new(()),
-            dropped_audio: Arc::new(AtomicU64::new(0)),
+            dropped: Arc::default(),
             close_requested: watch::Sender::new(false),
             frames: AtomicU64::new(0),
         }

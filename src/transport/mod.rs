@@ -79,7 +79,7 @@ async fn start(
     let (phase_tx, phase_rx) = watch::channel(SessionPhase::Disconnected);
     let state = Arc::new(SessionState::new(phase_tx));
     let (command_tx, command_rx) = mpsc::channel(config.send_queue.max(1));
-    let replay = supervisor::replay_buffer(&config, state.dropped_audio.clone());
+    let replay = supervisor::replay_buffer(&config, state.dropped.clone());
     let lane = Arc::new(outbox::Lane::new(replay));
     let outbox = outbox::Outbox::new(command_tx.clone(), lane.clone());
     let mut handle = SessionHandle::new(command_tx, state.clone(), phase_rx)

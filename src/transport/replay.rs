@@ -10,16 +10,24 @@
 //! resume, so a drop loses nothing; the price is a possible overlap, bounded by the spacing of
 //! the acknowledging pings, which the `Reconnected` event reports.
 //!
-//! Bounds: `max_bytes` of JSON and `max_age`; over either, the oldest *audio* is dropped and
-//! counted, while tool responses and other messages are always kept. A dropped message is not
-//! necessarily lost: a later receipt may show the server had read it. So the buffer remembers
-//! the index of each drop until a release covers it; whatever no release covered when the
-//! session moves is what the move loses, and `Reconnected` reports it.
+//! Bounds: `max_bytes` of audio and video JSON and `max_age`. Over either, realtime media is
+//! dropped and counted, the oldest *video frame* first (a camera frame is superseded by the
+//! next one; speech is not), audio only when no video is left; tool responses, text and
+//! control messages are always kept and do not count towards `max_bytes`, so a large tool
+//! response or a camera stream never pushes the microphone's audio out. A dropped message is
+//! not necessarily lost: a later receipt may show the server had read it. So the buffer
+//! remembers the index of each drop until a release covers it; whatever no release covered
+//! when the session moves is what the move loses, and `Reconnected` reports it.
+//!
+//! The entries are kept in three queues by class, each in index order, so that a drop takes
+//! the front of a media queue in constant time however many kept messages precede it; the
+//! messages to re-send are the three merged by index.
 
 use super::uncovered_drops::UncoveredDrops;
 use crate::protocol::MessageKind;
+use crate::session::DroppedMedia;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -31,14 +39,38 @@ struct Entry {
     at: Instant,
 }
 
+/// Which queue an entry lives in; also the order in which the bounds drop media.
+#[derive(Clone, Copy)]
+enum Class {
+    Video = 0,
+    Audio = 1,
+    /// Never dropped.
+    Kept = 2,
+}
+
+const MEDIA: [Class; 2] = [Class::Video, Class::Audio];
+
+impl Class {
+    fn of(kind: MessageKind) -> Class {
+        match kind {
+            MessageKind::Audio => Class::Audio,
+            MessageKind::Video => Class::Video,
+            _ => Class::Kept,
+        }
+    }
+}
+
 pub struct ReplayBuffer {
-    entries: VecDeque<Entry>,
+    /// By [`Class`], each in index order.
+    queues: [VecDeque<Entry>; 3],
     next_index: u64,
+    /// JSON bytes of every entry.
     bytes: usize,
+    /// JSON bytes of the audio and video entries (what `max_bytes` bounds).
+    media_bytes: usize,
     max_bytes: usize,
     max_age: Duration,
-    /// Audio messages dropped because of the bounds, shared with the session for reporting.
-    dropped_audio: Arc<AtomicU64>,
+    dropped: Arc<DroppedMedia>,
     /// Drops no release has covered yet.
     uncovered: UncoveredDrops,
     /// How many messages the server says its saved state holds (its latest
@@ -48,14 +80,15 @@ pub struct ReplayBuffer {
 }
 
 impl ReplayBuffer {
-    pub fn new(max_bytes: usize, max_age: Duration, dropped_audio: Arc<AtomicU64>) -> Self {
+    pub fn new(max_bytes: usize, max_age: Duration, dropped: Arc<DroppedMedia>) -> Self {
         ReplayBuffer {
-            entries: VecDeque::new(),
+            queues: Default::default(),
             next_index: 0,
             bytes: 0,
+            media_bytes: 0,
             max_bytes,
             max_age,
-            dropped_audio,
+            dropped,
             uncovered: UncoveredDrops::default(),
             server_count: 0,
         }
@@ -65,8 +98,12 @@ impl ReplayBuffer {
     pub fn record(&mut self, kind: MessageKind, json: Utf8Bytes) -> u64 {
         let index = self.next_index;
         self.next_index += 1;
+        let class = Class::of(kind);
         self.bytes += json.len();
-        self.entries.push_back(Entry {
+        if !matches!(class, Class::Kept) {
+            self.media_bytes += json.len();
+        }
+        self.queues[class as usize].push_back(Entry {
             index,
             kind,
             json,
@@ -81,10 +118,7 @@ impl ReplayBuffer {
         if let Ok(consumed) = u64::try_from(index) {
             self.server_count = self.server_count.max(consumed.saturating_add(1));
         }
-        let covered = |i: u64| i64::try_from(i).is_ok_and(|i| i <= index);
-        while self.entries.front().is_some_and(|e| covered(e.index)) {
-            self.pop_front();
-        }
+        self.release_while(|e| i64::try_from(e.index).is_ok_and(|i| i <= index));
         if let Ok(index) = u64::try_from(index) {
             self.uncovered.release_through(index);
         }
@@ -94,46 +128,84 @@ impl ReplayBuffer {
     /// certainly read when it issued the handle, i.e. with an index below `read_count` (a pong
     /// receipt) and written no later than `cutoff` (the handle's arrival minus a round trip).
     pub fn release_confirmed(&mut self, read_count: u64, cutoff: Instant) {
-        let covered = |index: u64, at: Instant| index < read_count && at <= cutoff;
-        while self.entries.front().is_some_and(|e| covered(e.index, e.at)) {
-            self.pop_front();
-        }
+        self.release_while(|e| e.index < read_count && e.at <= cutoff);
         self.uncovered.release_confirmed(read_count, cutoff);
+    }
+
+    /// Pops each queue's front while `covered`: a release covers a prefix of the index order
+    /// (indexes and write times grow together), so each queue's covered entries are a prefix.
+    fn release_while(&mut self, covered: impl Fn(&Entry) -> bool) {
+        for class in [Class::Video, Class::Audio, Class::Kept] {
+            while self.queues[class as usize].front().is_some_and(&covered) {
+                self.pop_front(class);
+            }
+        }
     }
 
     /// Forgets everything (tests; a fresh session uses `reset`).
     pub fn release_all(&mut self) {
-        self.entries.clear();
+        self.queues.iter_mut().for_each(VecDeque::clear);
         self.bytes = 0;
+        self.media_bytes = 0;
         self.uncovered.clear();
     }
 
-    /// The session was resumed with the latest handle: returns what the move lost, the audio
+    /// The session was resumed with the latest handle: returns what the move lost, the media
     /// the bounds dropped that no release covered (messages, JSON bytes), and forgets it, so
-    /// that each loss is reported once. With `by_server_index` (`transparent`), the messages to re-send are
-    /// numbered on from the server's count, as the server numbers what it reads: lost
-    /// messages leave no gap in its numbering, so they must leave none in ours, or every
+    /// that each loss is reported once. With `by_server_index` (`transparent`), the messages to
+    /// re-send are numbered on from the server's count, as the server numbers what it reads:
+    /// lost messages leave no gap in its numbering, so they must leave none in ours, or every
     /// later `lastConsumedClientMessageIndex` would release too little and over-report loss.
     pub fn resumed(&mut self, by_server_index: bool) -> (u64, u64) {
         let lost = self.uncovered.take();
         if by_server_index {
-            let base = self.server_count;
-            for (k, e) in self.entries.iter_mut().enumerate() {
-                e.index = base + k as u64;
+            let mut next = self.server_count;
+            for (class, position) in self.in_index_order() {
+                self.queues[class as usize][position].index = next;
+                next += 1;
             }
-            self.next_index = base + self.entries.len() as u64;
+            self.next_index = next;
         }
         lost
     }
 
     /// The messages to re-send after a resume, in order.
     pub fn pending(&self) -> Vec<(MessageKind, Utf8Bytes)> {
-        self.entries.iter().map(|e| (e.kind, e.json.clone())).collect()
+        self.in_index_order()
+            .into_iter()
+            .map(|(class, position)| {
+                let e = &self.queues[class as usize][position];
+                (e.kind, e.json.clone())
+            })
+            .collect()
+    }
+
+    /// Every entry's place (queue, position in it), in index order: the queues merged.
+    fn in_index_order(&self) -> Vec<(Class, usize)> {
+        let classes = [Class::Video, Class::Audio, Class::Kept];
+        let mut next = [0usize; 3];
+        let mut order = Vec::with_capacity(self.queues.iter().map(VecDeque::len).sum());
+        loop {
+            let smallest = classes
+                .iter()
+                .filter_map(|&c| {
+                    self.queues[c as usize]
+                        .get(next[c as usize])
+                        .map(|e| (e.index, c))
+                })
+                .min_by_key(|&(index, _)| index);
+            let Some((_, class)) = smallest else {
+                return order;
+            };
+            order.push((class, next[class as usize]));
+            next[class as usize] += 1;
+        }
     }
 
     /// How many messages wait for a receipt, and their JSON bytes.
     pub fn backlog(&self) -> (u64, u64) {
-        (self.entries.len() as u64, self.bytes as u64)
+        let messages: usize = self.queues.iter().map(VecDeque::len).sum();
+        (messages as u64, self.bytes as u64)
     }
 
     /// The index the next recorded message gets (= messages written so far).
@@ -154,29 +226,44 @@ impl ReplayBuffer {
         (messages + lost_messages, bytes + lost_bytes)
     }
 
-    fn pop_front(&mut self) -> Option<Entry> {
-        let e = self.entries.pop_front()?;
+    fn pop_front(&mut self, class: Class) -> Option<Entry> {
+        let e = self.queues[class as usize].pop_front()?;
         self.bytes -= e.json.len();
+        if !matches!(class, Class::Kept) {
+            self.media_bytes -= e.json.len();
+        }
         Some(e)
     }
 
+    /// Drops media older than `max_age`, then the oldest video, then the oldest audio, while
+    /// the media exceeds `max_bytes`.
     fn enforce_bounds(&mut self) {
         let now = Instant::now();
-        while let Some(pos) = self.entries.iter().position(|e| e.kind == MessageKind::Audio) {
-            let too_old = now.duration_since(self.entries[pos].at) > self.max_age;
-            if self.bytes <= self.max_bytes && !too_old {
-                break;
+        for class in MEDIA {
+            while self.queues[class as usize]
+                .front()
+                .is_some_and(|e| now.duration_since(e.at) > self.max_age)
+            {
+                self.drop_front(class);
             }
-            if let Some(e) = self.entries.remove(pos) {
-                self.bytes -= e.json.len();
-                self.dropped_audio.fetch_add(1, Ordering::Relaxed);
-                self.remember_drop(e);
-            }
+        }
+        for class in MEDIA {
+            while self.media_bytes > self.max_bytes && self.drop_front(class) {}
         }
     }
 
-    fn remember_drop(&mut self, e: Entry) {
+    /// Drops the front of a media queue; false when it is empty.
+    fn drop_front(&mut self, class: Class) -> bool {
+        let Some(e) = self.pop_front(class) else {
+            return false;
+        };
+        let counter = match class {
+            Class::Video => &self.dropped.video,
+            _ => &self.dropped.audio,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
         self.uncovered.record(e.index, e.json.len(), e.at);
+        true
     }
 }
 
@@ -184,8 +271,8 @@ impl ReplayBuffer {
 mod tests {
     use super::*;
 
-    fn buf(max_bytes: usize) -> (ReplayBuffer, Arc<AtomicU64>) {
-        let dropped = Arc::new(AtomicU64::new(0));
+    fn buf(max_bytes: usize) -> (ReplayBuffer, Arc<DroppedMedia>) {
+        let dropped = Arc::new(DroppedMedia::default());
         (
             ReplayBuffer::new(max_bytes, Duration::from_secs(60), dropped.clone()),
             dropped,
@@ -226,13 +313,76 @@ mod tests {
 
     #[test]
     fn bounds_drop_audio_but_never_tool_responses() {
-        let (mut b, dropped) = buf(10);
-        b.record(MessageKind::ToolResponse, "tool-resp-1".into());
+        let (mut b, dropped) = buf(6);
         b.record(MessageKind::Audio, "aaaa".into());
+        b.record(MessageKind::ToolResponse, "tool-resp-1".into());
         b.record(MessageKind::Audio, "bbbb".into());
         let kinds: Vec<MessageKind> = b.pending().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(kinds, vec![MessageKind::ToolResponse]);
-        assert_eq!(dropped.load(Ordering::Relaxed), 2);
+        assert_eq!(kinds, vec![MessageKind::ToolResponse, MessageKind::Audio]);
+        assert_eq!(dropped.audio.load(Ordering::Relaxed), 1);
+        assert_eq!(b.backlog(), (2, 15));
+    }
+
+    #[test]
+    fn kept_messages_do_not_count_towards_the_media_bound() {
+        // A tool response larger than the bound pushes no audio out.
+        let (mut b, dropped) = buf(8);
+        b.record(MessageKind::ToolResponse, "x".repeat(100).into());
+        b.record(MessageKind::Audio, "aaaa".into());
+        b.record(MessageKind::Audio, "bbbb".into());
+        assert_eq!(b.backlog().0, 3);
+        assert_eq!(dropped.audio.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn video_is_dropped_before_audio() {
+        let (mut b, dropped) = buf(12);
+        b.record(MessageKind::Audio, "a0".into());
+        b.record(MessageKind::Video, "vvvv0".into());
+        b.record(MessageKind::Audio, "a1".into());
+        b.record(MessageKind::Video, "vvvv1".into());
+        // 14 bytes of media: the oldest video goes, though audio is older.
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["a0", "a1", "vvvv1"]);
+        b.record(MessageKind::Audio, "a2".into());
+        b.record(MessageKind::Audio, "a3".into());
+        b.record(MessageKind::Audio, "a4".into());
+        b.record(MessageKind::Audio, "a5".into());
+        // 17 bytes: the last video goes, then the oldest audio.
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["a0", "a1", "a2", "a3", "a4", "a5"]);
+        assert_eq!(dropped.video.load(Ordering::Relaxed), 2);
+        assert_eq!(dropped.audio.load(Ordering::Relaxed), 0);
+        b.record(MessageKind::Audio, "a6".into());
+        assert_eq!(dropped.audio.load(Ordering::Relaxed), 1);
+        // The dropped video (indexes 1 and 3) and audio (index 0) are lost unless released.
+        b.release_through(1);
+        assert_eq!(b.resumed(false), (1, 5));
+    }
+
+    #[test]
+    fn re_sent_messages_keep_their_order_across_classes() {
+        let (mut b, _) = buf(1 << 20);
+        let kinds = [
+            MessageKind::Audio,
+            MessageKind::RealtimeText,
+            MessageKind::Video,
+            MessageKind::Audio,
+            MessageKind::ToolResponse,
+            MessageKind::Video,
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            b.record(kind, format!("m{i}").into());
+        }
+        b.release_through(0);
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["m1", "m2", "m3", "m4", "m5"]);
+        // Renumbered from the server's count (1), in the same order.
+        assert_eq!(b.resumed(true), (0, 0));
+        assert_eq!(b.next_index(), 6);
+        b.release_through(3);
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["m4", "m5"]);
     }
 
     #[test]
@@ -242,7 +392,7 @@ mod tests {
             // Each 4-byte message pushes the oldest out once two are held.
             b.record(MessageKind::Audio, format!("a{i:03}").into());
         }
-        assert_eq!(dropped.load(Ordering::Relaxed), 4, "indexes 0..=3 dropped");
+        assert_eq!(dropped.audio.load(Ordering::Relaxed), 4, "indexes 0..=3 dropped");
         // The server consumed through index 1: drops 0 and 1 reached it.
         b.release_through(1);
         assert_eq!(b.resumed(false), (2, 8), "drops 2 and 3 are lost");

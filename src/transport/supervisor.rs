@@ -20,14 +20,14 @@ use super::replay::ReplayBuffer;
 use super::secret::Secret;
 use crate::protocol::{ServerMessage, SessionResumption};
 use crate::session::{
-    events_from_message, CloseClass, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
+    events_from_message, CloseClass, DroppedMedia, ErrorCode, SessionCommand, SessionEvent, SessionPhase,
 };
 use bytes::Bytes;
 use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -111,22 +111,19 @@ pub struct Supervisor {
     resumable_now: bool,
     /// Whether the server reports `lastConsumedClientMessageIndex` (Vertex `transparent`).
     transparent: bool,
-    /// Replay-buffer audio drops already reported to the application.
-    reported_drops: u64,
+    /// Replay-buffer drops already reported to the application: (audio, video).
+    reported_drops: (u64, u64),
     budget: ReconnectBudget,
     close_requests: watch::Receiver<bool>,
 }
 
 /// The session's replay buffer: only when it may reconnect with resumption.
-pub fn replay_buffer(
-    config: &ConnectConfig,
-    dropped_audio: Arc<AtomicU64>,
-) -> Option<Arc<Mutex<ReplayBuffer>>> {
+pub fn replay_buffer(config: &ConnectConfig, dropped: Arc<DroppedMedia>) -> Option<Arc<Mutex<ReplayBuffer>>> {
     (config.reconnect.enabled && config.session.session_resumption.is_some()).then(|| {
         Arc::new(Mutex::new(ReplayBuffer::new(
             config.reconnect.replay_max_bytes,
             config.reconnect.replay_max_age,
-            dropped_audio,
+            dropped,
         )))
     })
 }
@@ -152,7 +149,7 @@ impl Supervisor {
             emitter,
             commands: Some(commands),
             resumable_now: false,
-            reported_drops: 0,
+            reported_drops: (0, 0),
         }
     }
 
@@ -660,22 +657,23 @@ impl Supervisor {
 }
 
 impl Supervisor {
-    /// Audio the replay buffer had to drop (its bounds were exceeded) was not re-sent: say so
-    /// once per reconnect, with the count, before `Reconnected` (which counts, in
+    /// Media the replay buffer had to drop (its bounds were exceeded) was not re-sent: say
+    /// so once per reconnect, with the counts, before `Reconnected` (which counts, in
     /// `lost_messages`, those the server had not read).
     async fn report_replay_drops(&mut self) {
-        let dropped = self
-            .emitter
-            .state
-            .dropped_audio
-            .load(std::sync::atomic::Ordering::Relaxed);
-        if dropped > self.reported_drops {
+        let dropped = &self.emitter.state.dropped;
+        let now = (
+            dropped.audio.load(Ordering::Relaxed),
+            dropped.video.load(Ordering::Relaxed),
+        );
+        let (audio, video) = (now.0 - self.reported_drops.0, now.1 - self.reported_drops.1);
+        if audio > 0 || video > 0 {
             let message = format!(
-                "{} audio message(s) exceeded the replay buffer's bounds and were not re-sent; \
-                 RECONNECTED counts those the server had not read as lost",
-                dropped - self.reported_drops
+                "{audio} audio message(s) and {video} video frame(s) exceeded the replay \
+                 buffer's bounds and were not re-sent; RECONNECTED counts those the server \
+                 had not read as lost"
             );
-            self.reported_drops = dropped;
+            self.reported_drops = now;
             self.emitter
                 .emit(SessionEvent::Error {
                     code: ErrorCode::ReplayOverflow,

@@ -1,4 +1,4 @@
-//! Audio the replay buffer dropped over its bounds before any release covered it.
+//! Media the replay buffer dropped over its bounds before any release covered it.
 //!
 //! A dropped message is not necessarily lost: a later release (a handle's
 //! `lastConsumedClientMessageIndex`, or a read receipt) may show the server had it. What no
@@ -43,28 +43,46 @@ pub struct UncoveredDrops {
 }
 
 impl UncoveredDrops {
-    /// Message `index` (`bytes` of JSON, written at `at`) was dropped. Indexes only grow.
+    /// Message `index` (`bytes` of JSON, written at `at`) was dropped. The runs stay in index
+    /// order: drops come from the replay buffer's video and audio queues, each in index order,
+    /// so an index lands at the back or a few runs before it.
     pub fn record(&mut self, index: u64, bytes: usize, at: Instant) {
         let bytes = bytes as u64;
-        if let Some(last) = self.runs.back_mut() {
-            if last.end() == index && last.message_bytes == bytes {
-                last.count += 1;
-                last.last_at = at;
+        let mut pos = self
+            .runs
+            .iter()
+            .rposition(|r| r.first < index)
+            .map_or(0, |p| p + 1);
+        if pos > 0 {
+            let before = &mut self.runs[pos - 1];
+            if before.end() == index && before.message_bytes == bytes {
+                before.count += 1;
+                before.last_at = before.last_at.max(at);
                 return;
             }
         }
         if self.runs.len() == MAX_RUNS {
+            if pos == 0 {
+                // Older than every run kept: it is the one to count as lost.
+                self.forgotten.0 += 1;
+                self.forgotten.1 += bytes;
+                return;
+            }
             if let Some(oldest) = self.runs.pop_front() {
                 self.forgotten.0 += oldest.count;
                 self.forgotten.1 += oldest.count * oldest.message_bytes;
             }
+            pos -= 1;
         }
-        self.runs.push_back(Run {
-            first: index,
-            count: 1,
-            message_bytes: bytes,
-            last_at: at,
-        });
+        self.runs.insert(
+            pos,
+            Run {
+                first: index,
+                count: 1,
+                message_bytes: bytes,
+                last_at: at,
+            },
+        );
     }
 
     /// The server's state holds every message up to and including `index`.
@@ -183,5 +201,40 @@ mod tests {
         assert_eq!(d.runs(), MAX_RUNS);
         d.release_through(u64::MAX);
         assert_eq!(d.take(), (3, 30), "the three forgotten runs stay lost");
+    }
+
+    #[test]
+    fn drops_out_of_index_order_are_kept_in_order() {
+        // Video goes first: frames 1 and 3 are dropped before audio 0 and 2.
+        let mut d = UncoveredDrops::default();
+        let t = Instant::now();
+        d.record(1, 50, t);
+        d.record(3, 50, t);
+        d.record(0, 10, t);
+        d.record(2, 10, t);
+        d.record(4, 10, t);
+        assert_eq!(d.runs(), 5);
+        d.release_through(1);
+        assert_eq!(d.take(), (3, 70), "indexes 2, 3 and 4 are lost");
+        // Contiguous out-of-order drops of one size still join their run.
+        d.record(10, 10, t);
+        d.record(12, 50, t);
+        d.record(11, 10, t);
+        assert_eq!(d.runs(), 2);
+        d.release_through(10);
+        assert_eq!(d.take(), (2, 60));
+    }
+
+    #[test]
+    fn a_drop_older_than_every_run_past_the_limit_counts_as_lost() {
+        let mut d = UncoveredDrops::default();
+        let t = Instant::now();
+        for i in 0..MAX_RUNS as u64 {
+            d.record(10 + 2 * i, 10, t);
+        }
+        d.record(1, 50, t);
+        assert_eq!(d.runs(), MAX_RUNS);
+        d.release_through(u64::MAX);
+        assert_eq!(d.take(), (1, 50));
     }
 }

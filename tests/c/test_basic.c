@@ -33,6 +33,11 @@ int main(void) {
   uint64_t dropped = 99;
   CHECK_OK(gemini_live_session_get_dropped_audio(s, &dropped));
   CHECK(dropped == 0);
+  dropped = 99;
+  CHECK_OK(gemini_live_session_get_dropped_video(s, &dropped));
+  CHECK(dropped == 0);
+  CHECK(gemini_live_session_get_dropped_video(s, NULL) == GEMINI_LIVE_RESULT_NULL_ARGUMENT);
+  CHECK(gemini_live_session_get_dropped_video(NULL, &dropped) == GEMINI_LIVE_RESULT_NULL_ARGUMENT);
 
   CHECK_OK(gemini_live_session_send_client_text(s, "hello there mock", true));
   WAIT_KIND(&rec, TURN_COMPLETE, 1);

@@ -174,6 +174,10 @@ impl Session {
         gemini_live_session_send_audio(self.0, pcm.as_ptr(), pcm.len(), 16_000)
     }
 
+    pub fn send_jpeg(&self, data: &[u8]) -> gemini_live_result {
+        gemini_live_session_send_video(self.0, data.as_ptr(), data.len(), cstr("image/jpeg").as_ptr())
+    }
+
     pub fn send_text(&self, text: &str) -> gemini_live_result {
         gemini_live_session_send_realtime_text(self.0, cstr(text).as_ptr())
     }

@@ -530,9 +530,11 @@ pub extern "C" fn gemini_live_config_set_reconnect_budget(
 
 /// Sets the bounds of the replay buffer, which keeps each message written to the server until
 /// a receipt shows the server read it, so that a reconnect can re-send it (default 8 MiB of
-/// JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds about 3 minutes).
-/// Over either bound the oldest *audio* is dropped; tool responses and control messages are
-/// always kept. A drop is counted at once (`gemini_live_session_get_dropped_audio`) and at
+/// audio and video JSON and 120000 ms; 20 ms of 16 kHz audio is 929 bytes, so 8 MiB holds
+/// about 3 minutes). Over either bound realtime media is dropped: the oldest *video frame*
+/// first, the oldest audio only when no video is left. Tool responses, text and control
+/// messages are always kept and do not count towards `max_bytes`. A drop is counted at once
+/// (`gemini_live_session_get_dropped_audio`, `gemini_live_session_get_dropped_video`) and at
 /// the next reconnect an `ERROR` event of kind `GEMINI_LIVE_ERROR_KIND_REPLAY_OVERFLOW` says
 /// how many; `RECONNECTED.lost_messages`/`lost_bytes` count those of them the server had not
 /// read, which the new connection therefore lacks. A sender faster than real time behind a
