@@ -146,7 +146,13 @@ struct Client {
 }
 
 fn run(one_way_ms: u64, chunks: usize, sender: Sender, client: Client, faults: serde_json::Value) -> Outcome {
-    let moves_expected = faults.as_array().map_or(0, Vec::len);
+    // Each goAway or drop moves the session; other faults do not.
+    let moves_expected = faults.as_array().map_or(0, |faults| {
+        faults
+            .iter()
+            .filter(|f| matches!(f["kind"].as_str(), Some("go_away" | "drop_tcp")))
+            .count()
+    });
     let config: MockConfig = serde_json::from_value(serde_json::json!({
         "faults": faults,
         "latency": {"client_to_server_ms": one_way_ms, "server_to_client_ms": one_way_ms,
@@ -494,4 +500,33 @@ fn a_camera_stream_never_pushes_the_microphones_audio_out_of_the_replay_buffer()
         o.overflow_reports
     );
     assert!(o.duplicates as u64 <= o.resent);
+}
+
+#[test]
+fn false_consumed_indexes_from_the_server_are_forgotten_once_it_tells_the_truth() {
+    // With `transparent` the server names the last message each handle covers. Here it also
+    // claims absurd values (beyond anything written, negative), before and after a resume,
+    // with real handles; its later updates tell the truth. Each resume uses a truthful handle,
+    // so nothing may be lost or sent twice: the claims must not skew the numbering for good.
+    let claim = |connection: u32, after: u64, index: i64| {
+        serde_json::json!({"kind": "consumed_index", "connection": connection,
+                           "after_messages": after, "index": index})
+    };
+    let drop_tcp = |connection: u32| serde_json::json!({"kind": "drop_tcp", "connection": connection, "after_messages": 150});
+    let faults = serde_json::json!([
+        claim(1, 20, i64::MAX),
+        claim(1, 40, -5),
+        drop_tcp(1),
+        claim(2, 20, i64::MAX),
+        drop_tcp(2),
+        claim(3, 20, 1 << 40),
+        drop_tcp(3)
+    ]);
+    let client = Client {
+        transparent: true,
+        ..Client::default()
+    };
+    let o = run(100, 600, Sender::RealTime, client, faults);
+    report("false consumed indexes, transparent", 100, &o);
+    assert_eq!(o.duplicates, 0, "transparent resumption sent messages twice");
 }

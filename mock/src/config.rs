@@ -224,6 +224,9 @@ pub struct FaultSpec {
     /// `oversized_frame`: frame size in bytes (default 16 MiB + 1, above tungstenite's limit).
     #[serde(default)]
     pub bytes: Option<usize>,
+    /// `consumed_index`: the `lastConsumedClientMessageIndex` to claim (default `i64::MAX`).
+    #[serde(default)]
+    pub index: Option<i64>,
 }
 
 /// Fault kinds, snake_case in JSON.
@@ -255,4 +258,9 @@ pub enum FaultKind {
     /// for at most 1 s and the socket is closed, unread bytes and all). `MockStats::reading_stopped`
     /// counts firings.
     StopReading,
+    /// A resumable `sessionResumptionUpdate` with a real handle for the current state but a
+    /// false `lastConsumedClientMessageIndex` (`index`, any int64), as a buggy or hostile
+    /// server might send; nothing unless the setup asked for resumption. Later updates tell
+    /// the truth again.
+    ConsumedIndex,
 }

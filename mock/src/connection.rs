@@ -448,10 +448,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// A resumable `sessionResumptionUpdate` with a fresh handle for the current state.
     fn resumable_update(&self) -> Value {
         let model = self.model.as_ref().expect("setup done");
+        let transparent = model.setup.resumption.as_ref().is_some_and(|r| r.transparent);
+        let index = (transparent && model.state.messages > 0)
+            .then(|| i64::try_from(model.state.messages - 1).unwrap_or(i64::MAX));
+        self.update_claiming(index)
+    }
+
+    /// A resumable update with a fresh handle for the current state that claims `index` as
+    /// the last consumed client message.
+    fn update_claiming(&self, index: Option<i64>) -> Value {
+        let model = self.model.as_ref().expect("setup done");
         let session_id = self.session_id.as_deref().unwrap_or_default();
         let handle = self.shared.resumption.issue(session_id, &model.state);
-        let transparent = model.setup.resumption.as_ref().is_some_and(|r| r.transparent);
-        let index = (transparent && model.state.messages > 0).then(|| model.state.messages - 1);
         wire::resumption_update(Some((&handle, index)))
     }
 
@@ -543,6 +551,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             FaultKind::OversizedFrame => {
                 self.send(wire::oversized_frame(faults::oversized_bytes(&spec)))
                     .await
+            }
+            FaultKind::ConsumedIndex => {
+                // Only where the real server sends updates: after a setup that asked for them.
+                if !self.model.as_ref().is_some_and(|m| m.setup.resumption.is_some()) {
+                    return Ok(());
+                }
+                let update = self.update_claiming(Some(spec.index.unwrap_or(i64::MAX)));
+                self.send_json(&update).await
             }
             FaultKind::StopReading => {
                 self.reading = false;

@@ -154,7 +154,7 @@ pub(crate) fn go_away(time_left_ms: u64) -> Value {
 }
 
 /// `sessionResumptionUpdate`; `None` is the non-resumable update (proto3 omits every field).
-pub(crate) fn resumption_update(handle: Option<(&str, Option<u64>)>) -> Value {
+pub(crate) fn resumption_update(handle: Option<(&str, Option<i64>)>) -> Value {
     match handle {
         None => json!({"sessionResumptionUpdate": {}}),
         Some((handle, index)) => {

@@ -73,9 +73,9 @@ pub struct ReplayBuffer {
     dropped: Arc<DroppedMedia>,
     /// Drops no release has covered yet.
     uncovered: UncoveredDrops,
-    /// How many messages the server says its saved state holds (its latest
+    /// How many messages the server says the latest handle's saved state holds (its
     /// `lastConsumedClientMessageIndex` + 1; `transparent` only): the index it gives the
-    /// first message re-sent after a resume.
+    /// first message re-sent after a resume with that handle.
     server_count: u64,
 }
 
@@ -113,11 +113,15 @@ impl ReplayBuffer {
         index
     }
 
-    /// The server consumed everything up to and including `index`.
+    /// The server consumed everything up to and including `index` (the latest handle's
+    /// `lastConsumedClientMessageIndex`). A claim beyond what was written is clamped to it and
+    /// a negative one means nothing: a false claim (a buggy or hostile server) then skews the
+    /// numbering only until a later handle tells the truth, since the count a resume numbers
+    /// from is always the latest handle's, never the largest ever claimed.
     pub fn release_through(&mut self, index: i64) {
-        if let Ok(consumed) = u64::try_from(index) {
-            self.server_count = self.server_count.max(consumed.saturating_add(1));
-        }
+        let written = i64::try_from(self.next_index).unwrap_or(i64::MAX);
+        let index = index.clamp(-1, written - 1);
+        self.server_count = (index + 1) as u64;
         self.release_while(|e| i64::try_from(e.index).is_ok_and(|i| i <= index));
         if let Ok(index) = u64::try_from(index) {
             self.uncovered.release_through(index);
@@ -420,11 +424,40 @@ mod tests {
     fn a_hostile_consumed_index_cannot_overflow_the_numbering() {
         let (mut b, _) = buf(1 << 20);
         b.record(MessageKind::Audio, "a".into());
+        b.record(MessageKind::Audio, "b".into());
+        // Beyond what was written: clamped (both released, the server's count is 2).
         b.release_through(i64::MAX);
+        assert_eq!(b.backlog().0, 0);
+        b.record(MessageKind::Audio, "c".into());
+        assert_eq!(b.resumed(true), (0, 0));
+        assert_eq!(b.next_index(), 3);
+        // Negative: nothing consumed; the latest claim is the one a resume numbers from.
         b.release_through(-5);
         assert_eq!(b.resumed(true), (0, 0));
-        assert_eq!(b.next_index(), 1 << 63);
-        assert_eq!(b.record(MessageKind::Audio, "b".into()), 1 << 63);
+        assert_eq!(b.next_index(), 1, "c is re-sent as the server's message 0");
+        assert_eq!(b.record(MessageKind::Audio, "d".into()), 1);
+    }
+
+    #[test]
+    fn a_false_claim_is_forgotten_once_a_later_handle_tells_the_truth() {
+        let (mut b, _) = buf(1 << 20);
+        for i in 0..4 {
+            b.record(MessageKind::Audio, format!("m{i}").into());
+        }
+        b.release_through(i64::MAX - 1);
+        for i in 4..8 {
+            b.record(MessageKind::Audio, format!("m{i}").into());
+        }
+        // The truth: the server's state holds 0..=5.
+        b.release_through(5);
+        assert_eq!(b.resumed(true), (0, 0));
+        let pending: Vec<String> = b.pending().into_iter().map(|(_, j)| j.to_string()).collect();
+        assert_eq!(pending, vec!["m6", "m7"]);
+        assert_eq!(
+            b.next_index(),
+            8,
+            "numbered on from the truthful count, not the claim"
+        );
     }
 
     #[test]
