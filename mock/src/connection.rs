@@ -554,7 +554,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             FaultKind::ConsumedIndex => {
                 // Only where the real server sends updates: after a setup that asked for them.
-                if !self.model.as_ref().is_some_and(|m| m.setup.resumption.is_some()) {
+                if self.model.as_ref().is_none_or(|m| m.setup.resumption.is_none()) {
                     return Ok(());
                 }
                 let update = self.update_claiming(Some(spec.index.unwrap_or(i64::MAX)));
