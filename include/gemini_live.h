@@ -1557,7 +1557,8 @@ gemini_live_result gemini_live_config_set_send_queue_size(struct gemini_live_con
  *   pool batches, as a network card moderates its interrupts: an idle pool thread collects
  *   the queued events every millisecond instead of being woken for each burst. That adds at
  *   most 1 ms to an event's delivery and saves a few thousand wake-ups a second; it stops
- *   when the load falls below 1,000 a second.
+ *   when the load falls below 1,000 a second. Under a light load each event wakes a pool
+ *   thread at once.
  * - `INLINE`: on the network thread that decoded the frame, with no queue and no hand-off
  *   (the lowest latency). The callback must return quickly and never block: while it runs,
  *   that network thread (one of at most four, shared by all sessions) serves nothing else.

@@ -17,7 +17,7 @@
 //! a worker is woken only when one is idle and not already being woken. On the network
 //! threads that signal is deferred (see [`flush_deferred_wakes`]): the events one network
 //! thread decodes in one turn of its event loop cost one wake-up, not one each. Under a heavy
-//! event load even that stops: see [`Batching`].
+//! event load even that stops, and under a light one signals go out at once: see [`Moderation`].
 
 use once_cell::sync::Lazy;
 use std::cell::Cell;
@@ -60,24 +60,35 @@ const MAX_DEFERRED: u32 = 8;
 /// While batching, how often the collecting worker looks at the queue: the most an event
 /// waits for a pool thread beyond an unbatched wake-up.
 pub(crate) const BATCH_INTERVAL: Duration = Duration::from_millis(1);
-/// Batching starts when workers are wanted this often (signals sent or saved, per second)...
+/// Network threads defer their signals while workers are wanted this often (signals sent or
+/// saved, per second)...
+const DEFER_ON_PER_S: u64 = 500;
+/// ...and stop below this.
+const DEFER_OFF_PER_S: u64 = 250;
+/// Batching starts at this rate...
 const BATCH_ON_PER_S: u64 = 2_000;
 /// ...and stops below this.
 const BATCH_OFF_PER_S: u64 = 1_000;
-/// The window over which that rate is measured.
-const BATCH_WINDOW: Duration = Duration::from_millis(50);
+/// The window over which the rate is measured.
+const RATE_WINDOW: Duration = Duration::from_millis(50);
 
-/// Interrupt moderation for the pool. Each wake-up of an idle worker costs a futex call and
-/// two context switches (about 10 µs of CPU on a virtual machine); at thousands of events a
-/// second, spread out in time, that was a tenth of a core. While workers are wanted more than
-/// [`BATCH_ON_PER_S`] times a second, one idle worker, the *collector*, waits with a timeout of
-/// [`BATCH_INTERVAL`] and takes whatever was queued meanwhile, and signals it would cover are
-/// not sent. A network card moderates its interrupts the same way: at most [`BATCH_INTERVAL`]
-/// more latency, only under load, for far fewer wake-ups. A collector that takes a task stops
-/// collecting, so a callback that blocks never holds up the others: signals go out again
-/// until another idle worker collects.
-struct Batching {
-    on: bool,
+/// Interrupt moderation for the pool, in two levels chosen by how often workers are wanted.
+/// Each wake-up of an idle worker costs a futex call and two context switches (about 10 µs of
+/// CPU on a virtual machine); at thousands of events a second, spread out in time, that was a
+/// tenth of a core. A network card moderates its interrupts the same way, trading a little
+/// latency under load for far fewer wake-ups, and none when idle:
+/// - **defer** (from [`DEFER_ON_PER_S`]): a network thread signals once per turn of its event
+///   loop, when it is about to park (see [`flush_deferred_wakes`]), not once per event. Below
+///   the rate it signals at once: deferring a lone event to the end of the turn costs it about
+///   50 µs, which only a busy pool earns back.
+/// - **batch** (from [`BATCH_ON_PER_S`]): one idle worker, the *collector*, waits with a
+///   timeout of [`BATCH_INTERVAL`] and takes whatever was queued meanwhile, and signals it
+///   would cover are not sent: at most [`BATCH_INTERVAL`] more latency. A collector that takes
+///   a task stops collecting, so a callback that blocks never holds up the others: signals go
+///   out again until another idle worker collects.
+struct Moderation {
+    defer: bool,
+    batch: bool,
     /// An idle worker waits with a timeout of [`BATCH_INTERVAL`] (at most one does).
     collector: bool,
     /// Signals wanted (sent or saved) since `window_start`.
@@ -85,7 +96,7 @@ struct Batching {
     window_start: Instant,
 }
 
-impl Batching {
+impl Moderation {
     /// Counts one wanted signal; true if the collector will take the work in time, so the
     /// signal need not be sent.
     fn want(&mut self) -> bool {
@@ -94,18 +105,22 @@ impl Batching {
         self.collector
     }
 
-    /// At the end of each window, turns batching on or off by the rate of wanted signals.
+    /// At the end of each window, sets the levels by the rate of wanted signals.
     fn review(&mut self, now: Instant) {
         let elapsed = now.saturating_duration_since(self.window_start);
-        if elapsed < BATCH_WINDOW {
+        if elapsed < RATE_WINDOW {
             return;
         }
         let per_s = self.wanted * 1_000_000 / (elapsed.as_micros() as u64).max(1);
-        if per_s >= BATCH_ON_PER_S {
-            self.on = true;
-        } else if per_s < BATCH_OFF_PER_S {
-            self.on = false;
-        }
+        let level = |on: &mut bool, up: u64, down: u64| {
+            if per_s >= up {
+                *on = true;
+            } else if per_s < down {
+                *on = false;
+            }
+        };
+        level(&mut self.defer, DEFER_ON_PER_S, DEFER_OFF_PER_S);
+        level(&mut self.batch, BATCH_ON_PER_S, BATCH_OFF_PER_S);
         self.wanted = 0;
         self.window_start = now;
     }
@@ -121,9 +136,9 @@ thread_local! {
 
 /// Called by a network runtime worker each time it is about to park (it has nothing left to
 /// run): signals an idle pool worker if this thread queued work for the pool without doing so.
-/// From the first call on, this thread defers its signals until its next park, or until it
-/// has deferred [`MAX_DEFERRED`] of them: a burst of events decoded in one turn of the event loop then
-/// costs one futex wake, and the pool worker woken finds them all (it wakes a second worker
+/// From the first call on, while the pool is busy (the `defer` level of [`Moderation`]), this
+/// thread defers its signals until its next park, or until it has deferred [`MAX_DEFERRED`] of
+/// them: a burst of events decoded in one turn of the event loop then costs one futex wake, and the pool worker woken finds them all (it wakes a second worker
 /// when it leaves work behind). Only threads that call this defer, so a thread that never
 /// parks here (an application thread, a blocking-pool thread) always signals at once.
 pub(crate) fn flush_deferred_wakes() {
@@ -218,7 +233,7 @@ struct Queue {
     monitor_started: bool,
     /// The monitor waits for a stall to watch (it needs a signal to start watching).
     monitor_parked: bool,
-    batching: Batching,
+    moderation: Moderation,
 }
 
 struct Pool {
@@ -236,8 +251,9 @@ static POOL: Lazy<Pool> = Lazy::new(|| Pool {
         taken: 0,
         monitor_started: false,
         monitor_parked: false,
-        batching: Batching {
-            on: false,
+        moderation: Moderation {
+            defer: false,
+            batch: false,
             collector: false,
             wanted: 0,
             window_start: Instant::now(),
@@ -328,10 +344,10 @@ impl Pool {
             // Only a signal that would be sent counts towards the deferral bound.
             let now = match signal {
                 Signal::Now => true,
-                Signal::Deferrable => !defer_wake(),
+                Signal::Deferrable => !(q.moderation.defer && defer_wake()),
                 Signal::Not => false,
             };
-            if now && !q.batching.want() {
+            if now && !q.moderation.want() {
                 q.waking += 1;
                 self.work.notify_one();
             }
@@ -379,8 +395,8 @@ impl Pool {
                         break task;
                     }
                     q.idle += 1;
-                    let collect = !extra && q.batching.on && !q.batching.collector;
-                    q.batching.collector |= collect;
+                    let collect = !extra && q.moderation.batch && !q.moderation.collector;
+                    q.moderation.collector |= collect;
                     let (guard, timeout) = if collect {
                         let (g, _) = self
                             .work
@@ -402,8 +418,8 @@ impl Pool {
                     // signal too many costs less than work stranded behind a count too high.
                     q.waking = q.waking.saturating_sub(1);
                     if collect {
-                        q.batching.collector = false;
-                        q.batching.review(Instant::now());
+                        q.moderation.collector = false;
+                        q.moderation.review(Instant::now());
                     }
                     if timeout && q.tasks.is_empty() {
                         q.threads -= 1;
@@ -511,29 +527,40 @@ mod tests {
     fn blocked_threads_do_not_stall_other_tasks_while_batching() {
         // A collector that takes a blocking task stops collecting: the signals for the rest
         // must go out again (else they wait on an idle worker nobody wakes).
-        let _batching = BatchingForced::on();
+        let _levels = Forced::levels(true, true);
         blocked_threads_leave_room_for_a_later_task();
     }
 
-    /// Keeps batching on (no review for an hour) until dropped. Other tests running meanwhile
-    /// only see their events batched.
-    struct BatchingForced;
+    /// Taken by the tests that set or watch the moderation levels, one at a time.
+    static LEVELS: Mutex<()> = Mutex::new(());
 
-    impl BatchingForced {
-        fn on() -> Self {
+    fn levels_turn() -> MutexGuard<'static, ()> {
+        LEVELS.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Holds the moderation levels (no review for an hour) until dropped. Tests running
+    /// meanwhile only see their wake-ups moderated differently; the levels are a matter of
+    /// latency, never of whether work runs.
+    struct Forced(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+    impl Forced {
+        fn levels(defer: bool, batch: bool) -> Self {
+            let turn = levels_turn();
             let mut q = POOL.lock();
-            q.batching.on = true;
-            q.batching.window_start = Instant::now() + Duration::from_secs(3600);
-            BatchingForced
+            q.moderation.defer = defer;
+            q.moderation.batch = batch;
+            q.moderation.window_start = Instant::now() + Duration::from_secs(3600);
+            Forced(turn)
         }
     }
 
-    impl Drop for BatchingForced {
+    impl Drop for Forced {
         fn drop(&mut self) {
             let mut q = POOL.lock();
-            q.batching.on = false;
-            q.batching.wanted = 0;
-            q.batching.window_start = Instant::now();
+            q.moderation.defer = false;
+            q.moderation.batch = false;
+            q.moderation.wanted = 0;
+            q.moderation.window_start = Instant::now();
         }
     }
 
@@ -541,6 +568,7 @@ mod tests {
     fn batching_follows_the_load() {
         // 4,000 tasks a second, each pushed when the workers have gone idle, as events spread
         // over time arrive: batching starts, and every task runs once.
+        let _turn = levels_turn();
         settle_idle();
         let (tx, rx) = mpsc::channel();
         let mut next = Instant::now();
@@ -555,7 +583,7 @@ mod tests {
             spawn(async move {
                 tx.send(i).unwrap();
             });
-            seen_on |= POOL.lock().batching.on;
+            seen_on |= POOL.lock().moderation.batch;
         }
         let got: Vec<usize> = (0..1200)
             .map(|_| {
@@ -571,7 +599,7 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let q = POOL.lock();
-            if !q.batching.on && !q.batching.collector {
+            if !q.moderation.batch && !q.moderation.defer && !q.moderation.collector {
                 break;
             }
             drop(q);
@@ -646,7 +674,8 @@ mod tests {
     #[test]
     fn a_network_thread_signals_its_deferred_work_when_it_parks() {
         // Idle workers (so only a signal gets the tasks run), and this thread now defers its
-        // signals, as a network thread does after its first park.
+        // signals, as a network thread does after its first park while the pool is busy.
+        let _levels = Forced::levels(true, false);
         settle_idle();
         flush_deferred_wakes();
         let (tx, rx) = mpsc::channel();
@@ -660,6 +689,7 @@ mod tests {
 
     #[test]
     fn a_network_thread_that_never_parks_still_signals_every_few_events() {
+        let _levels = Forced::levels(true, false);
         settle_idle();
         flush_deferred_wakes();
         let (tx, rx) = mpsc::channel();
@@ -669,6 +699,20 @@ mod tests {
             rx.recv_timeout(Duration::from_secs(10))
                 .expect("deferred tasks stranded on a network thread that never parked");
         }
+    }
+
+    #[test]
+    fn a_network_thread_signals_at_once_while_the_pool_is_not_busy() {
+        // Deferring a lone event to the end of the event-loop turn only costs it latency.
+        let _levels = Forced::levels(false, false);
+        settle_idle();
+        flush_deferred_wakes();
+        let (tx, rx) = mpsc::channel();
+        spawn_reporters(1, &tx);
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("a network thread deferred its signal while the pool was not busy");
+        // Nothing was left for the next park.
+        assert_eq!(DEFERRED.with(Cell::get), 0);
     }
 
     #[test]
