@@ -7,11 +7,9 @@ import (
 	"time"
 )
 
-// A sender that outruns a small replay buffer loses audio across a TCP drop: the loss reaches
-// Go as Reconnected.LostMessages, the drops as DroppedAudio and an ErrorKindReplayOverflow
-// ErrorEvent, and the mock's session lacks exactly what was reported (Vertex transparent
-// resumption makes the report exact).
-func TestReplayBoundsLossIsReported(t *testing.T) {
+// droppedOnce connects with Vertex transparent resumption and a replay buffer of maxBytes to
+// a mock 50 ms away that drops the TCP connection after 300 messages.
+func droppedOnce(t *testing.T, maxBytes int) (*MockServer, *Session) {
 	m := startMock(t, `{"faults":[{"kind":"drop_tcp","connection":1,"after_messages":300}],
 		"latency":{"client_to_server_ms":50,"server_to_client_ms":50,"seed":3},
 		"resumption_update_interval_ms":500}`)
@@ -20,8 +18,17 @@ func TestReplayBoundsLossIsReported(t *testing.T) {
 		Vertex:          &Vertex{Project: "test-project", Location: "us-central1", AccessToken: "test-token"},
 		Resumption:      &Resumption{Transparent: true},
 		ReconnectBudget: &ReconnectBudget{StableAfter: 0, Window: time.Minute, MaxPerWindow: 20},
-		ReplayBounds:    &ReplayBounds{MaxBytes: 64 << 10, MaxAge: time.Minute},
+		ReplayBounds:    &ReplayBounds{MaxBytes: maxBytes, MaxAge: time.Minute},
 	})
+	return m, s
+}
+
+// A sender that outruns a small replay buffer loses audio across a TCP drop: the loss reaches
+// Go as Reconnected.LostMessages, the drops as DroppedAudio and an ErrorKindReplayOverflow
+// ErrorEvent, and the mock's session lacks exactly what was reported (Vertex transparent
+// resumption makes the report exact).
+func TestReplayBoundsLossIsReported(t *testing.T) {
+	m, s := droppedOnce(t, 64<<10)
 	chunk := make([]byte, 640)
 	const chunks = 2000
 	// Unpaced: far more than 64 KiB is in flight when the mock drops the connection.
@@ -74,17 +81,8 @@ func TestReplayBoundsLossIsReported(t *testing.T) {
 // A camera stream beside the microphone outgrows the replay buffer: video frames are dropped
 // (DroppedVideo), never audio, so every audio byte reaches the resumed session.
 func TestReplayBoundsDropVideoBeforeAudio(t *testing.T) {
-	m := startMock(t, `{"faults":[{"kind":"drop_tcp","connection":1,"after_messages":300}],
-		"latency":{"client_to_server_ms":50,"server_to_client_ms":50,"seed":3},
-		"resumption_update_interval_ms":500}`)
-	s := connect(t, m, Config{
-		Modality:        ModalityText,
-		Vertex:          &Vertex{Project: "test-project", Location: "us-central1", AccessToken: "test-token"},
-		Resumption:      &Resumption{Transparent: true},
-		ReconnectBudget: &ReconnectBudget{StableAfter: 0, Window: time.Minute, MaxPerWindow: 20},
-		// Room for all the audio (1.8 MiB of JSON), not for the video beside it (5.6 MiB).
-		ReplayBounds: &ReplayBounds{MaxBytes: 3 << 20, MaxAge: time.Minute},
-	})
+	// Room for all the audio (1.8 MiB of JSON), not for the video beside it (5.6 MiB).
+	m, s := droppedOnce(t, 3<<20)
 	chunk := make([]byte, 640)
 	frame := make([]byte, 20<<10)
 	const chunks = 2000

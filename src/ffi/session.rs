@@ -1189,12 +1189,7 @@ pub extern "C" fn gemini_live_session_get_dropped_audio(
     session: *const gemini_live_session,
     out: *mut u64,
 ) -> gemini_live_result {
-    crate::ffi_result! {
-        let s = unsafe { session_ref(session)? };
-        check_out(out, "out")?;
-        unsafe { write_out(out, s.handle.dropped_audio()) };
-        Ok(())
-    }
+    write_count(session, out, SessionHandle::dropped_audio)
 }
 
 /// Writes to `*out` how many video frames were dropped from the reconnect replay buffer
@@ -1207,10 +1202,19 @@ pub extern "C" fn gemini_live_session_get_dropped_video(
     session: *const gemini_live_session,
     out: *mut u64,
 ) -> gemini_live_result {
+    write_count(session, out, SessionHandle::dropped_video)
+}
+
+/// The body of the count getters: `count` of the session into `*out`.
+fn write_count(
+    session: *const gemini_live_session,
+    out: *mut u64,
+    count: fn(&SessionHandle) -> u64,
+) -> gemini_live_result {
     crate::ffi_result! {
         let s = unsafe { session_ref(session)? };
         check_out(out, "out")?;
-        unsafe { write_out(out, s.handle.dropped_video()) };
+        unsafe { write_out(out, count(&s.handle)) };
         Ok(())
     }
 }
