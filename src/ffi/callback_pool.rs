@@ -59,7 +59,7 @@ const MAX_DEFERRED: u32 = 8;
 
 /// While batching, how often the collecting worker looks at the queue: the most an event
 /// waits for a pool thread beyond an unbatched wake-up.
-pub(crate) const BATCH_INTERVAL: Duration = Duration::from_millis(1);
+const BATCH_INTERVAL: Duration = Duration::from_millis(1);
 /// Network threads defer their signals while workers are wanted this often (signals sent or
 /// saved, per second)...
 const DEFER_ON_PER_S: u64 = 500;
@@ -138,8 +138,9 @@ thread_local! {
 /// run): signals an idle pool worker if this thread queued work for the pool without doing so.
 /// From the first call on, while the pool is busy (the `defer` level of [`Moderation`]), this
 /// thread defers its signals until its next park, or until it has deferred [`MAX_DEFERRED`] of
-/// them: a burst of events decoded in one turn of the event loop then costs one futex wake, and the pool worker woken finds them all (it wakes a second worker
-/// when it leaves work behind). Only threads that call this defer, so a thread that never
+/// them: a burst of events decoded in one turn of the event loop then costs one futex wake,
+/// and the pool worker woken finds them all (it wakes a second worker when it leaves work
+/// behind). Only threads that call this defer, so a thread that never
 /// parks here (an application thread, a blocking-pool thread) always signals at once.
 pub(crate) fn flush_deferred_wakes() {
     DEFERS_WAKES.with(|d| d.set(true));
@@ -585,16 +586,15 @@ mod tests {
             });
             seen_on |= POOL.lock().moderation.batch;
         }
-        let got: Vec<usize> = (0..1200)
+        let mut got: Vec<usize> = (0..1200)
             .map(|_| {
                 rx.recv_timeout(Duration::from_secs(10))
                     .expect("a task never ran")
             })
             .collect();
         assert!(seen_on, "4,000 wake-ups a second never started batching");
-        let mut sorted = got.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, (0..1200).collect::<Vec<_>>());
+        got.sort_unstable();
+        assert_eq!(got, (0..1200).collect::<Vec<_>>());
         // Without load it stops, and no worker keeps waking every millisecond. (Deferral may
         // stay on until the next signal wanted, which then finds the rate low: it costs that
         // one event some latency, never a wake-up.)

@@ -79,7 +79,7 @@ mod imp {
         notify: Fds,
         /// Off Linux, the pipe a full ring waits on (`space_fd` is its write end).
         space: Option<Fds>,
-        /// The session's address, its key in `RINGED`.
+        /// The session's address, its key in `session_rings`.
         session_addr: usize,
         /// The task's duplicate of the session's event fd (on Linux also `space_fd`).
         session_fd: std::os::fd::OwnedFd,

@@ -1344,6 +1344,12 @@ class Session {
     call(gemini_live_session_get_dropped_audio(live(), &n));
     return n;
   }
+  /// Video frames dropped from the reconnect replay buffer (over its bounds video goes first).
+  std::uint64_t dropped_video() const {
+    std::uint64_t n = 0;
+    call(gemini_live_session_get_dropped_video(live(), &n));
+    return n;
+  }
 
   /// Whether an exception that escaped the event callback is waiting to be rethrown.
   bool has_callback_exception() const noexcept {

@@ -38,6 +38,7 @@ TEST(Session, TextTurnWithCallback) {
   EXPECT_EQ(session.phase(), gl::Phase::Active);
   EXPECT_FALSE(session.id().empty());
   EXPECT_EQ(session.dropped_audio(), 0u);
+  EXPECT_EQ(session.dropped_video(), 0u);
 
   session.send_client_text("hello there mock");
   ASSERT_TRUE(rec.wait_kind(gl::EventKind::TurnComplete));
